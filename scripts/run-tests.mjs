@@ -1,0 +1,40 @@
+// Runs every compiled test file with node's test runner. node --test given no files (or a
+// folder) runs zero tests and exits 0, so the file list is expanded here and a run that
+// executed no test is a failure.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+function listTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listTests(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const only = process.argv.slice(2);
+let files = listTests('dist/test');
+if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+if (files.length === 0) {
+  console.error('run-tests: no test files found under dist/test (did the build run?)');
+  process.exit(1);
+}
+const tap = join(mkdtempSync(join(tmpdir(), 'headroom-tests-')), 'results.tap');
+const child = spawn(process.execPath, [
+  '--enable-source-maps', '--test', '--test-concurrency=2',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+], { stdio: 'inherit' });
+child.on('exit', (code) => {
+  const text = readFileSync(tap, 'utf8');
+  const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? 0);
+  const tests = count('tests'), pass = count('pass'), fail = count('fail'), skipped = count('skipped');
+  console.log(`\n${pass} passed, ${fail} failed, ${skipped} skipped`);
+  if (tests === 0) { console.error('run-tests: zero tests ran'); process.exit(1); }
+  process.exit(code === 0 && fail === 0 ? 0 : 1);
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { parseUnit, EXPECTED, type UnitKind } from '../scenario/units.js';
+import {
+  Deterministic, EmpiricalCdf, EmpiricalSamples, Erlang, Exponential, Lognormal, Normal, Uniform, Weibull,
+  type Distribution,
+} from './distributions.js';
+
+/**
+ * How a scenario writes a distribution, in the units people use. `kind` says what the values
+ * are (durations for repair times, bytes for dirty data, …):
+ *
+ *   4h                                   deterministic (a bare value)
+ *   {deterministic: 4h}
+ *   {uniform: {min: 1m, max: 5m}}
+ *   {exponential: {mean: 4h}}  |  {exponential: {rate: 2/h}}   (rate only for durations)
+ *   {normal: {mean: 30s, sd: 5s}}
+ *   {lognormal: {median: 4h, sigma: 1.4}}  |  {lognormal: {mean: 4h, cv: 2}}
+ *   {weibull: {shape: 1.5, scale: 30d}}    |  {weibull: {shape: 1.5, mean: 30d}}
+ *   {erlang: {k: 2, mean: 1s}}
+ *   {empirical: {samples: [12s, 15s, 40s]}}  |  {empirical: {cdf: [[10s, 0], [20s, 0.5], [60s, 1]]}}
+ */
+export function distribution(kind: UnitKind) {
+  const value = z.union([z.string(), z.number()]).meta({ description: EXPECTED[kind] });
+  const num = z.number();
+  const spec = z.union([
+    value,
+    z.object({ deterministic: value }).strict(),
+    z.object({ uniform: z.object({ min: value, max: value }).strict() }).strict(),
+    z.object({ exponential: z.union([z.object({ mean: value }).strict(), z.object({ rate: value }).strict()]) }).strict(),
+    z.object({ normal: z.object({ mean: value, sd: value }).strict() }).strict(),
+    z.object({ lognormal: z.union([
+      z.object({ median: value, sigma: num }).strict(),
+      z.object({ mean: value, cv: num }).strict(),
+    ]) }).strict(),
+    z.object({ weibull: z.union([
+      z.object({ shape: num, scale: value }).strict(),
+      z.object({ shape: num, mean: value }).strict(),
+    ]) }).strict(),
+    z.object({ erlang: z.object({ k: z.number().int().min(1), mean: value }).strict() }).strict(),
+    z.object({ empirical: z.union([
+      z.object({ samples: z.array(value).min(1) }).strict(),
+      z.object({ cdf: z.array(z.tuple([value, num])).min(2) }).strict(),
+    ]) }).strict(),
+  ]);
+  return spec.transform((s, ctx): Distribution => {
+    const problems: string[] = [];
+    const v = (x: string | number, what: string): number => {
+      const r = parseUnit(x, kind);
+      if (r === undefined) { problems.push(`${what}: not a ${kind}: ${JSON.stringify(x)} (expected ${EXPECTED[kind]})`); return NaN; }
+      if (r < 0) { problems.push(`${what}: must not be negative, got ${JSON.stringify(x)} (expected ${EXPECTED[kind]} >= 0)`); return NaN; }
+      return r;
+    };
+    let d: Distribution | undefined;
+    try {
+      d = build(s, v, kind, problems);
+    } catch (e) {
+      problems.push(`${(e as Error).message} (expected valid distribution parameters)`);
+    }
+    if (problems.length || d === undefined) {
+      for (const message of problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return d;
+  }).meta({ description: 'a distribution: a value, or {exponential|lognormal|weibull|uniform|normal|erlang|empirical|deterministic: {...}}' });
+}
+
+type Spec = z.input<ReturnType<typeof distribution>>;
+
+function build(s: Spec, v: (x: string | number, what: string) => number, kind: UnitKind, problems: string[]): Distribution | undefined {
+  if (typeof s === 'string' || typeof s === 'number') return new Deterministic(v(s, 'value'));
+  if ('deterministic' in s) return new Deterministic(v(s.deterministic, 'deterministic'));
+  if ('uniform' in s) return new Uniform(v(s.uniform.min, 'min'), v(s.uniform.max, 'max'));
+  if ('exponential' in s) {
+    const e = s.exponential;
+    if ('mean' in e) return positive(v(e.mean, 'mean'), 'exponential mean', problems) && new Exponential(v(e.mean, 'mean'));
+    if (kind !== 'duration') { problems.push(`exponential rate is only for durations (expected {mean: ...})`); return undefined; }
+    const r = parseUnit(e.rate, 'rate');
+    if (r === undefined || !(r > 0)) { problems.push(`rate: not a positive rate: ${JSON.stringify(e.rate)} (expected ${EXPECTED.rate})`); return undefined; }
+    return new Exponential(1 / r);
+  }
+  if ('normal' in s) return new Normal(s.normal.mean === undefined ? NaN : parseSigned(s.normal.mean, kind, problems), v(s.normal.sd, 'sd'));
+  if ('lognormal' in s) {
+    const l = s.lognormal;
+    if ('median' in l) {
+      if (!(l.sigma >= 0)) { problems.push(`sigma: must be >= 0, got ${l.sigma} (expected the sd of ln X)`); return undefined; }
+      return positive(v(l.median, 'median'), 'median', problems) && Lognormal.fromMedian(v(l.median, 'median'), l.sigma);
+    }
+    if (!(l.cv >= 0)) { problems.push(`cv: must be >= 0, got ${l.cv} (expected sd/mean)`); return undefined; }
+    return positive(v(l.mean, 'mean'), 'mean', problems) && Lognormal.fromMeanCv(v(l.mean, 'mean'), l.cv);
+  }
+  if ('weibull' in s) {
+    const w = s.weibull;
+    if (!(w.shape > 0)) { problems.push(`shape: must be > 0, got ${w.shape} (expected a Weibull shape, e.g. 1.5)`); return undefined; }
+    if ('scale' in w) return positive(v(w.scale, 'scale'), 'scale', problems) && new Weibull(w.shape, v(w.scale, 'scale'));
+    return positive(v(w.mean, 'mean'), 'mean', problems) && Weibull.fromMean(w.shape, v(w.mean, 'mean'));
+  }
+  if ('erlang' in s) return positive(v(s.erlang.mean, 'mean'), 'mean', problems) && new Erlang(s.erlang.k, v(s.erlang.mean, 'mean'));
+  if ('empirical' in s) {
+    const e = s.empirical;
+    if ('samples' in e) return new EmpiricalSamples(Float64Array.from(e.samples.map((x, i) => v(x, `samples[${i}]`))));
+    const xs = Float64Array.from(e.cdf.map(([x], i) => v(x, `cdf[${i}]`)));
+    const ps = Float64Array.from(e.cdf.map(([, p]) => p));
+    return new EmpiricalCdf(xs, ps);
+  }
+  return undefined;
+}
+
+function positive(x: number, what: string, problems: string[]): true | undefined {
+  if (Number.isNaN(x)) return undefined;
+  if (x > 0) return true;
+  problems.push(`${what}: must be greater than zero, got ${x} (expected a positive value)`);
+  return undefined;
+}
+
+function parseSigned(x: string | number, kind: UnitKind, problems: string[]): number {
+  const r = parseUnit(x, kind);
+  if (r === undefined) { problems.push(`mean: not a ${kind}: ${JSON.stringify(x)} (expected ${EXPECTED[kind]})`); return NaN; }
+  return r;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { computeCloudShape } from '../openstack/compute-schema.js';
+import { imageCloudShape } from '../openstack/image-schema.js';
+import { cephSchema } from '../openstack/ceph-schema.js';
+
+/**
+ * `cloud:` — one description of the cloud shared by every study. Each domain owns its keys in
+ * its own file (compute and nova: compute-schema.ts; images, glance, NFS, compute NIC/disk:
+ * image-schema.ts; the Ceph cluster: ceph-schema.ts) so studies can grow independently.
+ */
+export const cloudSchema = z.object({
+  ...computeCloudShape,
+  ...imageCloudShape,
+  ceph: cephSchema.optional(),
+}).strict();
+
+export type Cloud = z.output<typeof cloudSchema>;

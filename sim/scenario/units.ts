@@ -1,0 +1,81 @@
+/**
+ * Unit strings as people write them in scenarios, converted to headroom's internal units:
+ * seconds, bytes, bytes per second, fractions, events per second.
+ *
+ * Sizes follow the IEC/SI split exactly: `GiB` = 2^30 bytes, `GB` = 10^9 bytes. Bandwidth
+ * accepts bits (`10Gbit/s`, SI: 10·10^9 bits/s) and bytes (`500MB/s`, `1GiB/s`).
+ */
+export type UnitKind = 'duration' | 'bytes' | 'bandwidth' | 'fraction' | 'rate';
+
+const DURATION: Record<string, number> = {
+  ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 7 * 86400, y: 365 * 86400,
+};
+const BYTES: Record<string, number> = {
+  B: 1,
+  kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15,
+  KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50,
+};
+const BITS: Record<string, number> = {
+  bit: 1, kbit: 1e3, Kbit: 1e3, Mbit: 1e6, Gbit: 1e9, Tbit: 1e12,
+};
+
+export const EXPECTED: Record<UnitKind, string> = {
+  duration: 'a duration like 90s, 5m, 4h, 365d (units ms s m h d w y)',
+  bytes: 'a size like 4MiB, 512GiB, 3TB (units B KiB MiB GiB TiB PiB, or kB MB GB TB PB)',
+  bandwidth: 'a bandwidth like 10Gbit/s or 500MB/s',
+  fraction: 'a fraction like 0.85 or a percentage like 85%',
+  rate: 'a rate like 5/y, 2/d, 0.5/h (events per unit time)',
+};
+
+const NUM = '([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)';
+const RE = new RegExp(`^\\s*${NUM}\\s*([A-Za-z%]*)(?:\\s*/\\s*([A-Za-z]+))?\\s*$`);
+
+/** Parses `text` as a quantity of `kind`; returns undefined when it is not one. */
+export function parseUnit(text: string | number, kind: UnitKind): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) ? text : undefined;
+  const m = RE.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  const unit = m[2];
+  const per = m[3];
+  switch (kind) {
+    case 'duration':
+      return per === undefined && unit in DURATION ? value * DURATION[unit] : undefined;
+    case 'bytes':
+      return per === undefined && unit in BYTES ? value * BYTES[unit] : undefined;
+    case 'bandwidth':
+      if (per !== 's') return undefined;
+      if (unit in BITS) return (value * BITS[unit]) / 8;
+      if (unit in BYTES) return value * BYTES[unit];
+      return undefined;
+    case 'fraction':
+      if (per !== undefined) return undefined;
+      if (unit === '%') return value / 100;
+      return unit === '' ? value : undefined;
+    case 'rate':
+      if (per === undefined || !(per in DURATION)) return undefined;
+      if (unit === '' ) return value / DURATION[per];
+      if (unit === '%') return value / 100 / DURATION[per];
+      return undefined;
+  }
+}
+
+/** Formats seconds for people: 0.42 s, 3.1 min, 5.2 h, 12 d. */
+export function formatDuration(seconds: number): string {
+  const a = Math.abs(seconds);
+  if (a < 120) return `${round(seconds)} s`;
+  if (a < 7200) return `${round(seconds / 60)} min`;
+  if (a < 3 * 86400) return `${round(seconds / 3600)} h`;
+  return `${round(seconds / 86400)} d`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes, i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${round(v)} ${units[i]}`;
+}
+
+function round(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(2);
+}

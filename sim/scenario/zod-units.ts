@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { EXPECTED, parseUnit, type UnitKind } from './units.js';
+
+/**
+ * zod types for unit strings. Each accepts a string with a unit (or a bare number already in
+ * internal units) and yields the internal value; the error names what was expected, so the CLI
+ * can print `FILE:LINE:COL: path: problem (expected …)`.
+ */
+function unit(kind: UnitKind, opts: { min?: number; positive?: boolean; max?: number } = {}) {
+  return z.union([z.string(), z.number()]).transform((text, ctx) => {
+    const v = parseUnit(text, kind);
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not ${article(kind)} ${kind}: ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      return z.NEVER;
+    }
+    if (opts.positive && !(v > 0)) {
+      ctx.addIssue({ code: 'custom', message: `must be greater than zero, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]} above 0)` });
+      return z.NEVER;
+    }
+    if (opts.min !== undefined && v < opts.min) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      return z.NEVER;
+    }
+    if (opts.max !== undefined && v > opts.max) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${opts.max}, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      return z.NEVER;
+    }
+    return v;
+  }).meta({ description: EXPECTED[kind] });
+}
+
+function article(kind: UnitKind): string {
+  return kind === 'duration' ? 'a' : 'a';
+}
+
+/** Seconds, >= 0. */
+export const duration = (opts: { positive?: boolean } = {}) => unit('duration', { min: 0, ...opts });
+/** Bytes, >= 0. */
+export const bytes = (opts: { positive?: boolean } = {}) => unit('bytes', { min: 0, ...opts });
+/** Bytes per second, > 0. */
+export const bandwidth = () => unit('bandwidth', { positive: true });
+/** A fraction in [0, 1]. */
+export const fraction = () => unit('fraction', { min: 0, max: 1 });
+/** Events per second, >= 0. */
+export const rate = () => unit('rate', { min: 0 });
+/** A whole count >= 0 (or >= min). */
+export const count = (min = 0) => z.number().int().min(min);

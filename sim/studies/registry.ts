@@ -1,0 +1,12 @@
+import type { StudyDefinition } from './study.js';
+
+/**
+ * Every study headroom knows, in the order reports present them. A study registers itself by
+ * adding one import and one entry here.
+ */
+export const studies: StudyDefinition[] = [
+];
+
+export function findStudy(name: string): StudyDefinition | undefined {
+  return studies.find((s) => s.name === name);
+}
