@@ -17,6 +17,8 @@ export interface Tracer {
 }
 
 export class Simulation {
+  /** Events fired by every Simulation in this thread (read by the Monte Carlo worker for events/s). */
+  static totalEventsFired = 0;
   /** Current simulated time in seconds. */
   now = 0;
   /** Events fired so far (for events/s figures). */
@@ -63,6 +65,21 @@ export class Simulation {
     return this.events.size > 0 ? this.events.time[this.events.peek()] : Infinity;
   }
 
+  /**
+   * Calls handler `id` with `payload` right now, inside the event being fired (no new event, no
+   * reordering). Resources use it to notify completions that belong to the event they are
+   * handling (a SharedLink completion); it shows in the trace like an event.
+   */
+  fire(id: number, payload: number): void {
+    if (this.tracer !== undefined) this.tracer.event(this.now, this.handlerNames[id], payload);
+    this.handlers[id].fire(payload);
+  }
+
+  /** Name a handler was registered with (for traces and messages). */
+  handlerName(id: number): string {
+    return this.handlerNames[id];
+  }
+
   /** Stops `run` after the event being fired. */
   stop(): void {
     this.stopped = true;
@@ -89,5 +106,9 @@ export class Simulation {
       handlers[id].fire(payload);
     }
     if (!this.stopped && until !== Infinity && this.now < until) this.now = until;
+    Simulation.totalEventsFired += this.eventsFired - this.countedEvents;
+    this.countedEvents = this.eventsFired;
   }
+
+  private countedEvents = 0;
 }
