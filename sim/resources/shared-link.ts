@@ -279,26 +279,27 @@ export class SharedLink implements Handler {
     if (c !== Infinity) this.removeCap(c);
   }
 
-  private insertCap(c: number): void {
+  /** First index of the sorted caps holding a value >= c. */
+  private lowerBound(c: number): number {
     const caps = this.caps;
     let lo = 0, hi = this.k;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (caps[mid] < c) lo = mid + 1; else hi = mid;
     }
-    caps.copyWithin(lo + 1, lo, this.k);
-    caps[lo] = c;
+    return lo;
+  }
+
+  private insertCap(c: number): void {
+    const i = this.lowerBound(c);
+    this.caps.copyWithin(i + 1, i, this.k);
+    this.caps[i] = c;
     this.k++;
   }
 
   private removeCap(c: number): void {
-    const caps = this.caps;
-    let lo = 0, hi = this.k;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (caps[mid] < c) lo = mid + 1; else hi = mid;
-    }
-    caps.copyWithin(lo, lo + 1, this.k);
+    const i = this.lowerBound(c);
+    this.caps.copyWithin(i, i + 1, this.k);
     this.k--;
   }
 
