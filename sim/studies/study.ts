@@ -63,6 +63,8 @@ export interface StudyDefinition<C = any> {
   /** zod schema of the `studies.<name>` section (without `designs`/`sweeps`, which the loader handles). */
   schema: z.ZodType<C, any>;
   metrics: Record<string, MetricDef>;
+  /** False for studies that need no `cloud:` (the queueing validation models). Default true. */
+  needsCloud?: boolean;
   series?(input: StudyInput<C>): Record<string, SeriesDef>;
   /** Cross-field checks needing the cloud (e.g. NFS direct fetch on a release without it). */
   check?(input: StudyInput<C>): Problem[];

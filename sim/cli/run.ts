@@ -1,0 +1,161 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import cliProgress from 'cli-progress';
+import type { Tracer } from '../engine/simulation.js';
+import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
+import { layoutOf } from '../montecarlo/layout.js';
+import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
+import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/run.js';
+import { buildSummary, type Summary } from '../montecarlo/summary.js';
+import { OutputFolder, replicationsCsv } from './output.js';
+import { VERSION } from './version.js';
+import { formatValue } from './format.js';
+
+export interface RunOptions {
+  replications?: number;
+  workers?: number;
+  seed?: number;
+  out?: string;
+  replication?: number;
+  trace?: string;
+  report?: boolean;
+}
+
+export class UsageProblem extends Error {}
+
+export async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const overrides = { seed: opts.seed, replications: opts.replications };
+  const loaded = loadScenarioFile(file, overrides);
+  if (opts.replication !== undefined) return traceReplication(loaded, opts.replication, opts.trace);
+  if (opts.trace !== undefined) {
+    console.error('headroom: --trace needs --replication K (it traces one replication in-process)');
+    return 2;
+  }
+  const workers = opts.workers ?? defaultWorkers();
+  const outDir = opts.out ?? join('out', loaded.name);
+  const out = new OutputFolder(outDir);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: `${loaded.name} [{bar}] {percentage}% | {value}/{total} replications | ETA {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  try {
+    const total = loaded.studies.reduce((n, s) => n + Math.max(...s.variants.map((v) => v.replications)), 0);
+    bar?.start(total, 0);
+    const run = await runScenario(loaded, { workers, overrides, signal: abort.signal, onProgress: (done) => bar?.update(done) });
+    bar?.stop();
+    const summary = buildSummary(loaded, run, VERSION);
+    out.write('summary.json', JSON.stringify(summary, null, 2) + '\n');
+    out.write('replications.csv', replicationsCsv(run));
+    out.write('scenario.yaml', loaded.text);
+    const command = ['headroom', 'run', file, ...(opts.replications !== undefined ? ['--replications', String(opts.replications)] : []), ...(opts.seed !== undefined ? ['--seed', String(opts.seed)] : [])].join(' ');
+    const runInfo = {
+      version: VERSION,
+      command,
+      scenarioFile: file,
+      date: new Date().toISOString(),
+      wallSeconds: run.wallMs / 1000,
+      workers: run.workers,
+      events: run.events,
+      eventsPerSecond: run.events / (run.wallMs / 1000),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    };
+    out.write('run.json', JSON.stringify(runInfo, null, 2) + '\n');
+    const reportPaths: { report: string; deck: string } | undefined = undefined;
+    if (abort.signal.aborted) throw new Error('interrupted');
+    out.commit();
+    printSummary(summary);
+    console.log(`\n${run.workers} worker(s), ${(run.wallMs / 1000).toFixed(1)} s, ${formatRate(runInfo.eventsPerSecond)} events/s`);
+    console.log(`output: ${outDir}/summary.json${reportPaths ? `, ${join(outDir, 'report.html')}, ${join(outDir, 'deck.pptx')}` : ''}`);
+    return reportBounds(summary);
+  } catch (e) {
+    bar?.stop();
+    out.abandon();
+    if (abort.signal.aborted) {
+      console.error('headroom: interrupted; workers stopped, no output folder written');
+      return 130;
+    }
+    if (e instanceof ReplicationFailure) {
+      console.error(`headroom: ${e.message}`);
+      if (e.causeStack) console.error(e.causeStack.split('\n').slice(1, 4).join('\n'));
+      console.error(`rerun it alone with: headroom run ${file} --replication ${e.replication} --trace trace.jsonl${opts.seed !== undefined ? ` --seed ${opts.seed}` : ''}`);
+      return 3;
+    }
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
+  }
+}
+
+function formatRate(v: number): string {
+  return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0);
+}
+
+function printSummary(summary: Summary): void {
+  for (const [name, study] of Object.entries(summary.studies)) {
+    console.log(`\n${study.title} — ${study.question}`);
+    const designs = Object.keys(study.designs);
+    const first = designs[0];
+    for (const d of designs) {
+      console.log(`  ${d}`);
+      for (const [m, s] of Object.entries(study.designs[d].metrics)) {
+        const unit = study.metrics[m].unit;
+        const diff = study.differences[d]?.[m];
+        const delta = diff ? `   Δ vs ${first} ${formatValue(diff.mean, unit)} [${formatValue(diff.ci95[0], unit)}, ${formatValue(diff.ci95[1], unit)}]` : '';
+        const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
+        console.log(`    ${m.padEnd(28)} ${formatValue(s.mean, unit)} [${formatValue(s.ci95[0], unit)}, ${formatValue(s.ci95[1], unit)}]${never}${delta}`);
+      }
+      for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
+    }
+    void name;
+  }
+}
+
+/** Prints every failed `expect:` bound with its measured value and CI; exit 1 if any failed. */
+function reportBounds(summary: Summary): number {
+  const failed = summary.expect.filter((b) => !b.ok);
+  if (summary.expect.length > 0) console.log(`\nexpect: ${summary.expect.length - failed.length}/${summary.expect.length} bounds hold`);
+  for (const b of failed) {
+    const range = [b.min !== undefined ? `>= ${b.min}` : '', b.max !== undefined ? `<= ${b.max}` : ''].filter(Boolean).join(' and ');
+    console.error(`expect failed: ${b.key} [design ${b.design}] = ${b.value} (95% CI of the mean [${b.ci95[0]}, ${b.ci95[1]}]), expected ${range}`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** Reruns replication K of every study and design in-process, writing an event trace (JSON lines). */
+function traceReplication(loaded: LoadedScenario, k: number, traceFile?: string): number {
+  const lines: string[] = [];
+  const tracer: Tracer | undefined = traceFile === undefined ? undefined : {
+    event: (t, handler, payload) => { lines.push(JSON.stringify({ t, handler, payload })); },
+    note: (t, what, detail) => { lines.push(JSON.stringify({ t, note: what, ...detail })); },
+  };
+  let code = 0;
+  for (const plan of loaded.studies) {
+    const layout = layoutOf(plan);
+    const out = new Float64Array(layout.stride);
+    try {
+      replicateRange(plan, layout, loaded.seed, k, k + 1, out, tracer);
+    } catch (e) {
+      if (!(e instanceof ReplicationError)) throw e;
+      console.error(`headroom: ${e.message}`);
+      console.error((e.cause as Error)?.stack ?? '');
+      code = 3;
+      continue;
+    }
+    const names = Object.keys(plan.definition.metrics);
+    plan.variants.forEach((v, vi) => {
+      if (v.sweep) return;
+      console.log(`${plan.name}/${v.design} replication ${k}:`);
+      names.forEach((m, j) => console.log(`  ${m.padEnd(28)} ${formatValue(out[layout.offsets[vi] + j], plan.definition.metrics[m].unit)}`));
+    });
+  }
+  if (traceFile !== undefined) {
+    writeFileSync(traceFile, lines.join('\n') + '\n');
+    console.log(`trace: ${traceFile} (${lines.length} lines)`);
+  }
+  return code;
+}

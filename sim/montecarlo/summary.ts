@@ -1,0 +1,171 @@
+import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
+import type { Bound, LoadedScenario } from '../scenario/load.js';
+import type { RunResult, StudyResult } from './run.js';
+
+/**
+ * The summary.json document: per study, per design, per metric, the statistics of the
+ * per-replication values; paired differences of each design against the first (common random
+ * numbers make the pairs); series bands; sweeps. Built only from the merged values, in a fixed
+ * key order, so it is byte-identical for any worker count. No timing or machine facts here.
+ */
+export interface SeriesSummary {
+  unit: string;
+  description: string;
+  xLabel: string;
+  xUnit: string;
+  x: number[];
+  mean: number[];
+  p05: number[];
+  p50: number[];
+  p95: number[];
+}
+
+export interface DesignSummary {
+  metrics: Record<string, MetricSummary>;
+  series: Record<string, SeriesSummary>;
+  warnings: string[];
+}
+
+export interface StudySummary {
+  title: string;
+  question: string;
+  metrics: Record<string, { unit: string; description: string }>;
+  designs: Record<string, DesignSummary>;
+  differences: Record<string, Record<string, { mean: number; ci95: [number, number] }>>;
+  sweeps: {
+    parameter: string;
+    label: string;
+    values: (number | string)[];
+    designs: Record<string, { value: number | string; metrics: Record<string, MetricSummary> }[]>;
+  }[];
+}
+
+export interface Summary {
+  scenario: string;
+  description?: string;
+  seed: number;
+  replications: number;
+  horizon: number;
+  version: string;
+  studies: Record<string, StudySummary>;
+  expect: BoundResult[];
+}
+
+export interface BoundResult {
+  key: string;
+  design: string;
+  value: number;
+  ci95: [number, number];
+  min?: number;
+  max?: number;
+  ok: boolean;
+}
+
+export function buildSummary(loaded: LoadedScenario, run: RunResult, version: string): Summary {
+  const studies: Record<string, StudySummary> = {};
+  for (const res of run.studies) studies[res.plan.name] = studySummary(res);
+  const summary: Summary = {
+    scenario: loaded.name,
+    ...(loaded.description !== undefined ? { description: loaded.description } : {}),
+    seed: loaded.seed,
+    replications: loaded.replications,
+    horizon: loaded.horizon,
+    version,
+    studies,
+    expect: [],
+  };
+  summary.expect = checkBounds(loaded.expect, summary);
+  return summary;
+}
+
+function studySummary(res: StudyResult): StudySummary {
+  const { plan, layout, values, replications } = res;
+  const def = plan.definition;
+  const metricNames = Object.keys(def.metrics);
+  const column = (vi: number, k: number): number[] => {
+    const out: number[] = [];
+    const n = Math.min(replications, plan.variants[vi].replications);
+    for (let r = 0; r < n; r++) out.push(values[r * layout.stride + layout.offsets[vi] + k]);
+    return out;
+  };
+  const designs: Record<string, DesignSummary> = {};
+  const designIndex: Record<string, number> = {};
+  plan.variants.forEach((v, vi) => {
+    if (v.sweep) return;
+    designIndex[v.design] = vi;
+    const metrics: Record<string, MetricSummary> = {};
+    metricNames.forEach((m, k) => { metrics[m] = summarize(column(vi, k)); });
+    const series: Record<string, SeriesSummary> = {};
+    let k = metricNames.length;
+    for (const [name, s] of Object.entries(def.series?.(v.input) ?? {})) {
+      const band: SeriesSummary = { unit: s.unit, description: s.description, xLabel: s.xLabel, xUnit: s.xUnit, x: s.x, mean: [], p05: [], p50: [], p95: [] };
+      for (let j = 0; j < s.x.length; j++, k++) {
+        const col = column(vi, k).filter(Number.isFinite).sort((a, b) => a - b);
+        band.mean.push(col.length ? col.reduce((a, b) => a + b, 0) / col.length : NaN);
+        band.p05.push(quantileSorted(col, 0.05));
+        band.p50.push(quantileSorted(col, 0.5));
+        band.p95.push(quantileSorted(col, 0.95));
+      }
+      series[name] = band;
+    }
+    designs[v.design] = { metrics, series, warnings: def.warnings?.(v.input) ?? [] };
+  });
+
+  const differences: StudySummary['differences'] = {};
+  const first = plan.designs[0];
+  for (const d of plan.designs.slice(1)) {
+    if (designIndex[d] === undefined || designIndex[first] === undefined) continue;
+    differences[d] = {};
+    metricNames.forEach((m, k) => {
+      differences[d][m] = pairedDifference(column(designIndex[d], k), column(designIndex[first], k));
+    });
+  }
+
+  const sweeps: StudySummary['sweeps'] = plan.sweeps.map((sw) => {
+    const byDesign: StudySummary['sweeps'][number]['designs'] = {};
+    for (const d of sw.designs) byDesign[d] = [];
+    plan.variants.forEach((v, vi) => {
+      if (!v.sweep || v.sweep.parameter !== sw.parameter || !(v.design in byDesign)) return;
+      const metrics: Record<string, MetricSummary> = {};
+      metricNames.forEach((m, k) => { metrics[m] = summarize(column(vi, k)); });
+      byDesign[v.design].push({ value: v.sweep.value, metrics });
+    });
+    return { parameter: sw.parameter, label: sw.label, values: sw.values, designs: byDesign };
+  });
+
+  return { title: def.title, question: def.question, metrics: def.metrics, designs, differences, sweeps };
+}
+
+/** Linear interpolation between order statistics (R type 7, the common default). */
+function quantileSorted(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+function statOf(m: MetricSummary, stat: string): number {
+  switch (stat) {
+    case 'ci95_lo': return m.ci95[0];
+    case 'ci95_hi': return m.ci95[1];
+    default: return (m as unknown as Record<string, number>)[stat];
+  }
+}
+
+export function checkBounds(bounds: Bound[], summary: Summary): BoundResult[] {
+  const out: BoundResult[] = [];
+  for (const b of bounds) {
+    const study = summary.studies[b.study];
+    if (!study) continue;
+    const designs = b.design !== undefined ? [b.design] : Object.keys(study.designs);
+    for (const d of designs) {
+      const m = study.designs[d]?.metrics[b.metric];
+      if (!m) continue;
+      const value = statOf(m, b.stat);
+      const ok = Number.isFinite(value) && (b.min === undefined || value >= b.min) && (b.max === undefined || value <= b.max);
+      out.push({ key: b.key, design: d, value, ci95: m.ci95, ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}), ok });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,308 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { studies } from '../studies/registry.js';
+import type { StudyDefinition, StudyInput } from '../studies/study.js';
+import type { Cloud } from './cloud.js';
+import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
+import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
+import { jsonSchema, rootSchema } from './schema.js';
+
+/**
+ * Scenario file → validated, design-patched study inputs.
+ *
+ * Every problem found (YAML syntax, schema, design patches, sweeps, a study's own semantic
+ * checks, expect keys) is collected with its file position, and all of them are thrown together
+ * as one ScenarioError, so a user fixes a file in one pass.
+ */
+export interface SweepPoint {
+  index: number;
+  parameter: string;
+  label: string;
+  value: number | string;
+}
+
+/** One thing to replicate: a design of a study, possibly at one sweep point. */
+export interface Variant {
+  study: string;
+  design: string;
+  sweep?: SweepPoint;
+  /** Replications for this variant (sweeps may ask for fewer). */
+  replications: number;
+  input: StudyInput<unknown>;
+}
+
+export interface StudyPlan {
+  name: string;
+  definition: StudyDefinition;
+  designs: string[];
+  sweeps: { parameter: string; label: string; values: (number | string)[]; designs: string[] }[];
+  variants: Variant[];
+}
+
+export interface Bound {
+  key: string;
+  study: string;
+  design?: string;
+  metric: string;
+  stat: string;
+  min?: number;
+  max?: number;
+}
+
+export interface LoadedScenario {
+  file: string;
+  text: string;
+  name: string;
+  description?: string;
+  seed: number;
+  horizon: number;
+  replications: number;
+  studies: StudyPlan[];
+  expect: Bound[];
+}
+
+export interface Overrides {
+  seed?: number;
+  replications?: number;
+}
+
+export const STATS = ['mean', 'sd', 'p50', 'p95', 'p99', 'min', 'max', 'ci95_lo', 'ci95_hi'] as const;
+
+export function loadScenarioFile(file: string, overrides: Overrides = {}): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a readable YAML scenario)` }]);
+  }
+  return loadScenarioText(text, file, overrides);
+}
+
+export function loadScenarioText(text: string, file: string, overrides: Overrides = {}): LoadedScenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const src: SourceMap = { file, doc, lines };
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${e.message.split('\n')[0]} (expected valid YAML)` };
+    }));
+  }
+  const raw = doc.toJS({ maxAliasCount: 1000 }) as Json;
+  const problems: Located[] = [];
+  const at = (path: (string | number)[], message: string, keyOnly = false): void => {
+    const { line, col } = locate(src, path, keyOnly);
+    problems.push({ file, line, col, path, message });
+  };
+  if (!isObject(raw)) {
+    at([], `the file is not a mapping (expected a scenario: name, seed, horizon, replications, cloud, studies)`);
+    throw new ScenarioError(problems);
+  }
+
+  const schema = rootSchema();
+  const base = schema.safeParse(raw);
+  if (!base.success) {
+    reportIssues(base.error.issues, raw, at, () => undefined);
+    throw new ScenarioError(problems);
+  }
+  const root = base.data as { name: string; description?: string; seed: number; horizon: number; replications: number; studies: Record<string, unknown> };
+  const seed = overrides.seed ?? root.seed;
+  const replications = overrides.replications ?? root.replications;
+
+  const present = studies.filter((s) => isObject(raw.studies) && raw.studies[s.name] !== undefined);
+  if (present.length === 0) at(['studies'], `no study to run (expected at least one of: ${studies.map((s) => s.name).join(', ')})`);
+  if (isObject(raw.designs) && Object.keys(raw.designs).length === 0) at(['designs'], 'is empty (expected at least one design, or leave designs out for a single baseline)');
+
+  const plans: StudyPlan[] = [];
+  for (const study of present) {
+    const plan = planStudy(study, raw, src, schema, at, { name: root.name, seed, horizon: root.horizon, replications });
+    if (plan) plans.push(plan);
+  }
+  const expect = checkExpect(raw, plans, at);
+  if (problems.length > 0) throw new ScenarioError(dedupe(problems));
+  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect };
+}
+
+type At = (path: (string | number)[], message: string, keyOnly?: boolean) => void;
+
+/** Maps a path in the design-merged scenario to where its value was written (the patch, or the base). */
+type Origin = (path: (string | number)[]) => (string | number)[] | undefined;
+
+function planStudy(
+  study: StudyDefinition, raw: Record<string, Json>, src: SourceMap, schema: ReturnType<typeof rootSchema>, at: At,
+  common: { name: string; seed: number; horizon: number; replications: number },
+): StudyPlan | undefined {
+  const section = (raw.studies as Record<string, Json>)[study.name] as Record<string, Json>;
+  const studyLevel = isObject(section.designs);
+  const designs = (studyLevel ? section.designs : raw.designs) as Record<string, Json> | undefined;
+  const designsPath = studyLevel ? ['studies', study.name, 'designs'] : ['designs'];
+  if (studyLevel && Object.keys(designs!).length === 0) {
+    at(designsPath, 'is empty (expected at least one design, or leave designs out)');
+    return undefined;
+  }
+  const names = designs ? Object.keys(designs) : ['baseline'];
+  const plan: StudyPlan = { name: study.name, definition: study, designs: names, sweeps: [], variants: [] };
+
+  const build = (design: string, patch: Json | undefined, tweak?: (merged: Record<string, Json>) => void, tweakOrigin?: Origin) => {
+    const merged = mergeDesign(raw, study.name, studyLevel, patch);
+    if (tweak) tweak(merged);
+    const origin: Origin = (path) => {
+      const t = tweakOrigin?.(path);
+      if (t) return t;
+      if (patch === undefined) return undefined;
+      const rel = studyLevel
+        ? (path[0] === 'studies' && path[1] === study.name ? path.slice(2) : path[0] === 'cloud' ? path : undefined)
+        : path;
+      if (rel === undefined) return undefined;
+      for (let n = rel.length; n >= 1; n--) {
+        if (getPath(patch, rel.slice(0, n)) !== undefined) return [...designsPath, design, ...rel];
+      }
+      return undefined;
+    };
+    const parsed = schema.safeParse(merged);
+    if (!parsed.success) {
+      reportIssues(parsed.error.issues, merged, at, origin);
+      return undefined;
+    }
+    const data = parsed.data as { cloud?: Cloud; studies: Record<string, Record<string, unknown>> };
+    if (study.needsCloud !== false && data.cloud === undefined) {
+      at(['cloud'], `missing (expected a cloud: section with racks and flavors; the ${study.name} study needs it)`);
+      return undefined;
+    }
+    const { designs: _d, sweeps: _s, ...config } = data.studies[study.name];
+    const input: StudyInput<unknown> = {
+      scenarioName: common.name, seed: common.seed, horizon: common.horizon, design,
+      cloud: data.cloud as Cloud, config,
+    };
+    for (const p of study.check?.(input) ?? []) {
+      const path = p.path;
+      const o = origin(path);
+      at(o ?? path, p.message);
+    }
+    return input;
+  };
+
+  for (const design of names) {
+    const patch = designs ? designs[design] : undefined;
+    const input = build(design, patch);
+    if (input) plan.variants.push({ study: study.name, design, replications: common.replications, input });
+  }
+
+  const sweeps = Array.isArray(section.sweeps) ? (section.sweeps as Record<string, Json>[]) : [];
+  sweeps.forEach((sw, si) => {
+    const swPath = ['studies', study.name, 'sweeps', si];
+    const parameter = String(sw.parameter);
+    const steps = parameter.split('.');
+    const swDesigns = Array.isArray(sw.designs) ? (sw.designs as string[]) : names;
+    swDesigns.forEach((d, di) => {
+      if (!names.includes(d)) at([...swPath, 'designs', di], `unknown design "${d}" (expected one of: ${names.join(', ')})`);
+    });
+    if (steps[0] !== 'cloud' && steps[0] !== 'studies') {
+      at([...swPath, 'parameter'], `"${parameter}" is not a scenario field (expected a dotted path starting with cloud. or studies.)`);
+      return;
+    }
+    const values = sw.values as (number | string)[];
+    const label = typeof sw.label === 'string' ? sw.label : parameter;
+    plan.sweeps.push({ parameter, label, values, designs: swDesigns.filter((d) => names.includes(d)) });
+    const reps = typeof sw.replications === 'number' ? Math.min(sw.replications, common.replications) : common.replications;
+    values.forEach((value, vi) => {
+      for (const design of swDesigns) {
+        if (!names.includes(design)) continue;
+        const patch = designs ? designs[design] : undefined;
+        const tweakOrigin: Origin = (path) => (path.join('.') === parameter ? [...swPath, 'values', vi] : undefined);
+        let ok = true;
+        const input = build(design, patch, (merged) => {
+          ok = setPath(merged, steps, value as Json);
+        }, tweakOrigin);
+        if (!ok) { at([...swPath, 'parameter'], `cannot set "${parameter}" (expected a path through mappings)`); continue; }
+        if (input) plan.variants.push({ study: study.name, design, replications: reps, input, sweep: { index: vi, parameter, label, value } });
+      }
+    });
+  });
+  return plan;
+}
+
+function mergeDesign(raw: Record<string, Json>, study: string, studyLevel: boolean, patch: Json | undefined): Record<string, Json> {
+  const merged = clone(raw);
+  delete merged.designs;
+  if (patch === undefined || !isObject(patch)) return merged;
+  if (!studyLevel) {
+    if (patch.cloud !== undefined) merged.cloud = deepMerge(merged.cloud, patch.cloud) as Json;
+    if (isObject(patch.studies)) merged.studies = deepMerge(merged.studies, patch.studies) as Json;
+    return merged;
+  }
+  const { cloud, ...rest } = patch;
+  const studiesObj = merged.studies as Record<string, Json>;
+  studiesObj[study] = deepMerge(studiesObj[study], rest) as Json;
+  if (cloud !== undefined) merged.cloud = deepMerge(merged.cloud, cloud) as Json;
+  return merged;
+}
+
+function reportIssues(issues: z.core.$ZodIssue[], value: Json, at: At, origin: Origin): void {
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    if (issue.code === 'unrecognized_keys') (issue as { known?: string[] }).known = knownKeys(value, path);
+    for (const d of describeIssue(issue, getPath(value, path))) {
+      at(origin(d.path) ?? d.path, d.message, d.keyOnly);
+    }
+  }
+}
+
+/** Keys a mapping at `path` may have, from the JSON Schema (for "did you mean"). */
+function knownKeys(_value: Json, path: (string | number)[]): string[] {
+  let node = schemaJson() as Record<string, unknown> | undefined;
+  for (const k of path) {
+    if (!node) return [];
+    node = unwrap(node);
+    if (typeof k === 'number') node = (node.items ?? node.prefixItems) as Record<string, unknown> | undefined;
+    else node = ((node.properties as Record<string, unknown> | undefined)?.[k] ?? node.additionalProperties) as Record<string, unknown> | undefined;
+  }
+  node = node ? unwrap(node) : undefined;
+  return node?.properties ? Object.keys(node.properties as object) : [];
+}
+
+function unwrap(n: Record<string, unknown>): Record<string, unknown> {
+  const alts = (n.anyOf ?? n.oneOf ?? n.allOf) as Record<string, unknown>[] | undefined;
+  if (alts) return alts.find((a) => a.properties || a.items) ?? n;
+  return n;
+}
+
+let cachedSchema: unknown;
+function schemaJson(): unknown {
+  cachedSchema ??= jsonSchema();
+  return cachedSchema;
+}
+
+function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bound[] {
+  const out: Bound[] = [];
+  if (!isObject(raw.expect)) return out;
+  for (const [key, b] of Object.entries(raw.expect)) {
+    const parts = key.split('.');
+    const path = ['expect', key];
+    const plan = plans.find((p) => p.name === parts[0]);
+    if (!plan) { at(path, `unknown study "${parts[0]}" (expected a study of this scenario: ${plans.map((p) => p.name).join(', ') || 'none'})`, true); continue; }
+    if (parts.length < 3) { at(path, `"${key}" is not study.metric.stat (expected e.g. ${plan.name}.${Object.keys(plan.definition.metrics)[0]}.mean)`, true); continue; }
+    const stat = parts[parts.length - 1];
+    const metric = parts[parts.length - 2];
+    const design = parts.length > 3 ? parts.slice(1, -2).join('.') : undefined;
+    if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (expected one of: ${plan.designs.join(', ')})`, true); continue; }
+    if (!(metric in plan.definition.metrics)) { at(path, `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`, true); continue; }
+    if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (expected one of: ${STATS.join(', ')})`, true); continue; }
+    const bound = b as { min?: number; max?: number };
+    if (bound.min === undefined && bound.max === undefined) { at(path, 'has neither min nor max (expected {min: …} and/or {max: …})', true); continue; }
+    if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) { at(path, `min ${bound.min} > max ${bound.max} (expected min <= max)`, true); continue; }
+    out.push({ key, study: plan.name, design, metric, stat, min: bound.min, max: bound.max });
+  }
+  return out;
+}
+
+function dedupe(problems: Located[]): Located[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.line}:${p.col}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((a, b) => a.line - b.line || a.col - b.col);
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { cloudSchema } from './cloud.js';
+import { duration } from './zod-units.js';
+import { studies } from '../studies/registry.js';
+
+/**
+ * The scenario's root schema, assembled from the registered studies. Each study section also
+ * accepts `designs:` (study-level design patches) and `sweeps:`; the loader strips those two before
+ * the study's own schema sees the section.
+ */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const designName = z.string().regex(NAME, { message: 'design names use letters, digits, . _ - (expected e.g. han-hook)' });
+
+export const sweepSchema = z.object({
+  parameter: z.string().min(1).meta({ description: 'dotted path from the scenario root, e.g. cloud.nova.reserved_host_memory_mb or studies.boot.storm.size' }),
+  values: z.array(z.union([z.number(), z.string()])).min(1),
+  designs: z.array(z.string()).optional().meta({ description: 'designs to sweep (default: all)' }),
+  replications: z.number().int().min(1).optional().meta({ description: 'replications per sweep point (default: the scenario\'s)' }),
+  label: z.string().optional(),
+}).strict();
+
+export const boundSchema = z.object({ min: z.number().optional(), max: z.number().optional() }).strict()
+  .meta({ description: 'bound on a summary statistic; the key is study.metric.stat or study.design.metric.stat (stat: mean, p50, p95, p99, min, max, ci95_lo, ci95_hi)' });
+
+const topDesignSchema = z.object({
+  description: z.string().optional(),
+  cloud: z.record(z.string(), z.unknown()).optional(),
+  studies: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+
+function studySection(schema: z.ZodType): z.ZodType {
+  const extra = {
+    designs: z.record(z.string(), z.record(z.string(), z.unknown())).optional()
+      .meta({ description: 'study-level designs: patches of this section (plus an optional cloud: key); replaces the top-level designs for this study' }),
+    sweeps: z.array(sweepSchema).optional(),
+  };
+  const s = schema as unknown as { extend?: (shape: object) => z.ZodType };
+  return typeof s.extend === 'function' ? s.extend(extra) : schema;
+}
+
+export function studySectionSchema(name: string): z.ZodType | undefined {
+  const study = studies.find((s) => s.name === name);
+  return study ? studySection(study.schema) : undefined;
+}
+
+export function rootSchema() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const s of studies) shape[s.name] = studySection(s.schema).optional();
+  return z.object({
+    name: z.string().regex(NAME, { message: 'scenario names use letters, digits, . _ - (expected e.g. reference-cloud)' }),
+    description: z.string().optional(),
+    seed: z.number().int().min(0).default(1),
+    horizon: duration({ positive: true }).prefault('365d'),
+    replications: z.number().int().min(1).default(1000),
+    cloud: cloudSchema.optional(),
+    designs: z.record(z.string(), topDesignSchema).optional()
+      .meta({ description: 'variants of the cloud compared with common random numbers; each is a patch {cloud: …, studies: …} deep-merged onto the base' }),
+    studies: z.object(shape).strict(),
+    expect: z.record(z.string(), boundSchema).optional(),
+  }).strict();
+}
+
+/** JSON Schema for editors (`headroom schema`, scenarios/schema.json). */
+export function jsonSchema(): unknown {
+  const s = z.toJSONSchema(rootSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { $id: 'https://headroom.dev/scenario.schema.json', title: 'headroom scenario', ...s };
+}
