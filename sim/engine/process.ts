@@ -1,0 +1,119 @@
+import type { Handler, Simulation } from './simulation.js';
+import type { Limiter } from '../resources/limiter.js';
+import type { SharedLink } from '../resources/shared-link.js';
+import type { Signal } from '../resources/signal.js';
+
+/**
+ * Process style on top of the handler engine, for model code that reads as a story:
+ *
+ *   procs.spawn(function* (p) {
+ *     yield p.acquire(builds);          // wait for a max_concurrent_builds slot
+ *     yield p.transfer(glanceNic, size); // stream the image
+ *     yield 30;                          // boot: hold 30 s
+ *     builds.release();
+ *   });
+ *
+ * A process is a generator that yields a number: a delay ≥ 0 to hold for, or PASSIVATE to sleep
+ * until something fires handler `procs.id` with the process's index as payload (which is exactly
+ * what Limiter, SharedLink and Signal do when given that handler id and payload — the helpers
+ * on Process wire it). All processes of a `Processes` share one registered handler, so every
+ * resume is an ordinary event (time, priority, insertion order as usual).
+ *
+ * Cost: each resume is a generator `next()`, which allocates an iterator result object; the
+ * handler-object style allocates nothing. bench/run.ts measures both on the same hold model
+ * ("engine hold model" vs "generator hold model"): see bench/results.json for the figure on
+ * this machine — the generator style is slower per event (see the bench output), so keep it for
+ * model logic with few events per entity (boots, evacuations) and use handler objects for the
+ * hot loops (arrivals, failures of thousands of hosts).
+ */
+export const PASSIVATE = -1;
+
+export type ProcessBody = Generator<number, void, void>;
+
+/** What a process body sees: its index, the clock, and helpers that return what to yield. */
+export class Process {
+  constructor(readonly procs: Processes, readonly index: number) {}
+
+  get now(): number {
+    return this.procs.sim.now;
+  }
+
+  /** `yield p.acquire(limiter)`: sleeps until the limiter grants a slot (release it yourself). */
+  acquire(limiter: Limiter): number {
+    limiter.request(this.procs.id, this.index);
+    return PASSIVATE;
+  }
+
+  /** `yield p.transfer(link, bytes, cap)`: sleeps until the transfer completes. */
+  transfer(link: SharedLink, bytes: number, capBytesPerSec = Infinity): number {
+    link.start(bytes, capBytesPerSec, this.procs.id, this.index);
+    return PASSIVATE;
+  }
+
+  /** `yield p.waitFor(signal)`: sleeps until the signal is notified. */
+  waitFor(signal: Signal): number {
+    signal.wait(this.procs.id, this.index);
+    return PASSIVATE;
+  }
+}
+
+export class Processes implements Handler {
+  /** Handler id that resumes process `payload`. */
+  readonly id: number;
+  /** Processes started and not yet finished. */
+  alive = 0;
+  private bodies: (ProcessBody | undefined)[] = [];
+  private contexts: Process[] = [];
+  private holdToken: number[] = [];
+  private freeIndexes: number[] = [];
+
+  constructor(readonly sim: Simulation, name = 'process') {
+    this.id = sim.register(this, name);
+  }
+
+  /**
+   * Starts a process after `delay` (0: at the current time, as an event). Returns its index.
+   * Indexes of finished processes are reused: nothing may resume a finished process.
+   */
+  spawn(body: (p: Process) => ProcessBody, delay = 0): number {
+    const i = this.freeIndexes.length > 0 ? this.freeIndexes.pop()! : this.bodies.length;
+    if (i === this.contexts.length) { this.contexts.push(new Process(this, i)); this.holdToken.push(-1); }
+    this.bodies[i] = body(this.contexts[i]);
+    this.alive++;
+    this.holdToken[i] = this.sim.schedule(delay, this.id, i);
+    return i;
+  }
+
+  /** Stops a process where it is (cancels its pending hold; a pending grant or transfer is the caller's to undo). */
+  kill(i: number): void {
+    const body = this.bodies[i];
+    if (body === undefined) return;
+    this.sim.cancel(this.holdToken[i]);
+    body.return();
+    this.finish(i);
+  }
+
+  isAlive(i: number): boolean {
+    return this.bodies[i] !== undefined;
+  }
+
+  /** Resumes process `i` (the engine calls this). */
+  fire(payload: number): void {
+    const i = payload;
+    const body = this.bodies[i];
+    if (body === undefined) throw new Error(`process ${i} resumed after it finished`);
+    this.holdToken[i] = -1;
+    const r = body.next();
+    if (r.done === true) { this.finish(i); return; }
+    const v = r.value;
+    if (v === PASSIVATE) return;
+    if (!(v >= 0)) throw new RangeError(`process ${i} yielded ${v} (expected a delay >= 0 or PASSIVATE)`);
+    this.holdToken[i] = this.sim.schedule(v, this.id, i);
+  }
+
+  private finish(i: number): void {
+    this.bodies[i] = undefined;
+    this.alive--;
+    this.freeIndexes.push(i);
+  }
+}
