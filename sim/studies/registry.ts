@@ -1,10 +1,12 @@
 import type { StudyDefinition } from './study.js';
+import { bootStudy } from './boot.js';
 
 /**
  * Every study headroom knows, in the order reports present them. A study registers itself by
  * adding one import and one entry here.
  */
 export const studies: StudyDefinition[] = [
+  bootStudy,
 ];
 
 export function findStudy(name: string): StudyDefinition | undefined {

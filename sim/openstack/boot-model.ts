@@ -1,0 +1,347 @@
+import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Rng } from '../random/streams.js';
+import { Limiter } from '../resources/limiter.js';
+import { SharedLink } from '../resources/shared-link.js';
+import type { Cloud } from '../scenario/cloud.js';
+import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
+
+/**
+ * How an instance's root disk reaches a compute node and the guest boots (openstack-facts §2,
+ * §8.3, §9). One BootModel lives inside one Simulation; the boot study drives it with a storm or
+ * Poisson arrivals, and the evacuation study can drive it for rebuilds on local storage
+ * (`boot(..., gated = false)`: `rebuild_instance` is not under the build semaphore, §8.3).
+ *
+ * A boot, once on its host:
+ *  1. takes one of the host's `max_concurrent_builds` slots (FIFO semaphore, §8.3);
+ *  2. gets its root disk:
+ *     - RBD copy-on-write clone when instance disks are on RBD, glance stores images in the same
+ *       Ceph cluster and the image is raw (§9.2): a clone latency, no download, nothing in _base;
+ *     - otherwise the image's base in `_base` (§9.1): present ⇒ nothing to fetch; being fetched
+ *       by another boot ⇒ wait for that fetch (per-image lock); absent ⇒ fetch it: download
+ *       (Glance HTTP, or NFS `cp` falling back to HTTP on error, §2), then qemu-img convert to raw
+ *       when the image is qcow2 and `force_raw_images` (§9.1); with instance disks on RBD the
+ *       base is then `rbd import`ed as a full copy of the virtual size per instance (§9.2);
+ *  3. releases the build slot — the semaphore wraps `build_and_run_instance`, which returns when
+ *     the domain is started, not when the guest OS is up;
+ *  4. boots the guest: its CPU work shares the host cores (processor sharing, one core at most
+ *     per guest) and, at the same time, it reads its boot working set through the storage path
+ *     (local disk, or the Ceph network). The boot is done when both are done.
+ *
+ * Transfers are flows on SharedLinks (max-min fair with per-flow caps). A download through glance
+ * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
+ * the glance store; both hops are flows of the image size and the download completes when both
+ * are done (a fluid tandem: exact when one hop is the bottleneck, optimistic otherwise). Every
+ * download flow is capped at min(compute NIC, compute disk): concurrent downloads of DIFFERENT
+ * images on one host each get that cap (the per-image lock prevents duplicates of one image).
+ */
+export interface BootModelOptions {
+  /** Physical cores of each host (length = number of hosts). */
+  hostCores: ArrayLike<number>;
+  /** Stream for NFS direct-fetch failures (one draw per NFS download attempt). */
+  nfsFallback: Rng;
+}
+
+const LOCAL = 0, RBD = 1;
+
+export class BootModel {
+  readonly hosts: number;
+  readonly images: number;
+  readonly cache: BaseImageCache;
+  /** Image bytes downloaded into `_base` directories. */
+  bytesDownloaded = 0;
+  /** Bytes moved over the network for boots: downloads, rbd imports, guest reads from Ceph. */
+  bytesTransferred = 0;
+  downloads = 0;
+  nfsFallbacks = 0;
+  /** Boots that needed no download of their image (base present or being fetched, or CoW clone). */
+  bootsWithoutDownload = 0;
+  bootsStarted = 0;
+
+  private readonly sim: Simulation;
+  private readonly cloud: Cloud;
+  private readonly nfsFallback: Rng;
+  private readonly diskBackend: number;
+  private readonly imageSize: Float64Array;
+  private readonly imageVirtual: Float64Array;
+  private readonly imageQcow2: Uint8Array;
+  private readonly imageCloneable: Uint8Array;
+  private readonly imageRead: Float64Array;
+  private readonly hostCores: Float64Array;
+  private readonly downloadCap: number;
+  private readonly nic: number;
+
+  // Resources, created on first use (a storm may touch a few hosts of a big cloud).
+  private readonly builds: (Limiter | undefined)[];
+  private readonly cpu: (SharedLink | undefined)[];
+  private readonly disk: (SharedLink | undefined)[];
+  private readonly glanceApi: (SharedLink | undefined)[];
+  private glanceStoreLink: SharedLink | undefined;
+  private nfsLink: SharedLink | undefined;
+  private cephLink: SharedLink | undefined;
+  private nextGlanceNode = 0;
+  /** Per (glance node, image): 0 not cached, 1 being cached by a GET, 2 cached (§9.3). */
+  private readonly glanceCached: Uint8Array;
+
+  // Per (host, image) fetch in progress.
+  private readonly hopsLeft: Int8Array;
+  private readonly cachingNode: Int32Array;
+
+  // Per boot (grown by doubling).
+  private bootHost = new Int32Array(64);
+  private bootImage = new Int32Array(64);
+  private bootCpu = new Float64Array(64);
+  private bootClone = new Float64Array(64);
+  private bootDone = new Int32Array(64);
+  private bootPayload = new Float64Array(64);
+  private bootGated = new Uint8Array(64);
+  private bootParts = new Int8Array(64);
+  private nextWaiter = new Int32Array(64);
+
+  private readonly slotGrantedId: number;
+  private readonly cloneDoneId: number;
+  private readonly hopDoneId: number;
+  private readonly convertDoneId: number;
+  private readonly importDoneId: number;
+  private readonly partDoneId: number;
+
+  constructor(sim: Simulation, cloud: Cloud, opts: BootModelOptions) {
+    const images = cloud.images ?? [];
+    if (images.length === 0) throw new Error('BootModel: the cloud has no images (expected cloud.images)');
+    this.sim = sim;
+    this.cloud = cloud;
+    this.nfsFallback = opts.nfsFallback;
+    this.hosts = opts.hostCores.length;
+    this.images = images.length;
+    this.hostCores = Float64Array.from(opts.hostCores);
+    this.diskBackend = cloud.ephemeral_storage === 'rbd' ? RBD : LOCAL;
+    this.imageSize = Float64Array.from(images, (i) => i.size);
+    this.imageVirtual = Float64Array.from(images, (i) => i.virtual_size);
+    this.imageQcow2 = Uint8Array.from(images, (i) => (i.format === 'qcow2' ? 1 : 0));
+    this.imageRead = Float64Array.from(images, (i) => i.boot.read);
+    // §9.2 is_cloneable: image in the same cluster (glance on RBD), raw, instance disks on RBD.
+    this.imageCloneable = Uint8Array.from(images, (i) =>
+      (this.diskBackend === RBD && cloud.glance.store === 'rbd' && i.format === 'raw' ? 1 : 0));
+    this.nic = cloud.compute_node.nic;
+    this.downloadCap = Math.min(cloud.compute_node.nic, cloud.compute_node.disk_write);
+    const mgr = cloud.image_cache_manager;
+    this.cache = new BaseImageCache(sim, this.hosts, this.images, mgr.interval, mgr.remove_unused_after);
+    this.builds = new Array(this.hosts);
+    this.cpu = new Array(this.hosts);
+    this.disk = new Array(this.hosts);
+    this.glanceApi = new Array(cloud.glance.api_nodes);
+    this.glanceCached = new Uint8Array(cloud.glance.api_nodes * this.images);
+    this.hopsLeft = new Int8Array(this.hosts * this.images);
+    this.cachingNode = new Int32Array(this.hosts * this.images).fill(-1);
+
+    const on = (name: string, fire: (p: number) => void): number => sim.register({ fire } as Handler, name);
+    this.slotGrantedId = on('boot.slot-granted', (b) => this.slotGranted(b));
+    this.cloneDoneId = on('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
+    this.hopDoneId = on('boot.download-hop-done', (p) => this.hopDone(p));
+    this.convertDoneId = on('boot.convert-done', (p) => this.baseReady(p));
+    this.importDoneId = on('boot.rbd-import-done', (b) => { this.bytesTransferred += this.imageVirtual[this.bootImage[b]]; this.rootDiskReady(b); });
+    this.partDoneId = on('boot.guest-part-done', (b) => this.partDone(b));
+  }
+
+  /** True when boots of `image` are copy-on-write RBD clones (no download). */
+  isCloneable(image: number): boolean {
+    return this.imageCloneable[image] === 1;
+  }
+
+  /**
+   * Starts a boot of `image` on `host`; fires `doneHandler(payload)` when the guest has booted.
+   * `cpuSeconds` is the guest's boot CPU work and `cloneLatency` the RBD clone time (used only
+   * for cloneable images); drawing them is the caller's job, so designs can share the draws.
+   * `gated = false` skips the build semaphore (evacuation rebuilds, §8.3). Returns the boot index.
+   */
+  boot(host: number, image: number, cpuSeconds: number, cloneLatency: number, doneHandler: number, payload: number, gated = true): number {
+    const b = this.bootsStarted++;
+    if (b === this.bootHost.length) this.grow();
+    this.bootHost[b] = host;
+    this.bootImage[b] = image;
+    this.bootCpu[b] = cpuSeconds;
+    this.bootClone[b] = cloneLatency;
+    this.bootDone[b] = doneHandler;
+    this.bootPayload[b] = payload;
+    this.bootGated[b] = gated ? 1 : 0;
+    if (gated) this.buildsOf(host).request(this.slotGrantedId, b);
+    else this.slotGranted(b);
+    return b;
+  }
+
+  /** The instance of boot `b` is deleted: its base is no longer used by it. */
+  deleteInstance(b: number): void {
+    if (this.imageCloneable[this.bootImage[b]] === 0) this.cache.unuse(this.cache.pair(this.bootHost[b], this.bootImage[b]));
+  }
+
+  private slotGranted(b: number): void {
+    const image = this.bootImage[b];
+    if (this.imageCloneable[image] === 1) {
+      this.bootsWithoutDownload++;
+      this.sim.schedule(this.bootClone[b], this.cloneDoneId, b);
+      return;
+    }
+    const cache = this.cache;
+    const pair = cache.pair(this.bootHost[b], image);
+    cache.use(pair);
+    const state = cache.state[pair];
+    if (state === PRESENT) {
+      this.bootsWithoutDownload++;
+      this.baseAvailable(b);
+      return;
+    }
+    // Queue behind the fetch (the per-image lock), starting it if nobody has.
+    this.nextWaiter[b] = -1;
+    if (cache.waitHead[pair] < 0) cache.waitHead[pair] = b;
+    else this.nextWaiter[cache.waitTail[pair]] = b;
+    cache.waitTail[pair] = b;
+    if (state === FETCHING) this.bootsWithoutDownload++;
+    else {
+      cache.state[pair] = FETCHING;
+      this.startDownload(pair);
+    }
+  }
+
+  private startDownload(pair: number): void {
+    const image = pair % this.images;
+    const size = this.imageSize[image];
+    this.downloads++;
+    if (this.cloud.image_transfer === 'nfs-direct') {
+      // §2: `cp` from the NFS mount, any failure falls back to the Glance HTTP download.
+      if (this.nfsFallback.next() >= this.cloud.nfs.fallback_probability) {
+        this.hopsLeft[pair] = 1;
+        this.nfs().start(size, this.downloadCap, this.hopDoneId, pair);
+        return;
+      }
+      this.nfsFallbacks++;
+    }
+    const node = this.nextGlanceNode;
+    this.nextGlanceNode = (node + 1) % this.glanceApi.length;
+    this.hopsLeft[pair] = 1;
+    this.glanceNode(node).start(size, this.downloadCap, this.hopDoneId, pair);
+    const slot = node * this.images + image;
+    if (this.cloud.glance.image_cache && this.glanceCached[slot] === 2) return;
+    // A miss reads the store; the first GET of an image on a node fills that node's cache,
+    // concurrent misses just stream from the store (glance's cache middleware).
+    if (this.cloud.glance.image_cache && this.glanceCached[slot] === 0) {
+      this.glanceCached[slot] = 1;
+      this.cachingNode[pair] = node;
+    }
+    this.hopsLeft[pair] = 2;
+    this.glanceStore().start(size, this.downloadCap, this.hopDoneId, pair);
+  }
+
+  private hopDone(pair: number): void {
+    if (--this.hopsLeft[pair] > 0) return;
+    const image = pair % this.images;
+    const node = this.cachingNode[pair];
+    if (node >= 0) {
+      this.glanceCached[node * this.images + image] = 2;
+      this.cachingNode[pair] = -1;
+    }
+    this.bytesDownloaded += this.imageSize[image];
+    this.bytesTransferred += this.imageSize[image];
+    if (this.imageQcow2[image] === 1 && this.cloud.compute_node.force_raw_images) {
+      // §9.1: non-raw downloads are converted to raw with qemu-img on the host's disk.
+      this.diskOf((pair - image) / this.images).start(this.imageSize[image], this.cloud.compute_node.convert_throughput, this.convertDoneId, pair);
+    } else this.baseReady(pair);
+  }
+
+  /** The base is in `_base`: release every boot waiting on the image lock. */
+  private baseReady(pair: number): void {
+    const cache = this.cache;
+    cache.markPresent(pair);
+    let b = cache.waitHead[pair];
+    cache.waitHead[pair] = -1;
+    cache.waitTail[pair] = -1;
+    while (b >= 0) {
+      const next = this.nextWaiter[b];
+      this.baseAvailable(b);
+      b = next;
+    }
+  }
+
+  private baseAvailable(b: number): void {
+    if (this.diskBackend === RBD) {
+      // §9.2: not cloneable ⇒ `rbd import` a full copy of the raw base per instance.
+      this.ceph().start(this.imageVirtual[this.bootImage[b]], this.nic, this.importDoneId, b);
+    } else {
+      // Local qcow2 overlay on the base: metadata only.
+      this.rootDiskReady(b);
+    }
+  }
+
+  private rootDiskReady(b: number): void {
+    const host = this.bootHost[b];
+    if (this.bootGated[b] === 1) this.builds[host]!.release();
+    this.bootParts[b] = 2;
+    this.cpuOf(host).start(this.bootCpu[b], 1, this.partDoneId, b);
+    const read = this.imageRead[this.bootImage[b]];
+    if (this.diskBackend === RBD) {
+      this.bytesTransferred += read;
+      this.ceph().start(read, this.nic, this.partDoneId, b);
+    } else this.diskOf(host).start(read, Infinity, this.partDoneId, b);
+  }
+
+  private partDone(b: number): void {
+    if (--this.bootParts[b] > 0) return;
+    this.sim.fire(this.bootDone[b], this.bootPayload[b]);
+  }
+
+  private buildsOf(host: number): Limiter {
+    return (this.builds[host] ??= new Limiter(this.sim, this.cloud.compute_node.max_concurrent_builds));
+  }
+
+  private cpuOf(host: number): SharedLink {
+    return (this.cpu[host] ??= new SharedLink(this.sim, this.hostCores[host], `host${host}.cores`, 16));
+  }
+
+  private diskOf(host: number): SharedLink {
+    return (this.disk[host] ??= new SharedLink(this.sim, this.cloud.compute_node.disk_write, `host${host}.disk`, 16));
+  }
+
+  private glanceNode(node: number): SharedLink {
+    return (this.glanceApi[node] ??= new SharedLink(this.sim, this.cloud.glance.nic, `glance-api${node}.nic`));
+  }
+
+  private glanceStore(): SharedLink {
+    switch (this.cloud.glance.store) {
+      case 'nfs': return this.nfs();
+      case 'rbd': return this.ceph();
+      default: return (this.glanceStoreLink ??= new SharedLink(this.sim, this.cloud.glance.backend_read, 'glance-store'));
+    }
+  }
+
+  private nfs(): SharedLink {
+    return (this.nfsLink ??= new SharedLink(this.sim, this.cloud.nfs.server_bandwidth, 'nfs-server'));
+  }
+
+  private ceph(): SharedLink {
+    if (!this.cloud.ceph) throw new Error('BootModel: RBD needs cloud.ceph');
+    return (this.cephLink ??= new SharedLink(this.sim, this.cloud.ceph.network, 'ceph-network', 1024));
+  }
+
+  /** Links that exist so far, for tests and traces. */
+  link(name: 'nfs' | 'ceph' | 'glance-store' | `glance-api${number}` | `disk${number}` | `cores${number}`): SharedLink | undefined {
+    if (name === 'nfs') return this.nfsLink;
+    if (name === 'ceph') return this.cephLink;
+    if (name === 'glance-store') return this.glanceStoreLink;
+    if (name.startsWith('glance-api')) return this.glanceApi[Number(name.slice(10))];
+    if (name.startsWith('disk')) return this.disk[Number(name.slice(4))];
+    return this.cpu[Number(name.slice(5))];
+  }
+
+  private grow(): void {
+    const m = this.bootHost.length * 2;
+    const i32 = (a: Int32Array) => { const b = new Int32Array(m); b.set(a); return b; };
+    const f64 = (a: Float64Array) => { const b = new Float64Array(m); b.set(a); return b; };
+    this.bootHost = i32(this.bootHost);
+    this.bootImage = i32(this.bootImage);
+    this.bootCpu = f64(this.bootCpu);
+    this.bootClone = f64(this.bootClone);
+    this.bootDone = i32(this.bootDone);
+    this.bootPayload = f64(this.bootPayload);
+    const g = new Uint8Array(m); g.set(this.bootGated); this.bootGated = g;
+    const p = new Int8Array(m); p.set(this.bootParts); this.bootParts = p;
+    this.nextWaiter = i32(this.nextWaiter);
+  }
+}

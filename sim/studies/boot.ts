@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { Simulation, type Handler } from '../engine/simulation.js';
+import { BootModel } from '../openstack/boot-model.js';
+import { hostCores, SpreadPlacement } from '../openstack/boot-placement.js';
+import { distribution } from '../random/spec.js';
+import type { Distribution } from '../random/distributions.js';
+import type { Cloud } from '../scenario/cloud.js';
+import { duration, rate } from '../scenario/zod-units.js';
+import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
+
+/**
+ * Boot study (issue 4, openstack-facts §2, §8.3, §9): how long boots take when images come by
+ * Glance HTTP streaming, by NFS direct fetch, or as Ceph RBD copy-on-write clones — alone, in a
+ * storm of N boots at once (an evacuation, a scale-out) or under Poisson arrivals.
+ *
+ * Common random numbers: every boot's image, boot CPU work, clone latency, arrival time and
+ * lifetime are drawn up front in boot order from their own streams, so every design of one
+ * replication boots the same instances at the same times; only NFS fall-backs (one draw per NFS
+ * download, stream `nfs-fallback`) depend on the design's own course.
+ */
+export const bootConfigSchema = z.object({
+  storm: z.object({
+    size: z.number().int().min(1).meta({ description: 'boots requested at the same instant' }),
+    at: duration().prefault('0s'),
+  }).strict().optional(),
+  arrivals: z.object({
+    rate: rate().meta({ description: 'Poisson boot requests per unit time, during the horizon' }),
+    lifetime: distribution('duration').optional()
+      .meta({ description: 'instance lifetime after booting (deleted instances free their `_base` image for the cache manager); default: forever' }),
+  }).strict().optional(),
+  hosts: z.number().int().min(1).optional()
+    .meta({ description: 'boot onto the first N hosts of the racks only (default: all)' }),
+}).strict().refine((c) => (c.storm === undefined) !== (c.arrivals === undefined), {
+  message: 'give exactly one workload (expected either storm: {size} or arrivals: {rate})',
+});
+
+export type BootConfig = z.output<typeof bootConfigSchema>;
+
+/** Probabilities of the boot-time CDF series. */
+export const CDF_POINTS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+
+const metrics = {
+  boot_time_p50: { unit: 's', description: 'median boot time (request to guest booted) within the replication' },
+  boot_time_p95: { unit: 's', description: '95th percentile of boot times within the replication' },
+  boot_time_p99: { unit: 's', description: '99th percentile of boot times within the replication' },
+  boot_time_mean: { unit: 's', description: 'mean boot time within the replication' },
+  storm_completion: { unit: 's', description: 'from the first request until the last guest has booted' },
+  bytes_transferred: { unit: 'B', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
+  bytes_downloaded: { unit: 'B', description: 'image bytes downloaded into compute `_base` caches' },
+  cache_hit_ratio: { unit: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)' },
+  nfs_fallbacks: { unit: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
+} as const;
+
+/** Type-7 (linear interpolation) quantile of an ascending-sorted array. */
+export function quantileSorted(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+function checkBoot(input: StudyInput<BootConfig>): Problem[] {
+  const { cloud, config } = input;
+  const out: Problem[] = [];
+  const images = cloud.images ?? [];
+  if (images.length === 0) out.push({ path: ['cloud', 'images'], message: 'no images to boot (expected at least one image under cloud.images)' });
+  else if (!images.some((i) => i.share > 0)) out.push({ path: ['cloud', 'images'], message: 'every image has share 0 (expected at least one image with share > 0)' });
+  if (cloud.image_transfer === 'nfs-direct') {
+    if (cloud.nova.release !== 'kilo') {
+      out.push({ path: ['cloud', 'image_transfer'], message: `NFS direct fetch (image_file_url) was removed in Pike, nova.release is ${cloud.nova.release} (expected nova.release kilo, or glance-http)` });
+    }
+    if (cloud.glance.store !== 'nfs') {
+      out.push({ path: ['cloud', 'glance', 'store'], message: `NFS direct fetch copies from glance's filesystem store on the NFS mount, but glance.store is ${cloud.glance.store} (expected nfs)` });
+    }
+  }
+  const needsCeph = cloud.ephemeral_storage === 'rbd' || cloud.glance.store === 'rbd';
+  if (needsCeph && !cloud.ceph) out.push({ path: ['cloud'], message: 'instance disks or glance images on RBD need a Ceph cluster (expected a cloud.ceph section)' });
+  if (cloud.ephemeral_storage === 'rbd' && !cloud.compute_node.force_raw_images) {
+    out.push({ path: ['cloud', 'compute_node', 'force_raw_images'], message: 'force_raw_images = false is not allowed with instance disks on RBD (expected true)' });
+  }
+  if (cloud.ephemeral_storage === 'nfs') {
+    out.push({ path: ['cloud', 'ephemeral_storage'], message: 'instance disks on NFS are not modelled by the boot study (expected local or rbd)' });
+  }
+  const total = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+  if (config.hosts !== undefined && config.hosts > total) {
+    out.push({ path: ['studies', 'boot', 'hosts'], message: `${config.hosts} hosts asked, the racks have ${total} (expected at most ${total})` });
+  }
+  return out;
+}
+
+/** The per-boot draws shared by all designs (common random numbers). */
+interface Workload {
+  arrival: Float64Array;
+  image: Int32Array;
+  cpu: Float64Array;
+  clone: Float64Array;
+  lifetime: Float64Array;
+}
+
+function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: ReplicationContext): Workload {
+  const arrivalsRng = ctx.streams.stream('boot-arrivals');
+  const times: number[] = [];
+  if (config.storm) for (let i = 0; i < config.storm.size; i++) times.push(config.storm.at);
+  else {
+    const mean = 1 / config.arrivals!.rate;
+    for (let t = -mean * Math.log(1 - arrivalsRng.next()); t < horizon; t += -mean * Math.log(1 - arrivalsRng.next())) times.push(t);
+  }
+  const n = times.length;
+  const images = cloud.images!;
+  const cum = new Float64Array(images.length);
+  let s = 0;
+  images.forEach((im, i) => { s += im.share; cum[i] = s; });
+  const imageRng = ctx.streams.stream('boot-image');
+  const cpuRng = ctx.streams.stream('boot-cpu');
+  const cloneRng = ctx.streams.stream('rbd-clone');
+  const lifeRng = ctx.streams.stream('instance-lifetime');
+  const cloneLatency = cloud.rbd_clone.latency;
+  const lifetime: Distribution | undefined = config.arrivals?.lifetime;
+  const w: Workload = {
+    arrival: Float64Array.from(times), image: new Int32Array(n), cpu: new Float64Array(n),
+    clone: new Float64Array(n), lifetime: new Float64Array(n).fill(Infinity),
+  };
+  for (let i = 0; i < n; i++) {
+    const u = imageRng.next() * s;
+    let k = 0;
+    while (k < cum.length - 1 && u >= cum[k]) k++;
+    w.image[i] = k;
+    w.cpu[i] = images[k].boot.cpu.sample(cpuRng);
+    w.clone[i] = cloneLatency.sample(cloneRng);
+    if (lifetime) w.lifetime[i] = lifetime.sample(lifeRng);
+  }
+  return w;
+}
+
+/** Runs one replication and returns the boot times (in request order) and the model. */
+export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationContext): { bootTimes: Float64Array; model: BootModel; completion: number } {
+  const { cloud, config } = input;
+  const w = drawWorkload(cloud, config, input.horizon, ctx);
+  const n = w.arrival.length;
+  const sim = new Simulation(1024);
+  if (ctx.tracer) sim.tracer = ctx.tracer;
+  const cores = hostCores(cloud, config.hosts);
+  const model = new BootModel(sim, cloud, { hostCores: cores, nfsFallback: ctx.streams.stream('nfs-fallback') });
+  const placement = new SpreadPlacement(cores.length);
+  const host = new Int32Array(n);
+  const bootIndex = new Int32Array(n);
+  const bootTimes = new Float64Array(n);
+  let completed = 0;
+  let lastDone = 0;
+
+  const arrivalId = sim.register({
+    fire: (i: number) => {
+      host[i] = placement.place();
+      bootIndex[i] = model.boot(host[i], w.image[i], w.cpu[i], w.clone[i], bootedId, i);
+      if (i + 1 < n) sim.at(w.arrival[i + 1], arrivalId, i + 1);
+    },
+  } as Handler, 'boot.request');
+  const deleteId = sim.register({
+    fire: (i: number) => { model.deleteInstance(bootIndex[i]); placement.remove(host[i]); },
+  } as Handler, 'instance.delete');
+  const bootedId = sim.register({
+    fire: (i: number) => {
+      bootTimes[i] = sim.now - w.arrival[i];
+      lastDone = sim.now;
+      if (w.lifetime[i] !== Infinity) sim.schedule(w.lifetime[i], deleteId, i);
+      if (++completed === n) sim.stop();
+    },
+  } as Handler, 'boot.booted');
+
+  if (n > 0) {
+    sim.at(w.arrival[0], arrivalId, 0);
+    sim.run();
+  }
+  if (completed !== n) throw new Error(`boot study: ${n - completed} of ${n} boots never completed`);
+  return { bootTimes, model, completion: n > 0 ? lastDone - w.arrival[0] : 0 };
+}
+
+export const bootStudy: StudyDefinition<BootConfig> = {
+  name: 'boot',
+  title: 'Boot times: Glance HTTP vs NFS direct fetch vs Ceph RBD clones',
+  question: 'How long do boots take (p50/p95/p99) when images come by Glance HTTP streaming, NFS direct fetch or Ceph RBD copy-on-write clones, alone and in a boot storm of N concurrent boots?',
+  schema: bootConfigSchema,
+  metrics,
+  series: () => ({
+    boot_time_cdf: {
+      unit: 's', description: 'boot-time quantiles within the replication (the CDF read sideways)',
+      x: CDF_POINTS, xLabel: 'fraction of boots done', xUnit: 'fraction',
+    },
+  }),
+  check: checkBoot,
+  replicate(input, ctx) {
+    const { bootTimes, model, completion } = simulateBoots(input, ctx);
+    const sorted = Float64Array.from(bootTimes).sort();
+    let sum = 0;
+    for (const t of bootTimes) sum += t;
+    const n = bootTimes.length;
+    const out = new Float64Array(Object.keys(metrics).length + CDF_POINTS.length);
+    let k = 0;
+    out[k++] = quantileSorted(sorted, 0.5);
+    out[k++] = quantileSorted(sorted, 0.95);
+    out[k++] = quantileSorted(sorted, 0.99);
+    out[k++] = n > 0 ? sum / n : NaN;
+    out[k++] = completion;
+    out[k++] = model.bytesTransferred;
+    out[k++] = model.bytesDownloaded;
+    out[k++] = n > 0 ? model.bootsWithoutDownload / n : NaN;
+    out[k++] = model.nfsFallbacks;
+    for (const p of CDF_POINTS) out[k++] = quantileSorted(sorted, p);
+    return out;
+  },
+};
