@@ -1,5 +1,6 @@
 import type { StudyDefinition } from './study.js';
 import { bootStudy } from './boot.js';
+import { watchdogStudy } from './watchdog.js';
 
 /**
  * Every study headroom knows, in the order reports present them. A study registers itself by
@@ -7,6 +8,7 @@ import { bootStudy } from './boot.js';
  */
 export const studies: StudyDefinition[] = [
   bootStudy,
+  watchdogStudy,
 ];
 
 export function findStudy(name: string): StudyDefinition | undefined {

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { distribution } from '../random/spec.js';
+import { count, duration, fraction } from '../scenario/zod-units.js';
+import { WatchdogFleet, type WatchdogParams } from '../openstack/watchdog.js';
+import type { StudyDefinition, StudyInput } from './study.js';
+
+const YEAR = 365 * 86400;
+
+/**
+ * `studies.watchdog`: guests that hang, the image's `hw_watchdog_action`, and the monitoring and
+ * operators behind them (facts §3, §11). Designs usually differ only in `action`.
+ */
+export const watchdogSchema = z.object({
+  guests: count(1).default(200).meta({ description: 'guests simulated (metrics are per guest-year)' }),
+  action: z.enum(['disabled', 'reset', 'poweroff', 'pause', 'none']).default('disabled')
+    .meta({ description: 'hw_watchdog_action of the image (disabled = no i6300esb device)' }),
+  watchdog_daemon_share: fraction().default(0.5)
+    .meta({ description: 'share of guests running a watchdog daemon that arms /dev/watchdog; the others never get an action' }),
+  heartbeat: duration().prefault('30s').refine((v) => v >= 1 && v <= 2046, { message: 'heartbeat out of range (expected 1s to 2046s, the i6300esb driver limits)' })
+    .meta({ description: 'i6300esb heartbeat: the action fires this long after the last ping (two stages of heartbeat/2)' }),
+  time_to_hang: distribution('duration').prefault({ exponential: { rate: '2/y' } })
+    .meta({ description: 'up time of a guest until it hangs or crashes (rate per guest-year for exponential)' }),
+  boot_time: distribution('duration').prefault({ lognormal: { median: '45s', sigma: 0.5 } })
+    .meta({ description: 'guest boot after a watchdog reset, a hard reboot or a start' }),
+  lifecycle_event_delay: duration().prefault('15s')
+    .meta({ description: 'libvirt STOPPED lifecycle events reach nova this late (nova swallows reboots)' }),
+  monitoring: z.object({
+    sees: z.enum(['guest', 'nova']).default('guest')
+      .meta({ description: 'guest: checks the guest itself (ping, service) and sees every outage; nova: watches vm_state and sees only SHUTOFF' }),
+    check_interval: duration().prefault('60s').meta({ description: 'time between two checks of one guest' }),
+    detection_delay: distribution('duration').prefault('2m')
+      .meta({ description: 'first failing check to alert (consecutive failures, routing)' }),
+    user_report_after: distribution('duration').optional()
+      .meta({ description: 'users report an outage this long after it starts (default: never)' }),
+  }).strict().prefault({}),
+  operator: z.object({
+    reaction_time: distribution('duration').prefault({ lognormal: { median: '30m', sigma: 1 } })
+      .meta({ description: 'alert to hard reboot / start' }),
+  }).strict().prefault({}),
+}).strict();
+
+export type WatchdogConfig = z.output<typeof watchdogSchema>;
+
+export function watchdogParams(c: WatchdogConfig): WatchdogParams {
+  return {
+    guests: c.guests,
+    action: c.action,
+    daemonShare: c.watchdog_daemon_share,
+    heartbeat: c.heartbeat,
+    timeToHang: c.time_to_hang,
+    bootTime: c.boot_time,
+    checkInterval: c.monitoring.check_interval,
+    detectionDelay: c.monitoring.detection_delay,
+    monitorSees: c.monitoring.sees,
+    lifecycleEventDelay: c.lifecycle_event_delay,
+    reaction: c.operator.reaction_time,
+    userReport: c.monitoring.user_report_after,
+  };
+}
+
+export const watchdogStudy: StudyDefinition<WatchdogConfig> = {
+  name: 'watchdog',
+  title: 'Guest watchdog actions',
+  question: 'What availability do guests get with hw_watchdog_action reset / poweroff / pause / none / disabled, given hang rates and operator reaction times?',
+  schema: watchdogSchema,
+  metrics: {
+    downtime_minutes_per_guest_year: { unit: 'min/guest-year', description: 'guest downtime from hangs, per guest-year' },
+    availability: { unit: 'fraction', description: 'share of guest time up' },
+    incidents_needing_operator: { unit: '1/guest-year', description: 'outages ended by an operator (hard reboot or start), per guest-year' },
+    watchdog_actions: { unit: '1/guest-year', description: 'times the watchdog fired, per guest-year' },
+    mean_outage_minutes: { unit: 'min', description: 'mean length of the outages that ended within the horizon' },
+    down_at_horizon: { unit: 'guests', description: 'guests still down at the horizon (outages nobody noticed end there)' },
+  },
+  warnings(input: StudyInput<WatchdogConfig>): string[] {
+    const c = input.config, w: string[] = [];
+    if (c.monitoring.sees === 'nova' && !c.monitoring.user_report_after) {
+      w.push(`nova-state monitoring sees only SHUTOFF: hung${c.action === 'pause' ? ' and paused' : ''} guests stay down until the horizon (set monitoring.user_report_after)`);
+    }
+    if (c.action !== 'disabled' && c.watchdog_daemon_share === 0) w.push(`action ${c.action} never acts: no guest runs a watchdog daemon`);
+    return w;
+  },
+  replicate(input, ctx): Float64Array {
+    const fleet = new WatchdogFleet(watchdogParams(input.config), ctx.streams);
+    if (ctx.tracer) fleet.sim.tracer = ctx.tracer;
+    const t = fleet.run(input.horizon);
+    const guestSeconds = input.config.guests * input.horizon;
+    const guestYears = guestSeconds / YEAR;
+    return Float64Array.of(
+      t.downtime / 60 / guestYears,
+      1 - t.downtime / guestSeconds,
+      t.operatorIncidents / guestYears,
+      t.watchdogFires / guestYears,
+      t.outagesEnded > 0 ? t.outageSeconds / t.outagesEnded / 60 : 0,
+      t.downAtHorizon,
+    );
+  },
+};
