@@ -114,9 +114,14 @@ export class Erlang implements Distribution {
   }
   get variance(): number { return this.mean * this.mean / this.k; }
   sample(rng: Rng): number {
-    let p = 1;
-    for (let i = 0; i < this.k; i++) p *= 1 - rng.next();
-    return -(this.mean / this.k) * Math.log(p);
+    // Product of uniforms (one log per draw instead of k), folded into a log sum before it can
+    // underflow: a plain product of k > ~700 uniforms reaches 0 and the draw would be Infinity.
+    let p = 1, logSum = 0;
+    for (let i = 0; i < this.k; i++) {
+      p *= 1 - rng.next();
+      if (p < 1e-280) { logSum += Math.log(p); p = 1; }
+    }
+    return -(this.mean / this.k) * (logSum + Math.log(p));
   }
 }
 

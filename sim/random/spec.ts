@@ -41,7 +41,7 @@ export function distribution(kind: UnitKind) {
       z.object({ samples: z.array(value).min(1) }).strict(),
       z.object({ cdf: z.array(z.tuple([value, num])).min(2) }).strict(),
     ]) }).strict(),
-  ]);
+  ], { error: (issue) => (issue.code === 'invalid_union' ? whyNotADistribution(issue.input, kind) : undefined) });
   return spec.transform((s, ctx): Distribution => {
     const problems: string[] = [];
     const v = (x: string | number, what: string): number => {
@@ -54,7 +54,8 @@ export function distribution(kind: UnitKind) {
     try {
       d = build(s, v, kind, problems);
     } catch (e) {
-      problems.push(`${(e as Error).message} (expected valid distribution parameters)`);
+      // A parameter already reported as unreadable (NaN) makes the constructor throw too: say it once.
+      if (problems.length === 0) problems.push(`${(e as Error).message} (expected valid distribution parameters)`);
     }
     if (problems.length || d === undefined) {
       for (const message of problems) ctx.addIssue({ code: 'custom', message });
@@ -66,10 +67,48 @@ export function distribution(kind: UnitKind) {
 
 type Spec = z.input<ReturnType<typeof distribution>>;
 
+/** The parameter sets each distribution accepts, for messages. */
+const FORMS: Record<string, string> = {
+  deterministic: 'a value, e.g. {deterministic: 4h}',
+  uniform: '{min, max}',
+  exponential: '{mean} or {rate} (rate only for durations, e.g. 2/h)',
+  normal: '{mean, sd}',
+  lognormal: '{median, sigma} or {mean, cv}',
+  weibull: '{shape, scale} or {shape, mean}',
+  erlang: '{k, mean} with k a whole number >= 1',
+  empirical: '{samples: [...]} or {cdf: [[x, p], ...]} with p from 0 to 1',
+};
+
+/**
+ * A readable reason for a spec that matches no form (zod alone would say "Invalid input"):
+ * unknown distribution, several in one value, or parameters that fit none of its forms.
+ */
+function whyNotADistribution(input: unknown, kind: UnitKind): string {
+  const names = Object.keys(FORMS);
+  if (input === null || (typeof input !== 'object' && typeof input !== 'string' && typeof input !== 'number')) {
+    return `not a distribution: ${JSON.stringify(input)} (expected ${EXPECTED[kind]}, or {${names.join('|')}: {...}})`;
+  }
+  if (Array.isArray(input)) return `not a distribution: a list (expected ${EXPECTED[kind]}, or {exponential: {mean: ...}} and the like)`;
+  const keys = Object.keys(input as object);
+  if (keys.length !== 1) {
+    return `a distribution is one key, got ${keys.length ? keys.join(', ') : 'none'} (expected one of ${names.join(', ')})`;
+  }
+  const name = keys[0];
+  if (!(name in FORMS)) return `unknown distribution "${name}" (expected one of ${names.join(', ')})`;
+  const params = (input as Record<string, unknown>)[name];
+  const given = params !== null && typeof params === 'object' && !Array.isArray(params)
+    ? `{${Object.keys(params).join(', ')}}` : JSON.stringify(params);
+  return `${name}: parameters ${given} do not fit (expected ${FORMS[name]})`;
+}
+
 function build(s: Spec, v: (x: string | number, what: string) => number, kind: UnitKind, problems: string[]): Distribution | undefined {
   if (typeof s === 'string' || typeof s === 'number') return new Deterministic(v(s, 'value'));
   if ('deterministic' in s) return new Deterministic(v(s.deterministic, 'deterministic'));
-  if ('uniform' in s) return new Uniform(v(s.uniform.min, 'min'), v(s.uniform.max, 'max'));
+  if ('uniform' in s) {
+    const min = v(s.uniform.min, 'min'), max = v(s.uniform.max, 'max');
+    if (max < min) { problems.push(`uniform: max ${JSON.stringify(s.uniform.max)} is below min ${JSON.stringify(s.uniform.min)} (expected min <= max)`); return undefined; }
+    return new Uniform(min, max);
+  }
   if ('exponential' in s) {
     const e = s.exponential;
     if ('mean' in e) return positive(v(e.mean, 'mean'), 'exponential mean', problems) && new Exponential(v(e.mean, 'mean'));
