@@ -85,7 +85,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
   const src: SourceMap = { file, doc, lines };
   if (doc.errors.length > 0) {
     throw new ScenarioError(doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
       return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${e.message.split('\n')[0]} (expected valid YAML)` };
     }));
   }
