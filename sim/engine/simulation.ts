@@ -62,7 +62,7 @@ export class Simulation {
 
   /** Time of the next event, or Infinity when none is pending. */
   peekTime(): number {
-    return this.events.size > 0 ? this.events.time[this.events.peek()] : Infinity;
+    return this.events.size > 0 ? this.events.heapTime[0] : Infinity;
   }
 
   /**
@@ -94,10 +94,9 @@ export class Simulation {
     const handlers = this.handlers;
     this.stopped = false;
     while (ev.size > 0 && !this.stopped) {
-      const slot = ev.peek();
-      const t = ev.time[slot];
+      const t = ev.heapTime[0];
       if (t > until) break;
-      ev.pop();
+      const slot = ev.pop();
       this.now = t;
       this.eventsFired++;
       const id = ev.handler[slot];

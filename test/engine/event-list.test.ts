@@ -8,7 +8,7 @@ function drain(ev: EventList): [number, number, number][] {
   const out: [number, number, number][] = [];
   while (ev.size > 0) {
     const s = ev.pop();
-    out.push([ev.time[s], ev.priority[s], ev.payload[s]]);
+    out.push([ev.poppedTime, ev.priority[s], ev.payload[s]]);
   }
   return out;
 }
@@ -44,6 +44,18 @@ test('a token of an event that already fired is stale: cancelling it does not to
   assert.equal(ev.isPending(fresh), true);
   assert.equal(ev.size, 1);
   assert.deepEqual(drain(ev), [[2, 0, 11]]);
+});
+
+test('timeOf gives the pending time of a token, NaN once it fired or was cancelled', () => {
+  const ev = new EventList();
+  const a = ev.push(4, 0, 0, 0), b = ev.push(2, 0, 1, 0);
+  assert.equal(ev.timeOf(a), 4);
+  assert.equal(ev.peekTime(), 2);
+  ev.pop();
+  assert.equal(ev.poppedTime, 2);
+  assert.ok(Number.isNaN(ev.timeOf(b)));
+  ev.cancel(a);
+  assert.ok(Number.isNaN(ev.timeOf(a)));
 });
 
 test('garbage tokens are rejected', () => {

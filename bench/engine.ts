@@ -1,0 +1,85 @@
+import { Simulation } from '../sim/engine/simulation.js';
+import { Processes, type Process } from '../sim/engine/process.js';
+import { Limiter } from '../sim/resources/limiter.js';
+import type { Rng } from '../sim/random/streams.js';
+
+/**
+ * Engine workloads for bench/run.ts. Each returns the number of events fired, so callers can
+ * turn a wall time into events/s.
+ */
+
+/** Hold model on the engine with handler objects: `pending` entities, Exp(1) holds, `events` firings. */
+export function engineHold(pending: number, events: number, rng: Rng): number {
+  const sim = new Simulation(pending);
+  let left = events;
+  const hold = {
+    id: 0,
+    fire(entity: number): void {
+      if (--left <= 0) { sim.stop(); return; }
+      sim.schedule(-Math.log(1 - rng.next()), this.id, entity);
+    },
+  };
+  hold.id = sim.register(hold, 'hold');
+  for (let i = 0; i < pending; i++) sim.schedule(-Math.log(1 - rng.next()), hold.id, i);
+  sim.run();
+  return sim.eventsFired;
+}
+
+/** The same hold model written as generator processes (one process per entity). */
+export function generatorHold(pending: number, events: number, rng: Rng): number {
+  const sim = new Simulation(pending);
+  const procs = new Processes(sim, 'hold');
+  let left = events;
+  function* entity(_p: Process) {
+    for (;;) {
+      if (--left <= 0) { sim.stop(); return; }
+      yield -Math.log(1 - rng.next());
+    }
+  }
+  // Each process is spawned with its first hold as the spawn delay, like the handler version.
+  for (let i = 0; i < pending; i++) procs.spawn(entity, -Math.log(1 - rng.next()));
+  sim.run();
+  return sim.eventsFired;
+}
+
+/**
+ * M/M/c with handler objects and the Limiter: arrivals at rate λ, c servers of rate μ, `jobs`
+ * arrivals. Events per job: arrival, grant, departure.
+ */
+export function mmcEvents(lambda: number, mu: number, c: number, jobs: number, rng: Rng): number {
+  const sim = new Simulation(1024);
+  const servers = new Limiter(sim, c, 'servers');
+  let arrived = 0;
+  const departure = { fire(): void { servers.release(); } };
+  const departureId = sim.register(departure, 'departure');
+  const start = { fire(job: number): void { sim.schedule(-Math.log(1 - rng.next()) / mu, departureId, job); } };
+  const startId = sim.register(start, 'start');
+  const arrival = {
+    id: 0,
+    fire(): void {
+      servers.request(startId, arrived);
+      if (++arrived < jobs) sim.schedule(-Math.log(1 - rng.next()) / lambda, this.id);
+    },
+  };
+  arrival.id = sim.register(arrival, 'arrival');
+  sim.schedule(0, arrival.id);
+  sim.run();
+  return sim.eventsFired;
+}
+
+/**
+ * Bytes per pending event: heap growth measured with `pending` events scheduled, from the typed
+ * arrays the event list holds (what the engine keeps per event, at its current capacity) and
+ * cross-checked with process.memoryUsage().arrayBuffers before/after.
+ */
+export function bytesPerPending(pending: number, rng: Rng): { declared: number; measured: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().arrayBuffers;
+  const sim = new Simulation(16);
+  const h = sim.register({ fire: () => {} });
+  for (let i = 0; i < pending; i++) sim.schedule(rng.next() * 1e6, h, i);
+  gc?.();
+  const after = process.memoryUsage().arrayBuffers;
+  return { declared: sim.events.bytes / pending, measured: (after - before) / pending };
+}
