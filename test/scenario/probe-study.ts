@@ -7,15 +7,18 @@ import { studies } from '../../sim/studies/registry.js';
  * A tiny study for testing the loader and runner mechanics in-process: its metric is a draw from
  * the 'probe' stream scaled by `size`, so tests can see which parameters and streams reached it.
  */
-export const probe: StudyDefinition<{ size: number; rate: number; delay: number }> = {
+export const probe: StudyDefinition<{ size: number; rate: number; delay: number; fail_at?: number }> = {
   name: 'probe',
   title: 'Probe',
   question: 'Does the loader deliver the right parameters?',
   needsCloud: false,
-  schema: z.object({ size: z.number().min(0).default(1), rate: rate().prefault('1/h'), delay: duration().prefault('1s') }).strict(),
+  schema: z.object({ size: z.number().min(0).default(1), rate: rate().prefault('1/h'), delay: duration().prefault('1s'), fail_at: z.number().int().optional() }).strict(),
   metrics: { draw: { unit: '1', description: 'size × uniform draw' }, size: { unit: '1', description: 'the size parameter' } },
   check: (input) => (input.config.size > 100 ? [{ path: ['studies', 'probe', 'size'], message: `size ${input.config.size} is too big (expected <= 100)` }] : []),
-  replicate: (input, ctx) => Float64Array.of(input.config.size * ctx.streams.stream('probe').next(), input.config.size),
+  replicate: (input, ctx) => {
+    if (ctx.replication === input.config.fail_at) throw new Error('probe failed on purpose');
+    return Float64Array.of(input.config.size * ctx.streams.stream('probe').next(), input.config.size);
+  },
 };
 
 export function registerProbe(): void {

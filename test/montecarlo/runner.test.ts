@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const CLI = 'dist/sim/cli/headroom.js';
+const SCENARIO = 'scenarios/watchdog.yaml';
+const tmp = () => mkdtempSync(join(tmpdir(), 'headroom-run-'));
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+}
+
+test('summary.json is byte-identical for --workers 1 and --workers 2', () => {
+  const d = tmp();
+  const a = run(['run', SCENARIO, '--replications', '37', '--workers', '1', '--out', join(d, 'a'), '--no-report']);
+  const b = run(['run', SCENARIO, '--replications', '37', '--workers', '2', '--out', join(d, 'b'), '--no-report']);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  const sa = readFileSync(join(d, 'a', 'summary.json'));
+  assert.ok(sa.equals(readFileSync(join(d, 'b', 'summary.json'))));
+  assert.ok(readFileSync(join(d, 'a', 'replications.csv')).equals(readFileSync(join(d, 'b', 'replications.csv'))));
+  const summary = JSON.parse(sa.toString());
+  assert.equal(summary.replications, 37);
+  const runInfo = JSON.parse(readFileSync(join(d, 'b', 'run.json'), 'utf8'));
+  assert.equal(runInfo.workers, 2);
+  assert.ok(runInfo.events > 0);
+});
+
+test('a different seed gives different numbers', () => {
+  const d = tmp();
+  run(['run', SCENARIO, '--replications', '10', '--out', join(d, 'a'), '--no-report']);
+  run(['run', SCENARIO, '--replications', '10', '--seed', '999', '--out', join(d, 'b'), '--no-report']);
+  assert.ok(!readFileSync(join(d, 'a', 'replications.csv')).equals(readFileSync(join(d, 'b', 'replications.csv'))));
+});
+
+test('--replication K reruns exactly row K of the Monte Carlo run, and --trace writes the event log', () => {
+  const d = tmp();
+  const full = run(['run', SCENARIO, '--replications', '6', '--out', join(d, 'o'), '--no-report']);
+  assert.equal(full.status, 0, full.stderr);
+  const csv = readFileSync(join(d, 'o', 'replications.csv'), 'utf8').trim().split('\n');
+  const header = csv[0].split(',');
+  const row = csv.slice(1).map((l) => l.split(',')).find((c) => c[4] === '4' && c[3] === '')!;
+  const design = row[1];
+  const trace = join(d, 'trace.jsonl');
+  const one = run(['run', SCENARIO, '--replication', '4', '--trace', trace]);
+  assert.equal(one.status, 0, one.stderr);
+  const block = one.stdout.split(/\n(?=\S)/).find((b) => b.startsWith(`${row[0]}/${design} replication 4:`))!;
+  const metric = header[5];
+  const printed = new RegExp(`${metric}\\s+(\\S+)`).exec(block)![1];
+  assert.equal(Number(printed).toPrecision(4), Number(row[5]).toPrecision(4));
+  const lines = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length > 10);
+  let t = -Infinity;
+  for (const l of lines) {
+    if (l.note === 'replication') { t = -Infinity; continue; }
+    if (l.handler === undefined) continue;
+    assert.ok(l.t >= t, 'trace time never goes backwards within a replication');
+    t = l.t;
+  }
+});
+
+test('a failing expect bound exits 1 and names the bound, the value and its CI', () => {
+  const d = tmp();
+  const text = readFileSync(SCENARIO, 'utf8').replace(/^expect:[\s\S]*?(?=^\S|$(?![\s\S]))/m, '') + '\nexpect:\n  watchdog.availability.mean: {min: 0.999999}\n';
+  const file = join(d, 'w.yaml');
+  writeFileSync(file, text);
+  const r = run(['run', file, '--replications', '8', '--out', join(d, 'o'), '--no-report']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /expect failed: watchdog\.availability\.mean \[design \S+\] = 0\.\d+ \(95% CI of the mean \[0\.\d+, 0\.\d+\]\), expected >= 0\.999999/);
+  assert.ok(existsSync(join(d, 'o', 'summary.json')), 'the output is still written');
+});
+
+test('Ctrl-C stops the workers and leaves no output folder', async () => {
+  const d = tmp();
+  const out = join(d, 'o');
+  const child = spawn(process.execPath, [CLI, 'run', SCENARIO, '--replications', '200000', '--workers', '2', '--out', out, '--no-report'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b) => { stderr += b; });
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted/);
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(d), [], 'no temporary folder left behind');
+});
