@@ -1,6 +1,7 @@
 import type { StudyDefinition } from './study.js';
 import { bootStudy } from './boot.js';
 import { watchdogStudy } from './watchdog.js';
+import { snapshotsStudy } from './snapshots.js';
 
 /**
  * Every study headroom knows, in the order reports present them. A study registers itself by
@@ -9,6 +10,7 @@ import { watchdogStudy } from './watchdog.js';
 export const studies: StudyDefinition[] = [
   bootStudy,
   watchdogStudy,
+  snapshotsStudy,
 ];
 
 export function findStudy(name: string): StudyDefinition | undefined {

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { distribution } from '../random/spec.js';
+import { bandwidth, count, duration, fraction } from '../scenario/zod-units.js';
+import { quantileSorted } from 'simple-statistics';
+import { SnapshotFleet, type SnapshotParams } from '../openstack/snapshot.js';
+import type { Cloud } from '../scenario/cloud.js';
+import type { Problem, StudyDefinition, StudyInput } from './study.js';
+
+/**
+ * `studies.snapshots`: nightly image snapshots and the guest freezes they cause (facts §4, §12).
+ * The release (`cloud.nova.release`: kilo, or antelope = current semantics) and the storage
+ * (`cloud.ephemeral_storage`: local/nfs file disks, or rbd) choose the snapshot path; designs
+ * usually patch those two.
+ */
+export const snapshotsSchema = z.object({
+  computes: count(1).optional().meta({ description: 'computes whose instances are snapshotted (default: every host of cloud.racks)' }),
+  instances_per_compute: count(1).default(20).meta({ description: 'snapshotted instances on each compute' }),
+  interval: duration({ positive: true }).prefault('24h').meta({ description: 'time between two snapshots of one instance' }),
+  window: duration().prefault('1h').meta({ description: 'the requests of a round are spread uniformly over this window (0: all at once)' }),
+  max_concurrent_snapshots: count().default(5).meta({ description: 'nova.conf max_concurrent_snapshots per compute (0 = unlimited)' }),
+  hw_qemu_guest_agent_share: fraction().default(0.9).meta({ description: 'share of instances whose image sets hw_qemu_guest_agent=yes (agent enabled)' }),
+  agent_answers: fraction().default(0.95).meta({ description: 'probability that an enabled agent is running and answers guest-sync' }),
+  os_require_quiesce: z.boolean().default(true).meta({ description: 'image property os_require_quiesce' }),
+  guest_sync_timeout: duration({ positive: true }).prefault('5s').meta({ description: 'libvirt guest-sync timeout before VIR_ERR_AGENT_UNRESPONSIVE' }),
+  on_freeze_failure: z.enum(['release', 'abort', 'continue']).default('release')
+    .meta({ description: 'release: kilo aborts, current continues unquiesced (§12); abort/continue force one rule' }),
+  dirty_data: distribution('bytes').prefault({ lognormal: { median: '64MiB', sigma: 1 } })
+    .meta({ description: 'dirty data in the guest that fsfreeze must flush' }),
+  flush_bandwidth: bandwidth().optional().meta({ description: 'guest disk write bandwidth for the flush (default cloud.compute_node.disk_write, else 500MB/s)' }),
+  disk_used: distribution('bytes').prefault({ lognormal: { median: '10GiB', sigma: 0.7 } })
+    .meta({ description: 'allocated bytes of the root disk: what the block copy, the upload and the RBD flatten move' }),
+  copy_bandwidth: bandwidth().prefault('250MB/s').meta({ description: 'libvirt block copy (blockRebase mirror) of the root disk' }),
+  pivot_time: duration().prefault('1s').meta({ description: 'current releases: freeze held after the flush while the mirror job ends (assumption)' }),
+  upload_bandwidth: bandwidth().prefault('200MB/s').meta({ description: 'qemu-img extract plus upload to Glance' }),
+  rbd_overhead: duration().prefault('5s').meta({ description: 'RBD direct snapshot: snap, protect, clone, image record' }),
+  rbd_flatten_bandwidth: bandwidth().prefault('400MB/s').meta({ description: 'RBD direct snapshot: flatten of the clone inside Ceph' }),
+}).strict();
+
+export type SnapshotsConfig = z.output<typeof snapshotsSchema>;
+
+const FREEZE_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
+
+const metrics = {
+  freeze_seconds_p50: { unit: 's', description: 'median freeze of the guests that were frozen (0 when none was)' },
+  freeze_seconds_p95: { unit: 's', description: '95th percentile freeze of the guests that were frozen (0 when none was)' },
+  freeze_seconds_max: { unit: 's', description: 'longest freeze in the replication' },
+  snapshot_seconds_p95: { unit: 's', description: '95th percentile from request to image ready, completed snapshots' },
+  queue_wait_seconds_p95: { unit: 's', description: '95th percentile wait for a max_concurrent_snapshots slot' },
+  failed_fraction: { unit: 'fraction', description: 'snapshots that failed (aborted, pre-check, refused while one was running)' },
+  crash_consistent_fraction: { unit: 'fraction', description: 'snapshots completed without quiesce' },
+  app_consistent_fraction: { unit: 'fraction', description: 'snapshots completed with the guest frozen (fsfreeze)' },
+};
+
+function totalHosts(cloud: Cloud): number {
+  let n = 0;
+  for (const r of cloud.racks) n += r.hosts;
+  return n;
+}
+
+export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotParams {
+  const c = input.config, cloud = input.cloud;
+  return {
+    computes: c.computes ?? totalHosts(cloud),
+    instancesPerCompute: c.instances_per_compute,
+    interval: c.interval,
+    window: c.window,
+    horizon: input.horizon,
+    maxConcurrent: c.max_concurrent_snapshots,
+    // antelope stands for "current" nova semantics (§12: quiesce after the mirror, Yoga+).
+    release: cloud.nova.release === 'kilo' ? 'kilo' : 'current',
+    storage: cloud.ephemeral_storage === 'rbd' ? 'rbd' : 'local',
+    agentEnabledShare: c.hw_qemu_guest_agent_share,
+    agentAnswers: c.agent_answers,
+    requireQuiesce: c.os_require_quiesce,
+    guestSyncTimeout: c.guest_sync_timeout,
+    onFreezeFailure: c.on_freeze_failure,
+    dirtyData: c.dirty_data,
+    flushBandwidth: c.flush_bandwidth ?? cloud.compute_node?.disk_write ?? 500e6,
+    diskUsed: c.disk_used,
+    copyBandwidth: c.copy_bandwidth,
+    pivotTime: c.pivot_time,
+    uploadBandwidth: c.upload_bandwidth,
+    rbdOverhead: c.rbd_overhead,
+    rbdFlattenBandwidth: c.rbd_flatten_bandwidth,
+  };
+}
+
+function sortedQuantile(xs: Float64Array, p: number): number {
+  return xs.length === 0 ? 0 : quantileSorted(xs as unknown as number[], p);
+}
+
+export const snapshotsStudy: StudyDefinition<SnapshotsConfig> = {
+  name: 'snapshots',
+  title: 'Quiesced snapshots through the qemu guest agent',
+  question: 'How long are guests frozen by quiesced snapshots (qemu guest agent fsfreeze), and how many snapshots fail or fall back to crash-consistent when the agent does not answer?',
+  schema: snapshotsSchema,
+  metrics,
+  series: () => ({
+    freeze_seconds_quantiles: {
+      unit: 's', description: 'freeze-time quantiles of frozen guests within the replication (the CDF read sideways)',
+      x: FREEZE_QUANTILES, xLabel: 'fraction of freezes', xUnit: 'fraction',
+    },
+  }),
+  check(input): Problem[] {
+    if (input.cloud.nova.release === 'kilo' && input.cloud.ephemeral_storage === 'rbd') {
+      return [{ path: ['cloud', 'ephemeral_storage'], message: 'kilo has no RBD direct snapshot; its cold snapshot of RBD disks is not modelled (expected local or nfs with release kilo)' }];
+    }
+    return [];
+  },
+  warnings(input): string[] {
+    const c = input.config, w: string[] = [];
+    if (input.cloud.ephemeral_storage === 'rbd') w.push('RBD direct snapshots never quiesce: every snapshot is crash-consistent whatever the guest agent does');
+    if (input.cloud.nova.release === 'kilo' && !c.os_require_quiesce) w.push('kilo quiesces only with os_require_quiesce: every snapshot is crash-consistent');
+    return w;
+  },
+  replicate(input, ctx): Float64Array {
+    const fleet = new SnapshotFleet(snapshotParams(input), ctx.streams);
+    if (ctx.tracer) fleet.sim.tracer = ctx.tracer;
+    const r = fleet.run();
+    const freezes = r.freezes.sort(), durations = r.durations.sort(), waits = r.waits.sort();
+    const n = r.requested;
+    const out = new Float64Array(Object.keys(metrics).length + FREEZE_QUANTILES.length);
+    let k = 0;
+    out[k++] = sortedQuantile(freezes, 0.5);
+    out[k++] = sortedQuantile(freezes, 0.95);
+    out[k++] = freezes.length ? freezes[freezes.length - 1] : 0;
+    out[k++] = sortedQuantile(durations, 0.95);
+    out[k++] = sortedQuantile(waits, 0.95);
+    out[k++] = n ? r.failed / n : 0;
+    out[k++] = n ? r.crash / n : 0;
+    out[k++] = n ? r.app / n : 0;
+    for (const p of FREEZE_QUANTILES) out[k++] = sortedQuantile(freezes, p);
+    return out;
+  },
+};
