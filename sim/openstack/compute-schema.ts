@@ -1,17 +1,29 @@
 import { z } from 'zod';
-import { bytes, fraction } from '../scenario/zod-units.js';
+import { bytes, duration, fraction, rate } from '../scenario/zod-units.js';
+import { distribution } from '../random/spec.js';
 
 /**
  * Compute side of `cloud:`: nova's settings, racks of hosts, flavors and fill.
  * Owned by the evacuation study; other studies read it (hosts, flavors, ephemeral storage).
+ * Keys are snake_case as in nova.conf; every knob a sweep may vary is a plain scalar field.
  */
 export const novaSchema = z.object({
   release: z.enum(['kilo', 'antelope']).prefault('antelope')
-    .meta({ description: 'nova release whose defaults and semantics are modelled (kilo: RamFilter, ratios 1.5/16; antelope: placement, ratios 1.0/4.0)' }),
-  ram_allocation_ratio: z.number().positive().optional(),
-  cpu_allocation_ratio: z.number().positive().optional(),
+    .meta({ description: 'nova release whose defaults and semantics are modelled (kilo: RamFilter total×ratio − reserved, ratios 1.5/16, failed evacuation leaves vm_state unchanged; antelope: placement (total − reserved)×ratio, max_unit = total, ratios 1.0/4.0, NoValidHost → ERROR)' }),
+  ram_allocation_ratio: z.number().positive().optional()
+    .meta({ description: 'default by release: kilo 1.5, antelope 1.0 (openstack-facts §6.3)' }),
+  cpu_allocation_ratio: z.number().positive().optional()
+    .meta({ description: 'default by release: kilo 16.0, antelope 4.0 (openstack-facts §6.3)' }),
   reserved_host_memory_mb: z.number().int().min(0).default(512),
   reserved_host_cpus: z.number().int().min(0).default(0),
+  ram_weight_multiplier: z.number().default(1.0)
+    .meta({ description: 'RAMWeigher multiplier: positive spreads, negative stacks (§7)' }),
+  cpu_weight_multiplier: z.number().optional()
+    .meta({ description: 'CPUWeigher multiplier; default 1.0 on antelope, 0 on kilo (the CPU weigher did not exist yet)' }),
+  host_subset_size: z.number().int().min(1).default(1)
+    .meta({ description: 'the scheduler picks at random among the N best weighed hosts (§7)' }),
+  report_interval: duration({ positive: true }).prefault('10s'),
+  service_down_time: duration({ positive: true }).prefault('60s'),
 }).strict();
 
 export const rackSchema = z.object({
@@ -30,10 +42,52 @@ export const flavorSchema = z.object({
   share: z.number().min(0).meta({ description: 'share of instances of this flavor in the fill (normalised over all flavors)' }),
 }).strict();
 
+/** One line of an explicit instance list (instead of `fill`). */
+export const instanceSchema = z.object({
+  flavor: z.string().min(1),
+  count: z.number().int().min(1).default(1),
+  host: z.string().optional().meta({ description: 'pin to this host (name `<rack>-<n>`, n from 1); otherwise placed by the scheduler' }),
+  availability_zone: z.string().optional(),
+  group: z.string().optional().meta({ description: 'name of an anti-affinity server group' }),
+}).strict();
+
+/**
+ * The failure hook (S. Han's approach, openstack-facts §1): on failure detection, configuration
+ * management lowers `reserved_host_memory_mb` on the survivors (config run + nova-compute
+ * restart: the option is not mutable) and/or enables spare hosts; undone after repair.
+ */
+export const onFailureSchema = z.object({
+  release_reservation_to: bytes().optional()
+    .meta({ description: 'reserved_host_memory_mb on survivors while a failure is active, e.g. 512MiB' }),
+  enable_spares: z.boolean().default(true).meta({ description: 'enable one disabled spare host per failed host' }),
+  after: distribution('duration').prefault('10m')
+    .meta({ description: 'config-management run + nova-compute restart, from failure detection' }),
+  evacuation: z.enum(['wait', 'race']).default('wait')
+    .meta({ description: 'wait: host-evacuate starts only after the hook ran; race: it does not wait' }),
+  restore_after_repair: z.boolean().default(true),
+}).strict();
+
+export const serverGroupsSchema = z.object({
+  anti_affinity_share: fraction().default(0).meta({ description: 'share of filled instances that belong to anti-affinity server groups' }),
+  size: z.number().int().min(2).default(3),
+}).strict();
+
+export const churnSchema = z.object({
+  rate: rate().meta({ description: 'replacements per unit time: each deletes a random running instance and creates one of a random flavor through the scheduler' }),
+}).strict();
+
 export const computeCloudShape = {
-  nova: novaSchema.default({ release: 'antelope', reserved_host_memory_mb: 512, reserved_host_cpus: 0 }),
+  nova: novaSchema.prefault({}),
   racks: z.array(rackSchema).min(1),
   flavors: z.array(flavorSchema).min(1),
-  fill: fraction().default(0.8).meta({ description: 'initial fill as a fraction of placement capacity (MEMORY_MB), reached through the scheduler' }),
+  fill: fraction().default(0.8).meta({ description: 'initial fill as a fraction of placement capacity (MEMORY_MB) of the enabled hosts, reached through the scheduler' }),
+  instances: z.array(instanceSchema).optional().meta({ description: 'explicit instance list; replaces fill' }),
+  spare_hosts: z.number().int().min(0).default(0).meta({ description: 'hosts kept disabled (spread over racks) and enabled by the failure hook' }),
+  on_failure: onFailureSchema.optional(),
+  server_groups: serverGroupsSchema.optional(),
+  churn: churnSchema.optional(),
   ephemeral_storage: z.enum(['rbd', 'local', 'nfs']).prefault('rbd'),
 };
+
+export type NovaConfig = z.output<typeof novaSchema>;
+export type OnFailure = z.output<typeof onFailureSchema>;

@@ -1,4 +1,5 @@
 import type { StudyDefinition } from './study.js';
+import { evacuationStudy } from './evacuation.js';
 import { bootStudy } from './boot.js';
 import { watchdogStudy } from './watchdog.js';
 import { snapshotsStudy } from './snapshots.js';
@@ -8,6 +9,7 @@ import { snapshotsStudy } from './snapshots.js';
  * adding one import and one entry here.
  */
 export const studies: StudyDefinition[] = [
+  evacuationStudy,
   bootStudy,
   watchdogStudy,
   snapshotsStudy,

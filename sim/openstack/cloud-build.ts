@@ -1,0 +1,153 @@
+import type { Cloud } from '../scenario/cloud.js';
+import { Streams, type Rng } from '../random/streams.js';
+import { ComputeState, RUNNING } from './compute-state.js';
+import { Scheduler } from './scheduler.js';
+
+/** What the initial placement asks for: one row per instance, in request order. */
+interface Requests {
+  flavor: number[];
+  group: number[];
+  az: number[];
+  /** Pinned host index, or −1 for the scheduler. */
+  pin: number[];
+  groupCount: number;
+}
+
+export interface BuiltCloud {
+  state: ComputeState;
+  /** Instances of the fill or list that got NoValidHost at build time (they do not exist). */
+  fillFailures: number;
+}
+
+/**
+ * The initial placement: every instance goes through the scheduler in request order (so spread
+ * vs stack and anti-affinity show), or is pinned by an explicit `instances:` line.
+ *
+ * The fill is one fixed realisation per scenario seed (stream `fill` of replication −1): the
+ * cloud "as it is today", identical in every replication, so replications vary the failures,
+ * not today's layout. That makes it a pure function of (cloud, seed), which `buildCloudCached`
+ * memoises per worker — the 40,000-instance fill costs once, not per replication.
+ */
+export function buildCloud(cloud: Cloud, seed: number | string): BuiltCloud {
+  const probe = new ComputeState(cloud, 0, 0);
+  const rng = new Streams(seed, -1).stream('fill');
+  const req = cloud.instances !== undefined ? listRequests(cloud, probe) : fillRequests(cloud, probe, rng);
+  const N = req.flavor.length;
+  const trial = new ComputeState(cloud, N, req.groupCount);
+  setGroups(trial, req.group, req.groupCount);
+  const scheduler = new Scheduler(trial, rng);
+  let failures = 0;
+  for (let i = 0; i < N; i++) {
+    trial.setFlavor(i, req.flavor[i]);
+    trial.groupOf[i] = req.group[i];
+    trial.azReq[i] = req.az[i];
+    const h = req.pin[i] >= 0 ? req.pin[i]
+      : scheduler.select(trial.ramMb[i], trial.vcpusOf[i], -1, req.group[i], req.az[i], i);
+    if (h < 0) { failures++; continue; }
+    trial.attach(i, h);
+  }
+  if (failures === 0) return { state: finish(trial), fillFailures: 0 };
+  // Rebuild without the instances that never got a host, on the same hosts, in the same order.
+  const keep: number[] = [];
+  for (let i = 0; i < N; i++) if (trial.hostOf[i] >= 0) keep.push(i);
+  const out = new ComputeState(cloud, keep.length, req.groupCount);
+  keep.forEach((old, i) => {
+    out.setFlavor(i, trial.flavorOf[old]);
+    out.groupOf[i] = trial.groupOf[old];
+    out.azReq[i] = trial.azReq[old];
+  });
+  setGroups(out, Array.from(out.groupOf), req.groupCount);
+  // Attach in reverse so each host's list keeps the order of the trial (head insertion).
+  for (let i = keep.length - 1; i >= 0; i--) out.attach(i, trial.hostOf[keep[i]]);
+  return { state: finish(out), fillFailures: failures };
+}
+
+function finish(s: ComputeState): ComputeState {
+  for (let i = 0; i < s.instanceCount; i++) { s.homeOf[i] = s.hostOf[i]; s.state[i] = RUNNING; }
+  return s;
+}
+
+function setGroups(s: ComputeState, group: ArrayLike<number>, count: number): void {
+  const members: number[][] = Array.from({ length: count }, () => []);
+  for (let i = 0; i < group.length; i++) if (group[i] >= 0) members[group[i]].push(i);
+  for (let g = 0; g < count; g++) s.groups[g] = Int32Array.from(members[g]);
+}
+
+/**
+ * Draws requests until the next one would exceed `fill` × the placement capacity (MEMORY_MB) of
+ * the enabled hosts. A share of instances come as anti-affinity groups of `size` (one
+ * multi-instance request each, same flavor).
+ */
+function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
+  let capacity = 0;
+  for (let h = 0; h < probe.hostCount; h++) if (probe.enabled[h]) capacity += Math.max(0, probe.ramCap[h]);
+  const target = cloud.fill * capacity;
+  const shares = cloud.flavors.map((f) => f.share);
+  const total = shares.reduce((a, b) => a + b, 0);
+  const cum = shares.map((_, i) => shares.slice(0, i + 1).reduce((a, b) => a + b, 0) / total);
+  const sg = cloud.server_groups;
+  const size = sg?.size ?? 1;
+  const share = sg?.anti_affinity_share ?? 0;
+  // Probability that a request is a group, so that `share` of the instances are grouped.
+  const qGroup = share >= 1 ? 1 : share / (share + size * (1 - share));
+  const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
+  let used = 0;
+  for (;;) {
+    const grouped = share > 0 && rng.next() < qGroup;
+    const v = rng.next();
+    let f = cum.findIndex((c) => v < c);
+    if (f < 0) f = cum.length - 1;
+    const count = grouped ? size : 1;
+    const need = count * probe.flavors[f].ramMb;
+    if (used + need > target) break;
+    used += need;
+    const g = grouped ? r.groupCount++ : -1;
+    for (let k = 0; k < count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(-1); r.pin.push(-1); }
+  }
+  return r;
+}
+
+function listRequests(cloud: Cloud, probe: ComputeState): Requests {
+  const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
+  const groupIds = new Map<string, number>();
+  for (const line of cloud.instances ?? []) {
+    const f = probe.flavors.findIndex((x) => x.name === line.flavor);
+    if (f < 0) throw new Error(`unknown flavor ${line.flavor}`);
+    const pin = line.host === undefined ? -1 : probe.hostIndex(line.host);
+    if (line.host !== undefined && pin < 0) throw new Error(`unknown host ${line.host}`);
+    const az = line.availability_zone === undefined ? -1 : probe.azNames.indexOf(line.availability_zone);
+    if (line.availability_zone !== undefined && az < 0) throw new Error(`unknown availability zone ${line.availability_zone}`);
+    let g = -1;
+    if (line.group !== undefined) {
+      if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
+      g = groupIds.get(line.group)!;
+    }
+    for (let k = 0; k < line.count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(az); r.pin.push(pin); }
+  }
+  r.groupCount = groupIds.size;
+  return r;
+}
+
+const cache = new Map<string, BuiltCloud>();
+
+/** Key of everything the initial placement depends on. */
+function fillKey(cloud: Cloud, seed: number | string): string {
+  return JSON.stringify([seed, cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
+    cloud.spare_hosts, cloud.server_groups ?? null]);
+}
+
+/**
+ * The built cloud for (cloud, seed), computed once per process. Callers must not mutate the
+ * returned state: copy it (`ComputeState.copyFrom`) into a working state.
+ */
+export function buildCloudCached(cloud: Cloud, seed: number | string): BuiltCloud {
+  const key = fillKey(cloud, seed);
+  let b = cache.get(key);
+  if (b === undefined) {
+    if (cache.size > 64) cache.clear();
+    b = buildCloud(cloud, seed);
+    cache.set(key, b);
+  }
+  return b;
+}
+

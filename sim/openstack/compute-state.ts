@@ -1,0 +1,227 @@
+import type { Cloud } from '../scenario/cloud.js';
+import { MB, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
+
+/** Instance states. running + down + evacuating + stranded = all instances, always. */
+export const RUNNING = 0;
+/** Its host crashed; not yet evacuated (waiting for detection, the operator or the hook). */
+export const DOWN = 1;
+/** Rebuilding on a destination, or restarting on its repaired source. */
+export const EVACUATING = 2;
+/** Evacuation found no valid host (ERROR on antelope, vm_state unchanged on kilo); waits for its source. */
+export const STRANDED = 3;
+export const STATE_NAMES = ['running', 'down', 'evacuating', 'stranded'] as const;
+
+export interface FlavorInfo { name: string; ramMb: number; vcpus: number }
+
+/**
+ * Hosts and instances of one cloud in typed arrays (openstack-facts §6, §7, §8).
+ *
+ * Per host, placement usage is split into `residentMb` (allocations of instances whose host it
+ * is) and `heldMb` (allocations left on a dead source by instances evacuated away from it: they
+ * stay "doubled-up" until the source's nova-compute restarts, §8.2, §13.6). Each host keeps an
+ * intrusive doubly linked list of its instances so host-evacuate lists servers without a scan.
+ */
+export class ComputeState {
+  readonly nova: ResolvedNova;
+  readonly hostCount: number;
+  readonly hostNames: string[];
+  readonly rackNames: string[];
+  readonly azNames: string[];
+  readonly flavors: FlavorInfo[];
+  readonly totalMb: Float64Array;
+  readonly vcpus: Float64Array;
+  readonly rackOf: Int32Array;
+  readonly azOf: Int32Array;
+  readonly maxUnitMb: Float64Array;
+  readonly isSpare: Uint8Array;
+  /** First host index of each rack, plus one past the end. */
+  readonly rackStart: Int32Array;
+
+  // Mutable host state.
+  readonly reservedMb: Float64Array;
+  readonly ramCap: Float64Array;
+  readonly vcpuCap: Float64Array;
+  readonly residentMb: Float64Array;
+  readonly heldMb: Float64Array;
+  readonly residentVcpu: Float64Array;
+  readonly heldVcpu: Float64Array;
+  /** Physically running. */
+  readonly alive: Uint8Array;
+  /** nova's view: the service is up (heartbeat fresh, not forced down). */
+  readonly serviceUp: Uint8Array;
+  /** nova-compute service enabled (spares are disabled). */
+  readonly enabled: Uint8Array;
+  readonly head: Int32Array;
+  readonly residentCount: Int32Array;
+
+  // Instances (a fixed population; churn replaces one in place).
+  readonly instanceCount: number;
+  readonly flavorOf: Int32Array;
+  readonly ramMb: Float64Array;
+  readonly vcpusOf: Float64Array;
+  readonly hostOf: Int32Array;
+  /** The host it lived on before any failure: where the operator moves it back to. */
+  readonly homeOf: Int32Array;
+  readonly groupOf: Int32Array;
+  readonly azReq: Int32Array;
+  readonly state: Uint8Array;
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  /** Members of each anti-affinity group (fixed at build; check groupOf for churned members). */
+  readonly groups: Int32Array[];
+
+  constructor(cloud: Cloud, instanceCount: number, groupCount: number) {
+    this.nova = resolveNova(cloud.nova);
+    const racks = cloud.racks;
+    this.rackNames = racks.map((r) => r.name);
+    this.azNames = [...new Set(racks.map((r) => r.availability_zone).filter((a): a is string => a !== undefined))];
+    this.flavors = cloud.flavors.map((f) => ({ name: f.name, ramMb: Math.round(f.ram / MB), vcpus: f.vcpus }));
+    const H = racks.reduce((s, r) => s + r.hosts, 0);
+    this.hostCount = H;
+    this.hostNames = [];
+    this.totalMb = new Float64Array(H);
+    this.vcpus = new Float64Array(H);
+    this.rackOf = new Int32Array(H);
+    this.azOf = new Int32Array(H);
+    this.maxUnitMb = new Float64Array(H);
+    this.isSpare = new Uint8Array(H);
+    this.rackStart = new Int32Array(racks.length + 1);
+    let h = 0;
+    racks.forEach((r, ri) => {
+      this.rackStart[ri] = h;
+      for (let k = 1; k <= r.hosts; k++, h++) {
+        this.hostNames.push(`${r.name}-${k}`);
+        this.totalMb[h] = Math.round(r.ram / MB);
+        this.vcpus[h] = r.vcpus;
+        this.rackOf[h] = ri;
+        this.azOf[h] = r.availability_zone === undefined ? -1 : this.azNames.indexOf(r.availability_zone);
+        this.maxUnitMb[h] = ramMaxUnit(this.nova.release, this.totalMb[h]);
+      }
+    });
+    this.rackStart[racks.length] = H;
+    // Spares are spread over racks (one rack outage must not take all of them): the last host of
+    // rack 0, of rack 1, …, then the second-to-last of rack 0, …
+    for (let j = 0; j < Math.min(cloud.spare_hosts, H); j++) {
+      const ri = j % racks.length, depth = Math.floor(j / racks.length);
+      const cand = this.rackStart[ri + 1] - 1 - depth;
+      if (cand >= this.rackStart[ri]) this.isSpare[cand] = 1;
+    }
+    this.reservedMb = new Float64Array(H).fill(this.nova.reservedMb);
+    this.ramCap = new Float64Array(H);
+    this.vcpuCap = new Float64Array(H);
+    this.residentMb = new Float64Array(H);
+    this.heldMb = new Float64Array(H);
+    this.residentVcpu = new Float64Array(H);
+    this.heldVcpu = new Float64Array(H);
+    this.alive = new Uint8Array(H).fill(1);
+    this.serviceUp = new Uint8Array(H).fill(1);
+    this.enabled = new Uint8Array(H);
+    for (let i = 0; i < H; i++) this.enabled[i] = this.isSpare[i] ? 0 : 1;
+    this.head = new Int32Array(H).fill(-1);
+    this.residentCount = new Int32Array(H);
+    for (let i = 0; i < H; i++) this.updateCapacity(i);
+
+    const N = instanceCount;
+    this.instanceCount = N;
+    this.flavorOf = new Int32Array(N);
+    this.ramMb = new Float64Array(N);
+    this.vcpusOf = new Float64Array(N);
+    this.hostOf = new Int32Array(N).fill(-1);
+    this.homeOf = new Int32Array(N).fill(-1);
+    this.groupOf = new Int32Array(N).fill(-1);
+    this.azReq = new Int32Array(N).fill(-1);
+    this.state = new Uint8Array(N);
+    this.next = new Int32Array(N).fill(-1);
+    this.prev = new Int32Array(N).fill(-1);
+    this.groups = new Array(groupCount);
+  }
+
+  hostIndex(name: string): number {
+    return this.hostNames.indexOf(name);
+  }
+
+  /** Recomputes a host's placement capacity after its reservation changed. */
+  updateCapacity(h: number): void {
+    const n = this.nova;
+    this.ramCap[h] = ramCapacityMb(n.release, this.totalMb[h], this.reservedMb[h], n.ramRatio);
+    this.vcpuCap[h] = vcpuCapacity(n.release, this.vcpus[h], n.reservedCpus, n.cpuRatio);
+  }
+
+  setReserved(h: number, mb: number): void {
+    this.reservedMb[h] = mb;
+    this.updateCapacity(h);
+  }
+
+  usedMb(h: number): number {
+    return this.residentMb[h] + this.heldMb[h];
+  }
+
+  /** Placement's test: used + requested ≤ capacity (and requested ≤ max_unit). */
+  fits(h: number, ramMb: number, vcpus: number): boolean {
+    return ramMb <= this.maxUnitMb[h]
+      && this.residentMb[h] + this.heldMb[h] + ramMb <= this.ramCap[h]
+      && this.residentVcpu[h] + this.heldVcpu[h] + vcpus <= this.vcpuCap[h];
+  }
+
+  setFlavor(i: number, f: number): void {
+    this.flavorOf[i] = f;
+    this.ramMb[i] = this.flavors[f].ramMb;
+    this.vcpusOf[i] = this.flavors[f].vcpus;
+  }
+
+  /** Puts instance i on host h with its allocation (the destination claim). */
+  attach(i: number, h: number): void {
+    this.hostOf[i] = h;
+    const first = this.head[h];
+    this.next[i] = first;
+    this.prev[i] = -1;
+    if (first >= 0) this.prev[first] = i;
+    this.head[h] = i;
+    this.residentCount[h]++;
+    this.residentMb[h] += this.ramMb[i];
+    this.residentVcpu[h] += this.vcpusOf[i];
+  }
+
+  /** Takes instance i off its host; `keepAllocation` leaves its allocation held (doubled) there. */
+  detach(i: number, keepAllocation: boolean): void {
+    const h = this.hostOf[i];
+    const p = this.prev[i], n = this.next[i];
+    if (p >= 0) this.next[p] = n; else this.head[h] = n;
+    if (n >= 0) this.prev[n] = p;
+    this.next[i] = this.prev[i] = -1;
+    this.residentCount[h]--;
+    this.residentMb[h] -= this.ramMb[i];
+    this.residentVcpu[h] -= this.vcpusOf[i];
+    if (keepAllocation) {
+      this.heldMb[h] += this.ramMb[i];
+      this.heldVcpu[h] += this.vcpusOf[i];
+    }
+    this.hostOf[i] = -1;
+  }
+
+  /** The source's nova-compute restarted: it drops the allocations of instances evacuated away (§8.2). */
+  releaseHeld(h: number): void {
+    this.heldMb[h] = 0;
+    this.heldVcpu[h] = 0;
+  }
+
+  /** Copies all mutable state from a state built from the same cloud (the cached fill). */
+  copyFrom(o: ComputeState): void {
+    this.reservedMb.set(o.reservedMb); this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
+    this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);
+    this.residentVcpu.set(o.residentVcpu); this.heldVcpu.set(o.heldVcpu);
+    this.alive.set(o.alive); this.serviceUp.set(o.serviceUp); this.enabled.set(o.enabled);
+    this.head.set(o.head); this.residentCount.set(o.residentCount);
+    this.flavorOf.set(o.flavorOf); this.ramMb.set(o.ramMb); this.vcpusOf.set(o.vcpusOf);
+    this.hostOf.set(o.hostOf); this.homeOf.set(o.homeOf); this.groupOf.set(o.groupOf);
+    this.azReq.set(o.azReq); this.state.set(o.state); this.next.set(o.next); this.prev.set(o.prev);
+    for (let g = 0; g < o.groups.length; g++) this.groups[g] = o.groups[g];
+  }
+
+  /** Totals for reports: physical RAM of all hosts, MB. */
+  totalRamMb(): number {
+    let s = 0;
+    for (let h = 0; h < this.hostCount; h++) s += this.totalMb[h];
+    return s;
+  }
+}

@@ -1,0 +1,460 @@
+import type { Simulation } from '../engine/simulation.js';
+import type { Distribution } from '../random/distributions.js';
+import type { Rng, Streams } from '../random/streams.js';
+import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
+import type { FailureListener } from './failures.js';
+import { MB } from './placement.js';
+import { Scheduler } from './scheduler.js';
+
+export interface HookParams {
+  /** reserved_host_memory_mb while a failure is active; undefined = leave it. */
+  releaseToMb: number | undefined;
+  enableSpares: boolean;
+  after: Distribution;
+  wait: boolean;
+  restoreAfterRepair: boolean;
+}
+
+export interface EvacuationParams {
+  detection: 'heartbeat' | 'fencing';
+  /** Fencing + forced-down delay (fencing mode). */
+  fenceDelay: Distribution;
+  /** Operator / HA tool reaction between "service down" and `nova host-evacuate`. */
+  reaction: Distribution;
+  /** Restart of an instance whose disk survives (rbd, nfs; also a restart on its own host). */
+  restartShared: Distribution;
+  /** Rebuild of the root disk from the image on a local-storage destination. */
+  restartLocal: Distribution;
+  sharedStorage: boolean;
+  /** Delay after repair before the operator live-migrates evacuated instances home; undefined = never. */
+  moveBack: Distribution | undefined;
+  /** The failure hook, or undefined when the design has none (or it would do nothing). */
+  hook: HookParams | undefined;
+  /** Churn replacements per second (0 = none). */
+  churnRate: number;
+}
+
+/**
+ * What nova and its operators do when computes die (openstack-facts §1, §8):
+ *
+ * crash → the service is seen down after the heartbeat timeout (service_down_time − phase of
+ * the last report, 50–60 s with defaults) or after fencing + forced-down → after the reaction
+ * delay the operator runs `nova host-evacuate`: one evacuate per server on the host, in list
+ * order, each through the scheduler with the source ignored, no alternates and no retry (§8.2,
+ * §13.5). A destination is claimed at once; the source keeps the allocation (doubled) until its
+ * nova-compute restarts. NoValidHost strands the instance (vm_state ERROR on antelope, unchanged
+ * on kilo) until its source is repaired and it is restarted there.
+ *
+ * The failure hook (Han, §1) lowers the reservation of every host and/or enables spare hosts a
+ * config-management run after detection, and restores both once every host is back and the
+ * evacuated instances went home; host-evacuate waits for it or races it.
+ */
+export class EvacuationModel implements FailureListener {
+  readonly scheduler: Scheduler;
+  readonly counts = new Int32Array(4);
+  // Metrics.
+  evacuated = 0;
+  strandings = 0;
+  strandedSeconds = 0;
+  buildFailures = 0;
+  recoveryMax = 0;
+  downtimes = new Float64Array(1024);
+  downtimeCount = 0;
+  heldBackArea = 0;
+  runningArea = 0;
+  /** Called with one line per decision when set (tests, traces). */
+  log: ((line: string) => void) | undefined;
+
+  private readonly totalRamMb: number;
+  private runningMb = 0;
+  private heldBackMb = 0;
+  private lastT = 0;
+  private released = false;
+  private readonly highReservedMb: number;
+  private restoreToken = -1;
+  private hostsDownCount = 0;
+  private pendingMoveBacks = 0;
+
+  private readonly detectToken: Float64Array;
+  private readonly evacToken: Float64Array;
+  private readonly moveBackToken: Float64Array;
+  private readonly hookDone: Uint8Array;
+  private readonly waiting: Uint8Array;
+  private readonly away: number[][];
+  private readonly restartToken: Float64Array;
+  private readonly downSince: Float64Array;
+  private readonly strandedSince: Float64Array;
+  private readonly incidentOf: Int32Array;
+  private readonly incidentStart: number[] = [];
+  private readonly incidentPending: number[] = [];
+  private readonly scratch: Int32Array;
+
+  private readonly detectionRng: Rng;
+  private readonly reactionRng: Rng;
+  private readonly restartRng: Rng;
+  private readonly hookRng: Rng;
+  private readonly churnRng: Rng;
+  private readonly hDetect: number;
+  private readonly hEvacuate: number;
+  private readonly hRestarted: number;
+  private readonly hHook: number;
+  private readonly hRestore: number;
+  private readonly hMoveBack: number;
+  private readonly hChurn: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly s: ComputeState,
+    private readonly p: EvacuationParams,
+    streams: Streams,
+  ) {
+    const H = s.hostCount, N = s.instanceCount;
+    this.scheduler = new Scheduler(s, streams.stream('scheduler'));
+    this.detectionRng = streams.stream('detection');
+    this.reactionRng = streams.stream('reaction');
+    this.restartRng = streams.stream('restart');
+    this.hookRng = streams.stream('hook');
+    this.churnRng = streams.stream('churn');
+    this.detectToken = new Float64Array(H).fill(-1);
+    this.evacToken = new Float64Array(H).fill(-1);
+    this.moveBackToken = new Float64Array(H).fill(-1);
+    this.hookDone = new Uint8Array(H);
+    this.waiting = new Uint8Array(H);
+    this.away = Array.from({ length: H }, () => []);
+    this.restartToken = new Float64Array(N).fill(-1);
+    this.downSince = new Float64Array(N);
+    this.strandedSince = new Float64Array(N).fill(-1);
+    this.incidentOf = new Int32Array(N).fill(-1);
+    this.scratch = new Int32Array(N);
+    this.totalRamMb = s.totalRamMb();
+    this.highReservedMb = s.nova.reservedMb;
+    for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
+    this.heldBackMb = this.computeHeldBack();
+    this.hDetect = sim.register({ fire: (h) => this.detect(h) }, 'service-down');
+    this.hEvacuate = sim.register({ fire: (h) => this.hostEvacuate(h) }, 'host-evacuate');
+    this.hRestarted = sim.register({ fire: (i) => this.restarted(i) }, 'instance-running');
+    this.hHook = sim.register({ fire: (h) => this.hookApply(h) }, 'hook-release');
+    this.hRestore = sim.register({ fire: () => this.hookRestore() }, 'hook-restore');
+    this.hMoveBack = sim.register({ fire: (h) => this.moveBack(h) }, 'move-back');
+    this.hChurn = sim.register({ fire: () => this.churn() }, 'churn');
+    if (p.churnRate > 0) sim.schedule(this.churnGap(), this.hChurn);
+  }
+
+  // ---- bookkeeping --------------------------------------------------------------------------
+
+  /** Integrates the time-weighted metrics up to now. */
+  advance(): void {
+    const dt = this.sim.now - this.lastT;
+    if (dt > 0) {
+      this.heldBackArea += this.heldBackMb * dt;
+      this.runningArea += this.runningMb * dt;
+      this.lastT = this.sim.now;
+    }
+  }
+
+  /** Capacity held back: every host's reservation plus the RAM of disabled spares. */
+  private computeHeldBack(): number {
+    const s = this.s;
+    let mb = 0;
+    for (let h = 0; h < s.hostCount; h++) {
+      mb += s.reservedMb[h];
+      if (s.isSpare[h] && !s.enabled[h]) mb += s.totalMb[h] - s.reservedMb[h];
+    }
+    return mb;
+  }
+
+  private setState(i: number, st: number): void {
+    const old = this.s.state[i];
+    this.counts[old]--;
+    this.counts[st]++;
+    this.s.state[i] = st;
+    if (old === RUNNING) this.runningMb -= this.s.ramMb[i];
+    if (st === RUNNING) this.runningMb += this.s.ramMb[i];
+  }
+
+  private note(line: string): void {
+    if (this.log !== undefined) this.log(`${fmt(this.sim.now)} ${line}`);
+  }
+
+  // ---- failures -------------------------------------------------------------------------------
+
+  hostDown(h: number, incident: number): void {
+    this.advance();
+    const s = this.s;
+    s.alive[h] = 0;
+    this.hostsDownCount++;
+    if (this.restoreToken >= 0) { this.sim.cancel(this.restoreToken); this.restoreToken = -1; }
+    if (this.moveBackToken[h] >= 0) { this.sim.cancel(this.moveBackToken[h]); this.moveBackToken[h] = -1; this.pendingMoveBacks--; }
+    this.note(`host ${s.hostNames[h]} down`);
+    if (this.incidentStart.length <= incident) { this.incidentStart[incident] = this.sim.now; this.incidentPending[incident] = 0; }
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) {
+      const st = s.state[i];
+      if (st === RUNNING) {
+        this.setState(i, DOWN);
+        this.downSince[i] = this.sim.now;
+        this.incidentOf[i] = incident;
+        this.incidentPending[incident]++;
+      } else if (st === EVACUATING) {
+        // Its rebuild (or restart) on this host dies with it; it stays in its first incident.
+        this.sim.cancel(this.restartToken[i]);
+        this.restartToken[i] = -1;
+        this.setState(i, DOWN);
+      }
+    }
+    if (s.serviceUp[h]) {
+      const p = this.p, n = s.nova;
+      let delay: number;
+      if (p.detection === 'fencing') delay = p.fenceDelay.sample(this.detectionRng);
+      else {
+        // servicegroup db driver: down once now − last_seen > service_down_time; the last
+        // heartbeat was a uniform phase of report_interval before the crash (§8.1).
+        const sdt = n.serviceDownTime <= n.reportInterval ? Math.floor(n.reportInterval * 2.5) : n.serviceDownTime;
+        delay = sdt - this.detectionRng.next() * n.reportInterval;
+      }
+      this.detectToken[h] = this.sim.schedule(delay, this.hDetect, h);
+    }
+  }
+
+  private detect(h: number): void {
+    const s = this.s;
+    this.detectToken[h] = -1;
+    s.serviceUp[h] = 0;
+    this.note(`service ${s.hostNames[h]} down`);
+    if (this.restoreToken >= 0) { this.sim.cancel(this.restoreToken); this.restoreToken = -1; }
+    if (this.p.hook !== undefined) this.sim.schedule(this.p.hook.after.sample(this.hookRng), this.hHook, h);
+    this.evacToken[h] = this.sim.schedule(this.p.reaction.sample(this.reactionRng), this.hEvacuate, h);
+  }
+
+  private hostEvacuate(h: number): void {
+    this.evacToken[h] = -1;
+    const hook = this.p.hook;
+    if (hook !== undefined && hook.wait && !this.hookDone[h]) { this.waiting[h] = 1; return; }
+    this.evacuateHost(h);
+  }
+
+  /** `nova host-evacuate`: one evacuate call per server still down on the host, in list order. */
+  evacuateHost(h: number): void {
+    this.advance();
+    const s = this.s;
+    this.note(`host-evacuate ${s.hostNames[h]}`);
+    let n = 0;
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) if (s.state[i] === DOWN) this.scratch[n++] = i;
+    for (let k = 0; k < n; k++) this.evacuate(this.scratch[k], h);
+  }
+
+  private evacuate(i: number, src: number): void {
+    const s = this.s;
+    const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], src, s.groupOf[i], s.azReq[i], i);
+    if (dest < 0) {
+      this.setState(i, STRANDED);
+      this.strandings++;
+      this.strandedSince[i] = this.sim.now;
+      this.note(`evacuate i${i} from ${s.hostNames[src]}: NoValidHost, stranded (${s.nova.release === 'kilo' ? 'vm_state unchanged' : 'ERROR'})`);
+      return;
+    }
+    s.detach(i, true);
+    s.attach(i, dest);
+    this.away[src].push(i);
+    this.evacuated++;
+    this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
+    if (!s.alive[dest]) return; // dead but not yet seen down: it waits for that host's evacuation
+    this.setState(i, EVACUATING);
+    const d = this.p.sharedStorage ? this.p.restartShared : this.p.restartLocal;
+    this.restartToken[i] = this.sim.schedule(d.sample(this.restartRng), this.hRestarted, i);
+  }
+
+  private restarted(i: number): void {
+    this.advance();
+    this.restartToken[i] = -1;
+    this.setState(i, RUNNING);
+    const now = this.sim.now;
+    this.recordDowntime(now - this.downSince[i]);
+    if (this.strandedSince[i] >= 0) { this.strandedSeconds += now - this.strandedSince[i]; this.strandedSince[i] = -1; }
+    const inc = this.incidentOf[i];
+    this.incidentOf[i] = -1;
+    if (inc >= 0 && --this.incidentPending[inc] === 0) {
+      const rec = now - this.incidentStart[inc];
+      if (rec > this.recoveryMax) this.recoveryMax = rec;
+    }
+    this.note(`i${i} running on ${this.s.hostNames[this.s.hostOf[i]]}`);
+  }
+
+  private recordDowntime(d: number): void {
+    if (this.downtimeCount === this.downtimes.length) {
+      const bigger = new Float64Array(this.downtimes.length * 2);
+      bigger.set(this.downtimes);
+      this.downtimes = bigger;
+    }
+    this.downtimes[this.downtimeCount++] = d;
+  }
+
+  hostUp(h: number): void {
+    this.advance();
+    const s = this.s;
+    s.alive[h] = 1;
+    s.serviceUp[h] = 1;
+    this.hostsDownCount--;
+    if (this.detectToken[h] >= 0) { this.sim.cancel(this.detectToken[h]); this.detectToken[h] = -1; }
+    if (this.evacToken[h] >= 0) { this.sim.cancel(this.evacToken[h]); this.evacToken[h] = -1; }
+    this.waiting[h] = 0;
+    this.hookDone[h] = 0;
+    // nova-compute starts: it destroys the evacuated guests and drops their allocations (§8.2).
+    s.releaseHeld(h);
+    this.note(`host ${s.hostNames[h]} up`);
+    // Instances never evacuated (or stranded) are restarted here by the operator.
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) {
+      const st = s.state[i];
+      if (st === DOWN || st === STRANDED) {
+        this.setState(i, EVACUATING);
+        const d = this.p.reaction.sample(this.reactionRng) + this.p.restartShared.sample(this.restartRng);
+        this.restartToken[i] = this.sim.schedule(d, this.hRestarted, i);
+      }
+    }
+    if (this.p.moveBack !== undefined && this.away[h].length > 0) {
+      this.moveBackToken[h] = this.sim.schedule(this.p.moveBack.sample(this.reactionRng), this.hMoveBack, h);
+      this.pendingMoveBacks++;
+    } else {
+      this.away[h].length = 0;
+      this.maybeRestore();
+    }
+  }
+
+  // ---- operations: move back, the hook, churn ------------------------------------------------
+
+  private moveBack(h: number): void {
+    const s = this.s;
+    this.moveBackToken[h] = -1;
+    this.pendingMoveBacks--;
+    const list = this.away[h];
+    let moved = 0;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
+      if (s.homeOf[i] !== h || s.state[i] !== RUNNING || s.hostOf[i] === h) continue;
+      if (!s.fits(h, s.ramMb[i], s.vcpusOf[i])) continue;
+      s.detach(i, false);
+      s.attach(i, h);
+      moved++;
+    }
+    list.length = 0;
+    this.note(`moved ${moved} instances back to ${s.hostNames[h]}`);
+    this.maybeRestore();
+  }
+
+  private maybeRestore(): void {
+    const hook = this.p.hook;
+    if (hook === undefined || !hook.restoreAfterRepair || this.hostsDownCount > 0 || this.pendingMoveBacks > 0) return;
+    if (!this.released && !this.anySpareEnabled()) return;
+    if (this.restoreToken < 0) this.restoreToken = this.sim.schedule(hook.after.sample(this.hookRng), this.hRestore);
+  }
+
+  private anySpareEnabled(): boolean {
+    const s = this.s;
+    for (let h = 0; h < s.hostCount; h++) if (s.isSpare[h] && s.enabled[h]) return true;
+    return false;
+  }
+
+  private hookApply(h: number): void {
+    this.advance();
+    const s = this.s, hook = this.p.hook!;
+    if (hook.releaseToMb !== undefined && !this.released) {
+      this.released = true;
+      for (let x = 0; x < s.hostCount; x++) s.setReserved(x, hook.releaseToMb);
+      this.note(`hook: reserved_host_memory_mb = ${hook.releaseToMb}`);
+    }
+    if (hook.enableSpares) {
+      // One spare per host currently seen down.
+      let down = 0, enabledSpares = 0;
+      for (let x = 0; x < s.hostCount; x++) {
+        if (!s.serviceUp[x]) down++;
+        if (s.isSpare[x] && s.enabled[x]) enabledSpares++;
+      }
+      for (let x = 0; x < s.hostCount && enabledSpares < down; x++) {
+        if (s.isSpare[x] && !s.enabled[x] && s.alive[x]) {
+          s.enabled[x] = 1;
+          enabledSpares++;
+          this.note(`hook: spare ${s.hostNames[x]} enabled`);
+        }
+      }
+    }
+    this.heldBackMb = this.computeHeldBack();
+    this.hookDone[h] = 1;
+    if (this.waiting[h] && !s.alive[h]) { this.waiting[h] = 0; this.evacuateHost(h); }
+  }
+
+  private hookRestore(): void {
+    this.advance();
+    this.restoreToken = -1;
+    const s = this.s;
+    if (this.released) {
+      this.released = false;
+      for (let x = 0; x < s.hostCount; x++) s.setReserved(x, this.highReservedMb);
+    }
+    for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x]) s.enabled[x] = 0;
+    this.heldBackMb = this.computeHeldBack();
+    this.note(`hook: restored`);
+  }
+
+  private churnGap(): number {
+    return -Math.log(1 - this.churnRng.next()) / this.p.churnRate;
+  }
+
+  /** A tenant deletes a random running instance and creates one of a random flavor (§7 build path). */
+  private churn(): void {
+    this.sim.schedule(this.churnGap(), this.hChurn);
+    const s = this.s;
+    const i = Math.min(s.instanceCount - 1, Math.floor(this.churnRng.next() * s.instanceCount));
+    const v = this.churnRng.next();
+    if (s.instanceCount === 0 || s.state[i] !== RUNNING) return;
+    this.advance();
+    const oldHost = s.hostOf[i], oldFlavor = s.flavorOf[i];
+    this.runningMb -= s.ramMb[i];
+    s.detach(i, false);
+    s.setFlavor(i, Math.min(s.flavors.length - 1, Math.floor(v * s.flavors.length)));
+    s.groupOf[i] = -1;
+    s.azReq[i] = -1;
+    const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);
+    if (dest < 0) {
+      // NoValidHost at build: the new server goes to ERROR; the population stays as it was.
+      this.buildFailures++;
+      s.setFlavor(i, oldFlavor);
+      s.attach(i, oldHost);
+    } else {
+      s.attach(i, dest);
+      s.homeOf[i] = dest;
+    }
+    this.runningMb += s.ramMb[i];
+  }
+
+  // ---- end of run -----------------------------------------------------------------------------
+
+  /** Censors what is still open at the horizon (downtimes, strandings, incidents). */
+  finish(): void {
+    this.advance();
+    const s = this.s, now = this.sim.now;
+    for (let i = 0; i < s.instanceCount; i++) {
+      if (s.state[i] === RUNNING) continue;
+      this.recordDowntime(now - this.downSince[i]);
+      if (this.strandedSince[i] >= 0) this.strandedSeconds += now - this.strandedSince[i];
+    }
+    for (let inc = 0; inc < this.incidentPending.length; inc++) {
+      if (this.incidentPending[inc] > 0) this.recoveryMax = Math.max(this.recoveryMax, now - this.incidentStart[inc]);
+    }
+  }
+
+  /** Time-average of the capacity held back (reservations + disabled spares), as a share of RAM. */
+  heldBackFraction(horizon: number): number {
+    return horizon > 0 ? this.heldBackArea / horizon / this.totalRamMb : this.heldBackMb / this.totalRamMb;
+  }
+
+  reservedGibHours(): number {
+    return this.heldBackArea * MB / 2 ** 30 / 3600;
+  }
+
+  meanRamUtilisation(horizon: number): number {
+    return horizon > 0 ? this.runningArea / horizon / this.totalRamMb : this.runningMb / this.totalRamMb;
+  }
+}
+
+function fmt(t: number): string {
+  return `t=${Math.round(t * 1000) / 1000}`;
+}

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { Simulation } from '../engine/simulation.js';
+import { Exponential, type Distribution } from '../random/distributions.js';
+import { distribution } from '../random/spec.js';
+import { fraction, rate } from '../scenario/zod-units.js';
+import type { Cloud } from '../scenario/cloud.js';
+import { buildCloudCached, type BuiltCloud } from '../openstack/cloud-build.js';
+import { ComputeState } from '../openstack/compute-state.js';
+import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/evacuation.js';
+import { FailureProcess, type FailureConfig } from '../openstack/failures.js';
+import { MB } from '../openstack/placement.js';
+import type { Problem, StudyDefinition, StudyInput } from './study.js';
+
+const YEAR = 365 * 86400;
+
+export const evacuationSchema = z.object({
+  host_failures: z.union([
+    z.object({ afr: fraction().meta({ description: 'annual failure rate: P(a host fails within a year)' }) }).strict(),
+    z.object({ time_to_failure: distribution('duration').meta({ description: 'time to failure of a running host, e.g. {weibull: {shape: 1.2, mean: 20y}}' }) }).strict(),
+  ]).prefault({ afr: '5%' }),
+  repair: distribution('duration').prefault({ lognormal: { median: '4h', sigma: 1.0 } })
+    .meta({ description: 'hardware repair time once a crew works on the host' }),
+  repair_crews: z.number().int().min(1).optional().meta({ description: 'parallel repair crews (unlimited when absent)' }),
+  rack_failures: z.object({
+    rate: rate().meta({ description: 'outages per rack, e.g. 0.2/y' }),
+    duration: distribution('duration'),
+  }).strict().optional(),
+  detection: z.enum(['heartbeat', 'fencing']).default('heartbeat')
+    .meta({ description: 'heartbeat: down after service_down_time − last report phase; fencing: forced-down after fence_delay' }),
+  fence_delay: distribution('duration').prefault('30s'),
+  reaction: distribution('duration').prefault({ lognormal: { median: '5m', sigma: 0.5 } })
+    .meta({ description: 'operator / HA tool delay from "service down" to `nova host-evacuate`' }),
+  restart: z.object({
+    shared: distribution('duration').prefault({ lognormal: { median: '45s', sigma: 0.4 } })
+      .meta({ description: 'boot of an instance whose disk survives (rbd, nfs) or restart on its own host' }),
+    local: distribution('duration').prefault({ lognormal: { median: '4m', sigma: 0.5 } })
+      .meta({ description: 'rebuild of the root disk from the image on local storage' }),
+  }).strict().prefault({}),
+  move_back: z.boolean().default(true).meta({ description: 'after repair the operator live-migrates evacuated instances home' }),
+  move_back_after: distribution('duration').prefault('2h'),
+  check: z.object({
+    level: z.union([z.literal(1), z.literal(2)]).default(1).meta({ description: 'N+1 or N+2: failures `headroom check` must survive' }),
+    racks: z.boolean().default(true).meta({ description: 'every rack failing must be survived too' }),
+  }).strict().prefault({}),
+}).strict();
+
+export type EvacuationConfig = z.output<typeof evacuationSchema>;
+
+/** Probabilities at which the instance-downtime CDF series is given. */
+export const DOWNTIME_PROBS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99];
+
+export const metrics = {
+  host_failures: { unit: 'count', description: 'independent host failures over the horizon' },
+  rack_failures: { unit: 'count', description: 'rack outages over the horizon' },
+  max_hosts_down: { unit: 'hosts', description: 'most hosts down at once' },
+  instances_evacuated: { unit: 'count', description: 'evacuate calls that found a destination' },
+  stranded_instances: { unit: 'count', description: 'evacuate calls that got NoValidHost (the instance waits for its source)' },
+  stranded_instance_hours: { unit: 'h', description: 'instance-hours spent stranded' },
+  any_stranded: { unit: '0/1', description: '1 if any instance was stranded: its mean is P(stranded) over the horizon' },
+  downtime_p95: { unit: 's', description: '95th percentile of instance downtime (host crash → running again) in the replication' },
+  recovery_time_max: { unit: 's', description: 'longest failure event, crash → all its instances running' },
+  reserved_gib_hours: { unit: 'GiB·h', description: 'capacity held back (reservations + disabled spares) integrated over time' },
+  held_back_fraction: { unit: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
+  mean_ram_utilisation: { unit: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
+  instances: { unit: 'count', description: 'instances in the cloud (the fill)' },
+  build_failures: { unit: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
+} as const;
+
+export function failureConfig(c: EvacuationConfig): FailureConfig {
+  let ttf: Distribution | undefined;
+  if ('afr' in c.host_failures) {
+    const afr = c.host_failures.afr;
+    ttf = afr > 0 ? new Exponential(afr >= 1 ? YEAR / 50 : YEAR / -Math.log(1 - afr)) : undefined;
+  } else ttf = c.host_failures.time_to_failure;
+  return {
+    timeToFailure: ttf,
+    repair: c.repair,
+    repairCrews: c.repair_crews ?? Infinity,
+    rackRate: c.rack_failures?.rate ?? 0,
+    rackDuration: c.rack_failures?.duration,
+  };
+}
+
+/** The failure hook, or undefined when the design has none or it would change nothing. */
+export function hookParams(cloud: Cloud): HookParams | undefined {
+  const f = cloud.on_failure;
+  if (f === undefined) return undefined;
+  const releaseToMb = f.release_reservation_to === undefined ? undefined : Math.round(f.release_reservation_to / MB);
+  const releases = releaseToMb !== undefined && releaseToMb !== cloud.nova.reserved_host_memory_mb;
+  const spares = f.enable_spares && cloud.spare_hosts > 0;
+  if (!releases && !spares) return undefined;
+  return { releaseToMb: releases ? releaseToMb : undefined, enableSpares: spares, after: f.after, wait: f.evacuation === 'wait', restoreAfterRepair: f.restore_after_repair };
+}
+
+export function evacuationParams(cloud: Cloud, c: EvacuationConfig): EvacuationParams {
+  return {
+    detection: c.detection,
+    fenceDelay: c.fence_delay,
+    reaction: c.reaction,
+    restartShared: c.restart.shared,
+    restartLocal: c.restart.local,
+    sharedStorage: cloud.ephemeral_storage !== 'local',
+    moveBack: c.move_back ? c.move_back_after : undefined,
+    hook: hookParams(cloud),
+    churnRate: cloud.churn?.rate ?? 0,
+  };
+}
+
+/** One working copy per built cloud, reused across replications (no per-replication allocation). */
+const working = new WeakMap<BuiltCloud, ComputeState>();
+
+export function workingState(cloud: Cloud, built: BuiltCloud): ComputeState {
+  let s = working.get(built);
+  if (s === undefined) {
+    s = new ComputeState(cloud, built.state.instanceCount, built.state.groups.length);
+    working.set(built, s);
+  }
+  s.copyFrom(built.state);
+  return s;
+}
+
+function quantile(sorted: Float64Array, n: number, p: number): number {
+  if (n === 0) return 0;
+  const pos = p * (n - 1);
+  const lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
+  name: 'evacuation',
+  title: 'Host evacuation: headroom for failed computes',
+  question: 'When compute hosts or racks die, does `nova host-evacuate` find room for every instance, and what does each way of keeping headroom cost?',
+  schema: evacuationSchema,
+  metrics,
+  series() {
+    return {
+      downtime_cdf: {
+        unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
+        x: DOWNTIME_PROBS, xLabel: 'probability', xUnit: 'fraction',
+      },
+    };
+  },
+  check(input) {
+    const problems: Problem[] = [];
+    const cloud = input.cloud;
+    const hosts = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+    if (cloud.spare_hosts >= hosts) problems.push({ path: ['cloud', 'spare_hosts'], message: `${cloud.spare_hosts} spares leave no enabled host (expected fewer than ${hosts})` });
+    const probe = new ComputeState(cloud, 0, 0);
+    (cloud.instances ?? []).forEach((line, k) => {
+      if (!cloud.flavors.some((f) => f.name === line.flavor)) problems.push({ path: ['cloud', 'instances', k, 'flavor'], message: `unknown flavor ${JSON.stringify(line.flavor)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
+      if (line.host !== undefined && probe.hostIndex(line.host) < 0) problems.push({ path: ['cloud', 'instances', k, 'host'], message: `unknown host ${JSON.stringify(line.host)} (expected <rack>-<n>, e.g. ${probe.hostNames[0]})` });
+      if (line.availability_zone !== undefined && !probe.azNames.includes(line.availability_zone)) problems.push({ path: ['cloud', 'instances', k, 'availability_zone'], message: `unknown availability zone ${JSON.stringify(line.availability_zone)} (expected one of the racks' zones: ${probe.azNames.join(', ') || 'none declared'})` });
+    });
+    cloud.flavors.forEach((f, k) => {
+      const mb = Math.round(f.ram / MB);
+      let fitsSomewhere = false;
+      for (let h = 0; h < probe.hostCount; h++) if (mb <= probe.maxUnitMb[h] && mb <= probe.ramCap[h]) fitsSomewhere = true;
+      if (!fitsSomewhere) problems.push({ path: ['cloud', 'flavors', k, 'ram'], message: `flavor ${f.name} fits on no host (expected at most a host's placement capacity)` });
+    });
+    return problems;
+  },
+  warnings(input) {
+    const w: string[] = [];
+    const cloud = input.cloud;
+    if (input.config.detection === 'fencing' && cloud.nova.release === 'kilo') {
+      w.push('fencing with forced-down: the force-down API arrived in Liberty (microversion 2.11); on kilo the service is only seen down after service_down_time');
+    }
+    const f = cloud.on_failure;
+    if (f?.release_reservation_to !== undefined && Math.round(f.release_reservation_to / MB) > cloud.nova.reserved_host_memory_mb) {
+      w.push('on_failure.release_reservation_to is larger than reserved_host_memory_mb: the hook takes capacity away during failures');
+    }
+    if (f !== undefined && hookParams(cloud) === undefined) w.push('on_failure has nothing to do (no lower reservation, no spare hosts): it is ignored');
+    if (cloud.nova.release === 'kilo') w.push('kilo had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations');
+    try {
+      const built = buildCloudCached(cloud, input.seed);
+      if (built.fillFailures > 0) w.push(`${built.fillFailures} instances of the initial fill got NoValidHost and are not in the cloud`);
+    } catch (e) {
+      w.push(`initial placement failed: ${(e as Error).message}`);
+    }
+    return w;
+  },
+  replicate(input, ctx) {
+    const cloud = input.cloud;
+    const built = buildCloudCached(cloud, input.seed);
+    const state = workingState(cloud, built);
+    const sim = new Simulation(4096);
+    const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams);
+    if (ctx.tracer !== undefined) {
+      const tracer = ctx.tracer;
+      sim.tracer = tracer;
+      model.log = (line) => tracer.note(sim.now, line);
+    }
+    const failures = new FailureProcess(sim, state.hostCount, state.rackStart, failureConfig(input.config), ctx.streams, model);
+    failures.start();
+    sim.run(input.horizon);
+    model.finish();
+    failures.advance();
+    const n = model.downtimeCount;
+    const sorted = model.downtimes.subarray(0, n).sort();
+    const out = new Float64Array(Object.keys(metrics).length + DOWNTIME_PROBS.length);
+    let k = 0;
+    out[k++] = failures.hostFailures;
+    out[k++] = failures.rackFailures;
+    out[k++] = failures.maxHostsDown;
+    out[k++] = model.evacuated;
+    out[k++] = model.strandings;
+    out[k++] = model.strandedSeconds / 3600;
+    out[k++] = model.strandings > 0 ? 1 : 0;
+    out[k++] = quantile(sorted, n, 0.95);
+    out[k++] = model.recoveryMax;
+    out[k++] = model.reservedGibHours();
+    out[k++] = model.heldBackFraction(input.horizon);
+    out[k++] = model.meanRamUtilisation(input.horizon);
+    out[k++] = state.instanceCount;
+    out[k++] = built.fillFailures + model.buildFailures;
+    for (const p of DOWNTIME_PROBS) out[k++] = quantile(sorted, n, p);
+    return out;
+  },
+};
+
+export type EvacuationInput = StudyInput<EvacuationConfig>;
