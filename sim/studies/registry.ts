@@ -3,6 +3,8 @@ import { evacuationStudy } from './evacuation.js';
 import { bootStudy } from './boot.js';
 import { watchdogStudy } from './watchdog.js';
 import { snapshotsStudy } from './snapshots.js';
+import { rbdStudy } from './rbd.js';
+import { queueStudy } from './queue.js';
 
 /**
  * Every study headroom knows, in the order reports present them. A study registers itself by
@@ -13,6 +15,8 @@ export const studies: StudyDefinition[] = [
   bootStudy,
   watchdogStudy,
   snapshotsStudy,
+  rbdStudy,
+  queueStudy,
 ];
 
 export function findStudy(name: string): StudyDefinition | undefined {

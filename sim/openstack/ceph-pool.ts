@@ -1,0 +1,47 @@
+import { rawPerStoredByte, type CephCluster } from './ceph-schema.js';
+
+/** Health of the cluster as the monitors report it, from the fullest OSD (facts §10). */
+export const PoolHealth = { Ok: 0, Nearfull: 1, Backfillfull: 2, Full: 3 } as const;
+export type PoolHealth = (typeof PoolHealth)[keyof typeof PoolHealth];
+
+/**
+ * The pool's fill seen per OSD. Ceph's nearfull/backfillfull/full ratios are checked against each
+ * OSD, not the cluster average (facts §10): one OSD over the ratio raises the flag, and at full
+ * the cluster stops client writes. With `osd_imbalance` = fullest ÷ mean, the fullest OSD trips
+ * when the mean fill reaches ratio ÷ imbalance.
+ */
+export class CephPool {
+  readonly rawCapacity: number;
+  readonly rawPerByte: number;
+  readonly imbalance: number;
+  readonly nearfull: number;
+  readonly backfillfull: number;
+  readonly full: number;
+
+  constructor(ceph: CephCluster) {
+    this.rawCapacity = ceph.osds * ceph.osd_size;
+    this.rawPerByte = rawPerStoredByte(ceph);
+    this.imbalance = ceph.osd_imbalance;
+    this.nearfull = ceph.nearfull_ratio;
+    this.backfillfull = ceph.backfillfull_ratio;
+    this.full = ceph.full_ratio;
+  }
+
+  /** Mean OSD fill (raw used ÷ raw capacity) when the pools store `storedBytes` (before redundancy). */
+  meanFill(storedBytes: number): number {
+    return (storedBytes * this.rawPerByte) / this.rawCapacity;
+  }
+
+  /** Fill of the fullest OSD. */
+  fullestFill(storedBytes: number): number {
+    return this.meanFill(storedBytes) * this.imbalance;
+  }
+
+  health(storedBytes: number): PoolHealth {
+    const f = this.fullestFill(storedBytes);
+    if (f >= this.full) return PoolHealth.Full;
+    if (f >= this.backfillfull) return PoolHealth.Backfillfull;
+    if (f >= this.nearfull) return PoolHealth.Nearfull;
+    return PoolHealth.Ok;
+  }
+}

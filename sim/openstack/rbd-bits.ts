@@ -1,0 +1,70 @@
+/**
+ * Word-level helpers for the RBD disk bitsets (Uint32Array words, bit i of word w = block 32w+i).
+ */
+
+/** Number of set bits of a 32-bit word. */
+export function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Index of the lowest set bit (x ≠ 0). */
+export function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/** Index of the highest set bit (x ≠ 0). */
+export function highestBit(x: number): number {
+  return 31 - Math.clz32(x);
+}
+
+/** The `n` lowest set bits of `x` (n below popcount(x)). */
+export function lowestSetBits(x: number, n: number): number {
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const b = x & -x;
+    t |= b;
+    x ^= b;
+  }
+  return t;
+}
+
+/** Mask of bits `from`..31 (from in 0..31). */
+export function bitsFrom(from: number): number {
+  return (~0 << from) | 0;
+}
+
+/**
+ * Groups of `g` consecutive bits (g a power of two ≤ 32, groups aligned in the word) — one RADOS
+ * object's blocks. `anyOf`/`allOf` give, for each group, all its bits set when any/all of its bits
+ * are set in x; word-parallel, a few shifts for any g.
+ */
+export class Groups {
+  readonly low: number;
+  constructor(readonly g: number) {
+    if (!(g >= 1 && g <= 32 && (g & (g - 1)) === 0)) throw new RangeError(`group size must be a power of two in 1..32, got ${g}`);
+    let low = 0;
+    for (let i = 0; i < 32; i += g) low |= 1 << i;
+    this.low = low;
+  }
+
+  anyOf(x: number): number {
+    const g = this.g;
+    for (let s = 1; s < g; s <<= 1) x |= x >>> s;
+    return this.spread(x & this.low);
+  }
+
+  allOf(x: number): number {
+    const g = this.g;
+    for (let s = 1; s < g; s <<= 1) x &= x >>> s;
+    return this.spread(x & this.low);
+  }
+
+  /** Each set group-low bit filled up to its whole group. */
+  spread(z: number): number {
+    const g = this.g;
+    for (let s = 1; s < g; s <<= 1) z |= z << s;
+    return z;
+  }
+}

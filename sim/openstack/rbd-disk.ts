@@ -1,0 +1,315 @@
+import { Groups, bitsFrom, highestBit, lowestBit, lowestSetBits, popcount } from './rbd-bits.js';
+
+/**
+ * One thin-provisioned RBD image and the guest filesystem on it, at the granularity `rbd du`
+ * reports (facts §5, §10): which RADOS objects exist.
+ *
+ * Two bitsets over the disk's filesystem blocks (`blockBytes`, a coarse block: default 1 MiB):
+ * - `live`: blocks the guest filesystem holds data in;
+ * - `alloc`: blocks whose RADOS object exists. An object covers `blocksPerObject` consecutive
+ *   blocks and all of them carry the same bit, so `rbd du` = popcount(alloc) × blockBytes and
+ *   every object update is a few word operations (no per-object loop).
+ *
+ * Rules, each with its reason:
+ * - A write to a block allocates its whole object: RBD objects are created on first write, and in
+ *   a clone the first write to an object still backed by the parent copies the whole object up
+ *   (copy-up) — either way the object now exists in this image.
+ * - Deleting files clears `live` only: Ceph cannot see filesystem deletes (§5).
+ * - A discard removes an object only when one discard request covers the whole object; a partial
+ *   discard zeroes a range inside the object, which still exists (librbd removes, truncates or
+ *   zeroes by coverage [inferred]). Online discard (`mount -o discard`) sends each freed extent
+ *   at once, so objects that empty piece by piece stay; discards shorter than `minDiscardBlocks`
+ *   are dropped (issue 5); fstrim sends whole free ranges, so every object with no live block
+ *   goes (the block groups with frees since the last fstrim, as ext4 only re-trims those).
+ * - Inside a clone's parent overlap no discard removes an object: the child must keep an object
+ *   there or reads would fall through to the parent's data [inferred].
+ */
+export class RbdDisk {
+  readonly blocks: number;
+  readonly words: number;
+  readonly blocksPerObject: number;
+  readonly objects: number;
+  /** Parent overlap of a clone, in blocks (whole objects); 0 for a plain image. */
+  readonly overlapBlocks: number;
+  readonly live: Uint32Array;
+  readonly alloc: Uint32Array;
+  /** One bit per trim unit (a word, or one object when objects span words) freed since the last fstrim. */
+  readonly dirty: Uint32Array;
+  liveBlocks = 0;
+  allocBlocks = 0;
+  /** Blocks whose objects were removed by discard, cumulative. */
+  reclaimedBlocks = 0;
+  /** Next-fit position of the fresh-block allocator (a block index). */
+  cursor = 0;
+  /** No free block in words below this one (first-fit hint). */
+  private lowFreeWord = 0;
+  private readonly tailMask: number;
+  private readonly groups: Groups | undefined;
+  /** Words per object when objects span several words (blocksPerObject > 32), else 1. */
+  private readonly unitWords: number;
+
+  constructor(
+    provisionedBytes: number,
+    readonly objectBytes: number,
+    readonly blockBytes: number,
+    overlapBytes = 0,
+    pool: WordPool = defaultPool,
+  ) {
+    const bpo = objectBytes / blockBytes;
+    if (!(Number.isInteger(bpo) && bpo >= 1 && (bpo & (bpo - 1)) === 0)) {
+      throw new RangeError(`object size ${objectBytes} must be a power-of-two multiple of the block size ${blockBytes}`);
+    }
+    this.blocksPerObject = bpo;
+    this.objects = Math.max(1, Math.ceil(provisionedBytes / objectBytes));
+    this.blocks = this.objects * bpo;
+    this.words = Math.ceil(this.blocks / 32);
+    const rem = this.blocks & 31;
+    this.tailMask = rem === 0 ? ~0 : (1 << rem) - 1;
+    this.groups = bpo <= 32 ? new Groups(bpo) : undefined;
+    this.unitWords = bpo <= 32 ? 1 : bpo / 32;
+    this.overlapBlocks = Math.min(this.blocks, Math.ceil(overlapBytes / objectBytes) * bpo);
+    this.live = pool.acquire(this.words);
+    this.alloc = pool.acquire(this.words);
+    this.dirty = pool.acquire(Math.ceil(this.words / this.unitWords / 32));
+  }
+
+  get provisionedBytes(): number { return this.blocks * this.blockBytes; }
+  get allocatedObjects(): number { return this.allocBlocks / this.blocksPerObject; }
+  /** What `rbd du` reports as used: existing objects × object size. */
+  get allocatedBytes(): number { return this.allocBlocks * this.blockBytes; }
+  get liveBytes(): number { return this.liveBlocks * this.blockBytes; }
+
+  /** Gives the bitsets back to the pool (the disk must not be used afterwards). */
+  release(pool: WordPool = defaultPool): void {
+    pool.release(this.live);
+    pool.release(this.alloc);
+    pool.release(this.dirty);
+  }
+
+  /**
+   * The guest writes `n` blocks of new data into free blocks: first-fit from the lowest free
+   * block (`reuse`: the allocator refills freed blocks) or next-fit from the rotating cursor
+   * (fresh blocks: the cursor sweeps the whole disk, so touched blocks climb to the high-water
+   * mark). Returns the blocks written (fewer only when the filesystem is full).
+   */
+  write(n: number, reuse: boolean): number {
+    if (reuse) return this.fill(this.lowFreeWord << 5, n, true, true);
+    return this.fill(this.cursor, n, true, false);
+  }
+
+  /** Data present without a write to this image: a clone's parent data (shared, no object here). */
+  markParentData(n: number): void {
+    this.fill(0, Math.min(n, this.overlapBlocks), false, true);
+  }
+
+  /** Core of write: sets up to `n` free blocks from `start` on (wrapping once). */
+  private fill(start: number, n: number, allocate: boolean, firstFit: boolean): number {
+    const live = this.live, alloc = this.alloc, words = this.words, groups = this.groups;
+    let w = start >>> 5;
+    if (w >= words) { w = 0; start = 0; }
+    let mask = bitsFrom(start & 31);
+    let remaining = n;
+    let lastW = -1, lastTake = 0, wrapped = false;
+    for (let visited = 0; remaining > 0 && visited <= words; visited++) {
+      let free = ~live[w] & mask;
+      if (w === words - 1) free &= this.tailMask;
+      if (free !== 0) {
+        const c = popcount(free);
+        const take = c > remaining ? lowestSetBits(free, remaining) : free;
+        remaining -= c > remaining ? remaining : c;
+        live[w] |= take;
+        lastW = w;
+        lastTake = take;
+        if (allocate) {
+          if (groups !== undefined) {
+            const fresh = groups.anyOf(take) & ~alloc[w];
+            if (fresh !== 0) {
+              alloc[w] |= fresh;
+              this.allocBlocks += popcount(fresh);
+            }
+          } else {
+            const g0 = w - (w % this.unitWords);
+            if (alloc[g0] === 0) {
+              alloc.fill(~0 >>> 0, g0, g0 + this.unitWords);
+              this.allocBlocks += this.blocksPerObject;
+            }
+          }
+        }
+      }
+      mask = ~0;
+      if (++w === words) { w = 0; wrapped = true; }
+    }
+    const written = n - remaining;
+    this.liveBlocks += written;
+    if (lastW >= 0) {
+      if (firstFit) {
+        // Every word the scan passed is now full; so are the words below its start (the hint's invariant).
+        if (wrapped || written < n) this.lowFreeWord = 0;
+        else this.lowFreeWord = this.wordFull(lastW) && lastW + 1 < words ? lastW + 1 : lastW;
+      } else {
+        const end = (lastW << 5) + highestBit(lastTake) + 1;
+        this.cursor = end >= this.blocks ? 0 : end;
+      }
+    }
+    return written;
+  }
+
+  /**
+   * The guest deletes `n` blocks of data: the live blocks from `start` on (wrapping), as a
+   * deleted file's extents. `online`: the filesystem discards each freed extent at once.
+   * Returns the blocks freed.
+   */
+  free(start: number, n: number, online: boolean, minDiscardBlocks = 1): number {
+    const live = this.live, alloc = this.alloc, words = this.words, groups = this.groups;
+    let w = (start >>> 5) % words;
+    let mask = bitsFrom(start & 31);
+    let remaining = n;
+    const wordRuns = online && (groups === undefined || minDiscardBlocks > this.blocksPerObject);
+    let runStart = -1, runEnd = -1;
+    for (let visited = 0; remaining > 0 && visited <= words; visited++) {
+      const x = live[w] & mask;
+      if (x !== 0) {
+        const c = popcount(x);
+        const take = c > remaining ? lowestSetBits(x, remaining) : x;
+        remaining -= c > remaining ? remaining : c;
+        live[w] &= ~take;
+        if (w < this.lowFreeWord) this.lowFreeWord = w;
+        const u = (w / this.unitWords) | 0;
+        this.dirty[u >>> 5] |= 1 << (u & 31);
+        if (online) {
+          if (!wordRuns) {
+            // Fast path: a whole object freed by this request is inside one discard range.
+            this.removeObjectsIn(w, groups!.allOf(take));
+          } else {
+            // Slow path (objects spanning words, or discards dropped below an object's size):
+            // follow the contiguous runs of freed blocks across words.
+            let t = take;
+            while (t !== 0) {
+              const lo = lowestBit(t);
+              const rest = ~(t >>> lo);
+              const len = rest === 0 ? 32 - lo : lowestBit(rest);
+              const s = (w << 5) + lo;
+              if (s === runEnd) runEnd = s + len;
+              else {
+                if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
+                runStart = s;
+                runEnd = s + len;
+              }
+              t = len === 32 ? 0 : t & ~(((1 << len) - 1) << lo);
+            }
+          }
+        }
+      }
+      mask = ~0;
+      if (++w === words) {
+        w = 0;
+        if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
+        runStart = runEnd = -1;
+      }
+    }
+    if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
+    const freed = n - remaining;
+    this.liveBlocks -= freed;
+    return freed;
+  }
+
+  /** One discard request for blocks [s, e): removes the objects it covers whole (§5). */
+  private discardRange(s: number, e: number, minDiscardBlocks: number): void {
+    if (e - s < minDiscardBlocks) return;
+    const bpo = this.blocksPerObject;
+    const firstObject = Math.max(Math.ceil(s / bpo), this.overlapBlocks / bpo);
+    const endObject = Math.floor(e / bpo);
+    for (let o = firstObject; o < endObject; o++) this.removeObject(o);
+  }
+
+  /** Removes the existing objects of word w whose blocks are all in `covered` (objects within a word). */
+  private removeObjectsIn(w: number, covered: number): void {
+    const gone = this.alloc[w] & covered & ~this.overlapMask(w);
+    if (gone === 0) return;
+    this.alloc[w] &= ~gone;
+    const k = popcount(gone);
+    this.allocBlocks -= k;
+    this.reclaimedBlocks += k;
+  }
+
+  private removeObject(o: number): void {
+    const bpo = this.blocksPerObject, alloc = this.alloc;
+    const b = o * bpo;
+    if (bpo >= 32) {
+      const w = b >>> 5;
+      if (alloc[w] === 0) return;
+      alloc.fill(0, w, w + bpo / 32);
+    } else {
+      const w = b >>> 5;
+      const m = ((1 << bpo) - 1) << (b & 31);
+      if ((alloc[w] & m) === 0) return;
+      alloc[w] &= ~m;
+    }
+    this.allocBlocks -= bpo;
+    this.reclaimedBlocks += bpo;
+  }
+
+  /** fstrim: every existing object without live data (outside a clone's parent overlap) goes. Returns blocks reclaimed. */
+  trim(): number {
+    const before = this.reclaimedBlocks;
+    const dirty = this.dirty, live = this.live, alloc = this.alloc, groups = this.groups, uw = this.unitWords;
+    for (let dw = 0; dw < dirty.length; dw++) {
+      let d = dirty[dw];
+      while (d !== 0) {
+        const bit = lowestBit(d);
+        d &= d - 1;
+        const u = (dw << 5) + bit;
+        if (groups !== undefined) {
+          this.removeObjectsIn(u, ~groups.anyOf(live[u]));
+        } else {
+          const w0 = u * uw;
+          let any = 0;
+          for (let w = w0; w < w0 + uw; w++) any |= live[w];
+          if (any === 0 && (w0 << 5) >= this.overlapBlocks) this.removeObject((w0 << 5) / this.blocksPerObject);
+        }
+      }
+      dirty[dw] = 0;
+    }
+    return this.reclaimedBlocks - before;
+  }
+
+  private wordFull(w: number): boolean {
+    const m = w === this.words - 1 ? this.tailMask : ~0;
+    return (this.live[w] & m) === m;
+  }
+
+  /** Blocks of word w inside the parent overlap. */
+  private overlapMask(w: number): number {
+    const ob = this.overlapBlocks;
+    const ow = ob >>> 5;
+    if (w < ow) return ~0;
+    if (w > ow) return 0;
+    const r = ob & 31;
+    return r === 0 ? 0 : (1 << r) - 1;
+  }
+
+  /** Whether block b holds live data / belongs to an existing object (for tests and tracing). */
+  isLive(b: number): boolean { return (this.live[b >>> 5] & (1 << (b & 31))) !== 0; }
+  isAllocated(b: number): boolean { return (this.alloc[b >>> 5] & (1 << (b & 31))) !== 0; }
+}
+
+/**
+ * Reuses bitset arrays between disks and replications, so a replication that creates thousands of
+ * 100 GiB disks does not allocate (and zero) tens of megabytes each time. Arrays come back zeroed.
+ */
+export class WordPool {
+  private readonly free = new Map<number, Uint32Array[]>();
+  acquire(words: number): Uint32Array {
+    const list = this.free.get(words);
+    const a = list?.pop();
+    return a ?? new Uint32Array(words);
+  }
+  release(a: Uint32Array): void {
+    a.fill(0);
+    let list = this.free.get(a.length);
+    if (list === undefined) this.free.set(a.length, (list = []));
+    if (list.length < 8192) list.push(a);
+  }
+}
+
+export const defaultPool = new WordPool();

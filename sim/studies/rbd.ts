@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { distribution } from '../random/spec.js';
+import { bytes, count, duration, fraction, rate } from '../scenario/zod-units.js';
+import type { Cloud } from '../scenario/cloud.js';
+import { CephPool } from '../openstack/ceph-pool.js';
+import { RbdModel, type DiskSource, type RbdModelConfig } from '../openstack/rbd-model.js';
+import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
+
+/**
+ * rbd: when does the Ceph pool holding the instances' disks reach nearfull and full, with and
+ * without discard (facts §5, §10; issue 5)?
+ */
+export const rbdSchema = z.object({
+  disks: z.object({
+    initial: count().default(0).meta({ description: 'disks present at the start, already filled to their used fraction' }),
+    arrivals: rate().prefault('0/d').meta({ description: 'new disks per unit time (Poisson)' }),
+    lifetime: distribution('duration').optional().meta({ description: 'time until a disk is deleted (rbd rm); absent: disks stay' }),
+    size: distribution('bytes').prefault('100GiB').meta({ description: 'provisioned size of a disk' }),
+    from_images: z.boolean().default(true)
+      .meta({ description: 'disks boot from cloud.images (by share): raw images in a Glance rbd store become CoW clones, others full copies (facts §9.2); false or no images: blank disks' }),
+  }).strict().prefault({}),
+  guest: z.object({
+    used_fraction: distribution('fraction').prefault({ uniform: { min: '20%', max: '60%' } })
+      .meta({ description: 'steady share of the disk the guest filesystem holds data in' }),
+    churn: distribution('rate').prefault({ lognormal: { median: '0.3%/d', sigma: 0.8 } })
+      .meta({ description: 'data written (and deleted, at the steady used fraction) per unit time, as a share of the provisioned size' }),
+    fill_time: duration().prefault('30d').meta({ description: 'time a new disk takes to reach its used fraction' }),
+    delete_extent: distribution('bytes').prefault({ lognormal: { median: '32MiB', sigma: 1.2 } })
+      .meta({ description: 'size of one deleted file (a run of live blocks freed together, one discard request when online)' }),
+    reuse: fraction().default(0.3)
+      .meta({ description: 'share of writes the filesystem allocator puts into the lowest free blocks (reusing freed ones) rather than fresh blocks further on' }),
+    fs_block: bytes({ positive: true }).prefault('1MiB')
+      .meta({ description: 'model block: the unit of extents (object sizes must be power-of-two multiples of it)' }),
+  }).strict().prefault({}),
+  batch: duration({ positive: true }).prefault('1d').meta({ description: 'time step of the guests\' write/delete batches' }),
+  discard: z.enum(['none', 'online', 'fstrim']).default('none')
+    .meta({ description: 'none; online (mount -o discard: each freed extent discarded at once); fstrim (periodic batch trim of free space)' }),
+  fstrim_interval: duration({ positive: true }).prefault('7d'),
+  min_discard: bytes().prefault('64KiB').meta({ description: 'online discards shorter than this are dropped' }),
+  hw_scsi_model: z.string().optional().meta({ description: 'image property; virtio-scsi is needed for discard (facts §5)' }),
+  hw_disk_bus: z.enum(['virtio', 'scsi', 'ide', 'sata', 'usb']).default('virtio').meta({ description: 'image property; scsi is needed for discard' }),
+  hw_disk_discard: z.enum(['unmap', 'ignore']).optional().meta({ description: 'nova.conf [libvirt] hw_disk_discard; unmap is needed for discard (unset = no discard attribute)' }),
+  series_interval: duration({ positive: true }).prefault('7d').meta({ description: 'spacing of the pool usage series' }),
+}).strict();
+
+export type RbdConfig = z.output<typeof rbdSchema>;
+
+/** What stops discards from reaching Ceph (facts §5, §10); empty when the path is complete. */
+export function missingDiscardPath(c: RbdConfig): string[] {
+  const missing: string[] = [];
+  if (c.hw_scsi_model !== 'virtio-scsi') missing.push('image property hw_scsi_model=virtio-scsi');
+  if (c.hw_disk_bus !== 'scsi') missing.push('image property hw_disk_bus=scsi');
+  if (c.hw_disk_discard !== 'unmap') missing.push('nova.conf [libvirt] hw_disk_discard=unmap');
+  return missing;
+}
+
+function seriesX(input: StudyInput<RbdConfig>): number[] {
+  const step = input.config.series_interval;
+  const xs: number[] = [];
+  for (let x = 0; x <= input.horizon + 1e-9; x += step) xs.push(x);
+  if (xs[xs.length - 1] < input.horizon) xs.push(input.horizon);
+  return xs;
+}
+
+/** Disk sources and the images pool's data from cloud.images and Glance's store (facts §9.2). */
+export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]; imagesPoolBytes: number } {
+  const ceph = cloud.ceph!;
+  const blank: DiskSource = { share: 1, dataBytes: 0, clone: false, objectBytes: ceph.rbd_default_object_size };
+  const images = c.disks.from_images ? cloud.images ?? [] : [];
+  if (images.length === 0 || images.every((i) => i.share === 0)) return { sources: [blank], imagesPoolBytes: 0 };
+  const inCeph = (cloud.glance as { store?: string } | undefined)?.store === 'rbd';
+  const sources = images.map((i): DiskSource => {
+    // A raw image in this cluster's Glance store is cloned (nova's is_cloneable); anything else is
+    // downloaded and imported as a full copy with Ceph's default object size.
+    const clone = inCeph && i.format === 'raw';
+    return { share: i.share, dataBytes: i.size, clone, objectBytes: clone ? ceph.glance_chunk_size : ceph.rbd_default_object_size };
+  });
+  const imagesPoolBytes = inCeph ? images.reduce((a, i) => a + i.size, 0) : 0;
+  return { sources, imagesPoolBytes };
+}
+
+export function modelConfig(input: StudyInput<RbdConfig>): RbdModelConfig {
+  const c = input.config;
+  const ceph = input.cloud.ceph!;
+  const { sources, imagesPoolBytes } = diskSources(input.cloud, c);
+  return {
+    horizon: input.horizon,
+    batch: c.batch,
+    blockBytes: c.guest.fs_block,
+    discard: c.discard,
+    discardReachesCeph: missingDiscardPath(c).length === 0,
+    fstrimInterval: c.fstrim_interval,
+    minDiscardBytes: c.min_discard,
+    pool: new CephPool(ceph),
+    baseStoredBytes: imagesPoolBytes,
+    initialDisks: c.disks.initial,
+    arrivalRate: c.disks.arrivals,
+    lifetime: c.disks.lifetime,
+    size: c.disks.size,
+    usedFraction: c.guest.used_fraction,
+    churn: c.guest.churn,
+    fillTime: c.guest.fill_time,
+    reuse: c.guest.reuse,
+    deleteExtent: c.guest.delete_extent,
+    sources,
+    seriesX: seriesX(input),
+  };
+}
+
+const metrics = {
+  time_to_nearfull: { unit: 's', description: 'time until the fullest OSD reaches nearfull_ratio; the horizon when it never does (censored: see reached_nearfull)' },
+  reached_nearfull: { unit: 'probability', description: '1 when nearfull was reached within the horizon (mean: share of replications)' },
+  time_to_full: { unit: 's', description: 'time until the fullest OSD reaches full_ratio and client writes block; the horizon when it never does (censored: see reached_full)' },
+  reached_full: { unit: 'probability', description: '1 when full was reached within the horizon' },
+  writes_blocked_time: { unit: 's', description: 'time from full to the horizon, during which every guest write blocks (the guests stop growing)' },
+  used_fraction_end: { unit: 'fraction', description: 'mean OSD fill (raw used ÷ raw capacity) at the horizon, frozen at full' },
+  fullest_osd_fraction_end: { unit: 'fraction', description: 'fill of the fullest OSD at the horizon (mean × osd_imbalance)' },
+  reclaimed_bytes: { unit: 'bytes', description: 'RADOS object bytes removed by discard (online or fstrim) over the run, before replication' },
+  thin_ratio: { unit: '×', description: 'provisioned ÷ used (rbd du) of the disks at the horizon' },
+  allocated_bytes_end: { unit: 'bytes', description: 'rbd du of all disks at the horizon (existing objects × object size)' },
+  live_bytes_end: { unit: 'bytes', description: 'data the guest filesystems hold at the horizon' },
+  provisioned_bytes_end: { unit: 'bytes', description: 'provisioned size of all disks at the horizon' },
+  disks_end: { unit: 'count', description: 'disks at the horizon' },
+};
+
+export const rbdStudy: StudyDefinition<RbdConfig> = {
+  name: 'rbd',
+  title: 'Ceph RBD pool growth: thin provisioning, discard, nearfull/full',
+  question: 'When does the Ceph pool holding the instances\' disks reach nearfull and full, with and without discard (online or fstrim), and how much does discard reclaim?',
+  schema: rbdSchema,
+  metrics,
+
+  series(input): Record<string, SeriesDef> {
+    return {
+      fullest_osd_usage: {
+        unit: 'fraction',
+        description: 'fill of the fullest OSD (mean OSD fill × osd_imbalance), compared with Ceph\'s per-OSD ratios',
+        x: seriesX(input),
+        xLabel: 'time',
+        xUnit: 's',
+      },
+    };
+  },
+
+  check(input): Problem[] {
+    const problems: Problem[] = [];
+    const ceph = input.cloud.ceph;
+    if (ceph === undefined) {
+      return [{ path: ['cloud', 'ceph'], message: 'missing (expected the Ceph cluster: osds, osd_size, replication or erasure_coding)' }];
+    }
+    if (!(ceph.nearfull_ratio <= ceph.backfillfull_ratio && ceph.backfillfull_ratio <= ceph.full_ratio)) {
+      problems.push({ path: ['cloud', 'ceph', 'full_ratio'], message: 'ratios out of order (expected nearfull_ratio ≤ backfillfull_ratio ≤ full_ratio)' });
+    }
+    const block = input.config.guest.fs_block;
+    for (const s of diskSources(input.cloud, input.config).sources) {
+      const r = s.objectBytes / block;
+      if (!(Number.isInteger(r) && r >= 1 && (r & (r - 1)) === 0)) {
+        problems.push({ path: ['studies', 'rbd', 'guest', 'fs_block'], message: `${block} B does not divide the object size ${s.objectBytes} B by a power of two (expected e.g. 1MiB for 4 MiB and 8 MiB objects)` });
+        break;
+      }
+    }
+    return problems;
+  },
+
+  warnings(input): string[] {
+    const c = input.config;
+    if (c.discard === 'none') return [];
+    const missing = missingDiscardPath(c);
+    if (missing.length === 0) return [];
+    return [`design ${input.design} asks for ${c.discard === 'online' ? 'online discard (mount -o discard)' : 'fstrim'} but discards never reach Ceph without ${missing.join(', ')}: no space is reclaimed`];
+  },
+
+  replicate(input, ctx): Float64Array {
+    const model = new RbdModel(modelConfig(input), ctx.streams, undefined, ctx.tracer);
+    const r = model.run();
+    model.dispose();
+    const h = input.horizon;
+    const near = Number.isNaN(r.timeToNearfull) ? h : r.timeToNearfull;
+    const full = Number.isNaN(r.timeToFull) ? h : r.timeToFull;
+    const values = [
+      near,
+      Number.isNaN(r.timeToNearfull) ? 0 : 1,
+      full,
+      Number.isNaN(r.timeToFull) ? 0 : 1,
+      h - full,
+      r.usedFractionEnd,
+      r.fullestFractionEnd,
+      r.reclaimedBytes,
+      r.allocatedBytesEnd > 0 ? r.provisionedBytesEnd / r.allocatedBytesEnd : 0,
+      r.allocatedBytesEnd,
+      r.liveBytesEnd,
+      r.provisionedBytesEnd,
+      r.disksEnd,
+    ];
+    const out = new Float64Array(values.length + r.series.length);
+    out.set(values);
+    out.set(r.series, values.length);
+    return out;
+  },
+};
