@@ -32,9 +32,9 @@ const TIME_EPS = 1e-14;
 
 export class SharedLink implements Handler {
   readonly name: string;
-  /** Total bytes transferred (including the part of aborted flows). */
+  /** Bytes transferred up to the last start/abort/completion (including the part of aborted flows); transferred() is up to now. */
   bytesDone = 0;
-  /** Time with at least one active flow (seconds). */
+  /** Time with at least one active flow (seconds), up to the last start/abort/completion. */
   busyTime = 0;
   /** Flows completed (not aborted). */
   flowsCompleted = 0;
@@ -181,12 +181,19 @@ export class SharedLink implements Handler {
     this.reschedule();
   }
 
-  /** Time-average throughput / capacity over [0, now] (the utilisation of the link). */
-  utilisation(since = 0): number {
+  /** Bytes transferred from time 0 to now, including the progress of flows still active. */
+  transferred(): number {
+    return this.bytesDone + this.totalRate * (this.sim.now - this.last);
+  }
+
+  /**
+   * Utilisation of the link over [since, now]: bytes moved / (capacity × elapsed), given
+   * `bytesAtSince` = transferred() read at `since`. With the defaults, over [0, now].
+   */
+  utilisation(since = 0, bytesAtSince = 0): number {
     const span = this.sim.now - since;
     if (!(span > 0)) return 0;
-    const pending = this.totalRate * (this.sim.now - this.last);
-    return (this.bytesDone + pending) / (this.capacityBps * span);
+    return (this.transferred() - bytesAtSince) / (this.capacityBps * span);
   }
 
   /** The completion event (registered by the constructor; model code does not call it). */
