@@ -83,7 +83,13 @@ function tInterval(mean: number, sd: number, n: number): [number, number] {
   return [mean - half, mean + half];
 }
 
-export function summarize(values: ArrayLike<number>): MetricSummary {
+/**
+ * `proportion`: whether the metric is a 0/1 indicator (e.g. its unit is '0/1'). Left undefined,
+ * it is inferred from the values (all 0 or 1), which also tags a count that happened to be 0
+ * or 1 in every replication; pass it when the unit is known. `false` never adds wilson95; `true`
+ * adds it only if the values really are 0/1.
+ */
+export function summarize(values: ArrayLike<number>, opts: { proportion?: boolean } = {}): MetricSummary {
   const { xs, nonFinite } = finite(values);
   const n = xs.length;
   const { mean, sd } = moments(xs);
@@ -95,7 +101,7 @@ export function summarize(values: ArrayLike<number>): MetricSummary {
     min: n ? sorted[0] : NaN, max: n ? sorted[n - 1] : NaN,
     nonFinite,
   };
-  let ones = 0, binary = n > 0;
+  let ones = 0, binary = n > 0 && opts.proportion !== false;
   for (let i = 0; i < n && binary; i++) {
     if (xs[i] === 1) ones++;
     else if (xs[i] !== 0) binary = false;

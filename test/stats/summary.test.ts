@@ -62,6 +62,10 @@ test('summarize: 0/1 metrics also carry the Wilson interval, which does not coll
   assert.equal(half.wilson95![0].toFixed(4), '0.2366');
   assert.equal(half.wilson95![1].toFixed(4), '0.7634');
   assert.deepEqual(proportionCi(10, 10)[1], 1);
+  // A count metric that is 0 everywhere is not a proportion when the caller says so.
+  assert.equal(summarize([0, 0, 0], { proportion: false }).wilson95, undefined);
+  assert.equal(summarize([0, 2, 1], { proportion: true }).wilson95, undefined);
+  assert.deepEqual(summarize([0, 1], { proportion: true }).wilson95, proportionCi(1, 2));
   assert.equal(proportionCi(0, 10)[1].toFixed(4), '0.2775');
   assert.throws(() => proportionCi(11, 10), /11 successes of 10/);
 });
