@@ -1,0 +1,382 @@
+/**
+ * Generic Vega-Lite spec builders. Each takes what summary.json holds for one study (metric
+ * statistics, series, sweeps) and returns a spec in display units (minutes, GiB, %), with a
+ * title, unit-bearing axis titles, a legend, and the uncertainty the data carry: 95 % CIs as
+ * error bars or bands for means, the p05–p95 band across replications for curves. A builder
+ * returns undefined when the data it needs are absent, so plans can ask for charts freely.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
+import { metricAcrossDesigns, designNames } from '../summary.js';
+import { axisTitle, formatNumber, metricLabel, pickScale, type Scale } from '../format.js';
+import { FONT } from './render.js';
+
+export interface Chart {
+  /** File stem: charts/<name>.vl.json|svg|png. */
+  name: string;
+  study: string;
+  title: string;
+  /** One sentence under the chart saying what the marks and bands mean. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const WIDTH = 560;
+export const HEIGHT = 300;
+const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+
+function config() {
+  return {
+    font: FONT,
+    background: 'white',
+    title: { fontSize: 17, anchor: 'start' as const, subtitleFontSize: 12, subtitleColor: '#555', offset: 12 },
+    axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, gridColor: '#e6e6e6' },
+    legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, columns: 4, labelLimit: 260 },
+    view: { stroke: '#ddd' },
+  };
+}
+
+function top(title: string, subtitle: string, layer: unknown[], data: object[], height = HEIGHT): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    width: WIDTH,
+    height,
+    config: config(),
+    data: { values: data },
+    layer,
+  } as TopLevelSpec;
+}
+
+/** As many legend columns as the longest label allows across the plot's width (labels never cut). */
+function legendColumns(labels: string[]): number {
+  const widest = Math.max(...labels.map((l) => l.length)) * 7.5 + 30;
+  return Math.max(1, Math.min(labels.length, Math.floor(WIDTH / widest)));
+}
+
+function colour(field: string, title: string, domain: string[]) {
+  return {
+    field, type: 'nominal', title,
+    scale: { domain, range: PALETTE.slice(0, Math.max(1, domain.length)) },
+    legend: { columns: legendColumns(domain), labelLimit: 0, titleLimit: 0, symbolOpacity: 1 },
+  };
+}
+
+
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Which designs the study has, in report order: stable colours across its charts. */
+function domainOf(study: StudySummary): string[] {
+  return designNames(study);
+}
+
+function scaled(x: number, s: Scale): number | null {
+  return Number.isFinite(x) ? x / s.divisor : null;
+}
+
+/** Mean and 95 % CI of one metric, one point per design. */
+export function metricByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
+  const rows = metricAcrossDesigns(study, metric);
+  if (rows.length === 0) return undefined;
+  const unit = rows[0].stats.unit;
+  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.mean, ...r.stats.ci95]));
+  const label = metricLabel(metric);
+  const data = rows.map(({ design, stats }) => ({
+    design,
+    mean: scaled(stats.mean, scale),
+    lo: scaled(stats.ci95[0], scale),
+    hi: scaled(stats.ci95[1], scale),
+    n: stats.n,
+  }));
+  const n = rows[0].stats.n;
+  // Values bunched far from zero (an availability of 99.9x %) would be a flat line on a zero-based axis.
+  const los = data.map((d) => d.lo ?? 0), his = data.map((d) => d.hi ?? 0);
+  const bunched = Math.min(...los) > 0.5 * Math.max(...his);
+  const x = { type: 'quantitative', title: axisTitle(label, scale), scale: { zero: !bunched } };
+  const y = { field: 'design', type: 'nominal', title: 'Design', sort: domainOf(study) };
+  const title = `${label} per design`;
+  return {
+    name: `${slug(studyName)}-${slug(metric)}-by-design`,
+    study: studyName,
+    title,
+    caption: `Point: mean over ${n} replications; bar: its 95 % confidence interval.`,
+    spec: top(title, `${study.title}: mean and 95 % CI over ${n} replications`, [
+      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study)) } },
+      { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study)),
+        tooltip: [{ field: 'design' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+    ], data, Math.max(120, 46 * rows.length)),
+  };
+}
+
+/**
+ * How one metric is spread across replications, per design: the min–max range as a thin line,
+ * the median, p95 and p99 as marks, and the mean with its 95 % CI.
+ */
+export function spreadByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
+  const rows = metricAcrossDesigns(study, metric);
+  if (rows.length === 0) return undefined;
+  const unit = rows[0].stats.unit;
+  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.max, r.stats.p99, r.stats.mean]));
+  const label = metricLabel(metric);
+  const ranges = rows.map(({ design, stats }) => ({
+    design, min: scaled(stats.min, scale), max: scaled(stats.max, scale),
+    mean: scaled(stats.mean, scale), lo: scaled(stats.ci95[0], scale), hi: scaled(stats.ci95[1], scale),
+  }));
+  const marks: { design: string; statistic: string; value: number | null }[] = [];
+  for (const { design, stats } of rows) {
+    for (const [statistic, v] of [['median', stats.p50], ['p95', stats.p95], ['p99', stats.p99], ['mean ± 95 % CI', stats.mean]] as const) {
+      marks.push({ design, statistic, value: scaled(v, scale) });
+    }
+  }
+  const y = { field: 'design', type: 'nominal', title: 'Design', sort: domainOf(study) };
+  const xTitle = axisTitle(label, scale);
+  const title = `${label}: spread across replications`;
+  const n = rows[0].stats.n;
+  return {
+    name: `${slug(studyName)}-${slug(metric)}-spread`,
+    study: studyName,
+    title,
+    caption: `Grey line: min to max over ${n} replications; marks: median, p95, p99; black bar: 95 % CI of the mean.`,
+    spec: top(title, `${study.title}: distribution over ${n} replications`, [
+      { data: { values: ranges }, mark: { type: 'rule', color: '#bbb', strokeWidth: 2 }, encoding: { y, x: { field: 'min', type: 'quantitative', title: xTitle }, x2: { field: 'max' } } },
+      { data: { values: ranges }, mark: { type: 'rule', color: 'black', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' } } },
+      { data: { values: marks }, mark: { type: 'point', filled: true, size: 120, opacity: 0.9 }, encoding: {
+        y, x: { field: 'value', type: 'quantitative', title: xTitle },
+        color: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: ['#4c78a8', '#f58518', '#e45756', 'black'] } },
+        shape: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: ['circle', 'triangle-right', 'diamond', 'square'] } },
+        size: { field: 'statistic', type: 'ordinal', legend: null, scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: [120, 120, 120, 45] } },
+        tooltip: [{ field: 'design' }, { field: 'statistic' }, { field: 'value', format: '.4~g' }] } },
+    ], [], Math.max(120, 46 * rows.length)),
+  };
+}
+
+/** A series whose x are probabilities in [0, 1] is a quantile function: draw it as a CDF. */
+export function isQuantileSeries(s: SeriesStats): boolean {
+  const u = (s.xUnit ?? '').toLowerCase();
+  const byUnit = ['probability', 'fraction', 'quantile', '1', ''].includes(u);
+  return byUnit && s.x.length > 1 && s.x.every((p) => p >= 0 && p <= 1);
+}
+
+function seriesAcrossDesigns(study: StudySummary, series: string): { design: string; s: SeriesStats }[] {
+  const out: { design: string; s: SeriesStats }[] = [];
+  for (const [design, d] of Object.entries(study.designs)) {
+    const s = d.series?.[series];
+    if (s && s.x.length > 0) out.push({ design, s });
+  }
+  return out;
+}
+
+/** CDF per design: the median replication's curve, with the p05–p95 band across replications. */
+export function cdfChart(studyName: string, study: StudySummary, series: string): Chart | undefined {
+  const rows = seriesAcrossDesigns(study, series);
+  if (rows.length === 0) return undefined;
+  const unit = rows[0].s.unit;
+  const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
+  const label = metricLabel(series.replace(/_?cdf$/i, ''));
+  const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
+    design, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
+  }))).filter((r) => r.median !== null);
+  const xTitle = axisTitle(label, scale);
+  const color = colour('design', 'Design', domainOf(study));
+  const title = `${label}: cumulative distribution per design`;
+  return {
+    name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
+    study: studyName,
+    title,
+    caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.',
+    spec: top(title, `${study.title}: P(value ≤ x); band = p05–p95 across replications`, [
+      { mark: { type: 'area', orient: 'horizontal', opacity: 0.18 }, encoding: {
+        y: { field: 'p', type: 'quantitative', title: 'Cumulative probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
+        x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' }, color } },
+      { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
+        y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
+        x: { field: 'median', type: 'quantitative', title: xTitle }, order: { field: 'p' }, color,
+        tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
+    ], data),
+  };
+}
+
+export interface Threshold {
+  label: string;
+  /** In the series' internal unit. */
+  value: number;
+}
+
+/** A time series per design: median line, p05–p95 band, optional horizontal threshold lines. */
+export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = []): Chart | undefined {
+  const rows = seriesAcrossDesigns(study, series);
+  if (rows.length === 0) return undefined;
+  const first = rows[0].s;
+  const yScale = pickScale(first.unit, [...rows.flatMap((r) => r.s.p95), ...thresholds.map((t) => t.value)]);
+  const xScale = pickScale(first.xUnit, rows.flatMap((r) => r.s.x));
+  const label = metricLabel(series);
+  const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
+    design, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
+  })));
+  const xTitle = axisTitle(first.xLabel || 'Time', xScale);
+  const yTitle = axisTitle(label, yScale);
+  const color = colour('design', 'Design', domainOf(study));
+  const layer: unknown[] = [
+    { mark: { type: 'area', opacity: 0.18 }, encoding: {
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' },
+      color } },
+    { mark: { type: 'line', strokeWidth: 2.5 }, encoding: {
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, color,
+      tooltip: [{ field: 'design' }, { field: 'x', format: '.4~g' }, { field: 'median', format: '.4~g' }] } },
+  ];
+  if (thresholds.length) {
+    const t = thresholds.map((th) => ({ threshold: `${th.label} (${formatNumber(th.value / yScale.divisor)} ${yScale.label})`.replace(/ \)$/, ')'), y: th.value / yScale.divisor }));
+    layer.push(
+      { data: { values: t }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2 }, encoding: {
+        y: { field: 'y', type: 'quantitative', title: yTitle },
+        // Each line carries its own text label, so it needs no legend entry.
+        strokeDash: { field: 'threshold', type: 'nominal', title: 'Threshold', scale: { range: [[6, 4], [2, 2], [10, 3]] }, legend: null },
+        stroke: { value: '#c00' } } },
+      { data: { values: t }, mark: { type: 'text', align: 'left', dx: 4, dy: -7, color: '#c00', fontSize: 12 }, encoding: {
+        y: { field: 'y', type: 'quantitative' }, x: { datum: 0, type: 'quantitative' }, text: { field: 'threshold' } } },
+    );
+  }
+  const title = `${label} over time`;
+  return {
+    name: `${slug(studyName)}-${slug(series)}-over-time`,
+    study: studyName,
+    title,
+    caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}.`,
+    spec: top(title, `${study.title}: median and p05–p95 band across replications`, layer, data),
+  };
+}
+
+/**
+ * A metric against a swept parameter, one line per design, with the 95 % CI as a band. When
+ * every sweep point also reports `xMetric` (e.g. the fraction of capacity held back), the x axis
+ * is that metric's mean, which lets different strategies (reservation size, spare hosts) share
+ * one axis; several sweeps are then drawn together.
+ */
+export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep[], metric: string, xMetric?: string): Chart | undefined {
+  type Pt = { line: string; x: number | string; stats: MetricStats };
+  const points: Pt[] = [];
+  const multi = sweeps.length > 1;
+  let xUnit: string | undefined;
+  const useX = xMetric !== undefined && sweeps.every((sw) => Object.values(sw.designs).every((ps) => ps.every((p) => p.metrics[xMetric] && Number.isFinite(p.metrics[xMetric].mean))));
+  if (!useX && multi) return undefined;
+  for (const sw of sweeps) {
+    for (const [design, ps] of Object.entries(sw.designs)) {
+      for (const p of ps) {
+        const stats = p.metrics[metric];
+        if (!stats || !Number.isFinite(stats.mean)) continue;
+        const x = useX ? p.metrics[xMetric!].mean : p.value;
+        if (useX) xUnit = p.metrics[xMetric!].unit;
+        points.push({ line: multi ? `${design} (${paramTitle(sw.parameter).replace(/ \(.*\)$/, '')})` : design, x, stats });
+      }
+    }
+  }
+  if (points.length < 2) return undefined;
+  const numeric = points.every((p) => typeof p.x === 'number');
+  const unit = points[0].stats.unit;
+  const yScale = pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
+  const xScale = useX ? pickScale(xUnit, points.map((p) => p.x as number)) : { divisor: 1, label: '' };
+  const label = metricLabel(metric);
+  const data = points.map((p) => ({
+    line: p.line,
+    x: numeric ? (p.x as number) / xScale.divisor : String(p.x),
+    mean: scaled(p.stats.mean, yScale), lo: scaled(p.stats.ci95[0], yScale), hi: scaled(p.stats.ci95[1], yScale),
+  }));
+  const lines = [...new Set(points.map((p) => p.line))];
+  const xTitle = useX ? axisTitle(metricLabel(xMetric!), xScale) : paramTitle(sweeps[0].parameter);
+  const yTitle = axisTitle(label, yScale);
+  const x = { field: 'x', type: numeric ? 'quantitative' : 'ordinal', title: xTitle };
+  const color = colour('line', multi ? 'Design (swept parameter)' : 'Design', lines);
+  const title = `${label} against ${useX ? metricLabel(xMetric!).toLowerCase() : paramTitle(sweeps[0].parameter)}`;
+  const n = points[0].stats.n;
+  return {
+    name: `${slug(studyName)}-${slug(metric)}-sweep${useX ? `-vs-${slug(xMetric!)}` : `-${slug(shortParam(sweeps[0].parameter))}`}`,
+    study: studyName,
+    title,
+    caption: `Line and points: mean over ${n} replications at each swept value; band: 95 % confidence interval.`,
+    spec: top(title, `${study.title}: mean and 95 % CI per swept value`, [
+      { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, color,
+        tooltip: [{ field: 'line', title: 'design' }, { field: 'x', title: 'x' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+    ], data),
+  };
+}
+
+function shortParam(p: string): string {
+  return p.split('.').pop() ?? p;
+}
+
+/** 'cloud.nova.reserved_host_memory_mb' -> 'reserved host memory (MB)'. */
+export function paramTitle(p: string): string {
+  const last = shortParam(p);
+  const m = /^(.*)_(mb|gb|gib|mib|s|h|pct)$/i.exec(last);
+  if (m) return `${m[1].replace(/_/g, ' ')} (${m[2].toUpperCase().replace('GIB', 'GiB').replace('MIB', 'MiB').replace('PCT', '%').replace(/^S$/, 's').replace(/^H$/, 'h')})`;
+  // A bare 'size' or 'count' says little without its parent: 'studies.boot.storm.size' -> 'storm size'.
+  const parts = p.split('.');
+  if (!last.includes('_') && parts.length >= 2 && !['cloud', 'studies', 'nova'].includes(parts[parts.length - 2])) return `${parts[parts.length - 2]} ${last}`.replace(/_/g, ' ');
+  return last.replace(/_/g, ' ');
+}
+
+export interface ExactValue {
+  design: string;
+  metric: string;
+  exact: number;
+}
+
+/** Simulated ÷ exact per metric and design, with the CI scaled the same way; 1 is perfect agreement. */
+export function validationChart(studyName: string, study: StudySummary, exact: ExactValue[]): Chart | undefined {
+  const data: object[] = [];
+  for (const { design, metric, exact: e } of exact) {
+    const stats = study.designs[design]?.metrics[metric];
+    if (!stats || !Number.isFinite(stats.mean) || !(Math.abs(e) > 0)) continue;
+    data.push({ design, metric: metricLabel(metric), ratio: stats.mean / e, lo: stats.ci95[0] / e, hi: stats.ci95[1] / e });
+  }
+  if (data.length === 0) return undefined;
+  const y = { field: 'metric', type: 'nominal', title: 'Metric' };
+  const x = { type: 'quantitative', title: 'Simulated ÷ exact (1 = agreement)', scale: { zero: false } };
+  const color = colour('design', 'Model', domainOf(study));
+  const title = 'Simulated against exact values';
+  return {
+    name: `${slug(studyName)}-validation`,
+    study: studyName,
+    title,
+    caption: 'Point: simulated mean divided by the closed-form value; bar: its 95 % CI (divided likewise); the red line marks agreement.',
+    spec: top(title, `${study.title}: simulated mean ÷ closed form, with 95 % CI`, [
+      { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#c00', strokeDash: [5, 3] }, encoding: { x: { field: 'one', type: 'quantitative', title: x.title } } },
+      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color } },
+      { mark: { type: 'point', filled: true, size: 90 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'ratio' }, color,
+        tooltip: [{ field: 'design' }, { field: 'metric' }, { field: 'ratio', format: '.4f' }, { field: 'lo', format: '.4f' }, { field: 'hi', format: '.4f' }] } },
+    ], data, Math.max(160, 30 * data.length)),
+  };
+}
+
+/**
+ * The same chart for a slide: fonts sized to be read from the back of a room once the PNG is
+ * scaled to two thirds of a 13.3-inch-wide slide, and no title (the slide prints it).
+ */
+export function forSlide(spec: TopLevelSpec): TopLevelSpec {
+  const s = structuredClone(spec) as any;
+  // The slide prints the chart's title itself; a long title here would widen the whole PNG.
+  delete s.title;
+  s.width = 440;
+  // A long y-axis title in 19 px needs more than 300 px of plot height, or it pushes the plot down.
+  if (s.height === HEIGHT) s.height = 310;
+  s.config = {
+    ...s.config,
+    axis: { ...s.config?.axis, labelFontSize: 18, titleFontSize: 19 },
+    legend: { ...s.config?.legend, labelFontSize: 18, titleFontSize: 18, symbolSize: 180 },
+  };
+  // Legend columns were computed for 12 px labels: recompute for 18 px and the narrower plot.
+  const fix = (enc: any) => {
+    for (const ch of ['color', 'shape', 'strokeDash']) {
+      const legend = enc?.[ch]?.legend;
+      const domain: string[] | undefined = enc?.[ch]?.scale?.domain;
+      if (legend && typeof legend === 'object' && domain) {
+        const widest = Math.max(...domain.map((l) => String(l).length)) * 11 + 40;
+        legend.columns = Math.max(1, Math.min(domain.length, Math.floor(s.width / widest)));
+      }
+    }
+  };
+  for (const layer of s.layer ?? []) fix(layer.encoding);
+  return s as TopLevelSpec;
+}

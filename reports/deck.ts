@@ -1,0 +1,194 @@
+/**
+ * deck.pptx for the capacity review (pptxgenjs, 16:9 widescreen 13.33 × 7.5 in): title, summary,
+ * one slide per study (main chart + three key numbers), assumptions. Body text is ≥ 18 pt so it
+ * reads from the back of a room; the full tables stay in report.html.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type P from 'pptxgenjs';
+import { parse } from 'yaml';
+import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
+import { formatNumber, formatScaled, formatValue, pickScale, unitKind, type Scale } from './format.js';
+import { executiveSentence, keyNumbers } from './narrative.js';
+import type { WrittenChart } from './charts/write.js';
+import { FONT } from './charts/render.js';
+
+// pptxgenjs' default export does not typecheck as a constructor under nodenext (STACK.md).
+const PptxGenJS = createRequire(import.meta.url)('pptxgenjs') as typeof P.default;
+
+const W = 13.333;
+const H = 7.5;
+const BLUE = '1F4E79';
+const GREY = '555555';
+export const BODY_PT = 18;
+
+/** "31 % ± 6.4": a compact mean and CI half-width for a slide; an availability keeps the mean's decimals. */
+export function meanPm(mean: number, ci: [number, number], unit: string): string {
+  const scale = pickScale(unit, [mean, ...ci]);
+  const half = (ci[1] - ci[0]) / 2;
+  // Units like "instance-hours" go in the label row (see unitNote), not after every value.
+  const shown: Scale = unitKind(unit) === 'other' ? { divisor: scale.divisor, label: '' } : scale;
+  const m = formatValue(mean, unit, shown);
+  if (!(half > 0) || !Number.isFinite(half)) return m;
+  const v = mean / scale.divisor;
+  const h = half / scale.divisor;
+  const pm = scale.label === '%' && v > 99 && v < 100 ? h.toFixed(formatScaled(v, scale).split('.')[1]?.length ?? 0) : formatNumber(h);
+  return `${m} ± ${pm}`;
+}
+
+/** " (instance-hours)" after a label, for units meanPm leaves out, unless the label says it. */
+export function unitNote(label: string, unit: string): string {
+  if (unitKind(unit) !== 'other' || !unit || unit === 'count') return '';
+  return label.toLowerCase().includes(unit.toLowerCase()) ? '' : ` (${unit})`;
+}
+
+/** PNG width and height from its IHDR chunk, to keep the chart's aspect ratio on the slide. */
+export function pngSize(path: string): { width: number; height: number } {
+  const b = readFileSync(path);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+function heading(slide: P.default.Slide, text: string, sub?: string): void {
+  slide.addText(text, { x: 0.5, y: 0.3, w: W - 1, h: 0.8, fontFace: FONT, fontSize: 30, bold: true, color: BLUE });
+  if (sub) slide.addText(sub, { x: 0.5, y: 1.05, w: W - 1, h: 0.7, fontFace: FONT, fontSize: BODY_PT, italic: true, color: GREY, valign: 'top' });
+}
+
+/** Up to three designs per key number: the first (the reference) and the two extremes. */
+function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T[] {
+  if (values.length <= 3) return values;
+  const rest = values.slice(1);
+  const lo = rest.reduce((a, b) => (b.mean < a.mean ? b : a));
+  const hi = rest.reduce((a, b) => (b.mean > a.mean ? b : a));
+  return [values[0], lo, hi].filter((v, i, all) => all.indexOf(v) === i);
+}
+
+function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined): void {
+  const slide = pres.addSlide();
+  heading(slide, study.title, study.question);
+  const top = 2.0;
+  const chartW = 7.5;
+  if (chart) {
+    const png = chart.slidePngPath ?? chart.pngPath;
+    const { width, height } = pngSize(png);
+    let w = chartW, h = (chartW * height) / width;
+    const maxH = H - top - 0.45 - 0.5;
+    if (h > maxH) { h = maxH; w = (maxH * width) / height; }
+    slide.addText(chart.chart.title, { x: 0.4, y: top - 0.05, w: chartW, h: 0.45, fontFace: FONT, fontSize: BODY_PT, bold: true, color: '222222' });
+    slide.addImage({ path: png, x: 0.4 + (chartW - w) / 2, y: top + 0.45, w, h });
+  } else {
+    slide.addText('No chart: this study reported no plottable data.', { x: 0.4, y: top, w: chartW, h: 1, fontFace: FONT, fontSize: BODY_PT, color: GREY });
+  }
+  const x = 0.4 + chartW + 0.2;
+  const boxW = W - x - 0.25;
+  const rows: P.default.TableRow[] = [];
+  for (const k of keyNumbers(name, study)) {
+    const designs = pickDesigns(k.values.map((v) => {
+      const stats = study.designs[v.design].metrics[k.metric];
+      return { design: v.design, mean: v.mean, text: meanPm(stats.mean, stats.ci95, stats.unit) };
+    }));
+    const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
+    rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
+    for (const d of designs) {
+      rows.push([
+        { text: d.design, options: { fontSize: BODY_PT, color: GREY } },
+        { text: d.text, options: { fontSize: BODY_PT, bold: true, color: '222222', align: 'right' } },
+      ]);
+    }
+  }
+  if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
+  slide.addText('Mean ± half-width of its 95 % confidence interval.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
+  slide.addNotes(executiveSentence(name, study));
+}
+
+/** The scenario boiled down to lines a room can read; the full text is in report.html. */
+export function assumptionLines(scenario: ScenarioEcho, summary: Summary): string[] {
+  let doc: any;
+  try { doc = parse(scenario.text) ?? {}; } catch { doc = {}; }
+  const lines: string[] = [];
+  const flat = (obj: unknown, prefix = ''): string[] => {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [`${prefix}: ${typeof obj === 'string' ? obj : JSON.stringify(obj)}`];
+    return Object.entries(obj as object).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k));
+  };
+  lines.push(`Horizon ${doc.horizon ?? '?'} · ${summary.replications} replications per design · seed ${summary.seed}`);
+  const racks: any[] = Array.isArray(doc.cloud?.racks) ? doc.cloud.racks : [];
+  if (racks.length) {
+    const hosts = racks.reduce((s, r) => s + (Number(r.hosts) || 0), 0);
+    const kinds = [...new Set(racks.map((r) => [r.ram, r.vcpus && `${r.vcpus} vCPU`].filter(Boolean).join(', ')))];
+    lines.push(`${racks.length} racks, ${hosts} hosts (${kinds.join('; ')})`);
+  }
+  if (doc.cloud?.nova) lines.push(`nova: ${flat(doc.cloud.nova).join(', ')}`);
+  if (doc.cloud?.fill !== undefined) lines.push(`Initial fill: ${typeof doc.cloud.fill === 'number' ? formatValue(doc.cloud.fill, 'fraction') : JSON.stringify(doc.cloud.fill)}`);
+  const designs = doc.designs && typeof doc.designs === 'object' ? Object.entries(doc.designs) : [];
+  for (const [d, patch] of designs) {
+    const f = patch && typeof patch === 'object' && Object.keys(patch).length ? flat(patch).join(', ') : 'the base scenario';
+    lines.push(`Design ${d}: ${f}`);
+  }
+  for (const [s, section] of Object.entries(doc.studies ?? {})) {
+    if (!section || typeof section !== 'object') continue;
+    const { designs: sd, sweeps, ...rest } = section as Record<string, unknown>;
+    const parts = flat(rest).slice(0, 4);
+    let line = `${s}: ${parts.join(', ')}`;
+    if (sd && typeof sd === 'object') line += ` · designs ${Object.keys(sd).join(', ')}`;
+    if (Array.isArray(sweeps)) line += ` · sweeps ${sweeps.map((w: any) => w?.parameter).join(', ')}`;
+    lines.push(line);
+  }
+  return lines.map((l) => (l.length > 110 ? `${l.slice(0, 107)}…` : l));
+}
+
+export interface DeckInput {
+  summary: Summary;
+  scenario: ScenarioEcho;
+  run: RunInfo;
+  charts: WrittenChart[];
+}
+
+export async function writeDeck(path: string, { summary, scenario, run, charts }: DeckInput): Promise<void> {
+  const pres = new PptxGenJS();
+  pres.layout = 'LAYOUT_WIDE';
+  pres.title = `${summary.scenario} capacity review`;
+  pres.author = 'headroom';
+
+  const title = pres.addSlide();
+  title.background = { color: BLUE };
+  title.addText(summary.scenario, { x: 0.7, y: 2.0, w: W - 1.4, h: 1.3, fontFace: FONT, fontSize: 44, bold: true, color: 'FFFFFF' });
+  title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
+  title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
+    { x: 0.7, y: 4.3, w: W - 1.4, h: 0.6, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0' });
+
+  // Summary: one line per study (its main key number); split so each slide stays readable.
+  const studies = Object.entries(summary.studies);
+  const per = 5;
+  for (let i = 0; i < Math.max(1, studies.length); i += per) {
+    const slide = pres.addSlide();
+    heading(slide, studies.length > per ? `Summary (${i / per + 1}/${Math.ceil(studies.length / per)})` : 'Summary');
+    const runs: P.default.TextProps[] = [];
+    for (const [name, s] of studies.slice(i, i + per)) {
+      const k = keyNumbers(name, s)[0];
+      runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
+      const vals = k ? pickDesigns(k.values.map((v) => {
+        const st = s.designs[v.design].metrics[k.metric];
+        return { design: v.design, mean: v.mean, text: meanPm(st.mean, st.ci95, st.unit) };
+      })) : [];
+      const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
+      const line = k ? `${k.label}${unitNote(k.label, unit)}: ${vals.map((v) => (vals.length > 1 ? `${v.text} (${v.design})` : v.text)).join(' · ')}` : 'no metrics reported';
+      runs.push({ text: line, options: { breakLine: true } });
+    }
+    if (runs.length === 0) runs.push({ text: 'This scenario ran no study.', options: {} });
+    slide.addText(runs, { x: 0.5, y: 1.3, w: W - 1, h: H - 1.9, fontFace: FONT, fontSize: BODY_PT, valign: 'top', paraSpaceAfter: 6 });
+    slide.addText('Mean ± half-width of the 95 % confidence interval, over replications.', { x: 0.5, y: H - 0.6, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 12, color: GREY });
+  }
+
+  for (const [name, s] of studies) {
+    studySlide(pres, name, s, charts.find((c) => c.chart.study === name));
+  }
+
+  const a = pres.addSlide();
+  heading(a, 'Assumptions', `Scenario ${scenario.file}; the full text is in report.html`);
+  const all = assumptionLines(scenario, summary);
+  const lines = all.length > 12 ? [...all.slice(0, 11), `… ${all.length - 11} more lines in report.html`] : all;
+  a.addText(lines.map((l) => ({ text: l, options: { bullet: true, breakLine: true } })),
+    { x: 0.5, y: 1.8, w: W - 1, h: H - 2.3, fontFace: FONT, fontSize: BODY_PT, valign: 'top', paraSpaceAfter: 4 });
+  a.addText(`Reproduce: ${run.command}`, { x: 0.5, y: H - 0.6, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 12, color: GREY });
+
+  await pres.writeFile({ fileName: path });
+}

@@ -1,0 +1,138 @@
+/**
+ * Numbers for people. summary.json holds internal units (seconds, bytes, fractions); a reader
+ * wants "4.2 h", "1.3 TiB", "12 %". One display scale is picked per quantity (from its largest
+ * value) so that a mean and its confidence interval are shown in the same unit.
+ */
+export type UnitKind = 'time' | 'bytes' | 'fraction' | 'percent' | 'other';
+
+const TIME = new Set(['s', 'sec', 'secs', 'second', 'seconds']);
+const BYTES = new Set(['b', 'byte', 'bytes']);
+const FRACTION = new Set(['fraction', 'probability', 'ratio', '1', 'share']);
+
+export function unitKind(unit: string | undefined): UnitKind {
+  const u = (unit ?? '').trim().toLowerCase();
+  if (TIME.has(u)) return 'time';
+  if (BYTES.has(u)) return 'bytes';
+  if (FRACTION.has(u)) return 'fraction';
+  if (u === '%' || u === 'percent') return 'percent';
+  return 'other';
+}
+
+export interface Scale {
+  /** Divide an internal value by this to get the display value. */
+  divisor: number;
+  /** Display unit ('' for plain numbers). */
+  label: string;
+}
+
+const TIME_STEPS: [number, string][] = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's'], [1e-3, 'ms']];
+const BYTE_STEPS: [number, string][] = [[2 ** 50, 'PiB'], [2 ** 40, 'TiB'], [2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB'], [1, 'B']];
+
+/** The display scale for a quantity whose values (internal units) are `values`. */
+export function pickScale(unit: string | undefined, values: number[]): Scale {
+  const finite = values.filter(Number.isFinite).map(Math.abs);
+  const max = finite.length ? Math.max(...finite) : 0;
+  switch (unitKind(unit)) {
+    case 'time': {
+      // Switch to the bigger unit only when the number would otherwise be awkward (≥ 2 of it).
+      for (const [d, l] of TIME_STEPS) if (max >= 2 * d) return { divisor: d, label: l };
+      return { divisor: 1, label: 's' };
+    }
+    case 'bytes': {
+      for (const [d, l] of BYTE_STEPS) if (max >= d) return { divisor: d, label: l };
+      return { divisor: 1, label: 'B' };
+    }
+    case 'fraction':
+      return { divisor: 0.01, label: '%' };
+    case 'percent':
+      return { divisor: 1, label: '%' };
+    default:
+      return { divisor: 1, label: unit === 'count' ? '' : unit ?? '' };
+  }
+}
+
+/** 3 significant digits, no exponent for everyday magnitudes, thousands separated. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'n/a' : x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  let text: string;
+  if (a >= 1000) text = Math.round(x).toLocaleString('en-US');
+  else if (a >= 1e-4) text = String(Number(x.toPrecision(3)));
+  else text = x.toExponential(2);
+  return text.replace('-', '−');
+}
+
+function withUnit(n: string, label: string): string {
+  if (!label) return n;
+  return label === '%' ? `${n} %` : `${n} ${label}`;
+}
+
+/** One value in its natural display unit. */
+export function formatValue(x: number, unit: string | undefined, scale = pickScale(unit, [x])): string {
+  if (!Number.isFinite(x)) return formatNumber(x);
+  return withUnit(formatScaled(x / scale.divisor, scale), scale.label);
+}
+
+/** Like formatNumber, but a percentage just under 100 keeps the digits that tell 99.94 % from 99.99 %. */
+export function formatScaled(v: number, scale: Scale): string {
+  if (scale.label === '%' && v > 99 && v < 100) {
+    const decimals = Math.min(6, Math.ceil(-Math.log10(100 - v)) + 1);
+    return v.toFixed(decimals);
+  }
+  return formatNumber(v);
+}
+
+/** "12.3 min (95 % CI 11.9–12.8)": the interval shares the mean's unit. */
+export function formatMeanCi(mean: number, ci: [number, number] | undefined, unit: string | undefined): string {
+  const scale = pickScale(unit, [mean, ...(ci ?? [])]);
+  const m = formatValue(mean, unit, scale);
+  if (!ci || !ci.every(Number.isFinite)) return m;
+  if (ci[0] === ci[1]) return m;
+  return `${m} (95 % CI ${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
+}
+
+/** Known metric names read better with a hand-written label; anything else is de-snake-cased. */
+const LABELS: Record<string, string> = {
+  any_stranded: 'P(any instance stranded)',
+  stranded_instances: 'Stranded instances',
+  stranded_instance_hours: 'Stranded instance-hours',
+  instances_evacuated: 'Instances evacuated',
+  downtime_p95: 'Instance downtime p95',
+  recovery_time_max: 'Longest recovery',
+  reserved_gib_hours: 'Reserved GiB-hours',
+  mean_ram_utilisation: 'Mean RAM utilisation',
+  held_back_fraction: 'Capacity held back',
+  max_hosts_down: 'Most hosts down at once',
+  storm_completion: 'Boot storm completion',
+  bytes_transferred: 'Bytes transferred',
+  cache_hit_ratio: 'Image cache hit ratio',
+  time_to_nearfull: 'Time to nearfull',
+  time_to_full: 'Time to full',
+  reached_nearfull: 'P(pool reaches nearfull)',
+  reached_full: 'P(pool reaches full)',
+  used_fraction_end: 'Pool used at end',
+  reclaimed_bytes: 'Reclaimed by discard',
+  thin_ratio: 'Thin-provisioning ratio',
+  downtime_minutes_per_guest_year: 'Downtime per guest-year',
+  incidents_needing_operator: 'Incidents needing an operator',
+  failed_fraction: 'Failed snapshots',
+  crash_consistent_fraction: 'Crash-consistent snapshots',
+  app_consistent_fraction: 'App-consistent snapshots',
+  littles_law_error: "Little's law error",
+  queue_length: 'Queue length',
+};
+
+export function metricLabel(name: string): string {
+  if (LABELS[name]) return LABELS[name];
+  // The unit shows on the axis, so "freeze_seconds_p95" reads "Freeze time p95 (s)".
+  const text = name.replace(/_seconds(?=_|$)/, '_time').split('_').join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "Boot time (s)" for axis titles; a plain count gets no brackets. */
+export function axisTitle(label: string, scale: Scale): string {
+  // "Stranded instance-hours (instance-hours)" says it twice.
+  if (!scale.label || label.toLowerCase().includes(scale.label.toLowerCase())) return label;
+  return `${label} (${scale.label})`;
+}

@@ -1,0 +1,153 @@
+/**
+ * report.html: one self-contained file (inline CSS and SVG, no script, no external URL) that an
+ * architect can mail around and open offline. Order: what was run, the answers, then per study
+ * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
+ */
+import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
+import { metricNames } from './summary.js';
+import { formatScaled, metricLabel, pickScale } from './format.js';
+import { executiveSentence } from './narrative.js';
+import type { WrittenChart } from './charts/write.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * Vega numbers its clip paths and gradients from 1 in every SVG; inlined side by side they would
+ * collide and one chart would clip to another's rectangle. Prefix every id and its references.
+ */
+export function uniquifyIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\sid="([^"]+)"/g, (_m, id) => ` id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${prefix}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${prefix}-${id}"`);
+}
+
+function figure(c: WrittenChart): string {
+  const svg = uniquifyIds(c.svg.replace(/<\?xml[^>]*>/, ''), c.chart.name)
+    .replace('<svg', `<svg role="img" aria-label="${escapeHtml(c.chart.title)}"`);
+  return `<figure class="chart" id="chart-${c.chart.name}" data-chart="${c.chart.name}">
+${svg}
+<figcaption>${escapeHtml(c.chart.caption)} <span class="files">(${escapeHtml(c.files.spec)}, ${escapeHtml(c.files.png)})</span></figcaption>
+</figure>`;
+}
+
+function statsRow(stats: MetricStats[], design: string[], metric: string): string {
+  const unit = stats[0].unit;
+  const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
+  const f = (x: number) => formatScaled(x / scale.divisor, scale);
+  return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup">${escapeHtml(metricLabel(metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
+    + `<td>${escapeHtml(design[i])}</td><td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td></tr>`).join('\n');
+}
+
+function summaryTable(study: StudySummary): string {
+  const rows: string[] = [];
+  for (const metric of metricNames(study)) {
+    const designs = Object.keys(study.designs).filter((d) => study.designs[d].metrics[metric]);
+    if (designs.length === 0) continue;
+    rows.push(statsRow(designs.map((d) => study.designs[d].metrics[metric]), designs, metric));
+  }
+  const n = Object.values(study.designs)[0]?.metrics[metricNames(study)[0]]?.n;
+  return `<table class="stats"><caption>Per design, over ${n ?? '?'} replications</caption>
+<thead><tr><th>Metric</th><th>Unit</th><th>Design</th><th>Mean</th><th>95 % CI</th><th>p50</th><th>p95</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+function differencesTable(study: StudySummary): string {
+  const diffs = study.differences ?? {};
+  const designs = Object.keys(diffs);
+  if (designs.length === 0) return '';
+  const base = Object.keys(study.designs)[0];
+  const rows: string[] = [];
+  for (const design of designs) {
+    for (const [metric, d] of Object.entries(diffs[design])) {
+      const unit = study.designs[base]?.metrics[metric]?.unit ?? study.designs[design]?.metrics[metric]?.unit;
+      const scale = pickScale(unit, [d.mean, ...(d.ci95 ?? [])]);
+      const f = (x: number) => formatScaled(x / scale.divisor, scale);
+      const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
+      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(metricLabel(metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}</td></tr>`);
+    }
+  }
+  return `<table class="stats diffs"><caption>Paired differences against ${escapeHtml(base)} (same random numbers in both designs)</caption>
+<thead><tr><th>Design</th><th>Metric</th><th>Unit</th><th>Mean difference</th><th>95 % CI</th><th>CI excludes 0</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table>`;
+}
+
+function studyWarnings(study: StudySummary): string[] {
+  const out = [...(study.warnings ?? [])];
+  for (const [design, d] of Object.entries(study.designs)) for (const w of d.warnings ?? []) out.push(w.includes(design) ? w : `${design}: ${w}`);
+  return [...new Set(out)];
+}
+
+const CSS = `
+body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;max-width:1080px;margin:0 auto;padding:24px 32px;line-height:1.45}
+h1{font-size:30px;margin:0 0 4px}h2{font-size:24px;margin-top:48px;border-bottom:2px solid #4c78a8;padding-bottom:4px}
+h3{font-size:18px;margin-top:28px}.meta{color:#555}.question{font-style:italic;color:#333}
+.answers li{margin:8px 0}.chart{margin:20px 0;padding:8px;border:1px solid #e3e3e3;border-radius:6px;overflow-x:auto}
+.chart svg{width:100%;max-width:860px;height:auto;display:block}figcaption{color:#555;font-size:14px;margin-top:6px}
+.files{color:#999;font-size:12px}table{border-collapse:collapse;margin:12px 0;font-size:14px;width:100%}
+caption{text-align:left;color:#555;padding:4px 0}th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}
+thead th{background:#f3f6fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.metric-id{font-weight:normal;color:#999;font-size:11px;font-family:'DejaVu Sans Mono',monospace}
+.warnings li{color:#8a4b00}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:12px;overflow-x:auto;font-size:13px}
+nav a{margin-right:14px}`;
+
+export interface HtmlInput {
+  summary: Summary;
+  scenario: ScenarioEcho;
+  run: RunInfo;
+  charts: WrittenChart[];
+}
+
+export function renderHtml({ summary, scenario, run, charts }: HtmlInput): string {
+  const studies = Object.entries(summary.studies);
+  const answers = studies.map(([name, s]) => `<li><strong>${escapeHtml(s.title)}.</strong> <span class="question">${escapeHtml(s.question)}</span><br>${escapeHtml(executiveSentence(name, s))}</li>`);
+  const sections = studies.map(([name, s]) => {
+    const figs = charts.filter((c) => c.chart.study === name).map(figure);
+    const warns = studyWarnings(s);
+    return `<section class="study" id="study-${escapeHtml(name)}">
+<h2>${escapeHtml(s.title)}</h2>
+<p class="question">${escapeHtml(s.question)}</p>
+<p>${escapeHtml(executiveSentence(name, s))}</p>
+${figs.join('\n')}
+<h3>Summary table</h3>
+${summaryTable(s)}
+${differencesTable(s)}
+${warns.length ? `<h3>Warnings</h3><ul class="warnings">${warns.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
+</section>`;
+  });
+  const renderWarnings = charts.flatMap((c) => c.warnings.map((w) => `${c.chart.name}: ${w}`));
+  const date = run.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(summary.scenario)} — headroom capacity report</title>
+<style>${CSS}</style></head>
+<body>
+<header>
+<h1>${escapeHtml(summary.scenario)}</h1>
+<p class="meta">headroom capacity report · ${escapeHtml(date)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${escapeHtml(run.version || summary.version)}</p>
+<nav>${studies.map(([name, s]) => `<a href="#study-${escapeHtml(name)}">${escapeHtml(s.title)}</a>`).join('')}<a href="#assumptions">Assumptions</a><a href="#reproduce">Reproduce</a></nav>
+</header>
+<section id="summary"><h2>Executive summary</h2>
+<ul class="answers">${answers.join('\n')}</ul>
+<p class="meta">Every number is a mean over replications with its 95 % confidence interval (Student t). Designs are compared with common random numbers: the same failures, hangs and workloads hit every design, so paired differences are tighter than the separate intervals suggest.</p>
+</section>
+${sections.join('\n')}
+<section id="assumptions"><h2>Assumptions: the scenario as run</h2>
+<p>From <code>${escapeHtml(scenario.file)}</code>. Every number above follows from these inputs; change them and rerun.</p>
+<pre>${escapeHtml(scenario.text)}</pre>
+</section>
+<section id="reproduce"><h2>How to reproduce</h2>
+<pre>${escapeHtml(run.command)}</pre>
+<p>headroom ${escapeHtml(run.version || summary.version)}, seed ${summary.seed}, ${summary.replications} replications. Results depend only on the scenario, the seed and the replication count (not on the number of workers). Charts are also in <code>charts/</code> as Vega-Lite specs, SVG and PNG.</p>
+${renderWarnings.length ? `<h3>Chart rendering warnings</h3><ul class="warnings">${renderWarnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
+</section>
+</body></html>
+`;
+}

@@ -1,0 +1,87 @@
+/**
+ * The words around the numbers: one sentence per study answering its question, and the key
+ * numbers a slide shows. Generic over studies: it reads the study's key metrics (plan.ts) and
+ * its paired differences, so nothing here depends on a particular study's model.
+ */
+import type { StudySummary, Sweep } from './summary.js';
+import { metricAcrossDesigns } from './summary.js';
+import { formatMeanCi, formatValue, metricLabel, pickScale, formatScaled } from './format.js';
+import { keyMetrics } from './charts/plan.js';
+
+export interface KeyNumber {
+  metric: string;
+  label: string;
+  /** Per design: "12 % (95 % CI 10–14)". */
+  values: { design: string; text: string; mean: number }[];
+}
+
+export function keyNumbers(name: string, study: StudySummary): KeyNumber[] {
+  return keyMetrics(name, study).map((metric) => ({
+    metric,
+    label: metricLabel(metric),
+    values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({ design, mean: stats.mean, text: formatMeanCi(stats.mean, stats.ci95, stats.unit) })),
+  }));
+}
+
+/** The paired difference with the largest effect whose CI excludes zero, as a clause. */
+function strongestDifference(study: StudySummary, metric: string): string | undefined {
+  const base = Object.keys(study.designs)[0];
+  const unit = study.designs[base]?.metrics[metric]?.unit;
+  let best: { design: string; mean: number; ci: [number, number] } | undefined;
+  for (const [design, diffs] of Object.entries(study.differences ?? {})) {
+    const d = diffs[metric];
+    if (!d || !d.ci95 || !(d.ci95[0] > 0 || d.ci95[1] < 0)) continue;
+    if (!best || Math.abs(d.mean) > Math.abs(best.mean)) best = { design, mean: d.mean, ci: d.ci95 };
+  }
+  if (!best) return undefined;
+  const scale = pickScale(unit, [best.mean, ...best.ci]);
+  const sign = (x: number) => (x > 0 ? '+' : '');
+  const range = `${sign(best.ci[0])}${formatScaled(best.ci[0] / scale.divisor, scale)} to ${sign(best.ci[1])}${formatScaled(best.ci[1] / scale.divisor, scale)}`;
+  const pts = scale.label === '%' ? ' points' : '';
+  return `${best.design} vs ${base}: ${sign(best.mean)}${formatValue(best.mean, unit, scale)}${pts} (paired 95 % CI ${range})`;
+}
+
+/**
+ * For a probability swept against capacity held back: the least x at which a strategy keeps the
+ * upper CI bound below `target`. This is the sizing answer an architect wants from the sweep.
+ */
+export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, target = 0.01): string | undefined {
+  const parts: string[] = [];
+  for (const sw of sweeps) {
+    for (const [design, points] of Object.entries(sw.designs)) {
+      const ok = points
+        .filter((p) => p.metrics[metric] && p.metrics[xMetric])
+        .filter((p) => p.metrics[metric].ci95[1] < target)
+        .sort((a, b) => a.metrics[xMetric].mean - b.metrics[xMetric].mean)[0];
+      const x = ok?.metrics[xMetric];
+      if (!points.some((p) => p.metrics[metric] && p.metrics[xMetric])) continue;
+      parts.push(x ? `${design} from ${formatValue(x.mean, x.unit)} held back` : `${design} at no swept value`);
+    }
+  }
+  if (parts.length === 0) return undefined;
+  return `${metricLabel(metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) with ${parts.join('; ')}`;
+}
+
+/** One sentence (or two) answering the study's question with numbers and CIs. */
+export function executiveSentence(name: string, study: StudySummary): string {
+  const keys = keyNumbers(name, study);
+  if (keys.length === 0) return `${study.title}: no metrics were reported.`;
+  const main = keys[0];
+  const perDesign = main.values.map((v) => (main.values.length > 1 ? `${v.text} with ${v.design}` : v.text)).join(', ');
+  let text = `${main.label}: ${perDesign}.`;
+  const second = keys[1];
+  if (second && second.values.length) {
+    const lo = second.values.reduce((a, b) => (b.mean < a.mean ? b : a));
+    const hi = second.values.reduce((a, b) => (b.mean > a.mean ? b : a));
+    text += second.values.length > 1 && lo.design !== hi.design
+      ? ` ${second.label} ranges from ${lo.text} (${lo.design}) to ${hi.text} (${hi.design}).`
+      : ` ${second.label}: ${second.values[0].text}.`;
+  }
+  const diff = strongestDifference(study, main.metric);
+  if (diff) text += ` Largest paired difference: ${diff}.`;
+  if (study.sweeps?.length) {
+    const s = sweepAnswer(study.sweeps, 'any_stranded', 'held_back_fraction');
+    if (s) text += ` ${s}.`;
+  }
+  return text;
+}
