@@ -109,6 +109,9 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
   };
 }
 
+const MEAN = 'mean ± 95 % CI';
+const STATS = ['median', 'p95', 'p99', MEAN];
+
 /**
  * How one metric is spread across replications, per design: the min–max range as a thin line,
  * the median, p95 and p99 as marks, and the mean with its 95 % CI.
@@ -125,7 +128,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
   }));
   const marks: { design: string; statistic: string; value: number | null }[] = [];
   for (const { design, stats } of rows) {
-    for (const [statistic, v] of [['median', stats.p50], ['p95', stats.p95], ['p99', stats.p99], ['mean ± 95 % CI', stats.mean]] as const) {
+    for (const [statistic, v] of [['median', stats.p50], ['p95', stats.p95], ['p99', stats.p99], [MEAN, stats.mean]] as const) {
       marks.push({ design, statistic, value: scaled(v, scale) });
     }
   }
@@ -141,12 +144,12 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
     spec: top(title, `${study.title}: distribution over ${n} replications`, [
       { data: { values: ranges }, mark: { type: 'rule', color: '#bbb', strokeWidth: 2 }, encoding: { y, x: { field: 'min', type: 'quantitative', title: xTitle }, x2: { field: 'max' } } },
       { data: { values: ranges }, mark: { type: 'rule', color: 'black', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' } } },
-      { data: { values: marks }, mark: { type: 'point', filled: true, size: 120, opacity: 0.9 }, encoding: {
-        y, x: { field: 'value', type: 'quantitative', title: xTitle },
-        color: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: ['#4c78a8', '#f58518', '#e45756', 'black'] } },
-        shape: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: ['circle', 'triangle-right', 'diamond', 'square'] } },
-        size: { field: 'statistic', type: 'ordinal', legend: null, scale: { domain: ['median', 'p95', 'p99', 'mean ± 95 % CI'], range: [120, 120, 120, 45] } },
-        tooltip: [{ field: 'design' }, { field: 'statistic' }, { field: 'value', format: '.4~g' }] } },
+      ...[[marks.filter((m) => m.statistic !== MEAN), 120], [marks.filter((m) => m.statistic === MEAN), 50]].map(([values, size]) => ({
+        data: { values }, mark: { type: 'point', filled: true, size, opacity: 0.9 }, encoding: {
+          y, x: { field: 'value', type: 'quantitative', title: xTitle },
+          color: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['#4c78a8', '#f58518', '#e45756', 'black'] } },
+          shape: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['circle', 'triangle-right', 'diamond', 'square'] } },
+          tooltip: [{ field: 'design' }, { field: 'statistic' }, { field: 'value', format: '.4~g' }] } })),
     ], [], Math.max(120, 46 * rows.length)),
   };
 }
@@ -290,7 +293,7 @@ export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep
   const title = `${label} against ${useX ? metricLabel(xMetric!).toLowerCase() : paramTitle(sweeps[0].parameter)}`;
   const n = points[0].stats.n;
   return {
-    name: `${slug(studyName)}-${slug(metric)}-sweep${useX ? `-vs-${slug(xMetric!)}` : `-${slug(shortParam(sweeps[0].parameter))}`}`,
+    name: `${slug(studyName)}-${slug(metric)}-sweep${useX ? `-vs-${slug(xMetric!)}` : `-${slug(paramTitle(sweeps[0].parameter).replace(/ \(.*\)$/, ''))}`}`,
     study: studyName,
     title,
     caption: `Line and points: mean over ${n} replications at each swept value; band: 95 % confidence interval.`,

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chartsForStudy, chartsForSummary, exactValues } from '../../reports/charts/plan.js';
+import { forSlide, metricByDesign, sweepChart, type Chart } from '../../reports/charts/builders.js';
+import { compileSpec, renderSvg, svgToPng } from '../../reports/charts/render.js';
+import type { StudySummary } from '../../reports/summary.js';
+import { loadFixture } from './fixtures.js';
+
+const reference = loadFixture('reference-cloud');
+const queue = loadFixture('queue');
+const all = [...chartsForSummary(reference.summary, reference.scenario), ...chartsForSummary(queue.summary, queue.scenario)];
+
+function count(svg: string, cls: string): number {
+  return (svg.match(new RegExp(`class="[^"]*\\b${cls}\\b`, 'g')) ?? []).length;
+}
+
+/** Marks each kind of chart must contain (by the file-name suffix its builder gives it). */
+function expectedMarks(c: Chart): string[] {
+  if (c.name.endsWith('-cdf') || c.name.endsWith('-over-time') || c.name.includes('-sweep')) return ['mark-line', 'mark-area'];
+  if (c.name.endsWith('-by-design') || c.name.endsWith('-validation')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
+  if (c.name.endsWith('-spread')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
+  throw new Error(`no expectation for ${c.name}`);
+}
+
+test('the plan draws every chart the issue asks for from the reference fixture', () => {
+  const names = all.map((c) => c.name);
+  for (const want of [
+    'evacuation-any-stranded-sweep-vs-held-back-fraction', 'evacuation-stranded-instance-hours-sweep-vs-held-back-fraction',
+    'evacuation-downtime-cdf', 'boot-boot-time-cdf', 'boot-storm-completion-sweep-storm-size', 'rbd-pool-usage-over-time',
+    'rbd-time-to-nearfull-spread', 'watchdog-availability-by-design', 'snapshots-freeze-cdf', 'queue-validation',
+  ]) assert.ok(names.includes(want), `missing ${want} in ${names.join(', ')}`);
+  assert.equal(new Set(names).size, names.length, 'chart names are unique');
+});
+
+test('every spec compiles without warnings and renders its marks, title, axis titles and legend', async () => {
+  for (const c of all) {
+    const { svg, warnings } = await renderSvg(c.spec);
+    assert.deepEqual(warnings, [], `${c.name} warned`);
+    for (const mark of expectedMarks(c)) assert.ok(count(svg, mark) > 0, `${c.name}: no ${mark}`);
+    assert.equal(count(svg, 'role-title-text'), 1, `${c.name}: title`);
+    assert.ok(count(svg, 'role-axis-title') >= 2, `${c.name}: axis titles`);
+    assert.ok(count(svg, 'role-legend') >= 1, `${c.name}: legend`);
+    assert.ok(svg.includes(c.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').split(':')[0]), `${c.name}: title text`);
+  }
+});
+
+test('axis titles carry display units', async () => {
+  const byName = new Map(all.map((c) => [c.name, c]));
+  const cases: [string, string][] = [
+    ['boot-boot-time-cdf', 'Boot time (min)'],
+    ['rbd-pool-usage-over-time', 'Pool usage (%)'],
+    ['rbd-pool-usage-over-time', 'Time (d)'],
+    ['evacuation-any-stranded-sweep-vs-held-back-fraction', 'Capacity held back (%)'],
+    ['rbd-reclaimed-bytes-by-design', 'Reclaimed by discard (TiB)'],
+  ];
+  for (const [name, title] of cases) {
+    const { svg } = await renderSvg(byName.get(name)!.spec);
+    assert.ok(svg.includes(`>${title}<`), `${name}: axis title "${title}" not in SVG`);
+  }
+});
+
+test('PNGs are not blank: text and marks put ink on a white page', async () => {
+  for (const c of all.filter((_, i) => i % 3 === 0)) {
+    const { svg } = await renderSvg(c.spec);
+    const img = svgToPng(svg);
+    assert.ok(img.width > 800 && img.height > 200, `${c.name}: ${img.width}×${img.height}`);
+    let ink = 0, coloured = 0;
+    for (let i = 0; i < img.pixels.length; i += 4) {
+      const [r, g, b] = [img.pixels[i], img.pixels[i + 1], img.pixels[i + 2]];
+      if (r + g + b < 600) ink++;
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+    }
+    const n = img.pixels.length / 4;
+    assert.ok(ink / n > 0.01, `${c.name}: only ${(100 * ink / n).toFixed(2)} % ink`);
+    assert.ok(coloured > 200, `${c.name}: no coloured marks`);
+    assert.equal(img.png.subarray(1, 4).toString(), 'PNG');
+  }
+});
+
+test('text really renders in the PNG (the font was found): a chart with text has more ink than without', async () => {
+  const c = all.find((x) => x.name === 'watchdog-availability-by-design')!;
+  const withText = svgToPng((await renderSvg(c.spec)).svg);
+  const stripped = svgToPng((await renderSvg(c.spec)).svg.replace(/<text[^>]*>[^<]*<\/text>/g, ''));
+  const inkOf = (p: Buffer) => { let k = 0; for (let i = 0; i < p.length; i += 4) if (p[i] + p[i + 1] + p[i + 2] < 300) k++; return k; };
+  assert.ok(inkOf(withText.pixels) > inkOf(stripped.pixels) * 1.5, 'text added no dark pixels');
+});
+
+test('slide variants compile cleanly too', () => {
+  for (const c of all.slice(0, 6)) {
+    const warnings: string[] = [];
+    compileSpec(forSlide(c.spec), warnings);
+    assert.deepEqual(warnings, [], c.name);
+  }
+});
+
+test('missing data draws nothing: no study, no metric, no sweep', () => {
+  const evac = reference.summary.studies.evacuation;
+  assert.equal(metricByDesign('evacuation', evac, 'no_such_metric'), undefined);
+  assert.equal(sweepChart('evacuation', evac, [], 'any_stranded'), undefined);
+  const bare: StudySummary = { title: 'Empty', question: '?', designs: { a: { metrics: {} } } };
+  assert.deepEqual(chartsForStudy('evacuation', bare, undefined), []);
+  assert.deepEqual(chartsForSummary({ ...reference.summary, studies: {} }, undefined), []);
+});
+
+test('a study nobody planned for still gets its first metric charted', () => {
+  const stats = reference.summary.studies.boot.designs['glance-http'].metrics.boot_time_p95;
+  const study: StudySummary = { title: 'New study', question: '?', designs: { a: { metrics: { latency: stats } }, b: { metrics: { latency: { ...stats, mean: stats.mean * 2 } } } } };
+  const charts = chartsForStudy('brand-new', study, undefined);
+  assert.deepEqual(charts.map((c) => c.name), ['brand-new-latency-by-design']);
+});
+
+test('validation: exact values come from the scenario per design, including the PS design', () => {
+  const ex = exactValues('queue', queue.summary.studies.queue, queue.scenario);
+  const resp = Object.fromEntries(ex.filter((e) => e.metric === 'response').map((e) => [e.design, e.exact]));
+  assert.ok(Math.abs(resp['mm1'] - 5) < 1e-9);
+  assert.ok(Math.abs(resp['mmc-4'] - 1.509434) < 1e-6);
+  assert.ok(Math.abs(resp['md1'] - 3) < 1e-9);
+  assert.ok(Math.abs(resp['ps-lognormal'] - 5) < 1e-9);
+  // A study's own `exact` wins over the scenario.
+  const own = structuredClone(queue.summary.studies.queue);
+  own.designs.mm1.exact = { response: 7 };
+  assert.equal(exactValues('queue', own, queue.scenario).find((e) => e.design === 'mm1' && e.metric === 'response')!.exact, 7);
+});

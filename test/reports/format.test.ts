@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axisTitle, formatMeanCi, formatNumber, formatValue, metricLabel, pickScale } from '../../reports/format.js';
+
+test('seconds become the unit a person would say', () => {
+  assert.equal(formatValue(45, 's'), '45 s');
+  assert.equal(formatValue(300, 's'), '5 min');
+  assert.equal(formatValue(4 * 3600, 's'), '4 h');
+  assert.equal(formatValue(210 * 86400, 's'), '210 d');
+  assert.equal(formatValue(0.004, 's'), '4 ms');
+});
+
+test('bytes in binary units, fractions in percent, near-100 % keeps its digits', () => {
+  assert.equal(formatValue(1.5 * 2 ** 30, 'bytes'), '1.5 GiB');
+  assert.equal(formatValue(38 * 2 ** 40, 'B'), '38 TiB');
+  assert.equal(formatValue(0.3125, 'probability'), '31.3 %');
+  assert.equal(formatValue(0.999412, 'fraction'), '99.941 %');
+  assert.equal(formatValue(0.9999832, 'fraction'), '99.9983 %');
+});
+
+test('a mean and its CI share one unit', () => {
+  assert.equal(formatMeanCi(150, [100, 200], 's'), '2.5 min (95 % CI 1.67–3.33)');
+  assert.equal(formatMeanCi(0.08, [0.0422, 0.118], 'probability'), '8 % (95 % CI 4.22–11.8)');
+  assert.equal(formatMeanCi(3, [3, 3], 'count'), '3');
+});
+
+test('numbers: thousands separated, signs typographic, non-finite named', () => {
+  assert.equal(formatNumber(123456), '123,456');
+  assert.equal(formatNumber(-2.5), '−2.5');
+  assert.equal(formatNumber(NaN), 'n/a');
+  assert.equal(formatNumber(Infinity), '∞');
+});
+
+test('labels and axis titles', () => {
+  assert.equal(metricLabel('any_stranded'), 'P(any instance stranded)');
+  assert.equal(metricLabel('freeze_seconds_p95'), 'Freeze time p95');
+  assert.equal(metricLabel('some_new_metric'), 'Some new metric');
+  assert.equal(axisTitle('Boot time', pickScale('s', [300])), 'Boot time (min)');
+  assert.equal(axisTitle('Stranded instance-hours', pickScale('instance-hours', [3])), 'Stranded instance-hours');
+  assert.equal(axisTitle('Hosts down', pickScale('count', [3])), 'Hosts down');
+});

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeReports, reportFromFolder } from '../../reports/index.js';
+import { uniquifyIds } from '../../reports/html.js';
+import { executiveSentence } from '../../reports/narrative.js';
+import { meanPm, pngSize } from '../../reports/deck.js';
+import { loadFixture, FIXTURES } from './fixtures.js';
+
+const run = { command: 'headroom run scenarios/reference.yaml --replications 200', version: '0.1.0', date: '2026-11-24T08:00:00.000Z' };
+const ref = loadFixture('reference-cloud');
+const out = mkdtempSync(join(tmpdir(), 'headroom-report-'));
+const files = writeReports(out, ref.summary, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
+
+/** Slide XML parts in the .pptx (a zip): their names sit uncompressed in the central directory. */
+function slideCount(pptx: Buffer): number {
+  return new Set(pptx.toString('latin1').match(/ppt\/slides\/slide\d+\.xml/g) ?? []).size;
+}
+
+test('writes report.html, deck.pptx and vl.json/svg/png per chart into the folder', async () => {
+  const f = await files;
+  assert.equal(f.report, join(out, 'report.html'));
+  assert.ok(statSync(f.deck).size > 50_000);
+  const charts = readdirSync(join(out, 'charts'));
+  const specs = charts.filter((c) => c.endsWith('.vl.json'));
+  assert.ok(specs.length >= 15, `${specs.length} specs`);
+  for (const s of specs) {
+    const stem = s.replace(/\.vl\.json$/, '');
+    assert.ok(charts.includes(`${stem}.svg`) && charts.includes(`${stem}.png`), stem);
+    assert.doesNotThrow(() => JSON.parse(readFileSync(join(out, 'charts', s), 'utf8')));
+  }
+  for (const c of f.charts) assert.ok(existsSync(c), c);
+  assert.deepEqual(f.warnings, []);
+});
+
+test('report.html holds every chart inline, every study, the scenario and how to reproduce, and no external URL', async () => {
+  await files;
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const stems = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.vl.json')).map((c) => c.replace(/\.vl\.json$/, ''));
+  for (const stem of stems) assert.ok(html.includes(`data-chart="${stem}"`), `chart ${stem} missing`);
+  assert.equal((html.match(/<svg/g) ?? []).length, stems.length);
+  for (const s of Object.values(ref.summary.studies)) {
+    assert.ok(html.includes(s.title), s.title);
+    assert.ok(html.includes(s.question.replace(/&/g, '&amp;')), s.question);
+  }
+  assert.ok(html.includes('reference-cloud'));
+  assert.ok(html.includes(run.command) && html.includes('seed 42'));
+  assert.ok(html.includes('reserved_host_memory_mb: 32768'), 'scenario echoed');
+  assert.ok(html.includes('95 % CI'));
+  // Offline: nothing to fetch. SVG namespace declarations are identifiers, not fetches.
+  const fetches = html.match(/(?:src|href)\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]*/gi) ?? [];
+  assert.deepEqual(fetches, []);
+  assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
+  assert.doesNotMatch(html, /<script[^>]+src=/i);
+});
+
+test('deck.pptx has title, summary, one slide per study and assumptions', async () => {
+  const f = await files;
+  assert.equal(slideCount(readFileSync(f.deck)), 2 + Object.keys(ref.summary.studies).length + 1);
+  const main = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.slide.png'));
+  assert.equal(main.length, Object.keys(ref.summary.studies).length);
+  const { width, height } = pngSize(join(out, 'charts', main[0]));
+  assert.ok(width > 500 && height > 300);
+});
+
+test('headroom report OUTDIR re-renders from summary.json, scenario.yaml and run.json', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-rerender-'));
+  copyFileSync(join(FIXTURES, 'queue.json'), join(dir, 'summary.json'));
+  copyFileSync(join(FIXTURES, 'queue.yaml'), join(dir, 'scenario.yaml'));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ command: 'headroom run queue.yaml', version: '9.9.9', date: '2026-01-02T03:04:05Z' }));
+  const f = await reportFromFolder(dir);
+  const html = readFileSync(f.report, 'utf8');
+  assert.ok(html.includes('headroom 9.9.9') && html.includes('2026-01-02 03:04:05 UTC'));
+  assert.ok(html.includes('data-chart="queue-validation"'));
+  assert.equal(slideCount(readFileSync(f.deck)), 4);
+  await assert.rejects(reportFromFolder(mkdtempSync(join(tmpdir(), 'headroom-empty-'))), /summary\.json: not found/);
+});
+
+test('a malformed summary fails with a sentence', async () => {
+  await assert.rejects(writeReports(mkdtempSync(join(tmpdir(), 'headroom-bad-')), { scenario: 'x', studies: { a: {} } } as any, { text: '', file: 'x' }, run),
+    /studies\.a\.designs: missing/);
+});
+
+test('inlined SVG ids are made unique per chart', () => {
+  const svg = '<svg><clipPath id="clip1"><rect/></clipPath><g clip-path="url(#clip1)"></g><use href="#clip1"/></svg>';
+  const a = uniquifyIds(svg, 'a'), b = uniquifyIds(svg, 'b');
+  assert.ok(a.includes('id="a-clip1"') && a.includes('url(#a-clip1)') && a.includes('href="#a-clip1"'));
+  assert.ok(!b.includes('"clip1"') && !b.includes('#clip1'));
+});
+
+test('executive sentence states each design with its CI, the clearest paired difference and the sizing answer', () => {
+  const s = executiveSentence('evacuation', ref.summary.studies.evacuation);
+  assert.match(s, /^P\(any instance stranded\): 31 % \(95 % CI 24\.6–37\.4\) with static-reserve/);
+  assert.match(s, /Largest paired difference: two-spares vs static-reserve: −29 % points/);
+  assert.match(s, /stays below 1 %/);
+  const w = executiveSentence('watchdog', ref.summary.studies.watchdog);
+  assert.match(w, /99\.9983 %/);
+});
+
+test('slide numbers: mean ± CI half-width, availability keeps its decimals, long units move to the label', () => {
+  assert.equal(meanPm(0.31, [0.246, 0.374], 'probability'), '31 % ± 6.4');
+  assert.equal(meanPm(0.9999832, [0.9999822, 0.9999842], 'fraction'), '99.9983 % ± 0.0001');
+  assert.equal(meanPm(140, [81.5, 198.5], 'instance-hours'), '140 ± 58.5');
+  assert.equal(meanPm(300, [300, 300], 's'), '5 min');
+});
