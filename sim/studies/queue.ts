@@ -206,8 +206,12 @@ class QueueModel {
     } else {
       if (counted) this.accepted++;
       this.changeN(1);
-      if (this.fcfs) this.servers!.request(this.startId, j);
-      else this.link!.start(s, this.c > 1 ? 1 : Infinity, this.departId, j);
+      // A free server means an empty queue (release() serves waiters at once), so starting
+      // directly keeps FIFO and saves the grant event.
+      if (this.fcfs) {
+        if (this.servers!.tryAcquire()) this.onStart(j);
+        else this.servers!.request(this.startId, j);
+      } else this.link!.start(s, this.c > 1 ? 1 : Infinity, this.departId, j);
     }
     if (j === this.last) this.endWindow();
     // FCFS: later arrivals cannot change counted jobs, so stop generating them; PS: they can.
