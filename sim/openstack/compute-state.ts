@@ -1,4 +1,5 @@
 import type { Cloud } from '../scenario/cloud.js';
+import type { HostIndex } from './host-index.js';
 import { MB, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
 
 /** Instance states. running + down + evacuating + stranded = all instances, always. */
@@ -69,6 +70,8 @@ export class ComputeState {
   readonly prev: Int32Array;
   /** Members of each anti-affinity group (fixed at build; check groupOf for churned members). */
   readonly groups: Int32Array[];
+  /** The scheduler's index, told of every change to a host (set by the Scheduler). */
+  index: HostIndex | undefined;
 
   constructor(cloud: Cloud, instanceCount: number, groupCount: number) {
     this.nova = resolveNova(cloud.nova);
@@ -145,6 +148,18 @@ export class ComputeState {
     const n = this.nova;
     this.ramCap[h] = ramCapacityMb(n.release, this.totalMb[h], this.reservedMb[h], n.ramRatio);
     this.vcpuCap[h] = vcpuCapacity(n.release, this.vcpus[h], n.reservedCpus, n.cpuRatio);
+    this.index?.update(h);
+  }
+
+  /** nova's view of the service (ComputeFilter). */
+  setServiceUp(h: number, up: boolean): void {
+    this.serviceUp[h] = up ? 1 : 0;
+    this.index?.update(h);
+  }
+
+  setEnabled(h: number, enabled: boolean): void {
+    this.enabled[h] = enabled ? 1 : 0;
+    this.index?.update(h);
   }
 
   setReserved(h: number, mb: number): void {
@@ -159,8 +174,8 @@ export class ComputeState {
   /** Placement's test: used + requested ≤ capacity (and requested ≤ max_unit). */
   fits(h: number, ramMb: number, vcpus: number): boolean {
     return ramMb <= this.maxUnitMb[h]
-      && this.residentMb[h] + this.heldMb[h] + ramMb <= this.ramCap[h]
-      && this.residentVcpu[h] + this.heldVcpu[h] + vcpus <= this.vcpuCap[h];
+      && this.ramCap[h] - (this.residentMb[h] + this.heldMb[h]) >= ramMb
+      && this.vcpuCap[h] - (this.residentVcpu[h] + this.heldVcpu[h]) >= vcpus;
   }
 
   setFlavor(i: number, f: number): void {
@@ -180,6 +195,7 @@ export class ComputeState {
     this.residentCount[h]++;
     this.residentMb[h] += this.ramMb[i];
     this.residentVcpu[h] += this.vcpusOf[i];
+    this.index?.update(h);
   }
 
   /** Takes instance i off its host; `keepAllocation` leaves its allocation held (doubled) there. */
@@ -197,12 +213,14 @@ export class ComputeState {
       this.heldVcpu[h] += this.vcpusOf[i];
     }
     this.hostOf[i] = -1;
+    this.index?.update(h);
   }
 
   /** The source's nova-compute restarted: it drops the allocations of instances evacuated away (§8.2). */
   releaseHeld(h: number): void {
     this.heldMb[h] = 0;
     this.heldVcpu[h] = 0;
+    this.index?.update(h);
   }
 
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
@@ -216,6 +234,7 @@ export class ComputeState {
     this.hostOf.set(o.hostOf); this.homeOf.set(o.homeOf); this.groupOf.set(o.groupOf);
     this.azReq.set(o.azReq); this.state.set(o.state); this.next.set(o.next); this.prev.set(o.prev);
     for (let g = 0; g < o.groups.length; g++) this.groups[g] = o.groups[g];
+    this.index?.rebuild();
   }
 
   /** Totals for reports: physical RAM of all hosts, MB. */

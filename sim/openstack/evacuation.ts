@@ -218,7 +218,7 @@ export class EvacuationModel implements FailureListener {
   private detect(h: number): void {
     const s = this.s;
     this.detectToken[h] = -1;
-    s.serviceUp[h] = 0;
+    s.setServiceUp(h, false);
     this.note(`service ${s.hostNames[h]} down`);
     if (this.restoreToken >= 0) { this.sim.cancel(this.restoreToken); this.restoreToken = -1; }
     if (this.p.hook !== undefined) this.sim.schedule(this.p.hook.after.sample(this.hookRng), this.hHook, h);
@@ -292,7 +292,7 @@ export class EvacuationModel implements FailureListener {
     this.advance();
     const s = this.s;
     s.alive[h] = 1;
-    s.serviceUp[h] = 1;
+    s.setServiceUp(h, true);
     this.hostsDownCount--;
     if (this.detectToken[h] >= 0) { this.sim.cancel(this.detectToken[h]); this.detectToken[h] = -1; }
     if (this.evacToken[h] >= 0) { this.sim.cancel(this.evacToken[h]); this.evacToken[h] = -1; }
@@ -370,7 +370,7 @@ export class EvacuationModel implements FailureListener {
       }
       for (let x = 0; x < s.hostCount && enabledSpares < down; x++) {
         if (s.isSpare[x] && !s.enabled[x] && s.alive[x]) {
-          s.enabled[x] = 1;
+          s.setEnabled(x, true);
           enabledSpares++;
           this.note(`hook: spare ${s.hostNames[x]} enabled`);
         }
@@ -389,7 +389,7 @@ export class EvacuationModel implements FailureListener {
       this.released = false;
       for (let x = 0; x < s.hostCount; x++) s.setReserved(x, this.highReservedMb);
     }
-    for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x]) s.enabled[x] = 0;
+    for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
     this.heldBackMb = this.computeHeldBack();
     this.note(`hook: restored`);
   }

@@ -1,5 +1,6 @@
 import type { Rng } from '../random/streams.js';
 import type { ComputeState } from './compute-state.js';
+import { HostIndex } from './host-index.js';
 
 /**
  * nova's filter scheduler for one instance (openstack-facts §6.1, §7):
@@ -14,25 +15,56 @@ import type { ComputeState } from './compute-state.js';
  *   Python's stable sort does); the caller claims it before the next request, which is how the
  *   instances of one request consume host state one after another.
  *
- * Cost: two passes over the hosts per placement (filter + maxima, then weights). Measured on the
- * 1,000-host scenario (bench/studies/evacuation.ts) this is ~2–3 µs per placement, and the fill
- * is cached, so an index (buckets by free RAM) was not needed.
+ * `select` scans the HostIndex's per-host arrays (kept current on every change); `selectScan`
+ * recomputes everything from the raw host state, kept as the reference `select` is tested against.
  */
 export class Scheduler {
-  private readonly cand: Int32Array;
   private readonly mark: Int32Array;
   private stamp = 0;
+  private ignore = -1;
+  private readonly excluded: Int32Array;
+  private nExcluded = 0;
+  private readonly cand: Int32Array;
   private readonly bestHosts: Int32Array;
   private readonly bestWeights: Float64Array;
+  private readonly index: HostIndex | undefined;
+  private readonly isExcluded = (h: number): boolean => h === this.ignore || this.mark[h] === this.stamp;
+  private readonly minMaxUnit: number;
   /** Number of placements asked for (for benches). */
   requests = 0;
 
-  constructor(private readonly s: ComputeState, private readonly rng: Rng | undefined) {
-    this.cand = new Int32Array(s.hostCount);
+  constructor(private readonly s: ComputeState, private readonly rng: Rng | undefined, indexed = true) {
     this.mark = new Int32Array(s.hostCount);
+    this.cand = new Int32Array(s.hostCount);
+    this.excluded = new Int32Array(s.hostCount + 1);
     const k = Math.max(1, s.nova.hostSubsetSize);
     this.bestHosts = new Int32Array(k);
     this.bestWeights = new Float64Array(k);
+    this.minMaxUnit = Infinity;
+    for (let h = 0; h < s.hostCount; h++) this.minMaxUnit = Math.min(this.minMaxUnit, s.maxUnitMb[h]);
+    if (indexed) {
+      this.index = new HostIndex(s);
+      s.index = this.index;
+    }
+  }
+
+  /** Marks the hosts excluded by ignore_hosts and the anti-affinity group. */
+  private exclusions(ignoreHost: number, group: number, self: number): void {
+    const s = this.s;
+    this.stamp++;
+    this.ignore = ignoreHost;
+    this.nExcluded = 0;
+    if (ignoreHost >= 0) this.excluded[this.nExcluded++] = ignoreHost;
+    if (group < 0) return;
+    const members = s.groups[group];
+    for (let m = 0; m < members.length; m++) {
+      const i = members[m];
+      const h = s.hostOf[i];
+      if (i !== self && s.groupOf[i] === group && h >= 0 && this.mark[h] !== this.stamp) {
+        this.mark[h] = this.stamp;
+        this.excluded[this.nExcluded++] = h;
+      }
+    }
   }
 
   /**
@@ -41,31 +73,82 @@ export class Scheduler {
    * members' hosts are excluded (`self` is not counted); `az`: −1 or the requested zone.
    */
   select(ramMb: number, vcpus: number, ignoreHost: number, group: number, az: number, self = -1): number {
+    const index = this.index;
+    if (index === undefined) return this.selectScan(ramMb, vcpus, ignoreHost, group, az, self);
     this.requests++;
-    const s = this.s;
-    const H = s.hostCount;
-    const markStamp = ++this.stamp;
-    if (group >= 0) {
-      const members = s.groups[group];
-      for (let m = 0; m < members.length; m++) {
-        const i = members[m];
-        if (i !== self && s.groupOf[i] === group && s.hostOf[i] >= 0) this.mark[s.hostOf[i]] = markStamp;
-      }
-    }
-    const { serviceUp, enabled, azOf, maxUnitMb, residentMb, heldMb, ramCap, residentVcpu, heldVcpu, vcpuCap,
-      totalMb, reservedMb, vcpus: hostVcpus } = s;
-    const cpuRatio = s.nova.cpuRatio;
-    const cand = this.cand, mark = this.mark;
+    this.exclusions(ignoreHost, group, self);
+    // One pass: slack is −∞ for hosts the ComputeFilter rejects.
+    const H = this.s.hostCount;
+    const slackRam = index.slackRam, slackCpu = index.slackCpu, rawR = index.rawRam, rawC = index.rawCpu;
+    const mark = this.mark, stamp = this.stamp, cand = this.cand;
+    const checkUnit = ramMb > this.minMaxUnit, azOf = this.s.azOf, maxUnit = this.s.maxUnitMb;
     let n = 0;
     let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
     for (let h = 0; h < H; h++) {
-      if (serviceUp[h] === 0 || enabled[h] === 0 || h === ignoreHost) continue;
+      if (slackRam[h] < ramMb || slackCpu[h] < vcpus || mark[h] === stamp || h === ignoreHost) continue;
+      if (az >= 0 && azOf[h] !== az) continue;
+      if (checkUnit && ramMb > maxUnit[h]) continue;
+      cand[n++] = h;
+      const r = rawR[h], c = rawC[h];
+      if (r > rMax) rMax = r;
+      if (r < rMin) rMin = r;
+      if (c > cMax) cMax = c;
+      if (c < cMin) cMin = c;
+    }
+    if (n === 0) return -1;
+    const { rLo, ramScale, cLo, cpuScale } = this.weighing(rMax, rMin, cMax, cMin);
+    const k = Math.min(this.s.nova.hostSubsetSize, n);
+    const bh = this.bestHosts, bw = this.bestWeights;
+    let filled = 0;
+    for (let j = 0; j < n; j++) {
+      const h = cand[j];
+      const w = (rawR[h] - rLo) * ramScale + (rawC[h] - cLo) * cpuScale;
+      if (filled === k && w <= bw[k - 1]) continue;
+      let pos = filled < k ? filled++ : k - 1;
+      while (pos > 0 && bw[pos - 1] < w) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }
+      bw[pos] = w; bh[pos] = h;
+    }
+    return this.pick(filled);
+  }
+
+  private readonly w = { rLo: 0, ramScale: 0, cLo: 0, cpuScale: 0 };
+
+  /** weights.py normalisation with the weighers' minval = 0 (lowered if a value is below it). */
+  private weighing(rMax: number, rMin: number, cMax: number, cMin: number) {
+    const n = this.s.nova, w = this.w;
+    w.rLo = Math.min(0, rMin);
+    w.cLo = Math.min(0, cMin);
+    w.ramScale = rMax === w.rLo ? 0 : n.ramWeightMultiplier / (rMax - w.rLo);
+    w.cpuScale = cMax === w.cLo ? 0 : n.cpuWeightMultiplier / (cMax - w.cLo);
+    return w;
+  }
+
+  /** host_subset_size: a uniform draw among the best (no draw when only one is kept). */
+  private pick(found: number): number {
+    if (found === 1) return this.bestHosts[0];
+    const u = this.rng === undefined ? 0 : this.rng.next();
+    return this.bestHosts[Math.min(found - 1, Math.floor(u * found))];
+  }
+
+  /** The reference implementation: filter every host, then weigh every candidate. */
+  selectScan(ramMb: number, vcpus: number, ignoreHost: number, group: number, az: number, self = -1): number {
+    this.requests++;
+    this.exclusions(ignoreHost, group, self);
+    const s = this.s;
+    const H = s.hostCount;
+    const { serviceUp, enabled, azOf, maxUnitMb, residentMb, heldMb, ramCap, residentVcpu, heldVcpu, vcpuCap,
+      totalMb, reservedMb, vcpus: hostVcpus } = s;
+    const cpuRatio = s.nova.cpuRatio;
+    const cand = this.cand;
+    let n = 0;
+    let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
+    for (let h = 0; h < H; h++) {
+      if (serviceUp[h] === 0 || enabled[h] === 0 || this.isExcluded(h)) continue;
       if (az >= 0 && azOf[h] !== az) continue;
       const used = residentMb[h] + heldMb[h];
-      if (ramMb > maxUnitMb[h] || used + ramMb > ramCap[h]) continue;
+      if (ramMb > maxUnitMb[h] || ramCap[h] - used < ramMb) continue;
       const usedCpu = residentVcpu[h] + heldVcpu[h];
-      if (usedCpu + vcpus > vcpuCap[h]) continue;
-      if (mark[h] === markStamp) continue;
+      if (vcpuCap[h] - usedCpu < vcpus) continue;
       cand[n++] = h;
       const r = totalMb[h] - reservedMb[h] - used;
       const c = hostVcpus[h] * cpuRatio - usedCpu;
@@ -75,35 +158,19 @@ export class Scheduler {
       if (c < cMin) cMin = c;
     }
     if (n === 0) return -1;
-    // weights.py normalisation with the weighers' minval = 0 (lowered if a value is below it).
-    const rLo = Math.min(0, rMin), cLo = Math.min(0, cMin);
-    const ramMult = s.nova.ramWeightMultiplier, cpuMult = s.nova.cpuWeightMultiplier;
-    const ramScale = rMax === rLo ? 0 : ramMult / (rMax - rLo);
-    const cpuScale = cMax === cLo ? 0 : cpuMult / (cMax - cLo);
+    const { rLo, ramScale, cLo, cpuScale } = this.weighing(rMax, rMin, cMax, cMin);
     const k = Math.min(s.nova.hostSubsetSize, n);
-    if (k === 1) {
-      let best = -1, bestW = -Infinity;
-      for (let j = 0; j < n; j++) {
-        const h = cand[j];
-        const w = (totalMb[h] - reservedMb[h] - residentMb[h] - heldMb[h] - rLo) * ramScale
-          + (hostVcpus[h] * cpuRatio - residentVcpu[h] - heldVcpu[h] - cLo) * cpuScale;
-        if (w > bestW) { bestW = w; best = h; }
-      }
-      return best;
-    }
-    // Top k by weight (stable: an equal weight never displaces an earlier host), then a uniform draw.
     const bh = this.bestHosts, bw = this.bestWeights;
     let filled = 0;
     for (let j = 0; j < n; j++) {
       const h = cand[j];
-      const w = (totalMb[h] - reservedMb[h] - residentMb[h] - heldMb[h] - rLo) * ramScale
-        + (hostVcpus[h] * cpuRatio - residentVcpu[h] - heldVcpu[h] - cLo) * cpuScale;
+      const w = (totalMb[h] - reservedMb[h] - (residentMb[h] + heldMb[h]) - rLo) * ramScale
+        + (hostVcpus[h] * cpuRatio - (residentVcpu[h] + heldVcpu[h]) - cLo) * cpuScale;
       if (filled === k && w <= bw[k - 1]) continue;
       let pos = filled < k ? filled++ : k - 1;
       while (pos > 0 && bw[pos - 1] < w) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }
       bw[pos] = w; bh[pos] = h;
     }
-    const u = this.rng === undefined ? 0 : this.rng.next();
-    return bh[Math.min(k - 1, Math.floor(u * k))];
+    return this.pick(filled);
   }
 }
