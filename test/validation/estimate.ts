@@ -47,7 +47,7 @@ export function estimate(raw: Record<string, unknown>, replications: number, see
   }
   const names = Object.keys(queueStudy.metrics);
   const series = queueStudy.series!(inp);
-  for (const [s, def] of Object.entries(series)) for (const x of def.x) names.push(`${s}@${x}`);
+  for (const [s, def] of Object.entries(series)) for (const x of def.x) names.push(`${s}@${+x.toPrecision(6)}`);
   return { mean, se, names, config: inp.config, column: (i) => rows.map((v) => v[i]) };
 }
 
