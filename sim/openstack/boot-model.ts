@@ -273,13 +273,23 @@ export class BootModel {
   private rootDiskReady(b: number): void {
     const host = this.bootHost[b];
     if (this.bootGated[b] === 1) this.builds[host]!.release();
-    this.bootParts[b] = 2;
-    this.cpuOf(host).start(this.bootCpu[b], 1, this.partDoneId, b);
+    const cpu = this.bootCpu[b];
     const read = this.imageRead[this.bootImage[b]];
-    if (this.diskBackend === RBD) {
-      this.bytesTransferred += read;
-      this.ceph().start(read, this.nic, this.partDoneId, b);
-    } else this.diskOf(host).start(read, Infinity, this.partDoneId, b);
+    // Zero work starts no flow (and creates no per-host link); a boot with none at all still
+    // completes through an event, never inside the caller's boot() call.
+    this.bootParts[b] = (cpu > 0 ? 1 : 0) + (read > 0 ? 1 : 0);
+    if (this.bootParts[b] === 0) {
+      this.bootParts[b] = 1;
+      this.sim.schedule(0, this.partDoneId, b);
+      return;
+    }
+    if (cpu > 0) this.cpuOf(host).start(cpu, 1, this.partDoneId, b);
+    if (read > 0) {
+      if (this.diskBackend === RBD) {
+        this.bytesTransferred += read;
+        this.ceph().start(read, this.nic, this.partDoneId, b);
+      } else this.diskOf(host).start(read, Infinity, this.partDoneId, b);
+    }
   }
 
   private partDone(b: number): void {

@@ -19,6 +19,9 @@ export const PRESENT = 2;
  *   [inferred: nova measures the age by the base file's mtime, refreshed while in use]
  * - All hosts run their pass at the same multiples of the interval (a fluid simplification of
  *   per-host periodic task phases; the pass costs nothing in simulated time).
+ * - Passes are only scheduled while some base is present and unused: a pass changes nothing
+ *   else (an in-use base's age restarts when its last instance goes, `unuse`), and this way the
+ *   manager never keeps a finished simulation running.
  *
  * Waiters of a fetch are a singly linked list through an Int32Array owned by the caller's boot
  * index space (`nextWaiter`), so queuing a boot allocates nothing.
@@ -32,8 +35,10 @@ export class BaseImageCache implements Handler {
   readonly waitTail: Int32Array;
   /** Bases removed by the cache manager so far. */
   evictions = 0;
+  /** Bases present and used by no instance (what a pass may remove). */
+  idle = 0;
   private readonly managerId: number;
-  private managerStarted = false;
+  private managerPending = false;
   readonly interval: number;
 
   constructor(private readonly sim: Simulation, readonly hosts: number, readonly images: number,
@@ -54,25 +59,29 @@ export class BaseImageCache implements Handler {
 
   /** An instance starts using the base of `pair` (it is booted from it). */
   use(pair: number): void {
-    this.inUse[pair]++;
+    if (this.inUse[pair]++ === 0 && this.state[pair] === PRESENT) this.idle--;
     this.lastUsed[pair] = this.sim.now;
   }
 
   /** An instance using the base of `pair` is deleted. */
   unuse(pair: number): void {
     if (this.inUse[pair] <= 0) throw new Error(`image cache: pair ${pair} released more often than used`);
-    this.inUse[pair]--;
     this.lastUsed[pair] = this.sim.now;
+    if (--this.inUse[pair] === 0 && this.state[pair] === PRESENT) this.becameIdle();
   }
 
-  /** Marks the base present (its fetch finished) and starts the manager's periodic passes. */
+  /** Marks the base present (its fetch finished). */
   markPresent(pair: number): void {
     this.state[pair] = PRESENT;
     this.lastUsed[pair] = Math.max(this.lastUsed[pair], this.sim.now);
-    if (!this.managerStarted) {
-      this.managerStarted = true;
-      const next = (Math.floor(this.sim.now / this.interval) + 1) * this.interval;
-      this.sim.at(next, this.managerId);
+    if (this.inUse[pair] === 0) this.becameIdle();
+  }
+
+  private becameIdle(): void {
+    this.idle++;
+    if (!this.managerPending) {
+      this.managerPending = true;
+      this.sim.at((Math.floor(this.sim.now / this.interval) + 1) * this.interval, this.managerId);
     }
   }
 
@@ -81,13 +90,14 @@ export class BaseImageCache implements Handler {
     const now = this.sim.now;
     const { state, inUse, lastUsed } = this;
     for (let p = 0; p < state.length; p++) {
-      if (state[p] !== PRESENT) continue;
-      if (inUse[p] > 0) lastUsed[p] = now;
-      else if (now - lastUsed[p] >= this.removeAfter) {
+      if (state[p] !== PRESENT || inUse[p] > 0) continue;
+      if (now - lastUsed[p] >= this.removeAfter) {
         state[p] = ABSENT;
         this.evictions++;
+        this.idle--;
       }
     }
-    this.sim.schedule(this.interval, this.managerId);
+    if (this.idle > 0) this.sim.schedule(this.interval, this.managerId);
+    else this.managerPending = false;
   }
 }
