@@ -2,6 +2,8 @@ import { Simulation } from '../sim/engine/simulation.js';
 import { Processes, type Process } from '../sim/engine/process.js';
 import { Limiter } from '../sim/resources/limiter.js';
 import type { Rng } from '../sim/random/streams.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * Engine workloads for bench/run.ts. Each returns the number of events fired, so callers can
@@ -73,7 +75,9 @@ export function mmcEvents(lambda: number, mu: number, c: number, jobs: number, r
  * cross-checked with process.memoryUsage().arrayBuffers before/after.
  */
 export function bytesPerPending(pending: number, rng: Rng): { declared: number; measured: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  // Collect garbage around the measurement so the grown-and-dropped arrays do not count.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
   gc?.();
   const before = process.memoryUsage().arrayBuffers;
   const sim = new Simulation(16);
