@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildCloud } from '../../sim/openstack/cloud-build.js';
+import { Scheduler } from '../../sim/openstack/scheduler.js';
+import { HostIndex } from '../../sim/openstack/host-index.js';
+import { cloud, smallRack } from './fixtures.js';
+
+/** r1-1: l+m, r1-2: m, r1-3: l, r1-4: m+m (16 GiB hosts, 512 MB reserved: capacity 15872 MB). */
+const layout = [
+  { flavor: 'l', host: 'r1-1' }, { flavor: 'm', host: 'r1-1' },
+  { flavor: 'm', host: 'r1-2' }, { flavor: 'l', host: 'r1-3' }, { flavor: 'm', count: 2, host: 'r1-4' },
+];
+
+function evacuateByHand(ramWeightMultiplier: number): string[] {
+  const c = cloud(smallRack(4, { nova: { ram_weight_multiplier: ramWeightMultiplier, cpu_weight_multiplier: 0 }, instances: layout }));
+  const s = buildCloud(c, 1).state;
+  const sch = new Scheduler(s, undefined);
+  s.setServiceUp(0, false);
+  const out: string[] = [];
+  // host-evacuate lists r1-1's servers newest first: i1 (m), then i0 (l).
+  for (let i = s.head[0]; i >= 0;) {
+    const next = s.next[i];
+    const d = sch.select(s.ramMb[i], s.vcpusOf[i], 0, -1, -1, i);
+    out.push(`i${i}->${d < 0 ? 'stranded' : s.hostNames[d]}`);
+    if (d >= 0) { s.detach(i, true); s.attach(i, d); }
+    i = next;
+  }
+  return out;
+}
+
+test('hand-worked: spread sends the 4 GiB guest to the emptiest host and strands the 8 GiB one', () => {
+  // Free RAM r = 16384 − 512 − used: r1-2 11776, r1-3 7680, r1-4 7680. i1 (4096) → r1-2 (max r).
+  // Then every survivor's slack is 7680 < 8192: i0 gets NoValidHost.
+  assert.deepEqual(evacuateByHand(1.0), ['i1->r1-2', 'i0->stranded']);
+});
+
+test('hand-worked: stack (negative multiplier) fills r1-3 first (tie with r1-4 → lower index) and places both', () => {
+  // i1 → lowest r: r1-3 and r1-4 tie at 7680 → r1-3. i0 (8192) → only r1-2 (slack 11776) fits.
+  assert.deepEqual(evacuateByHand(-1.0), ['i1->r1-3', 'i0->r1-2']);
+});
+
+test('weights.py normalisation: RAM and CPU weighers combine as free/max each (hand-computed)', () => {
+  // X: fat (8192 MB, 22 vCPU) → r 7680, c 32 − 22 = 10. Y: big (10240 MB, 2 vCPU) → r 5632, c 30.
+  // Both weighers: wX = 1 + 10/30 = 1.333, wY = 5632/7680 + 1 = 1.733 → Y. RAM only → X.
+  const mk = (cpu: number) => {
+    const c = cloud({
+      nova: { cpu_weight_multiplier: cpu },
+      racks: [{ name: 'r', hosts: 2, ram: '16GiB', vcpus: 8 }],
+      flavors: [{ name: 'fat', ram: '8GiB', vcpus: 22, share: 1 }, { name: 'big', ram: '10GiB', vcpus: 2, share: 1 }],
+      instances: [{ flavor: 'fat', host: 'r-1' }, { flavor: 'big', host: 'r-2' }],
+    });
+    const s = buildCloud(c, 1).state;
+    return s.hostNames[new Scheduler(s, undefined).select(1024, 1, -1, -1, -1)];
+  };
+  assert.equal(mk(1.0), 'r-2');
+  assert.equal(mk(0), 'r-1');
+  assert.equal(mk(5.0), 'r-2');
+});
+
+test('RAM weigher uses physical free RAM, not the ratio-scaled capacity', () => {
+  // Host A 32 GiB at ratio 1.5 with 20 GiB used: physical free 32768−512−20480 = 11776, capacity
+  // slack (32768−512)×1.5 − 20480 = 27904. Host B 16 GiB empty: free 15872, slack 15872.
+  // Spread by capacity slack would pick A; nova's RAMWeigher picks B.
+  const c = cloud({
+    nova: { ram_allocation_ratio: 1.5, cpu_weight_multiplier: 0 },
+    racks: [{ name: 'a', hosts: 1, ram: '32GiB', vcpus: 64 }, { name: 'b', hosts: 1, ram: '16GiB', vcpus: 64 }],
+    flavors: [{ name: 'x', ram: '20GiB', vcpus: 1, share: 1 }],
+    instances: [{ flavor: 'x', host: 'a-1' }],
+  });
+  const s = buildCloud(c, 1).state;
+  assert.equal(s.hostNames[new Scheduler(s, undefined).select(1024, 1, -1, -1, -1)], 'b-1');
+});
+
+test('host_subset_size 2: the draw picks among the two best (rng 0.0 → best, 0.99 → second)', () => {
+  const c = cloud(smallRack(4, { nova: { host_subset_size: 2, cpu_weight_multiplier: 0 }, instances: layout }));
+  const s = buildCloud(c, 1).state;
+  // r: r1-1 3584, r1-2 11776, r1-3 7680, r1-4 7680 → best r1-2, second r1-3 (tie with r1-4, lower index).
+  assert.equal(s.hostNames[new Scheduler(s, { next: () => 0 }).select(1024, 1, -1, -1, -1)], 'r1-2');
+  assert.equal(s.hostNames[new Scheduler(s, { next: () => 0.99 }).select(1024, 1, -1, -1, -1)], 'r1-3');
+});
+
+test('ComputeFilter, ignore_hosts, anti-affinity and availability zones exclude hosts', () => {
+  const c = cloud({
+    nova: { cpu_weight_multiplier: 0 },
+    racks: [{ name: 'a', hosts: 2, ram: '16GiB', vcpus: 8, availability_zone: 'az1' }, { name: 'b', hosts: 2, ram: '16GiB', vcpus: 8, availability_zone: 'az2' }],
+    flavors: [{ name: 'm', ram: '4GiB', vcpus: 1, share: 1 }],
+    instances: [{ flavor: 'm', host: 'a-1', group: 'g' }, { flavor: 'm', host: 'a-2', group: 'g' }, { flavor: 'm', host: 'b-1' }],
+  });
+  const s = buildCloud(c, 1).state;
+  const sch = new Scheduler(s, undefined);
+  const name = (h: number) => (h < 0 ? 'none' : s.hostNames[h]);
+  assert.equal(name(sch.select(4096, 1, -1, -1, -1)), 'b-2');
+  assert.equal(name(sch.select(4096, 1, s.hostIndex('b-2'), -1, -1)), 'a-1');
+  // Group g sits on a-1 and a-2: a third member must go to b-*; b-2 is the emptiest.
+  assert.equal(name(sch.select(4096, 1, -1, 0, -1)), 'b-2');
+  // Evacuating member i0 from a-1: a-2 holds the other member → b-2.
+  assert.equal(name(sch.select(4096, 1, 0, 0, -1, 0)), 'b-2');
+  // az1 only, and the group excludes both az1 hosts → NoValidHost.
+  assert.equal(name(sch.select(4096, 1, -1, 0, s.azNames.indexOf('az1'))), 'none');
+  s.setServiceUp(s.hostIndex('b-2'), false);
+  assert.equal(name(sch.select(4096, 1, -1, -1, -1)), 'a-1');
+  s.setEnabled(s.hostIndex('a-1'), false);
+  assert.equal(name(sch.select(4096, 1, -1, -1, -1)), 'a-2');
+});
+
+test('property: the kept-current table answers exactly as the full recomputation (select = selectScan)', () => {
+  fc.assert(fc.property(
+    fc.record({
+      hosts: fc.integer({ min: 1, max: 12 }),
+      ramMult: fc.constantFrom(1, -1, 0.5, 0),
+      cpuMult: fc.constantFrom(1, 0, -2),
+      subset: fc.integer({ min: 1, max: 3 }),
+      ratio: fc.constantFrom(1, 1.5),
+      fill: fc.double({ min: 0.1, max: 1, noNaN: true }),
+      ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 40 }),
+    }),
+    ({ hosts, ramMult, cpuMult, subset, ratio, fill, ops }) => {
+      const c = cloud({
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset, ram_allocation_ratio: ratio },
+        racks: [{ name: 'r', hosts, ram: '16GiB', vcpus: 4 }, { name: 'q', hosts: 2, ram: '32GiB', vcpus: 16 }],
+        flavors: [{ name: 's', ram: '1GiB', vcpus: 1, share: 2 }, { name: 'l', ram: '6GiB', vcpus: 2, share: 1 }],
+        fill,
+        server_groups: { anti_affinity_share: 0.3, size: 2 },
+      });
+      const s = buildCloud(c, 3).state;
+      const sch = new Scheduler(s, undefined);
+      for (const [a, b, k] of ops) {
+        const h = a % s.hostCount;
+        if (k % 3 === 0) s.setServiceUp(h, !s.serviceUp[h]);
+        else if (k % 3 === 1 && s.instanceCount > 0) {
+          const i = b % s.instanceCount;
+          const d = sch.select(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], s.groupOf[i], -1, i);
+          assert.equal(d, sch.selectScan(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], s.groupOf[i], -1, i));
+          if (d >= 0) { s.detach(i, b % 2 === 0); s.attach(i, d); }
+        } else s.setReserved(h, (b % 4) * 1024);
+        const ram = [1024, 6144, 20000][b % 3];
+        assert.equal(sch.select(ram, 1, -1, -1, -1), sch.selectScan(ram, 1, -1, -1, -1));
+        const fresh = new HostIndex(s);
+        assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
+        assert.deepEqual(Array.from(s.index!.rawCpu), Array.from(fresh.rawCpu));
+      }
+    },
+  ), { numRuns: 150 });
+});
