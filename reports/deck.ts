@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { formatNumber, formatScaled, formatValue, pickScale, unitKind, type Scale } from './format.js';
+import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
@@ -39,7 +39,7 @@ export function meanPm(mean: number, ci: [number, number], unit: string): string
 /** " (instance-hours)" after a label, for units meanPm leaves out, unless the label says it. */
 export function unitNote(label: string, unit: string): string {
   if (unitKind(unit) !== 'other' || !unit || unit === 'count') return '';
-  return label.toLowerCase().includes(unit.toLowerCase()) ? '' : ` (${unit})`;
+  return mentionsUnit(label, unit) ? '' : ` (${unit})`;
 }
 
 /** PNG width and height from its IHDR chunk, to keep the chart's aspect ratio on the slide. */

@@ -22,11 +22,20 @@ export interface QueueMeans {
   utilisation: number;
   /** L − λW is zero by Little's law. */
   littles_law_error: number;
+  /** P(an arrival waits), or in a loss system P(all servers busy). */
+  wait_probability: number;
+  /** Fraction of arrivals lost (loss systems only). */
+  blocking: number;
+  /** Mean response ÷ service time (given where the theory gives it simply: PS). */
+  response_per_size?: number;
 }
 
-function means(lambda: number, wq: number, es: number, rho: number): QueueMeans {
+function means(lambda: number, wq: number, es: number, rho: number, waitProbability: number): QueueMeans {
   const w = wq + es;
-  return { wait: wq, response: w, queue_length: lambda * wq, number_in_system: lambda * w, utilisation: rho, littles_law_error: 0 };
+  return {
+    wait: wq, response: w, queue_length: lambda * wq, number_in_system: lambda * w, utilisation: rho,
+    littles_law_error: 0, wait_probability: waitProbability, blocking: 0,
+  };
 }
 
 function stable(rho: number): void {
@@ -36,7 +45,7 @@ function stable(rho: number): void {
 export function mm1(lambda: number, mu: number): QueueMeans {
   const rho = lambda / mu;
   stable(rho);
-  return means(lambda, rho / (mu - lambda), 1 / mu, rho);
+  return means(lambda, rho / (mu - lambda), 1 / mu, rho, rho);
 }
 
 /** Erlang B by the stable recursion B(0)=1, B(k) = a·B(k−1)/(k + a·B(k−1)). */
@@ -57,15 +66,16 @@ export function erlangC(c: number, a: number): number {
 export function mmc(lambda: number, mu: number, c: number): QueueMeans {
   const a = lambda / mu;
   const rho = a / c;
-  const wq = erlangC(c, a) / (c * mu - lambda);
-  return means(lambda, wq, 1 / mu, rho);
+  const C = erlangC(c, a);
+  return means(lambda, C / (c * mu - lambda), 1 / mu, rho, C);
 }
 
 /** M/G/1 FCFS, Pollaczek–Khinchine: Wq = ρE[S](1 + C²)/(2(1 − ρ)). */
 export function mg1(lambda: number, meanService: number, scv: number): QueueMeans {
   const rho = lambda * meanService;
   stable(rho);
-  return means(lambda, (rho * meanService * (1 + scv)) / (2 * (1 - rho)), meanService, rho);
+  // PASTA: an arrival finds the server busy with probability ρ.
+  return means(lambda, (rho * meanService * (1 + scv)) / (2 * (1 - rho)), meanService, rho, rho);
 }
 
 /**
@@ -77,7 +87,18 @@ export function mg1ps(lambda: number, meanService: number): QueueMeans {
   const rho = lambda * meanService;
   stable(rho);
   const t = meanService / (1 - rho);
-  return means(lambda, t - meanService, meanService, rho);
+  return { ...means(lambda, t - meanService, meanService, rho, rho), response_per_size: 1 / (1 - rho) };
+}
+
+/** M/M/c/c (Erlang loss): nobody waits; a fraction B(c, a) is turned away. */
+export function mmcLoss(lambda: number, meanService: number, c: number): QueueMeans {
+  const a = lambda * meanService;
+  const b = erlangB(c, a);
+  const carried = a * (1 - b);
+  return {
+    wait: 0, response: meanService, queue_length: 0, number_in_system: carried, utilisation: carried / c,
+    littles_law_error: 0, wait_probability: b, blocking: b,
+  };
 }
 
 /** P(at least k of n independent hosts down), each down with probability u = MTTR/(MTBF+MTTR). */
@@ -112,6 +133,7 @@ function pick(section: Record<string, unknown>, keys: string[]): unknown {
  *   arrival_rate | lambda | arrivals: a rate ('0.8/s' or a number per second)
  *   service | service_time: a distribution spec (see sim/random/spec.ts)
  *   servers | c: count (default 1)
+ *   model: mmc | mg1-fcfs | mg1-ps | mmc-loss (the queue study's names), or
  *   discipline: fcfs (default) | ps
  */
 export function exactFromConfig(section: Record<string, unknown>): QueueMeans | undefined {
@@ -123,9 +145,12 @@ export function exactFromConfig(section: Record<string, unknown>): QueueMeans | 
   if (lambda === undefined || !parsed.success) return undefined;
   const s = parsed.data;
   const servers = Number(pick(section, ['servers', 'c']) ?? 1);
-  const discipline = String(section.discipline ?? 'fcfs').toLowerCase();
+  // The queue study names its model (mmc | mg1-fcfs | mg1-ps | mmc-loss); older sections a discipline.
+  const model = String(section.model ?? '').toLowerCase();
+  const discipline = model === 'mg1-ps' ? 'ps' : String(section.discipline ?? 'fcfs').toLowerCase();
   const scv = s.variance / (s.mean * s.mean);
   try {
+    if (model === 'mmc-loss') return mmcLoss(lambda, s.mean, servers);
     if (discipline === 'ps') return servers === 1 ? mg1ps(lambda, s.mean) : undefined;
     if (servers === 1) return mg1(lambda, s.mean, scv);
     // Multi-server closed form exists only for exponential service.

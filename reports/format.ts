@@ -7,7 +7,7 @@ export type UnitKind = 'time' | 'bytes' | 'fraction' | 'percent' | 'other';
 
 const TIME = new Set(['s', 'sec', 'secs', 'second', 'seconds']);
 const BYTES = new Set(['b', 'byte', 'bytes']);
-const FRACTION = new Set(['fraction', 'probability', 'ratio', '1', 'share']);
+const FRACTION = new Set(['fraction', 'probability', '0/1', 'share']);
 
 export function unitKind(unit: string | undefined): UnitKind {
   const u = (unit ?? '').trim().toLowerCase();
@@ -133,6 +133,12 @@ export function metricLabel(name: string): string {
 /** "Boot time (s)" for axis titles; a plain count gets no brackets. */
 export function axisTitle(label: string, scale: Scale): string {
   // "Stranded instance-hours (instance-hours)" says it twice.
-  if (!scale.label || label.toLowerCase().includes(scale.label.toLowerCase())) return label;
+  if (!scale.label || mentionsUnit(label, scale.label)) return label;
   return `${label} (${scale.label})`;
+}
+
+/** Whether a label already names a unit as a word ("Most hosts down" names "hosts"; "instance-hours" does not name "h"). */
+export function mentionsUnit(label: string, unit: string): boolean {
+  const u = unit.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z])${u}($|[^a-z])`).test(label.toLowerCase());
 }

@@ -10,7 +10,7 @@
 import { readFileSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { assertSummary, type RunInfo, type ScenarioEcho, type Summary } from './summary.js';
+import { assertSummary, normaliseSummary, type RunInfo, type ScenarioEcho, type Summary } from './summary.js';
 import { chartsForSummary } from './charts/plan.js';
 import { writeCharts } from './charts/write.js';
 import { renderHtml } from './html.js';
@@ -25,8 +25,9 @@ export interface ReportFiles {
   warnings: string[];
 }
 
-export async function writeReports(outDir: string, summary: Summary, scenarioEcho: ScenarioEcho, run: RunInfo): Promise<ReportFiles> {
-  assertSummary(summary);
+export async function writeReports(outDir: string, rawSummary: Summary, scenarioEcho: ScenarioEcho, run: RunInfo): Promise<ReportFiles> {
+  assertSummary(rawSummary);
+  const summary = normaliseSummary(rawSummary);
   let scenario: Record<string, any> | undefined;
   try { scenario = parse(scenarioEcho.text) ?? undefined; } catch { scenario = undefined; }
   const charts = chartsForSummary(summary, scenario);

@@ -16,6 +16,12 @@ export interface MetricStats {
   min: number;
   max: number;
   description?: string;
+  /** Replications whose value was ±Infinity or NaN (e.g. "never reached"), left out of the statistics. */
+  nonFinite?: number;
+  /** Wilson 95 % interval, given for 0/1 metrics; normaliseSummary makes it the ci95 shown. */
+  wilson95?: [number, number];
+  /** The Student-t interval, kept when wilson95 replaced it. */
+  ci95t?: [number, number];
 }
 
 /** A per-replication curve (a CDF given as quantiles, or a time series), summarised point by point. */
@@ -51,6 +57,7 @@ export interface SweepPoint {
 
 export interface Sweep {
   parameter: string;
+  label?: string;
   values: (number | string)[];
   designs: Record<string, SweepPoint[]>;
 }
@@ -58,6 +65,8 @@ export interface Sweep {
 export interface StudySummary {
   title: string;
   question: string;
+  /** Unit and description per metric (the runner puts units here, not in each design's stats). */
+  metrics?: Record<string, { unit: string; description?: string }>;
   designs: Record<string, DesignSummary>;
   /** Paired differences of each design against the first one (design -> metric -> diff). */
   differences?: Record<string, Record<string, Difference>>;
@@ -65,12 +74,27 @@ export interface StudySummary {
   warnings?: string[];
 }
 
+export interface ExpectResult {
+  key: string;
+  design: string;
+  value: number;
+  ci95: [number, number];
+  min?: number;
+  max?: number;
+  ok: boolean;
+}
+
 export interface Summary {
   scenario: string;
+  description?: string;
   seed: number;
   replications: number;
+  /** Simulated horizon in seconds. */
+  horizon?: number;
   version: string;
   studies: Record<string, StudySummary>;
+  /** The scenario's `expect:` bounds, checked. */
+  expect?: ExpectResult[];
 }
 
 export interface ScenarioEcho {
@@ -132,4 +156,65 @@ export function metricAcrossDesigns(study: StudySummary, metric: string): { desi
     if (stats && Number.isFinite(stats.mean)) out.push({ design, stats });
   }
   return out;
+}
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
+const pair = (x: unknown): [number, number] => (Array.isArray(x) ? [num(x[0]), num(x[1])] : [NaN, NaN]);
+
+function normaliseStats(raw: any, def: { unit: string; description?: string } | undefined): MetricStats {
+  const out: MetricStats = {
+    ...raw,
+    unit: raw.unit ?? def?.unit ?? '',
+    n: num(raw.n), mean: num(raw.mean), sd: num(raw.sd), ci95: pair(raw.ci95),
+    p50: num(raw.p50), p95: num(raw.p95), p99: num(raw.p99), min: num(raw.min), max: num(raw.max),
+  };
+  if (def?.description && !out.description) out.description = def.description;
+  // For a 0/1 metric the Wilson interval stays inside [0, 1] where the t interval does not.
+  if (Array.isArray(raw.wilson95)) { out.ci95t = out.ci95; out.ci95 = pair(raw.wilson95); }
+  // A t interval of a metric that cannot go below zero (hours stranded) can reach below it with
+  // few replications; draw it only over possible values.
+  if (out.min >= 0 && out.ci95[0] < 0) { out.ci95t ??= out.ci95; out.ci95 = [0, out.ci95[1]]; }
+  return out;
+}
+
+/**
+ * JSON turns NaN into null and the runner keeps units beside the statistics rather than in
+ * them; this gives the builders one shape: every number a number (NaN when absent), every
+ * MetricStats carrying its unit, 0/1 metrics carrying their Wilson interval as ci95.
+ */
+export function normaliseSummary(raw: Summary): Summary {
+  const studies: Record<string, StudySummary> = {};
+  for (const [name, st] of Object.entries(raw.studies)) {
+    const defs = st.metrics ?? {};
+    const designs: Record<string, DesignSummary> = {};
+    for (const [d, design] of Object.entries(st.designs)) {
+      const metrics: Record<string, MetricStats> = {};
+      for (const [m, stats] of Object.entries(design.metrics ?? {})) metrics[m] = normaliseStats(stats, defs[m]);
+      const series: Record<string, SeriesStats> = {};
+      for (const [k, s] of Object.entries(design.series ?? {})) {
+        series[k] = { ...s, x: s.x.map(num), mean: (s.mean ?? []).map(num), p05: (s.p05 ?? []).map(num), p50: (s.p50 ?? []).map(num), p95: (s.p95 ?? []).map(num) };
+      }
+      designs[d] = { ...design, metrics, series, warnings: design.warnings ?? [] };
+    }
+    const differences: Record<string, Record<string, Difference>> = {};
+    for (const [d, diffs] of Object.entries(st.differences ?? {})) {
+      differences[d] = {};
+      for (const [m, x] of Object.entries(diffs)) differences[d][m] = { ...x, mean: num(x.mean), ci95: pair(x.ci95) };
+    }
+    const sweeps = (st.sweeps ?? []).map((sw) => ({
+      ...sw,
+      designs: Object.fromEntries(Object.entries(sw.designs).map(([d, pts]) => [d, pts.map((p) => ({
+        value: p.value,
+        metrics: Object.fromEntries(Object.entries(p.metrics).map(([m, x]) => [m, normaliseStats(x, defs[m] ?? firstUnit(st, m))])),
+      }))])),
+    }));
+    studies[name] = { ...st, designs, differences, sweeps };
+  }
+  return { ...raw, studies };
+}
+
+/** A sweep metric's unit when the study section does not list it: take the designs' own. */
+function firstUnit(st: StudySummary, metric: string): { unit: string } | undefined {
+  for (const d of Object.values(st.designs)) if (d.metrics?.[metric]?.unit) return { unit: d.metrics[metric].unit };
+  return undefined;
 }

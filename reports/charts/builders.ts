@@ -39,7 +39,9 @@ function config() {
 function top(title: string, subtitle: string, layer: unknown[], data: object[], height = HEIGHT): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle },
+    // Short subtitles: without canvas text metrics Vega over-estimates text width, and a long
+    // subtitle alone can double the chart's width.
+    title: { text: title, subtitle: subtitle.charAt(0).toUpperCase() + subtitle.slice(1) },
     width: WIDTH,
     height,
     config: config(),
@@ -101,7 +103,7 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
     study: studyName,
     title,
     caption: `Point: mean over ${n} replications; bar: its 95 % confidence interval.`,
-    spec: top(title, `${study.title}: mean and 95 % CI over ${n} replications`, [
+    spec: top(title, `mean and 95 % CI over ${n} replications`, [
       { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study)) } },
       { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study)),
         tooltip: [{ field: 'design' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
@@ -141,7 +143,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
     study: studyName,
     title,
     caption: `Grey line: min to max over ${n} replications; marks: median, p95, p99; black bar: 95 % CI of the mean.`,
-    spec: top(title, `${study.title}: distribution over ${n} replications`, [
+    spec: top(title, `distribution over ${n} replications`, [
       { data: { values: ranges }, mark: { type: 'rule', color: '#bbb', strokeWidth: 2 }, encoding: { y, x: { field: 'min', type: 'quantitative', title: xTitle }, x2: { field: 'max' } } },
       { data: { values: ranges }, mark: { type: 'rule', color: 'black', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' } } },
       ...[[marks.filter((m) => m.statistic !== MEAN), 120], [marks.filter((m) => m.statistic === MEAN), 50]].map(([values, size]) => ({
@@ -183,18 +185,28 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   const xTitle = axisTitle(label, scale);
   const color = colour('design', 'Design', domainOf(study));
   const title = `${label}: cumulative distribution per design`;
+  // A heavy tail in a few replications (p95 band to 20 h while medians end at 2 h) would squash
+  // every curve against the axis: cut the axis past the medians and say so.
+  const medMax = Math.max(0, ...data.map((d) => d.median ?? 0));
+  const hiMax = Math.max(0, ...data.map((d) => d.hi ?? 0));
+  const cut = medMax > 0 && hiMax > 2 * medMax ? medMax * 1.5 : undefined;
+  const xScale = cut ? { domain: [Math.min(0, ...data.map((d) => d.lo ?? 0)), cut], nice: false } : {};
+  // Clamp rather than clip: Vega sizes the chart to its marks' unclipped bounds.
+  if (cut) for (const d of data) { if (d.hi !== null && d.hi > cut) d.hi = cut; if (d.lo !== null && d.lo > cut) d.lo = cut; }
+  const opacity = rows.length > 3 ? 0.12 : 0.18;
   return {
     name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
     study: studyName,
     title,
-    caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.',
-    spec: top(title, `${study.title}: P(value ≤ x); band = p05–p95 across replications`, [
-      { mark: { type: 'area', orient: 'horizontal', opacity: 0.18 }, encoding: {
+    caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.'
+      + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : ''),
+    spec: top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}`, [
+      { mark: { type: 'area', orient: 'horizontal', opacity }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
-        x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' }, color } },
+        x: { field: 'lo', type: 'quantitative', title: xTitle, scale: xScale }, x2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
-        x: { field: 'median', type: 'quantitative', title: xTitle }, order: { field: 'p' }, color,
+        x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale }, order: { field: 'p' }, color,
         tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
     ], data),
   };
@@ -246,7 +258,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
     study: studyName,
     title,
     caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}.`,
-    spec: top(title, `${study.title}: median and p05–p95 band across replications`, layer, data),
+    spec: top(title, `median and p05–p95 band across replications`, layer, data),
   };
 }
 
@@ -297,7 +309,7 @@ export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep
     study: studyName,
     title,
     caption: `Line and points: mean over ${n} replications at each swept value; band: 95 % confidence interval.`,
-    spec: top(title, `${study.title}: mean and 95 % CI per swept value`, [
+    spec: top(title, `mean and 95 % CI per swept value`, [
       { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, color,
         tooltip: [{ field: 'line', title: 'design' }, { field: 'x', title: 'x' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
@@ -344,7 +356,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
     study: studyName,
     title,
     caption: 'Point: simulated mean divided by the closed-form value; bar: its 95 % CI (divided likewise); the red line marks agreement.',
-    spec: top(title, `${study.title}: simulated mean ÷ closed form, with 95 % CI`, [
+    spec: top(title, `simulated mean ÷ closed form, with 95 % CI`, [
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#c00', strokeDash: [5, 3] }, encoding: { x: { field: 'one', type: 'quantitative', title: x.title } } },
       { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color } },
       { mark: { type: 'point', filled: true, size: 90 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'ratio' }, color,

@@ -102,7 +102,9 @@ export function deepMerge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-const QUEUE_KEYS: (keyof QueueMeans)[] = ['wait', 'response', 'queue_length', 'number_in_system', 'utilisation', 'littles_law_error'];
+const QUEUE_KEYS: (keyof QueueMeans)[] = [
+  'wait', 'response', 'queue_length', 'number_in_system', 'utilisation', 'littles_law_error', 'wait_probability', 'blocking', 'response_per_size',
+];
 
 /** Exact values per design: the study's own `exact` first, else computed from the scenario section. */
 export function exactValues(name: string, study: StudySummary, scenario: Scenario): ExactValue[] {
@@ -115,7 +117,7 @@ export function exactValues(name: string, study: StudySummary, scenario: Scenari
       const patch = designs?.[design] ?? scenario?.designs?.[design]?.studies?.[name];
       const merged = deepMerge(base, patch);
       const q = isObject(merged) ? exactFromConfig(merged) : undefined;
-      if (q) exact = Object.fromEntries(QUEUE_KEYS.map((k) => [k, q[k]]));
+      if (q) exact = Object.fromEntries(QUEUE_KEYS.filter((k) => q[k] !== undefined).map((k) => [k, q[k] as number]));
     }
     if (!exact) continue;
     for (const [metric, value] of Object.entries(exact)) if (d.metrics[metric] && Number.isFinite(value)) out.push({ design, metric, exact: value });

@@ -50,3 +50,11 @@ test('exactFromConfig reads a queue section in scenario units; unstable or unkno
   // Several servers with non-exponential service has no closed form here.
   assert.equal(exactFromConfig({ arrival_rate: '1/s', servers: 2, service: '1s' }), undefined);
 });
+
+test("the queue study's model names: mmc-loss is Erlang B, mg1-ps is processor sharing", () => {
+  const loss = exactFromConfig({ model: 'mmc-loss', arrival_rate: '8/s', servers: 10, service: { exponential: { mean: '1s' } } })!;
+  close(loss.blocking, 0.121661); close(loss.wait, 0); close(loss.number_in_system, 8 * (1 - 0.121661));
+  const ps = exactFromConfig({ model: 'mg1-ps', arrival_rate: '0.8/s', service: { lognormal: { mean: '1s', cv: 2 } } })!;
+  close(ps.response, 5); close(ps.response_per_size!, 5);
+  close(exactFromConfig({ model: 'mmc', arrival_rate: '3/s', servers: 4, service: { exponential: { mean: '1s' } } })!.wait_probability, 0.509434);
+});
