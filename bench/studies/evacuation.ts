@@ -1,0 +1,51 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Streams } from '../../sim/random/streams.js';
+import { loadScenarioFile } from '../../sim/scenario/load.js';
+import { buildCloud } from '../../sim/openstack/cloud-build.js';
+import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
+import type { StudyInput } from '../../sim/studies/study.js';
+import type { BenchFigure, BenchSuite } from '../figure.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+function firstDesign(file: string): StudyInput<any> {
+  const loaded = loadScenarioFile(join(ROOT, 'scenarios', file));
+  const plan = loaded.studies.find((s) => s.name === 'evacuation')!;
+  return plan.variants[0].input;
+}
+
+/** ms per replication, single thread, after one warm-up replication (which builds the cached fill). */
+function perReplication(inp: StudyInput<any>, reps: number): { ms: number; evacuations: number } {
+  evacuationStudy.replicate(inp, { replication: 0, streams: new Streams(inp.seed, 0) });
+  const k = Object.keys(metrics).indexOf('instances_evacuated');
+  let evacuations = 0;
+  const t0 = performance.now();
+  for (let r = 1; r <= reps; r++) evacuations += evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) })[k];
+  return { ms: (performance.now() - t0) / reps, evacuations: evacuations / reps };
+}
+
+/**
+ * The evacuation study's cost: one replication of the 1,000-host scenario (target ≲ 18 ms so
+ * that 1,000 replications take ≤ 10 s on 2 workers), its one-time initial fill (40,000
+ * placements through the scheduler, cached per worker), and one replication of the bundled
+ * 36-host scenario. Quick mode: a few replications of each.
+ */
+export const suite: BenchSuite = async ({ quick }) => {
+  const figures: BenchFigure[] = [];
+  const big = firstDesign('evacuation-1000-hosts.yaml');
+  const t0 = performance.now();
+  const built = buildCloud(big.cloud, big.seed);
+  const fillMs = performance.now() - t0;
+  figures.push({ name: 'evacuation 1000 hosts: initial fill (ms)', unit: 'ms', value: fillMs, biggerIsBetter: false,
+    extra: `${built.state.instanceCount} instances placed through the scheduler; once per worker` });
+  const b = perReplication(big, quick ? 2 : 40);
+  figures.push({ name: 'evacuation 1000 hosts: replication (ms)', unit: 'ms', value: b.ms, biggerIsBetter: false,
+    extra: `single thread, one year, ${b.evacuations.toFixed(0)} evacuations per replication on average` });
+  const small = firstDesign('evacuation.yaml');
+  const s = perReplication(small, quick ? 10 : 400);
+  figures.push({ name: 'evacuation bundled 36 hosts: replication (ms)', unit: 'ms', value: s.ms, biggerIsBetter: false,
+    extra: 'scenarios/evacuation.yaml, design no-reserve, single thread' });
+  return figures;
+};
