@@ -24,10 +24,10 @@ export function cloudOf(patch: Record<string, unknown>): Cloud {
 export interface Booted { payload: number; time: number }
 
 /** A BootModel in its own simulation, with a log of completed boots and a way to act later. */
-export function harness(cloud: Cloud, hosts = 4, seed = 1) {
+export function harness(cloud: Cloud, hosts = 4, seed = 1, cores = 8) {
   const sim = new Simulation();
   const model = new BootModel(sim, cloud, {
-    hostCores: new Float64Array(hosts).fill(8),
+    hostCores: new Float64Array(hosts).fill(cores),
     nfsFallback: new Streams(seed, 0).stream('nfs-fallback'),
   });
   const booted: Booted[] = [];
