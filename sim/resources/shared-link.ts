@@ -12,7 +12,10 @@ import type { Handler, Simulation } from '../engine/simulation.js';
  * Rates only change when a flow starts, finishes or is aborted, so between changes every flow
  * progresses linearly. On each change the link brings every flow's remaining bytes up to now
  * (O(n)), recomputes the level and keeps ONE pending completion event, at the earliest finish —
- * not one event per flow, which would have to be rescheduled on every change anyway.
+ * not one event per flow, which would have to be rescheduled on every change anyway. (A single
+ * virtual-time counter — service received by every flow — suffices only when all flows run at
+ * the same rate; per-flow caps break that, and at the sizes modelled, tens to a few thousand
+ * concurrent flows, the O(n) pass costs less than the events it replaces.)
  *
  * Completion: when that event fires, every flow whose remaining bytes are within a small
  * tolerance of zero (1e-9 of its size, or less than ~1e-14·now seconds of transfer at its

@@ -176,10 +176,6 @@ class QueueModel {
     return j >= this.first && j <= this.last;
   }
 
-  private numberInSystem(): number {
-    return this.inSystem.value;
-  }
-
   /** Moves N by delta, keeping the time-at-level histogram. */
   private changeN(delta: number): void {
     const now = this.sim.now;
@@ -199,7 +195,7 @@ class QueueModel {
     this.size[j] = s;
     if (j === this.first) this.startWindow();
     const counted = this.isCounted(j);
-    const busy = this.fcfs ? this.servers!.inUse >= this.c : this.numberInSystem() >= this.c;
+    const busy = this.fcfs ? this.servers!.inUse >= this.c : this.inSystem.value >= this.c;
     if (counted && busy) this.allBusyArrivals++;
     if (this.loss && busy) {
       if (counted) { this.blocked++; this.jobDone(); }
@@ -269,7 +265,7 @@ class QueueModel {
     const tail = new Float64Array(this.levelTime.length - 1);
     let above = 0;
     for (let k = this.levelTime.length - 1; k >= 1; k--) { above += this.levelTime[k]; tail[k - 1] = above / span; }
-    // Filled in completely once the counted jobs are done (see finish()).
+    // Per-job metrics are added by values() once every counted job is done.
     this.snapshot = new Float64Array([L, Lq, U, span, ...tail]);
   }
 

@@ -106,6 +106,19 @@ test('processor sharing: a late arrival slows the first flow (hand-worked)', () 
   assert.equal(link.busyTime, 4);
 });
 
+test('flows started at different times that finish together complete in the same event', () => {
+  // C = 1: A (size 2) alone on [0, 1) → 1 left; B (size 1) starts at 1; both at 0.5 → both end at 3.
+  const sim = new Simulation();
+  const link = new SharedLink(sim, 1);
+  const { log, id } = logger(sim);
+  const startB = sim.register({ fire: () => { link.start(1, Infinity, id, 2); } });
+  link.start(2, Infinity, id, 1);
+  sim.schedule(1, startB);
+  sim.run();
+  assert.deepEqual(log, [[3, 1], [3, 2]]);
+  assert.equal(sim.eventsFired, 2, 'the start of B and one completion event');
+});
+
 test('only one completion event is pending, whatever the number of flows', () => {
   const sim = new Simulation();
   const link = new SharedLink(sim, 10);
