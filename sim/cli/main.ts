@@ -4,6 +4,8 @@ import { jsonSchema } from '../scenario/schema.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { VERSION } from './version.js';
 import { runCommand } from './run.js';
+import { checkCommand } from './check.js';
+import { reportCommand } from './report.js';
 
 /**
  * headroom's command line. Exit codes: 0 ok; 1 an `expect` bound failed (run) or a failure
@@ -62,6 +64,16 @@ export function program(): Command {
     .description('print the scenario JSON Schema')
     .action(() => { console.log(JSON.stringify(jsonSchema(), null, 2)); });
 
+  p.command('check')
+    .description('deterministic N+1 / N+2 evacuation check of the initial placement (every host, pair, rack fails once)')
+    .argument('<file>', 'scenario YAML with an evacuation study')
+    .option('--level <k>', "failures to check: 1 (every host) or 2 (every pair); default: the scenario's check.level", whole('--level', 1))
+    .action(async (file: string, opts) => { process.exitCode = await checkCommand(file, opts); });
+
+  p.command('report')
+    .description('re-render charts, report.html and deck.pptx from an existing output folder')
+    .argument('<outdir>', 'an output folder written by headroom run')
+    .action(async (dir: string) => { process.exitCode = await reportCommand(dir); });
   return p;
 }
 

@@ -10,6 +10,7 @@ import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/r
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, replicationsCsv } from './output.js';
 import { VERSION } from './version.js';
+import { writeReports } from '../../reports/index.js';
 import { formatValue } from './format.js';
 
 export interface RunOptions {
@@ -64,7 +65,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
     };
     out.write('run.json', JSON.stringify(runInfo, null, 2) + '\n');
-    const reportPaths: { report: string; deck: string } | undefined = undefined;
+    let reportPaths: { report: string; deck: string } | undefined;
+    if (opts.report !== false) {
+      const files = await writeReports(out.tmp, summary, { text: loaded.text, file }, { command, version: VERSION, date: runInfo.date });
+      for (const w of files.warnings) console.error(`chart warning: ${w}`);
+      reportPaths = files;
+    }
     if (abort.signal.aborted) throw new Error('interrupted');
     out.commit();
     printSummary(summary);

@@ -20,8 +20,11 @@ export interface SeriesSummary {
   p95: number[];
 }
 
+/** A metric's statistics with its unit, as the summary.json contract has it. */
+export type MetricStats = { unit: string } & MetricSummary;
+
 export interface DesignSummary {
-  metrics: Record<string, MetricSummary>;
+  metrics: Record<string, MetricStats>;
   series: Record<string, SeriesSummary>;
   warnings: string[];
 }
@@ -36,7 +39,7 @@ export interface StudySummary {
     parameter: string;
     label: string;
     values: (number | string)[];
-    designs: Record<string, { value: number | string; metrics: Record<string, MetricSummary> }[]>;
+    designs: Record<string, { value: number | string; metrics: Record<string, MetricStats> }[]>;
   }[];
 }
 
@@ -93,8 +96,8 @@ function studySummary(res: StudyResult): StudySummary {
   plan.variants.forEach((v, vi) => {
     if (v.sweep) return;
     designIndex[v.design] = vi;
-    const metrics: Record<string, MetricSummary> = {};
-    metricNames.forEach((m, k) => { metrics[m] = summarize(column(vi, k)); });
+    const metrics: Record<string, MetricStats> = {};
+    metricNames.forEach((m, k) => { metrics[m] = { unit: def.metrics[m].unit, ...summarize(column(vi, k)) }; });
     const series: Record<string, SeriesSummary> = {};
     let k = metricNames.length;
     for (const [name, s] of Object.entries(def.series?.(v.input) ?? {})) {
@@ -126,8 +129,8 @@ function studySummary(res: StudyResult): StudySummary {
     for (const d of sw.designs) byDesign[d] = [];
     plan.variants.forEach((v, vi) => {
       if (!v.sweep || v.sweep.parameter !== sw.parameter || !(v.design in byDesign)) return;
-      const metrics: Record<string, MetricSummary> = {};
-      metricNames.forEach((m, k) => { metrics[m] = summarize(column(vi, k)); });
+      const metrics: Record<string, MetricStats> = {};
+      metricNames.forEach((m, k) => { metrics[m] = { unit: def.metrics[m].unit, ...summarize(column(vi, k)) }; });
       byDesign[v.design].push({ value: v.sweep.value, metrics });
     });
     return { parameter: sw.parameter, label: sw.label, values: sw.values, designs: byDesign };

@@ -87,3 +87,24 @@ test('Ctrl-C stops the workers and leaves no output folder', async () => {
   assert.equal(existsSync(out), false);
   assert.deepEqual(readdirSync(d), [], 'no temporary folder left behind');
 });
+
+test('headroom check reports stranding failures per design and exits 1 when one strands instances', () => {
+  const r = run(['check', 'scenarios/evacuation.yaml']);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  assert.match(r.stdout, /^design no-reserve: (FAILS|passes)$/m);
+  assert.equal(r.status, /FAILS/.test(r.stdout) ? 1 : 0);
+  const bad = run(['check', 'scenarios/watchdog.yaml']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /studies\.evacuation: missing/);
+  assert.equal(run(['check', 'scenarios/evacuation.yaml', '--level', '3']).status, 2);
+});
+
+test('headroom report re-renders an output folder; a folder without summary.json is bad input', () => {
+  const d = tmp();
+  const out = join(d, 'o');
+  assert.equal(run(['run', SCENARIO, '--replications', '5', '--out', out]).status, 0);
+  const r = run(['report', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /report: .*report\.html/);
+  assert.equal(run(['report', join(d, 'nothing')]).status, 2);
+});
