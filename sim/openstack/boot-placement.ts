@@ -1,40 +1,48 @@
+import type { Rng } from '../random/streams.js';
 import type { Cloud } from '../scenario/cloud.js';
+import { ComputeState } from './compute-state.js';
+import { Scheduler } from './scheduler.js';
 
 /**
- * The hosts a boot study places onto, rack by rack, with their physical cores
- * (`compute_node.cores`, or the rack's vcpus when not given).
+ * The physical cores of every host, rack by rack (the host order of ComputeState):
+ * `compute_node.cores`, or the rack's vcpus when not given.
  */
-export function hostCores(cloud: Cloud, limit?: number): Float64Array {
+export function hostCores(cloud: Cloud): Float64Array {
   const cores: number[] = [];
   for (const rack of cloud.racks) {
     for (let h = 0; h < rack.hosts; h++) cores.push(cloud.compute_node.cores ?? rack.vcpus);
   }
-  return Float64Array.from(limit === undefined ? cores : cores.slice(0, limit));
+  return Float64Array.from(cores);
 }
 
 /**
- * Spread placement: each boot goes to the host with the fewest instances, ties to the lowest
- * index. With one flavor on equal empty hosts this is what nova's filter scheduler does with its
- * default RAMWeigher (most free RAM first, `host_subset_size` 1, openstack-facts §7), so a storm of
- * N boots on H hosts puts ⌈N/H⌉ or ⌊N/H⌋ on each. The full scheduler (filters, placement,
- * flavors) belongs to the evacuation study; boot times do not depend on which host of equal
- * hosts is chosen, only on how many boots share one.
+ * Boots placed through nova's filter scheduler (sim/openstack/scheduler.ts: placement fit,
+ * ComputeFilter, RAM/CPU weighers, host_subset_size) onto an empty cloud: instance i of the boot
+ * study is instance i of a ComputeState, attached when it is scheduled and detached when it is
+ * deleted. With `hosts` set, the hosts beyond the first N are disabled (the ComputeFilter skips
+ * them), e.g. to send a storm to the targets of an evacuation.
  */
-export class SpreadPlacement {
-  readonly instances: Int32Array;
-  constructor(hosts: number) {
-    this.instances = new Int32Array(hosts);
+export class BootPlacement {
+  readonly state: ComputeState;
+  private readonly scheduler: Scheduler;
+
+  constructor(cloud: Cloud, instances: number, rng: Rng, hosts?: number) {
+    this.state = new ComputeState(cloud, instances, 0);
+    this.scheduler = new Scheduler(this.state, rng);
+    if (hosts !== undefined) for (let h = hosts; h < this.state.hostCount; h++) this.state.setEnabled(h, false);
   }
 
-  place(): number {
-    const n = this.instances;
-    let best = 0;
-    for (let h = 1; h < n.length; h++) if (n[h] < n[best]) best = h;
-    n[best]++;
-    return best;
+  /** Schedules instance `i` of flavor `flavor`; returns its host, or −1 for NoValidHost. */
+  place(i: number, flavor: number): number {
+    const s = this.state;
+    s.setFlavor(i, flavor);
+    const h = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);
+    if (h >= 0) s.attach(i, h);
+    return h;
   }
 
-  remove(host: number): void {
-    this.instances[host]--;
+  /** Instance `i` is deleted: its resources go back to its host. */
+  remove(i: number): void {
+    this.state.detach(i, false);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Simulation, type Handler } from '../engine/simulation.js';
 import { BootModel } from '../openstack/boot-model.js';
-import { hostCores, SpreadPlacement } from '../openstack/boot-placement.js';
+import { BootPlacement, hostCores } from '../openstack/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Cloud } from '../scenario/cloud.js';
@@ -13,10 +13,14 @@ import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from '.
  * Glance HTTP streaming, by NFS direct fetch, or as Ceph RBD copy-on-write clones — alone, in a
  * storm of N boots at once (an evacuation, a scale-out) or under Poisson arrivals.
  *
- * Common random numbers: every boot's image, boot CPU work, clone latency, arrival time and
- * lifetime are drawn up front in boot order from their own streams, so every design of one
+ * Boots go through nova's filter scheduler onto an empty cloud (BootPlacement); a boot that
+ * gets NoValidHost is counted in `no_valid_host` and has no boot time.
+ *
+ * Common random numbers: every boot's flavor, image, boot CPU work, clone latency, arrival time
+ * and lifetime are drawn up front in boot order from their own streams, so every design of one
  * replication boots the same instances at the same times; only NFS fall-backs (one draw per NFS
- * download, stream `nfs-fallback`) depend on the design's own course.
+ * download, stream `nfs-fallback`) and host_subset_size draws (stream `scheduler`) depend on the
+ * design's own course.
  */
 export const bootConfigSchema = z.object({
   storm: z.object({
@@ -48,6 +52,7 @@ const metrics = {
   bytes_transferred: { unit: 'B', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
   bytes_downloaded: { unit: 'B', description: 'image bytes downloaded into compute `_base` caches' },
   cache_hit_ratio: { unit: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)' },
+  no_valid_host: { unit: 'count', description: 'boot requests the scheduler found no host for (not booted, not in the boot times)' },
   nfs_fallbacks: { unit: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
 } as const;
 
@@ -93,6 +98,7 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
 /** The per-boot draws shared by all designs (common random numbers). */
 interface Workload {
   arrival: Float64Array;
+  flavor: Int32Array;
   image: Int32Array;
   cpu: Float64Array;
   clone: Float64Array;
@@ -109,9 +115,9 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
   }
   const n = times.length;
   const images = cloud.images!;
-  const cum = new Float64Array(images.length);
-  let s = 0;
-  images.forEach((im, i) => { s += im.share; cum[i] = s; });
+  const imageShares = cumulative(images.map((i) => i.share));
+  const flavorShares = cumulative(cloud.flavors.map((f) => f.share));
+  const flavorRng = ctx.streams.stream('boot-flavor');
   const imageRng = ctx.streams.stream('boot-image');
   const cpuRng = ctx.streams.stream('boot-cpu');
   const cloneRng = ctx.streams.stream('rbd-clone');
@@ -119,13 +125,12 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
   const cloneLatency = cloud.rbd_clone.latency;
   const lifetime: Distribution | undefined = config.arrivals?.lifetime;
   const w: Workload = {
-    arrival: Float64Array.from(times), image: new Int32Array(n), cpu: new Float64Array(n),
+    arrival: Float64Array.from(times), flavor: new Int32Array(n), image: new Int32Array(n), cpu: new Float64Array(n),
     clone: new Float64Array(n), lifetime: new Float64Array(n).fill(Infinity),
   };
   for (let i = 0; i < n; i++) {
-    const u = imageRng.next() * s;
-    let k = 0;
-    while (k < cum.length - 1 && u >= cum[k]) k++;
+    w.flavor[i] = pick(flavorShares, flavorRng.next());
+    const k = pick(imageShares, imageRng.next());
     w.image[i] = k;
     w.cpu[i] = images[k].boot.cpu.sample(cpuRng);
     w.clone[i] = cloneLatency.sample(cloneRng);
@@ -134,38 +139,55 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
   return w;
 }
 
+function cumulative(shares: number[]): Float64Array {
+  const cum = new Float64Array(shares.length);
+  let s = 0;
+  shares.forEach((x, i) => { s += x; cum[i] = s; });
+  return cum;
+}
+
+/** Index drawn by share: the first k with u·total < cum[k]. */
+function pick(cum: Float64Array, u: number): number {
+  const x = u * cum[cum.length - 1];
+  let k = 0;
+  while (k < cum.length - 1 && x >= cum[k]) k++;
+  return k;
+}
+
 /** Runs one replication and returns the boot times (in request order) and the model. */
-export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationContext): { bootTimes: Float64Array; model: BootModel; completion: number } {
+export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationContext): { bootTimes: Float64Array; model: BootModel; completion: number; noValidHost: number } {
   const { cloud, config } = input;
   const w = drawWorkload(cloud, config, input.horizon, ctx);
   const n = w.arrival.length;
   const sim = new Simulation(1024);
   if (ctx.tracer) sim.tracer = ctx.tracer;
-  const cores = hostCores(cloud, config.hosts);
-  const model = new BootModel(sim, cloud, { hostCores: cores, nfsFallback: ctx.streams.stream('nfs-fallback') });
-  const placement = new SpreadPlacement(cores.length);
-  const host = new Int32Array(n);
+  const model = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: ctx.streams.stream('nfs-fallback') });
+  const placement = new BootPlacement(cloud, n, ctx.streams.stream('scheduler'), config.hosts);
   const bootIndex = new Int32Array(n);
-  const bootTimes = new Float64Array(n);
+  const bootTimes = new Float64Array(n).fill(NaN);
   let completed = 0;
+  let noValidHost = 0;
   let lastDone = 0;
+  const finished = (): void => { if (completed + noValidHost === n) sim.stop(); };
 
   const arrivalId = sim.register({
     fire: (i: number) => {
-      host[i] = placement.place();
-      bootIndex[i] = model.boot(host[i], w.image[i], w.cpu[i], w.clone[i], bootedId, i);
       if (i + 1 < n) sim.at(w.arrival[i + 1], arrivalId, i + 1);
+      const host = placement.place(i, w.flavor[i]);
+      if (host < 0) { noValidHost++; finished(); return; }
+      bootIndex[i] = model.boot(host, w.image[i], w.cpu[i], w.clone[i], bootedId, i);
     },
   } as Handler, 'boot.request');
   const deleteId = sim.register({
-    fire: (i: number) => { model.deleteInstance(bootIndex[i]); placement.remove(host[i]); },
+    fire: (i: number) => { model.deleteInstance(bootIndex[i]); placement.remove(i); },
   } as Handler, 'instance.delete');
   const bootedId = sim.register({
     fire: (i: number) => {
       bootTimes[i] = sim.now - w.arrival[i];
       lastDone = sim.now;
       if (w.lifetime[i] !== Infinity) sim.schedule(w.lifetime[i], deleteId, i);
-      if (++completed === n) sim.stop();
+      completed++;
+      finished();
     },
   } as Handler, 'boot.booted');
 
@@ -173,8 +195,9 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
     sim.at(w.arrival[0], arrivalId, 0);
     sim.run();
   }
-  if (completed !== n) throw new Error(`boot study: ${n - completed} of ${n} boots never completed`);
-  return { bootTimes, model, completion: n > 0 ? lastDone - w.arrival[0] : 0 };
+  if (completed + noValidHost !== n) throw new Error(`boot study: ${n - completed - noValidHost} of ${n} boots never completed`);
+  const booted = noValidHost === 0 ? bootTimes : bootTimes.filter((t) => !Number.isNaN(t));
+  return { bootTimes: booted, model, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost };
 }
 
 export const bootStudy: StudyDefinition<BootConfig> = {
@@ -191,7 +214,7 @@ export const bootStudy: StudyDefinition<BootConfig> = {
   }),
   check: checkBoot,
   replicate(input, ctx) {
-    const { bootTimes, model, completion } = simulateBoots(input, ctx);
+    const { bootTimes, model, completion, noValidHost } = simulateBoots(input, ctx);
     const sorted = Float64Array.from(bootTimes).sort();
     let sum = 0;
     for (const t of bootTimes) sum += t;
@@ -206,6 +229,7 @@ export const bootStudy: StudyDefinition<BootConfig> = {
     out[k++] = model.bytesTransferred;
     out[k++] = model.bytesDownloaded;
     out[k++] = n > 0 ? model.bootsWithoutDownload / n : NaN;
+    out[k++] = noValidHost;
     out[k++] = model.nfsFallbacks;
     for (const p of CDF_POINTS) out[k++] = quantileSorted(sorted, p);
     return out;
