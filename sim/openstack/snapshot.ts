@@ -2,6 +2,7 @@ import { Simulation, type Handler } from '../engine/simulation.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Rng, Streams } from '../random/streams.js';
 import { Limiter } from '../resources/limiter.js';
+import { SharedLink } from '../resources/shared-link.js';
 
 /**
  * Scheduled image snapshots (`nova image-create`) of running instances, and how long their
@@ -28,7 +29,10 @@ import { Limiter } from '../resources/limiter.js';
  *     crash-consistent (§12, §13.9).
  *
  * Freeze length = dirty bytes ÷ the guest disk's write bandwidth (the FIFREEZE sync) + the time
- * the freeze is held (kilo: the block copy; current: `pivotTime`).
+ * the freeze is held (kilo: the block copy; current: `pivotTime`). Block copies read and write
+ * the compute's local disk, so the copies running at once on one compute share `diskBandwidth`
+ * (processor sharing, each at most `copyBandwidth`): under kilo, concurrent snapshots on a compute
+ * stretch each other's freezes.
  *
  * Common random numbers: the agent-enabled flag per instance comes from stream `agent-enabled`
  * in instance order; request offsets from `snapshot-schedule` in instance order each round; each
@@ -67,7 +71,10 @@ export interface SnapshotParams {
   flushBandwidth: number;
   /** Allocated bytes of the root disk (what the block copy, the upload and the flatten move). */
   diskUsed: Distribution;
+  /** Most one block copy can reach alone. */
   copyBandwidth: number;
+  /** The compute's local disk, shared by its concurrent block copies. */
+  diskBandwidth: number;
   /** current: how long the freeze is held after the flush while nova ends the mirror job. */
   pivotTime: number;
   /** qemu-img extract + upload to Glance. */
@@ -114,6 +121,7 @@ export class SnapshotFleet {
   private readonly p: SnapshotParams;
   private readonly n: number;
   private readonly limiters: Limiter[] = [];
+  private readonly disks: SharedLink[] = [];
   private readonly agentEnabled: Uint8Array;
   private readonly busy: Uint8Array;
   private readonly frozen: Uint8Array;
@@ -128,6 +136,7 @@ export class SnapshotFleet {
   private readonly hRequest: number;
   private readonly hGranted: number;
   private readonly hSyncTimeout: number;
+  private readonly hFlushed: number;
   private readonly hCopied: number;
   private readonly hThawed: number;
   private readonly hDone: number;
@@ -152,11 +161,15 @@ export class SnapshotFleet {
     this.hRequest = sim.register(new Fire((i) => this.request(i)), 'snapshot-requested');
     this.hGranted = sim.register(new Fire((i) => this.granted(i)), 'snapshot-slot-granted');
     this.hSyncTimeout = sim.register(new Fire((i) => this.syncTimedOut(i)), 'guest-sync-timeout');
+    this.hFlushed = sim.register(new Fire((i) => this.startCopy(i)), 'flushed');
     this.hCopied = sim.register(new Fire((i) => this.copied(i)), 'block-copy-complete');
     this.hThawed = sim.register(new Fire((i) => this.thawed(i)), 'thawed');
     this.hDone = sim.register(new Fire((i) => this.done(i)), 'snapshot-done');
     const cap = params.maxConcurrent > 0 ? params.maxConcurrent : params.instancesPerCompute; // 0 = unlimited in nova
-    for (let c = 0; c < params.computes; c++) this.limiters.push(new Limiter(sim, Math.max(1, cap), `snapshots@${c}`));
+    for (let c = 0; c < params.computes; c++) {
+      this.limiters.push(new Limiter(sim, Math.max(1, cap), `snapshots@${c}`));
+      this.disks.push(new SharedLink(sim, params.diskBandwidth, `disk@${c}`, 8));
+    }
     const enabled = streams.stream('agent-enabled');
     for (let i = 0; i < n; i++) {
       this.agentEnabled[i] = enabled.next() < params.agentEnabledShare ? 1 : 0;
@@ -213,20 +226,19 @@ export class SnapshotFleet {
       sim.schedule(p.rbdOverhead + this.used[i] / p.rbdFlattenBandwidth, this.hDone, i);
       return;
     }
-    const copy = this.used[i] / p.copyBandwidth;
     if (p.release === 'kilo') {
       if (!p.requireQuiesce) {
         if (this.tracing()) this.note('block copy, no quiesce (kilo quiesces only with os_require_quiesce)', i);
-        sim.schedule(copy, this.hCopied, i);
+        this.startCopy(i);
       } else if (!this.agentEnabled[i]) {
         this.fail(i, 'quiesce impossible, agent not enabled: snapshot fails');
       } else if (!this.answers[i]) {
         if (this.tracing()) this.note('guest-sync sent, no answer', i);
         sim.schedule(p.guestSyncTimeout, this.hSyncTimeout, i);
       } else {
-        // §12 kilo: frozen before the block copy and held across all of it.
+        // §12 kilo: frozen (fsfreeze flushes first) before the block copy and held across all of it.
         this.freeze(i);
-        sim.schedule(this.flushTime(i) + copy, this.hCopied, i);
+        sim.schedule(this.flushTime(i), this.hFlushed, i);
       }
       return;
     }
@@ -235,7 +247,11 @@ export class SnapshotFleet {
       return;
     }
     if (this.tracing()) this.note('mirror started, guest running', i);
-    sim.schedule(copy, this.hCopied, i);
+    this.startCopy(i);
+  }
+
+  private startCopy(i: number): void {
+    this.disks[this.compute(i)].start(this.used[i], this.p.copyBandwidth, this.hCopied, i);
   }
 
   private copied(i: number): void {
@@ -266,7 +282,7 @@ export class SnapshotFleet {
       return;
     }
     if (this.tracing()) this.note('guest-sync timed out: continuing unquiesced', i);
-    if (p.release === 'kilo') this.sim.schedule(this.used[i] / p.copyBandwidth, this.hCopied, i);
+    if (p.release === 'kilo') this.startCopy(i);
     else this.upload(i);
   }
 

@@ -29,7 +29,9 @@ export const snapshotsSchema = z.object({
   flush_bandwidth: bandwidth().optional().meta({ description: 'guest disk write bandwidth for the flush (default cloud.compute_node.disk_write, else 500MB/s)' }),
   disk_used: distribution('bytes').prefault({ lognormal: { median: '10GiB', sigma: 0.7 } })
     .meta({ description: 'allocated bytes of the root disk: what the block copy, the upload and the RBD flatten move' }),
-  copy_bandwidth: bandwidth().prefault('250MB/s').meta({ description: 'libvirt block copy (blockRebase mirror) of the root disk' }),
+  copy_bandwidth: bandwidth().prefault('250MB/s').meta({ description: 'libvirt block copy (blockRebase mirror) of the root disk, alone on the compute' }),
+  disk_bandwidth: bandwidth().optional()
+    .meta({ description: 'compute local disk shared by concurrent block copies (default cloud.compute_node.disk_write, else 500MB/s)' }),
   pivot_time: duration().prefault('1s').meta({ description: 'current releases: freeze held after the flush while the mirror job ends (assumption)' }),
   upload_bandwidth: bandwidth().prefault('200MB/s').meta({ description: 'qemu-img extract plus upload to Glance' }),
   rbd_overhead: duration().prefault('5s').meta({ description: 'RBD direct snapshot: snap, protect, clone, image record' }),
@@ -78,6 +80,7 @@ export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotPara
     flushBandwidth: c.flush_bandwidth ?? cloud.compute_node?.disk_write ?? 500e6,
     diskUsed: c.disk_used,
     copyBandwidth: c.copy_bandwidth,
+    diskBandwidth: c.disk_bandwidth ?? cloud.compute_node?.disk_write ?? 500e6,
     pivotTime: c.pivot_time,
     uploadBandwidth: c.upload_bandwidth,
     rbdOverhead: c.rbd_overhead,

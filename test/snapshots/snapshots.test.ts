@@ -18,7 +18,7 @@ function fixedStreams(enabledDraw: number, answerDraw: number): Streams {
 
 /**
  * One instance, one round at t = 0. Dirty 100 MB at 500 MB/s: flush 0.2 s. Root disk 10 GB:
- * block copy at 250 MB/s 40 s, upload at 200 MB/s 50 s, RBD 5 s + flatten at 400 MB/s 25 s.
+ * block copy at 250 MB/s (alone on a 500 MB/s disk) 40 s, upload at 200 MB/s 50 s, RBD 5 s + flatten at 400 MB/s 25 s.
  */
 function params(over: Partial<SnapshotParams> = {}): SnapshotParams {
   return {
@@ -26,7 +26,7 @@ function params(over: Partial<SnapshotParams> = {}): SnapshotParams {
     release: 'kilo', storage: 'local', agentEnabledShare: 0.5, agentAnswers: 0.5, requireQuiesce: true,
     guestSyncTimeout: 5, onFreezeFailure: 'release',
     dirtyData: new Deterministic(100e6), flushBandwidth: 500e6, diskUsed: new Deterministic(10e9),
-    copyBandwidth: 250e6, pivotTime: 1, uploadBandwidth: 200e6, rbdOverhead: 5, rbdFlattenBandwidth: 400e6,
+    copyBandwidth: 250e6, diskBandwidth: 500e6, pivotTime: 1, uploadBandwidth: 200e6, rbdOverhead: 5, rbdFlattenBandwidth: 400e6,
     ...over,
   };
 }
@@ -113,6 +113,19 @@ test('max_concurrent_snapshots: 7 requests at once on one compute with 5 slots, 
   // two computes: each has its own 5 slots, nobody waits
   const two = run(params({ release: 'current', storage: 'rbd', computes: 2, instancesPerCompute: 5 }), ENABLED, ANSWERS);
   assert.deepEqual([...two.waits], new Array(10).fill(0));
+});
+
+test('kilo: concurrent block copies share the compute disk and stretch every freeze', () => {
+  // 4 instances granted at 0, frozen, flushed at 0.2 s; 4 copies on a 500 MB/s disk run at 125 MB/s: 80 s
+  const r = run(params({ instancesPerCompute: 4 }), ENABLED, ANSWERS);
+  assert.deepEqual([...r.freezes].map((x) => +x.toFixed(6)), [80.2, 80.2, 80.2, 80.2]);
+  // on four computes each copy is alone again: 40.2 s
+  const spread = run(params({ computes: 4 }), ENABLED, ANSWERS);
+  assert.deepEqual([...spread.freezes].map((x) => +x.toFixed(6)), [40.2, 40.2, 40.2, 40.2]);
+  // current: the mirrors share the disk (80 s) but the freeze is still flush + pivot
+  const cur = run(params({ release: 'current', instancesPerCompute: 4 }), ENABLED, ANSWERS);
+  assert.deepEqual([...cur.freezes].map((x) => +x.toFixed(6)), [1.2, 1.2, 1.2, 1.2]);
+  assert.deepEqual([...cur.durations].map((x) => +x.toFixed(6)), [131.2, 131.2, 131.2, 131.2]);
 });
 
 test('a request while the previous snapshot of the instance still runs is refused (409) and counts as failed', () => {
