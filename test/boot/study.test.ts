@@ -116,3 +116,17 @@ test('scenarios: nfs-direct without the kilo patch fails validation at the desig
     return true;
   });
 });
+
+test('placement through the scheduler: spread over hosts, NoValidHost beyond capacity, `hosts` confines the storm', () => {
+  // 4 hosts of 8 vcpus, antelope cpu_allocation_ratio 4.0 ⇒ 32 VCPU each; flavor 2 vcpus ⇒ 16 per host.
+  const cloud = cloudOf({ images: [{ name: 'a', size: 1e6, virtual_size: 1e9, format: 'raw', boot: { cpu: '1s', read: 0 } }] });
+  const run = (config: Record<string, unknown>) => bootStudy.replicate(input(cloud, config), { replication: 0, streams: new Streams(1, 0) });
+  const spread = run({ storm: { size: 8 } });
+  assert.equal(at(spread, 'bytes_downloaded'), 4e6, 'RAMWeigher spreads 8 boots over all 4 hosts');
+  assert.equal(at(spread, 'no_valid_host'), 0);
+  const over = run({ storm: { size: 70 } });
+  assert.equal(at(over, 'no_valid_host'), 6);
+  const two = run({ storm: { size: 40 }, hosts: 2 });
+  assert.equal(at(two, 'no_valid_host'), 8);
+  assert.equal(at(two, 'bytes_downloaded'), 2e6, 'only the first two hosts are used');
+});
