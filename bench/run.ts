@@ -112,6 +112,11 @@ async function monteCarloFigures(): Promise<BenchFigure[]> {
   for (let r = 0; r < reps; r++) ms.push(timeMs(() => plan.definition.replicate(v.input, { replication: r, streams: new Streams(loaded.seed, r) })));
   const perRep = median(ms);
   figures.push({ name: 'queue study M/M/4 replication (ms)', unit: 'ms', value: perRep, biggerIsBetter: false, extra: 'scenarios/validation/mmc.yaml: 100,000 counted jobs, one thread' });
+  // Processor sharing on the SharedLink (one completion event, O(n) rate update per change).
+  const ps = loadScenarioFile(join(ROOT, 'scenarios', 'validation', 'mg1-ps.yaml')).studies[0];
+  const psMs: number[] = [];
+  for (let r = 0; r < reps; r++) psMs.push(timeMs(() => ps.definition.replicate(ps.variants[0].input, { replication: r, streams: new Streams(1, r) })));
+  figures.push({ name: 'queue study M/G/1-PS replication (ms)', unit: 'ms', value: median(psMs), biggerIsBetter: false, extra: 'scenarios/validation/mg1-ps.yaml: 200,000 counted jobs on a SharedLink, one thread' });
   const wall: Record<number, number> = {};
   for (const workers of [1, 2]) {
     const r = await runScenario(loaded, { workers });
