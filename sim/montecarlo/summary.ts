@@ -1,3 +1,4 @@
+import { quantileSorted as ssQuantileSorted } from 'simple-statistics';
 import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
@@ -139,13 +140,9 @@ function studySummary(res: StudyResult): StudySummary {
   return { title: def.title, question: def.question, metrics: def.metrics, designs, differences, sweeps };
 }
 
-/** Linear interpolation between order statistics (R type 7, the common default). */
+/** R type 7 (simple-statistics' definition, the same one summarize uses); NaN when empty. */
 function quantileSorted(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  return sorted.length === 0 ? NaN : ssQuantileSorted(sorted, p);
 }
 
 function statOf(m: MetricSummary, stat: string): number {
