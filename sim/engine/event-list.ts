@@ -23,6 +23,9 @@
 const SLOT_BITS = 24;
 const SLOT_LIMIT = 1 << SLOT_BITS;
 const SLOT_MASK = SLOT_LIMIT - 1;
+// Generations wrap at 2^29 so a token (generation·2^24 + slot) stays below 2^53, an exact double.
+// A stale token could only be mistaken for a live one after exactly 2^29 reuses of its slot.
+const GEN_MASK = (1 << 29) - 1;
 
 export class EventList {
   /** Times in heap order: heapTime[0] is the earliest pending time. */
@@ -125,7 +128,7 @@ export class EventList {
     for (let i = 0; i < this.size; i++) {
       const s = this.heap[i];
       this.pos[s] = -1;
-      this.generation[s] = (this.generation[s] + 1) >>> 0;
+      this.generation[s] = (this.generation[s] + 1) & GEN_MASK;
       this.free[this.freeCount++] = s;
     }
     this.size = 0;
@@ -134,7 +137,7 @@ export class EventList {
   private removeAt(i: number): void {
     const slot = this.heap[i];
     this.pos[slot] = -1;
-    this.generation[slot] = (this.generation[slot] + 1) >>> 0;
+    this.generation[slot] = (this.generation[slot] + 1) & GEN_MASK;
     this.free[this.freeCount++] = slot;
     const last = --this.size;
     if (i === last) return;

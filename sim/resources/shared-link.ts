@@ -30,6 +30,9 @@ import type { Handler, Simulation } from '../engine/simulation.js';
 const SLOT_BITS = 24;
 const SLOT_LIMIT = 1 << SLOT_BITS;
 const SLOT_MASK = SLOT_LIMIT - 1;
+// Generations wrap at 2^29 so a token (generation·2^24 + slot) stays below 2^53, an exact double.
+// A stale token could only be mistaken for a live one after exactly 2^29 reuses of its slot.
+const GEN_MASK = (1 << 29) - 1;
 const REL_EPS = 1e-9;
 const TIME_EPS = 1e-14;
 
@@ -283,7 +286,7 @@ export class SharedLink implements Handler {
   private release(slot: number): void {
     this.active[slot] = 0;
     this.rateOf[slot] = 0;
-    this.generation[slot] = (this.generation[slot] + 1) >>> 0;
+    this.generation[slot] = (this.generation[slot] + 1) & GEN_MASK;
     this.free[this.freeCount++] = slot;
     const c = this.cap[slot];
     if (c !== Infinity) this.removeCap(c);

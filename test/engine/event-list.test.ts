@@ -58,6 +58,22 @@ test('timeOf gives the pending time of a token, NaN once it fired or was cancell
   assert.ok(Number.isNaN(ev.timeOf(a)));
 });
 
+test('tokens stay exact doubles however often a slot is reused (generation wraps below 2^29)', () => {
+  const ev = new EventList(16);
+  // Pretend slot 0 has been reused almost 2^29 times.
+  ev.push(1, 0, 0, 0);
+  ev.pop();
+  ev.generation[0] = 2 ** 29 - 1;
+  const t = ev.push(2, 0, 7, 0);
+  assert.ok(Number.isSafeInteger(t));
+  assert.equal(ev.isPending(t), true);
+  ev.pop();
+  assert.equal(ev.generation[0], 0, 'wrapped');
+  const u = ev.push(3, 0, 8, 0);
+  assert.equal(ev.isPending(t), false);
+  assert.equal(ev.cancel(u), true);
+});
+
 test('garbage tokens are rejected', () => {
   const ev = new EventList();
   ev.push(1, 0, 0, 0);
