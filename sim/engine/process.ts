@@ -14,9 +14,9 @@ import type { Signal } from '../resources/signal.js';
  *   });
  *
  * A process is a generator that yields a number: a delay ≥ 0 to hold for, or PASSIVATE to sleep
- * until something fires handler `procs.id` with the process's index as payload (which is exactly
- * what Limiter, SharedLink and Signal do when given that handler id and payload — the helpers
- * on Process wire it). All processes of a `Processes` share one registered handler, so every
+ * until something fires handler `procs.id` with the process's `wakeToken` as payload (which is
+ * exactly what Limiter, SharedLink and Signal do when given that handler id and payload — the
+ * helpers on Process wire it). All processes of a `Processes` share one registered handler, so every
  * resume is an ordinary event (time, priority, insertion order as usual).
  *
  * Cost: each resume is a generator `next()`, which allocates an iterator result object; the
@@ -29,6 +29,7 @@ import type { Signal } from '../resources/signal.js';
  * of hosts).
  */
 export const PASSIVATE = -1;
+const INDEX_LIMIT = 1 << 24;
 
 export type ProcessBody = Generator<number, void, void>;
 
@@ -40,21 +41,29 @@ export class Process {
     return this.procs.sim.now;
   }
 
+  /**
+   * The payload that resumes this process: its index plus a generation, so a wake-up meant for
+   * a finished process is caught instead of waking whichever process reused the index.
+   */
+  get wakeToken(): number {
+    return this.procs.tokenOf(this.index);
+  }
+
   /** `yield p.acquire(limiter)`: sleeps until the limiter grants a slot (release it yourself). */
   acquire(limiter: Limiter): number {
-    limiter.request(this.procs.id, this.index);
+    limiter.request(this.procs.id, this.wakeToken);
     return PASSIVATE;
   }
 
   /** `yield p.transfer(link, bytes, cap)`: sleeps until the transfer completes. */
   transfer(link: SharedLink, bytes: number, capBytesPerSec = Infinity): number {
-    link.start(bytes, capBytesPerSec, this.procs.id, this.index);
+    link.start(bytes, capBytesPerSec, this.procs.id, this.wakeToken);
     return PASSIVATE;
   }
 
   /** `yield p.waitFor(signal)`: sleeps until the signal is notified. */
   waitFor(signal: Signal): number {
-    signal.wait(this.procs.id, this.index);
+    signal.wait(this.procs.id, this.wakeToken);
     return PASSIVATE;
   }
 }
@@ -67,6 +76,7 @@ export class Processes implements Handler {
   private bodies: (ProcessBody | undefined)[] = [];
   private contexts: Process[] = [];
   private holdToken: number[] = [];
+  private generation: number[] = [];
   private freeIndexes: number[] = [];
 
   constructor(readonly sim: Simulation, name = 'process') {
@@ -79,11 +89,17 @@ export class Processes implements Handler {
    */
   spawn(body: (p: Process) => ProcessBody, delay = 0): number {
     const i = this.freeIndexes.length > 0 ? this.freeIndexes.pop()! : this.bodies.length;
-    if (i === this.contexts.length) { this.contexts.push(new Process(this, i)); this.holdToken.push(-1); }
+    if (i >= INDEX_LIMIT) throw new RangeError(`more than ${INDEX_LIMIT} live processes`);
+    if (i === this.contexts.length) { this.contexts.push(new Process(this, i)); this.holdToken.push(-1); this.generation.push(0); }
     this.bodies[i] = body(this.contexts[i]);
     this.alive++;
-    this.holdToken[i] = this.sim.schedule(delay, this.id, i);
+    this.holdToken[i] = this.sim.schedule(delay, this.id, this.tokenOf(i));
     return i;
+  }
+
+  /** Payload that resumes process i in its current life. */
+  tokenOf(i: number): number {
+    return this.generation[i] * INDEX_LIMIT + i;
   }
 
   /** Stops a process where it is (cancels its pending hold; a pending grant or transfer is the caller's to undo). */
@@ -99,22 +115,25 @@ export class Processes implements Handler {
     return this.bodies[i] !== undefined;
   }
 
-  /** Resumes process `i` (the engine calls this). */
+  /** Resumes the process named by `payload` (a wake token; the engine calls this). */
   fire(payload: number): void {
-    const i = payload;
+    const i = payload % INDEX_LIMIT;
     const body = this.bodies[i];
-    if (body === undefined) throw new Error(`process ${i} resumed after it finished`);
+    if (body === undefined || this.generation[i] !== Math.floor(payload / INDEX_LIMIT)) {
+      throw new Error(`process ${i} resumed after it finished (a stale wake-up: withdraw its request or abort its transfer when killing it)`);
+    }
     this.holdToken[i] = -1;
     const r = body.next();
     if (r.done === true) { this.finish(i); return; }
     const v = r.value;
     if (v === PASSIVATE) return;
     if (!(v >= 0)) throw new RangeError(`process ${i} yielded ${v} (expected a delay >= 0 or PASSIVATE)`);
-    this.holdToken[i] = this.sim.schedule(v, this.id, i);
+    this.holdToken[i] = this.sim.schedule(v, this.id, payload);
   }
 
   private finish(i: number): void {
     this.bodies[i] = undefined;
+    this.generation[i] = (this.generation[i] + 1) % (1 << 29);
     this.alive--;
     this.freeIndexes.push(i);
   }

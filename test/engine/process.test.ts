@@ -58,10 +58,17 @@ test('processes: a bad yield is reported; resuming a finished process throws', (
   assert.throws(() => sim.run(), /yielded -5/);
   const sim2 = new Simulation();
   const procs2 = new Processes(sim2);
-  const i = procs2.spawn(function* () { yield PASSIVATE; });
+  let token = -1;
+  const i = procs2.spawn(function* (p) { token = p.wakeToken; yield PASSIVATE; });
   sim2.run();
-  sim2.schedule(0, procs2.id, i);
+  sim2.schedule(0, procs2.id, token);
   sim2.run(); // resumes the passive process, which then finishes
-  sim2.schedule(0, procs2.id, i);
+  sim2.schedule(0, procs2.id, token);
   assert.throws(() => sim2.run(), /after it finished/);
+  // The index is reused by a new process: the old token must not wake it.
+  const j = procs2.spawn(function* () { yield PASSIVATE; });
+  assert.equal(j, i);
+  sim2.run();
+  sim2.schedule(0, procs2.id, token);
+  assert.throws(() => sim2.run(), /stale wake-up/);
 });
