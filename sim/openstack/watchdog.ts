@@ -25,10 +25,11 @@ import type { Rng, Streams } from '../random/streams.js';
  * failing check plus `detectionDelay` raises the alert, and the operator acts after `reaction`.
  * A guest-level monitor (ping, service check) sees every outage; a nova-state monitor sees only
  * vm_state changes, i.e. only `poweroff`'s SHUTOFF. `userReport`, when given, is how long until
- * users report an outage nobody's monitor caught (the earlier of the two alerts wins).
+ * users report an outage nobody's monitor caught (the earlier of the two alerts wins). With
+ * `offHours`, alerts outside working hours wait for the on-call operator instead.
  *
  * Common random numbers: guest g's k-th up time comes from stream `hangs/g` and its k-th
- * outage's boot, reaction, detection delay and user report from `recovery/g`, drawn in that fixed
+ * outage's boot, reaction, detection delay, user report and off-hours reaction from `recovery/g`, drawn in that fixed
  * order for every outage whether the design uses them or not; so every design sees the same
  * hang sequence and the same recovery draws.
  */
@@ -56,6 +57,11 @@ export interface WatchdogParams {
   reaction: Distribution;
   /** Users report an outage after this long (undefined: never). */
   userReport?: Distribution;
+  /**
+   * Outside working hours [from, to) (seconds of the day; the simulation starts at midnight) an
+   * alert waits for the on-call operator: `reaction` is replaced by this distribution.
+   */
+  offHours?: { from: number; to: number; reaction: Distribution };
 }
 
 export interface WatchdogTotals {
@@ -90,6 +96,7 @@ export class WatchdogFleet {
   /** This outage's draws, made when it starts (fixed order: boot, reaction, delay, report). */
   private readonly boot: Float64Array;
   private readonly react: Float64Array;
+  private readonly reactOffHours: Float64Array;
   private readonly delay: Float64Array;
   private readonly report: Float64Array;
   /** Pending events to cancel when the outage ends (-1: none). */
@@ -120,6 +127,7 @@ export class WatchdogFleet {
     this.outageStart = new Float64Array(n);
     this.boot = new Float64Array(n);
     this.react = new Float64Array(n);
+    this.reactOffHours = new Float64Array(n);
     this.delay = new Float64Array(n);
     this.report = new Float64Array(n);
     this.wdToken = new Float64Array(n).fill(-1);
@@ -187,6 +195,7 @@ export class WatchdogFleet {
     this.react[g] = p.reaction.sample(rng);
     this.delay[g] = p.detectionDelay.sample(rng);
     this.report[g] = p.userReport ? p.userReport.sample(rng) : Infinity;
+    this.reactOffHours[g] = p.offHours ? p.offHours.reaction.sample(rng) : NaN;
     const armed = this.hasDaemon[g] === 1 && p.action !== 'disabled';
     if (this.sim.tracer) this.note('guest hangs', g, { watchdog: armed ? 'armed' : this.hasDaemon[g] ? 'no device' : 'no daemon' });
     // §11: two stages of ≈ heartbeat/2 after the last ping; the daemon pinged just before the hang.
@@ -237,8 +246,11 @@ export class WatchdogFleet {
       return;
     }
     this.noticed[g] = 1;
-    if (this.sim.tracer) this.note('alert: operator paged', g, { state: STATE_NAMES[s] });
-    this.operatorToken[g] = this.sim.schedule(this.react[g], this.hOperator, g);
+    const off = this.p.offHours;
+    const tod = this.sim.now % 86400;
+    const offHours = off !== undefined && !(tod >= off.from && tod < off.to);
+    if (this.sim.tracer) this.note(offHours ? 'alert: on-call operator paged' : 'alert: operator paged', g, { state: STATE_NAMES[s] });
+    this.operatorToken[g] = this.sim.schedule(offHours ? this.reactOffHours[g] : this.react[g], this.hOperator, g);
   }
 
   private operatorActs(g: number): void {
@@ -280,12 +292,16 @@ export class WatchdogFleet {
 /**
  * Long-run availability by renewal–reward: mean up ÷ (mean up + mean outage). Exact for any
  * up-time distribution in the limit; the check wait is taken as interval/2 (exact when up times
- * are long against the interval). Valid for a guest-level monitor without user reports, and for
+ * are long against the interval; with off hours, alerts are taken to fall at a uniform time of
+ * day, exact when up times are long against a day). Valid for a guest-level monitor without user reports, and for
  * `reset` only when detection + reaction never beat the watchdog (heartbeat).
  */
 export function watchdogClosedForm(p: WatchdogParams): { meanUp: number; meanOutage: number; availability: number } {
   if (p.monitorSees !== 'guest' || p.userReport) throw new RangeError('closed form: guest-level monitoring without user reports only');
-  const operator = p.checkInterval / 2 + p.detectionDelay.mean + p.reaction.mean + p.bootTime.mean;
+  // With off hours, alerts fall at a uniform time of day (up times much longer than a day).
+  const inHours = p.offHours ? (p.offHours.to - p.offHours.from) / 86400 : 1;
+  const reaction = inHours * p.reaction.mean + (p.offHours ? (1 - inHours) * p.offHours.reaction.mean : 0);
+  const operator = p.checkInterval / 2 + p.detectionDelay.mean + reaction + p.bootTime.mean;
   const byWatchdog = p.action === 'reset' ? p.heartbeat + p.bootTime.mean : operator;
   const share = p.action === 'disabled' ? 0 : p.daemonShare;
   const meanOutage = share * byWatchdog + (1 - share) * operator;

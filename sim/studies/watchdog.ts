@@ -35,7 +35,12 @@ export const watchdogSchema = z.object({
   }).strict().prefault({}),
   operator: z.object({
     reaction_time: distribution('duration').prefault({ lognormal: { median: '30m', sigma: 1 } })
-      .meta({ description: 'alert to hard reboot / start' }),
+      .meta({ description: 'alert to hard reboot / start (in working hours, or always when off_hours is absent)' }),
+    off_hours: z.object({
+      from: duration().meta({ description: 'working hours start (time of day; the simulation starts at midnight)' }),
+      to: duration().meta({ description: 'working hours end' }),
+      reaction_time: distribution('duration').meta({ description: 'alert to action outside working hours (on-call)' }),
+    }).strict().refine((o) => o.from < o.to && o.to <= 86400, { message: 'working hours must satisfy from < to <= 24h (expected e.g. {from: 8h, to: 18h})' }).optional(),
   }).strict().prefault({}),
 }).strict();
 
@@ -55,6 +60,7 @@ export function watchdogParams(c: WatchdogConfig): WatchdogParams {
     lifecycleEventDelay: c.lifecycle_event_delay,
     reaction: c.operator.reaction_time,
     userReport: c.monitoring.user_report_after,
+    offHours: c.operator.off_hours && { from: c.operator.off_hours.from, to: c.operator.off_hours.to, reaction: c.operator.off_hours.reaction_time },
   };
 }
 

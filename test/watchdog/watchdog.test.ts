@@ -87,6 +87,16 @@ test('nova-state monitoring sees poweroff (SHUTOFF) but never a paused guest (vm
     '5200 operator hard-reboots instance', '5250 guest up']);
 });
 
+test('off hours: an alert outside working hours waits for the on-call reaction time', () => {
+  const offHours = { from: 8 * 3600, to: 18 * 3600, reaction: new Deterministic(7200) };
+  // hang at 1000 s (night): alert 1170, on-call acts 2 h later
+  const night = logOf(handParams({ action: 'disabled', offHours }), 9000);
+  assert.deepEqual(night.log, ['1000 guest hangs', '1170 alert: on-call operator paged', '8370 operator hard-reboots instance', '8420 guest up']);
+  // hang at 10 h (working hours): first check 36030, alert 36150, the day reaction of 600 s
+  const day = logOf(handParams({ action: 'disabled', offHours, timeToHang: new Deterministic(36000) }), 40000);
+  assert.deepEqual(day.log.slice(1, 3), ['36150 alert: operator paged', '36750 operator hard-reboots instance']);
+});
+
 test('an operator faster than the watchdog hard-reboots first, and the pending firing is void', () => {
   const r = logOf(handParams({ action: 'reset', checkInterval: 0, detectionDelay: new Deterministic(0), reaction: new Deterministic(5) }));
   assert.deepEqual(r.log, ['1000 guest hangs', '1000 alert: operator paged', '1005 operator hard-reboots instance', '1055 guest up']);
@@ -131,17 +141,18 @@ test('long-run availability matches renewal–reward (mean up ÷ mean cycle) wit
   assert.ok(Math.abs(watchdogClosedForm({ ...base, action: 'reset' }).meanOutage - (0.6 * 90 + 0.4 * 2010)) < 1e-9);
 });
 
-test('renewal–reward also holds with random delays (only their means matter)', () => {
+test('renewal–reward also holds with random delays (only their means matter) and with off-hours reactions', () => {
   const base: WatchdogParams = {
     guests: 200, action: 'reset', daemonShare: 0.5, heartbeat: 30,
     timeToHang: new Exponential(YEAR / 24), bootTime: Lognormal.fromMedian(45, 0.5),
     checkInterval: 300, detectionDelay: new Exponential(120), monitorSees: 'guest',
     lifecycleEventDelay: 15, reaction: Lognormal.fromMedian(1800, 1),
   };
-  for (const action of ['reset', 'poweroff'] as const) {
+  const offHours = { from: 8 * 3600, to: 18 * 3600, reaction: Lognormal.fromMedian(7200, 0.7) };
+  for (const [action, off] of [['reset', undefined], ['poweroff', undefined], ['disabled', offHours]] as const) {
     const av: number[] = [];
-    for (let r = 0; r < 20; r++) av.push(1 - new WatchdogFleet({ ...base, action }, new Streams(11, r)).run(YEAR).downtime / (200 * YEAR));
-    const exact = watchdogClosedForm({ ...base, action }).availability;
+    for (let r = 0; r < 20; r++) av.push(1 - new WatchdogFleet({ ...base, action, offHours: off }, new Streams(11, r)).run(YEAR).downtime / (200 * YEAR));
+    const exact = watchdogClosedForm({ ...base, action, offHours: off }).availability;
     const s = summarize(av);
     assert.ok(s.ci95[0] <= exact && exact <= s.ci95[1], `${action}: exact ${exact} outside CI ${s.ci95}`);
   }
