@@ -74,7 +74,7 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
   else if (!images.some((i) => i.share > 0)) out.push({ path: ['cloud', 'images'], message: 'every image has share 0 (expected at least one image with share > 0)' });
   if (cloud.image_transfer === 'nfs-direct') {
     if (cloud.nova.release !== 'kilo') {
-      out.push({ path: ['cloud', 'image_transfer'], message: 'NFS direct fetch (image_file_url) was removed in Pike (expected nova.release kilo, or glance-http)' });
+      out.push({ path: ['cloud', 'image_transfer'], message: `NFS direct fetch (image_file_url) was removed in Pike, nova.release is ${cloud.nova.release} (expected nova.release kilo, or glance-http)` });
     }
     if (cloud.glance.store !== 'nfs') {
       out.push({ path: ['cloud', 'glance', 'store'], message: `NFS direct fetch copies from glance's filesystem store on the NFS mount, but glance.store is ${cloud.glance.store} (expected nfs)` });
