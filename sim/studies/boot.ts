@@ -213,6 +213,13 @@ export const bootStudy: StudyDefinition<BootConfig> = {
     },
   }),
   check: checkBoot,
+  warnings({ cloud }) {
+    const out: string[] = [];
+    if (cloud.glance.image_cache && cloud.glance.store === 'rbd') {
+      out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (openstack-facts §9.3); it only fills when images are downloaded');
+    }
+    return out;
+  },
   replicate(input, ctx) {
     const { bootTimes, model, completion, noValidHost } = simulateBoots(input, ctx);
     const sorted = Float64Array.from(bootTimes).sort();

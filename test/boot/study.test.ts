@@ -130,3 +130,10 @@ test('placement through the scheduler: spread over hosts, NoValidHost beyond cap
   assert.equal(at(two, 'no_valid_host'), 8);
   assert.equal(at(two, 'bytes_downloaded'), 2e6, 'only the first two hosts are used');
 });
+
+test('warnings: glance image cache with images on RBD', () => {
+  const w = bootStudy.warnings!(input(cloudOf({ glance: { store: 'rbd', image_cache: true }, ceph: { osds: 3, osd_size: '1TiB' } }), { storm: { size: 1 } }));
+  assert.equal(w.length, 1);
+  assert.match(w[0], /§9\.3/);
+  assert.deepEqual(bootStudy.warnings!(input(cloudOf({}), { storm: { size: 1 } })), []);
+});
