@@ -30,9 +30,17 @@ import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
  * Transfers are flows on SharedLinks (max-min fair with per-flow caps). A download through glance
  * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
  * the glance store; both hops are flows of the image size and the download completes when both
- * are done (a fluid tandem: exact when one hop is the bottleneck, optimistic otherwise). Every
+ * are done (a fluid tandem: exact when the same hop binds every flow through it, as in the bundled
+ * scenarios; otherwise an approximation, since a flow leaves its faster hop early). Every
  * download flow is capped at min(compute NIC, compute disk): concurrent downloads of DIFFERENT
  * images on one host each get that cap (the per-image lock prevents duplicates of one image).
+ *
+ * Driving it from another study (e.g. evacuation rebuilds on local storage): build it in that
+ * study's Simulation with `hostCores(cloud)` (host indices = ComputeState's, rack by rack), then
+ * `boot(host, image, cpuSeconds, cloneLatency, doneHandler, payload, false)` per rebuilt instance;
+ * `doneHandler(payload)` fires when the guest is up. Concurrent rebuilds then share glance/NFS,
+ * the hosts' `_base` caches and cores exactly like a boot storm. `uncontendedBootTime`
+ * (boot-time.ts) gives the same path's closed-form time on an idle cloud.
  */
 export interface BootModelOptions {
   /** Physical cores of each host (length = number of hosts). */
