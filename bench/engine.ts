@@ -1,6 +1,7 @@
 import { Simulation } from '../sim/engine/simulation.js';
 import { Processes, type Process } from '../sim/engine/process.js';
 import { Limiter } from '../sim/resources/limiter.js';
+import { SharedLink } from '../sim/resources/shared-link.js';
 import type { Rng } from '../sim/random/streams.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -86,4 +87,26 @@ export function bytesPerPending(pending: number, rng: Rng): { declared: number; 
   gc?.();
   const after = process.memoryUsage().arrayBuffers;
   return { declared: sim.events.bytes / pending, measured: (after - before) / pending };
+}
+
+/**
+ * A boot storm on one SharedLink: `flows` transfers of random sizes with per-flow caps (half
+ * capped at a tenth of the link), all started at t = 0 and re-started as they finish until
+ * `flows × rounds` have completed. Each start/finish is O(active flows) — this measures it.
+ */
+export function linkStorm(flows: number, rounds: number, rng: Rng): number {
+  const sim = new Simulation(64);
+  const link = new SharedLink(sim, 1.25e9, 'nic');
+  let left = flows * rounds;
+  const sizeOf = () => 1e8 + 9e8 * rng.next();
+  const done = {
+    id: 0,
+    fire(i: number): void {
+      if (--left >= flows) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, this.id, i);
+    },
+  };
+  done.id = sim.register(done, 'done');
+  for (let i = 0; i < flows; i++) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, done.id, i);
+  sim.run();
+  return link.flowsCompleted;
 }

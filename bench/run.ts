@@ -8,7 +8,7 @@ import { Streams } from '../sim/random/streams.js';
 import { loadScenarioFile } from '../sim/scenario/load.js';
 import { runScenario } from '../sim/montecarlo/run.js';
 import { heapHold } from './heap-loop.js';
-import { bytesPerPending, engineHold, generatorHold, mmcEvents } from './engine.js';
+import { bytesPerPending, engineHold, generatorHold, linkStorm, mmcEvents } from './engine.js';
 import type { BenchFigure, BenchSuite } from './figure.js';
 
 /**
@@ -86,6 +86,16 @@ async function engineFigures(): Promise<{ figures: BenchFigure[]; ceiling: numbe
   await bench.run();
   const mmcMs = latencyP50(bench, 'mmc');
   figures.push({ name: 'engine M/M/c (events/s)', unit: 'events/s', value: mmcCount / (mmcMs / 1000), biggerIsBetter: true, extra: `c = 4, λ = 3, μ = 1, ${SIZES.mmcJobs} jobs (${mmcCount} events), tinybench p50` });
+
+  const storm = new Bench({ time: quick ? 200 : 2000, iterations: quick ? 3 : 10, warmup: true });
+  const stormFlows = quick ? 200 : 1000, stormRounds = 5;
+  let stormDone = 0;
+  storm.add('storm', () => { stormDone = linkStorm(stormFlows, stormRounds, new Streams(4, seed++).stream('storm')); });
+  await storm.run();
+  figures.push({
+    name: 'SharedLink storm (flows/s)', unit: 'flows/s', value: stormDone / (latencyP50(storm, 'storm') / 1000), biggerIsBetter: true,
+    extra: `${stormFlows} concurrent flows (half capped), ${stormRounds} rounds, tinybench p50`,
+  });
 
   const bytes = bytesPerPending(SIZES.bytesPending, new Streams(3, 0).stream('bytes'));
   figures.push({ name: 'bytes per pending event', unit: 'B', value: bytes.declared, biggerIsBetter: false, extra: `${SIZES.bytesPending} pending; typed arrays at current capacity (arrayBuffers delta ${bytes.measured.toFixed(1)} B)` });
