@@ -3,7 +3,7 @@ import { distribution } from '../random/spec.js';
 import { bytes, count, duration, fraction, rate } from '../scenario/zod-units.js';
 import type { Cloud } from '../scenario/cloud.js';
 import { CephPool } from '../openstack/ceph-pool.js';
-import { RbdModel, type DiskSource, type RbdModelConfig } from '../openstack/rbd-model.js';
+import { runRbd, type DiskSource, type RbdModelConfig } from '../openstack/rbd-model.js';
 import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
 
 /**
@@ -171,9 +171,7 @@ export const rbdStudy: StudyDefinition<RbdConfig> = {
   },
 
   replicate(input, ctx): Float64Array {
-    const model = new RbdModel(modelConfig(input), ctx.streams, undefined, ctx.tracer);
-    const r = model.run();
-    model.dispose();
+    const r = runRbd(modelConfig(input), ctx.streams, undefined, ctx.tracer);
     const h = input.horizon;
     const near = Number.isNaN(r.timeToNearfull) ? h : r.timeToNearfull;
     const full = Number.isNaN(r.timeToFull) ? h : r.timeToFull;
