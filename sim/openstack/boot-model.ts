@@ -132,7 +132,7 @@ export class BootModel {
     this.nic = cloud.compute_node.nic;
     this.downloadCap = Math.min(cloud.compute_node.nic, cloud.compute_node.disk_write);
     const mgr = cloud.image_cache_manager;
-    this.cache = new BaseImageCache(sim, this.hosts, this.images, mgr.interval, mgr.remove_unused_after);
+    this.cache = new BaseImageCache(sim, this.hosts, this.images, mgr.interval, mgr.remove_unused_after, mgr.remove_unused_base_images);
     this.builds = new Array(this.hosts);
     this.cpu = new Array(this.hosts);
     this.disk = new Array(this.hosts);

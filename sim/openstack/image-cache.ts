@@ -41,8 +41,9 @@ export class BaseImageCache implements Handler {
   private managerPending = false;
   readonly interval: number;
 
+  /** `remove = false` (remove_unused_base_images off): bases are never removed, no pass runs. */
   constructor(private readonly sim: Simulation, readonly hosts: number, readonly images: number,
-    interval: number, readonly removeAfter: number) {
+    interval: number, readonly removeAfter: number, private readonly remove = true) {
     const n = hosts * images;
     this.state = new Uint8Array(n);
     this.inUse = new Int32Array(n);
@@ -79,7 +80,7 @@ export class BaseImageCache implements Handler {
 
   private becameIdle(): void {
     this.idle++;
-    if (!this.managerPending) {
+    if (this.remove && !this.managerPending) {
       this.managerPending = true;
       this.sim.at((Math.floor(this.sim.now / this.interval) + 1) * this.interval, this.managerId);
     }

@@ -60,7 +60,11 @@ export const imageCloudShape = {
       .meta({ description: 'time to make the copy-on-write RBD clone of a raw image in the same cluster' }),
   }).strict().prefault({}),
   image_cache_manager: z.object({
-    interval: duration().prefault('2400s'),
-    remove_unused_after: duration().prefault('86400s'),
+    interval: duration().prefault('2400s')
+      .meta({ description: 'image_cache.manager_interval: seconds between cache-manager passes (0 means 60 s)' }),
+    remove_unused_base_images: z.boolean().default(true)
+      .meta({ description: 'false: bases stay in _base for good (no removal)' }),
+    remove_unused_after: duration().prefault('86400s')
+      .meta({ description: 'remove_unused_original_minimum_age_seconds: how long a base must go unused before a pass removes it' }),
   }).strict().prefault({}),
 };

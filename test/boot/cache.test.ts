@@ -128,3 +128,17 @@ test('property: without evictions each (host, image) is downloaded once, and no 
     },
   ), { numRuns: 150 });
 });
+
+test('remove_unused_base_images = false: an unused base stays for good', () => {
+  const h = harness(slowGlance({ image_cache_manager: { remove_unused_base_images: false } }));
+  const noop = h.sim.register({ fire: () => {} });
+  let b = -1;
+  h.at(0, () => { b = h.model.boot(0, 0, 0, 0, noop, 0); });
+  h.at(1000, () => h.model.deleteInstance(b));
+  let again = -1;
+  h.at(10 * 86400, () => { again = h.boot(0); });
+  h.sim.run();
+  assert.equal(h.model.cache.evictions, 0);
+  assert.equal(h.timeOf(again), 10 * 86400);
+  assert.equal(h.model.downloads, 1);
+});
