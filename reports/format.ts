@@ -121,6 +121,12 @@ const LABELS: Record<string, string> = {
   app_consistent_fraction: 'App-consistent snapshots',
   littles_law_error: "Little's law error",
   queue_length: 'Queue length',
+  fullest_osd_usage: 'Fullest OSD usage',
+  fullest_osd_fraction_end: 'Fullest OSD at end',
+  writes_blocked_time: 'Time with writes blocked',
+  no_valid_host: 'No valid host',
+  wait_tail: 'P(wait > t)',
+  number_in_system_tail: 'P(N ≥ k)',
 };
 
 export function metricLabel(name: string): string {

@@ -5,7 +5,7 @@
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { metricNames } from './summary.js';
-import { formatScaled, metricLabel, pickScale } from './format.js';
+import { formatScaled, formatValue, metricLabel, pickScale } from './format.js';
 import { executiveSentence } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
@@ -33,24 +33,28 @@ ${svg}
 </figure>`;
 }
 
-function statsRow(stats: MetricStats[], design: string[], metric: string): string {
+function statsRow(stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean): string {
   const unit = stats[0].unit;
   const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
   const f = (x: number) => formatScaled(x / scale.divisor, scale);
-  return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup">${escapeHtml(metricLabel(metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
-    + `<td>${escapeHtml(design[i])}</td><td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td></tr>`).join('\n');
+  const desc = stats[0].description ? ` title="${escapeHtml(stats[0].description)}"` : '';
+  return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(metricLabel(metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
+    + `<td>${escapeHtml(design[i])}</td><td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`
+    + (withNonFinite ? `<td class="num">${s.nonFinite ? `${s.nonFinite} of ${s.n + s.nonFinite}` : ''}</td>` : '') + '</tr>').join('\n');
 }
 
 function summaryTable(study: StudySummary): string {
   const rows: string[] = [];
+  const nonFinite = Object.values(study.designs).some((d) => Object.values(d.metrics).some((m) => (m.nonFinite ?? 0) > 0));
   for (const metric of metricNames(study)) {
     const designs = Object.keys(study.designs).filter((d) => study.designs[d].metrics[metric]);
     if (designs.length === 0) continue;
-    rows.push(statsRow(designs.map((d) => study.designs[d].metrics[metric]), designs, metric));
+    rows.push(statsRow(designs.map((d) => study.designs[d].metrics[metric]), designs, metric, nonFinite));
   }
-  const n = Object.values(study.designs)[0]?.metrics[metricNames(study)[0]]?.n;
-  return `<table class="stats"><caption>Per design, over ${n ?? '?'} replications</caption>
-<thead><tr><th>Metric</th><th>Unit</th><th>Design</th><th>Mean</th><th>95 % CI</th><th>p50</th><th>p95</th></tr></thead>
+  const first = Object.values(study.designs)[0]?.metrics[metricNames(study)[0]];
+  const n = first ? first.n + (first.nonFinite ?? 0) : undefined;
+  return `<table class="stats"><caption>Per design, over ${n ?? '?'} replications. 0/1 metrics (probabilities) carry the Wilson interval; a t interval reaching below zero for a metric that cannot is cut at zero.${nonFinite ? ' "Not reached": replications where the value never happened within the horizon (left out of the statistics).' : ''}</caption>
+<thead><tr><th>Metric</th><th>Unit</th><th>Design</th><th>Mean</th><th>95 % CI</th><th>p50</th><th>p95</th>${nonFinite ? '<th>Not reached</th>' : ''}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;
@@ -94,8 +98,25 @@ h3{font-size:18px;margin-top:28px}.meta{color:#555}.question{font-style:italic;c
 caption{text-align:left;color:#555;padding:4px 0}th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#f3f6fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .metric-id{font-weight:normal;color:#999;font-size:11px;font-family:'DejaVu Sans Mono',monospace}
-.warnings li{color:#8a4b00}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:12px;overflow-x:auto;font-size:13px}
+.warnings li{color:#8a4b00}tr.failed td{background:#fde8e8}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:12px;overflow-x:auto;font-size:13px}
 nav a{margin-right:14px}`;
+
+function expectations(summary: Summary): string {
+  const results = summary.expect ?? [];
+  if (results.length === 0) return '';
+  const rows = results.map((b) => {
+    const [study, metric] = b.key.split('.');
+    const unit = summary.studies[study]?.designs[b.design]?.metrics[metric]?.unit;
+    const bound = [b.min !== undefined ? `≥ ${formatValue(b.min, unit)}` : '', b.max !== undefined ? `≤ ${formatValue(b.max, unit)}` : ''].filter(Boolean).join(' and ');
+    return `<tr class="${b.ok ? 'ok' : 'failed'}"><td>${escapeHtml(b.key)}</td><td>${escapeHtml(b.design)}</td><td class="num">${escapeHtml(formatValue(b.value, unit))}</td><td>${escapeHtml(bound)}</td><td>${b.ok ? 'met' : '<strong>FAILED</strong>'}</td></tr>`;
+  });
+  const failed = results.filter((b) => !b.ok).length;
+  return `<section id="expect"><h2>Expectations</h2>
+<p>${failed ? `<strong>${failed} of ${results.length} bounds failed.</strong>` : `All ${results.length} bounds of the scenario's <code>expect:</code> are met.`}</p>
+<table class="stats"><thead><tr><th>Bound</th><th>Design</th><th>Value</th><th>Required</th><th>Result</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table></section>`;
+}
 
 export interface HtmlInput {
   summary: Summary;
@@ -131,13 +152,15 @@ ${warns.length ? `<h3>Warnings</h3><ul class="warnings">${warns.map((w) => `<li>
 <body>
 <header>
 <h1>${escapeHtml(summary.scenario)}</h1>
-<p class="meta">headroom capacity report · ${escapeHtml(date)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${escapeHtml(run.version || summary.version)}</p>
+${summary.description ? `<p>${escapeHtml(summary.description)}</p>` : ''}
+<p class="meta">headroom capacity report · ${escapeHtml(date)} · ${summary.replications} replications per design${summary.horizon ? ` · horizon ${escapeHtml(formatValue(summary.horizon, 's'))} simulated` : ''} · seed ${summary.seed} · headroom ${escapeHtml(run.version || summary.version)}</p>
 <nav>${studies.map(([name, s]) => `<a href="#study-${escapeHtml(name)}">${escapeHtml(s.title)}</a>`).join('')}<a href="#assumptions">Assumptions</a><a href="#reproduce">Reproduce</a></nav>
 </header>
 <section id="summary"><h2>Executive summary</h2>
 <ul class="answers">${answers.join('\n')}</ul>
 <p class="meta">Every number is a mean over replications with its 95 % confidence interval (Student t). Designs are compared with common random numbers: the same failures, hangs and workloads hit every design, so paired differences are tighter than the separate intervals suggest.</p>
 </section>
+${expectations(summary)}
 ${sections.join('\n')}
 <section id="assumptions"><h2>Assumptions: the scenario as run</h2>
 <p>From <code>${escapeHtml(scenario.file)}</code>. Every number above follows from these inputs; change them and rerun.</p>

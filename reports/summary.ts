@@ -1,3 +1,5 @@
+import type { BoundResult } from '../sim/montecarlo/summary.js';
+
 /**
  * The shape of an output folder's summary.json as the reports read it (written by the Monte
  * Carlo runner, see COMMON/DESIGN "Output folder"). Everything except `studies` and each study's
@@ -74,15 +76,8 @@ export interface StudySummary {
   warnings?: string[];
 }
 
-export interface ExpectResult {
-  key: string;
-  design: string;
-  value: number;
-  ci95: [number, number];
-  min?: number;
-  max?: number;
-  ok: boolean;
-}
+/** The scenario's `expect:` bounds as the runner checked them. */
+export type ExpectResult = BoundResult;
 
 export interface Summary {
   scenario: string;

@@ -30,7 +30,7 @@ function config() {
     font: FONT,
     background: 'white',
     title: { fontSize: 17, anchor: 'start' as const, subtitleFontSize: 12, subtitleColor: '#555', offset: 12 },
-    axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, gridColor: '#e6e6e6' },
+    axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, gridColor: '#e6e6e6', labelLimit: 260 },
     legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const, columns: 4, labelLimit: 260 },
     view: { stroke: '#ddd' },
   };
@@ -178,7 +178,7 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   if (rows.length === 0) return undefined;
   const unit = rows[0].s.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
-  const label = metricLabel(series.replace(/_?cdf$/i, ''));
+  const label = metricLabel(series.replace(/_?(cdf|quantiles)$/i, ''));
   const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
     design, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
   }))).filter((r) => r.median !== null);
@@ -190,7 +190,15 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   const medMax = Math.max(0, ...data.map((d) => d.median ?? 0));
   const hiMax = Math.max(0, ...data.map((d) => d.hi ?? 0));
   const cut = medMax > 0 && hiMax > 2 * medMax ? medMax * 1.5 : undefined;
-  const xScale = cut ? { domain: [Math.min(0, ...data.map((d) => d.lo ?? 0)), cut], nice: false } : {};
+  // Designs whose typical values differ by orders of magnitude (an RBD snapshot freezes for
+  // milliseconds, a local one for minutes) each get room on a symmetric-log axis.
+  const medians = rows.map(({ s }) => s.p50[Math.floor(s.p50.length / 2)] / scale.divisor).filter((v) => Number.isFinite(v) && v > 0);
+  const spread = medians.length > 1 ? Math.max(...medians) / Math.min(...medians) : 1;
+  const symlog = !cut && spread > 30;
+  const xScale = cut
+    ? { domain: [Math.min(0, ...data.map((d) => d.lo ?? 0)), cut], nice: false }
+    : symlog ? { type: 'symlog', constant: Math.min(...medians) } : {};
+  const xAxis = symlog ? { values: logTicks(Math.min(...medians) / 3, Math.max(0, ...data.map((d) => d.hi ?? 0))), format: '~g' } : {};
   // Clamp rather than clip: Vega sizes the chart to its marks' unclipped bounds.
   if (cut) for (const d of data) { if (d.hi !== null && d.hi > cut) d.hi = cut; if (d.lo !== null && d.lo > cut) d.lo = cut; }
   const opacity = rows.length > 3 ? 0.12 : 0.18;
@@ -199,17 +207,31 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
     study: studyName,
     title,
     caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.'
-      + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : ''),
-    spec: top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}`, [
+      + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : '')
+      + (symlog ? ' The value axis is logarithmic (linear near zero): the designs differ by orders of magnitude.' : ''),
+    spec: top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}${symlog ? '; log axis' : ''}`, [
       { mark: { type: 'area', orient: 'horizontal', opacity }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
-        x: { field: 'lo', type: 'quantitative', title: xTitle, scale: xScale }, x2: { field: 'hi' }, color } },
+        x: { field: 'lo', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, x2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
-        x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale }, order: { field: 'p' }, color,
+        x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, color,
         tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
     ], data),
   };
+}
+
+/** 0 and 1-2-5 steps per decade from lo to hi, for a log axis people can read. */
+export function logTicks(lo: number, hi: number): number[] {
+  const out = [0];
+  if (!(lo > 0) || !(hi > lo)) return out;
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(1));
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  }
+  return out;
 }
 
 export interface Threshold {
@@ -229,7 +251,8 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
     design, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
   })));
-  const xTitle = axisTitle(first.xLabel || 'Time', xScale);
+  const xName = first.xLabel || 'Time';
+  const xTitle = axisTitle(xName.charAt(0).toUpperCase() + xName.slice(1), xScale);
   const yTitle = axisTitle(label, yScale);
   const color = colour('design', 'Design', domainOf(study));
   const layer: unknown[] = [
@@ -252,9 +275,10 @@ export function bandChart(studyName: string, study: StudySummary, series: string
         y: { field: 'y', type: 'quantitative' }, x: { datum: 0, type: 'quantitative' }, text: { field: 'threshold' } } },
     );
   }
-  const title = `${label} over time`;
+  const overTime = /^(time|elapsed|days?|date)\b/i.test(first.xLabel ?? '') || !first.xLabel;
+  const title = overTime ? `${label} over time` : `${label} against ${first.xLabel}`;
   return {
-    name: `${slug(studyName)}-${slug(series)}-over-time`,
+    name: `${slug(studyName)}-${slug(series)}-${overTime ? 'over-time' : `vs-${slug(first.xLabel)}`}`,
     study: studyName,
     title,
     caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}.`,

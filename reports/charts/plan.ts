@@ -158,8 +158,10 @@ function build(name: string, study: StudySummary, r: Request, scenario: Scenario
 export function chartsForStudy(name: string, study: StudySummary, scenario: Scenario): Chart[] {
   const requests: Request[] = [...(PLAN[name] ?? [])];
   if (isValidationStudy(name, study)) {
-    requests.unshift({ kind: 'validation' });
-    for (const m of metricNames(study)) requests.push({ kind: 'design', metric: m });
+    // The ratio chart covers every metric with a closed form; the rest get their own chart.
+    const exact = new Set(exactValues(name, study, scenario).map((e) => e.metric));
+    requests.unshift({ kind: 'validation' }, { kind: 'series', match: /.*/ });
+    for (const m of metricNames(study)) if (!exact.has(m)) requests.push({ kind: 'design', metric: m });
   }
   let charts = requests.flatMap((r) => build(name, study, r, scenario));
   if (charts.length === 0) {

@@ -1,5 +1,5 @@
 /** Renders planned charts and writes charts/<name>.vl.json, .svg and .png into an output folder. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forSlide, type Chart } from './builders.js';
 import { renderSvg, svgToPng } from './render.js';
@@ -18,6 +18,8 @@ export interface WrittenChart {
 
 export async function writeCharts(outDir: string, charts: Chart[], forSlides: Set<string> = new Set()): Promise<WrittenChart[]> {
   const dir = join(outDir, 'charts');
+  // Re-rendering (headroom report) must not leave charts of an older plan behind.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const out: WrittenChart[] = [];
   for (const chart of charts) {

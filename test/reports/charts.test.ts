@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chartsForStudy, chartsForSummary, exactValues } from '../../reports/charts/plan.js';
-import { forSlide, metricByDesign, sweepChart, type Chart } from '../../reports/charts/builders.js';
+import { cdfChart, forSlide, logTicks, metricByDesign, sweepChart, type Chart } from '../../reports/charts/builders.js';
 import { compileSpec, renderSvg, svgToPng } from '../../reports/charts/render.js';
 import type { StudySummary } from '../../reports/summary.js';
 import { loadFixture } from './fixtures.js';
@@ -16,7 +16,7 @@ function count(svg: string, cls: string): number {
 
 /** Marks each kind of chart must contain (by the file-name suffix its builder gives it). */
 function expectedMarks(c: Chart): string[] {
-  if (c.name.endsWith('-cdf') || c.name.endsWith('-over-time') || c.name.includes('-sweep')) return ['mark-line', 'mark-area'];
+  if (c.name.endsWith('-cdf') || c.name.endsWith('-over-time') || c.name.includes('-sweep') || /-vs-/.test(c.name)) return ['mark-line', 'mark-area'];
   if (c.name.endsWith('-by-design') || c.name.endsWith('-validation')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
   if (c.name.endsWith('-spread')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
   throw new Error(`no expectation for ${c.name}`);
@@ -120,4 +120,27 @@ test('validation: exact values come from the scenario per design, including the 
   const own = structuredClone(queue.summary.studies.queue);
   own.designs.mm1.exact = { response: 7 };
   assert.equal(exactValues('queue', own, queue.scenario).find((e) => e.design === 'mm1' && e.metric === 'response')!.exact, 7);
+});
+
+test('CDFs: a heavy-tailed band cuts the axis past the medians; designs orders of magnitude apart get a log axis', async () => {
+  const base = structuredClone(reference.summary.studies.snapshots);
+  const healthy = base.designs['agent-healthy'].series!.freeze_cdf;
+  // Tail: one design's p95 band runs to 10× its median curve.
+  healthy.p95 = healthy.p50.map((v) => v * 10);
+  const cut = cdfChart('snapshots', base, 'freeze_cdf')!;
+  assert.match(cut.caption, /axis stops at/);
+  const domain = (cut.spec as any).layer[0].encoding.x.scale.domain;
+  const values = (cut.spec as any).data.values as { median: number; hi: number }[];
+  const medMax = Math.max(...values.map((v) => v.median));
+  assert.ok(Math.abs(domain[1] - 1.5 * medMax) < 1e-9, 'axis ends at 1.5 × the largest median');
+  assert.ok(values.every((v) => v.hi <= domain[1]), 'band clamped to the axis');
+  const far = structuredClone(reference.summary.studies.snapshots);
+  const fast = far.designs['agent-healthy'].series!.freeze_cdf;
+  for (const k of ['mean', 'p05', 'p50', 'p95'] as const) fast[k] = fast[k].map((v) => v / 1000);
+  const log = cdfChart('snapshots', far, 'freeze_cdf')!;
+  assert.equal((log.spec as any).layer[1].encoding.x.scale.type, 'symlog');
+  const { svg, warnings } = await renderSvg(log.spec);
+  assert.deepEqual(warnings, []);
+  assert.ok(svg.includes('mark-line'));
+  assert.deepEqual(logTicks(0.004, 3), [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
 });
