@@ -1,0 +1,54 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Deterministic, Lognormal } from '../../sim/random/distributions.js';
+import { Streams } from '../../sim/random/streams.js';
+import { loadScenarioFile } from '../../sim/scenario/load.js';
+import { rbdStudy, type RbdConfig } from '../../sim/studies/rbd.js';
+import type { StudyInput } from '../../sim/studies/study.js';
+import type { BenchFigure, BenchSuite } from '../figure.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const DAY = 86400, MiB = 2 ** 20, GiB = 2 ** 30;
+
+/**
+ * The rbd study's cost: one replication of 2,000 disks × 100 GiB over one year (target ≲ 180 ms
+ * on one core: 100 replications in 10 s on 2 workers), for each design of scenarios/rbd.yaml with
+ * its guests, and once more with deleted files 8× larger (the cost scales with the number of
+ * deletion extents). Quick mode: 100 disks over 30 days, one replication per design.
+ */
+export const suite: BenchSuite = async ({ quick }) => {
+  const disks = quick ? 100 : 2000;
+  const horizon = (quick ? 30 : 365) * DAY;
+  const reps = quick ? 1 : 3;
+  const loaded = loadScenarioFile(join(ROOT, 'scenarios', 'rbd.yaml'));
+  const plan = loaded.studies.find((s) => s.name === 'rbd')!;
+  const figures: BenchFigure[] = [];
+  const variants = plan.variants.filter((x) => !x.sweep && x.design !== 'fstrim-virtio-blk');
+  for (const coarse of [false, true]) {
+    for (const v of variants) {
+      const base = v.input as StudyInput<RbdConfig>;
+      const c = base.config;
+      const input: StudyInput<RbdConfig> = {
+        ...base,
+        horizon,
+        // a pool large enough never to fill, so every replication runs the whole year
+        cloud: { ...base.cloud, ceph: { ...base.cloud.ceph!, osds: 1000 } },
+        config: {
+          ...c,
+          disks: { ...c.disks, initial: disks, arrivals: 0, lifetime: undefined, size: new Deterministic(100 * GiB) },
+          guest: coarse ? { ...c.guest, delete_extent: new Lognormal(Math.log(256 * MiB), 1.2) } : c.guest,
+        },
+      };
+      rbdStudy.replicate(input, { replication: 0, streams: new Streams(loaded.seed, 0) });
+      const t0 = performance.now();
+      for (let r = 1; r <= reps; r++) rbdStudy.replicate(input, { replication: r, streams: new Streams(loaded.seed, r) });
+      const ms = (performance.now() - t0) / reps;
+      figures.push({
+        name: `rbd ${disks} disks × 100 GiB, ${horizon / DAY} d, ${v.design}${coarse ? ', 256 MiB deletes' : ''} (ms)`, unit: 'ms', value: ms, biggerIsBetter: false,
+        extra: `single thread, ms per replication, scenarios/rbd.yaml guests${coarse ? ' with delete_extent median 256 MiB' : ''}`,
+      });
+    }
+  }
+  return figures;
+};
