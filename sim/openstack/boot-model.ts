@@ -31,9 +31,11 @@ import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
  * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
  * the glance store; both hops are flows of the image size and the download completes when both
  * are done (a fluid tandem: exact when the same hop binds every flow through it, as in the bundled
- * scenarios; otherwise an approximation, since a flow leaves its faster hop early). Every
- * download flow is capped at min(compute NIC, compute disk): concurrent downloads of DIFFERENT
- * images on one host each get that cap (the per-image lock prevents duplicates of one image).
+ * scenarios; otherwise an approximation, since a flow leaves its faster hop early). On shared
+ * links (glance, NFS, Ceph) every flow of a compute node is capped at its NIC (min(NIC, disk) for
+ * downloads), which is exact max-min when a host has one flow; what a host's flows take together
+ * goes through that host's NIC as one more hop: receive (downloads, guest reads from Ceph) and
+ * transmit (`rbd import`) are separate links, the NIC being full duplex.
  *
  * Driving it from another study (e.g. evacuation rebuilds on local storage): build it in that
  * study's Simulation with `hostCores(cloud)` (host indices = ComputeState's, rack by rack), then
@@ -82,6 +84,8 @@ export class BootModel {
   private readonly builds: (Limiter | undefined)[];
   private readonly cpu: (SharedLink | undefined)[];
   private readonly disk: (SharedLink | undefined)[];
+  private readonly nicRx: (SharedLink | undefined)[];
+  private readonly nicTx: (SharedLink | undefined)[];
   private readonly glanceApi: (SharedLink | undefined)[];
   private glanceStoreLink: SharedLink | undefined;
   private nfsLink: SharedLink | undefined;
@@ -136,6 +140,8 @@ export class BootModel {
     this.builds = new Array(this.hosts);
     this.cpu = new Array(this.hosts);
     this.disk = new Array(this.hosts);
+    this.nicRx = new Array(this.hosts);
+    this.nicTx = new Array(this.hosts);
     this.glanceApi = new Array(cloud.glance.api_nodes);
     this.glanceCached = new Uint8Array(cloud.glance.api_nodes * this.images);
     this.hopsLeft = new Int8Array(this.hosts * this.images);
@@ -146,7 +152,11 @@ export class BootModel {
     this.cloneDoneId = on('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
     this.hopDoneId = on('boot.download-hop-done', (p) => this.hopDone(p));
     this.convertDoneId = on('boot.convert-done', (p) => this.baseReady(p));
-    this.importDoneId = on('boot.rbd-import-done', (b) => { this.bytesTransferred += this.imageVirtual[this.bootImage[b]]; this.rootDiskReady(b); });
+    this.importDoneId = on('boot.rbd-import-hop-done', (b) => {
+      if (--this.bootParts[b] > 0) return;
+      this.bytesTransferred += this.imageVirtual[this.bootImage[b]];
+      this.rootDiskReady(b);
+    });
     this.partDoneId = on('boot.guest-part-done', (b) => this.partDone(b));
   }
 
@@ -216,16 +226,18 @@ export class BootModel {
     if (this.cloud.image_transfer === 'nfs-direct') {
       // §2: `cp` from the NFS mount, any failure falls back to the Glance HTTP download.
       if (this.nfsFallback.next() >= this.cloud.nfs.fallback_probability) {
-        this.hopsLeft[pair] = 1;
+        this.hopsLeft[pair] = 2;
         this.nfs().start(size, this.downloadCap, this.hopDoneId, pair);
+        this.receive(pair, size);
         return;
       }
       this.nfsFallbacks++;
     }
     const node = this.nextGlanceNode;
     this.nextGlanceNode = (node + 1) % this.glanceApi.length;
-    this.hopsLeft[pair] = 1;
+    this.hopsLeft[pair] = 2;
     this.glanceNode(node).start(size, this.downloadCap, this.hopDoneId, pair);
+    this.receive(pair, size);
     const slot = node * this.images + image;
     if (this.cloud.glance.image_cache && this.glanceCached[slot] === 2) return;
     // A miss reads the store; the first GET of an image on a node fills that node's cache,
@@ -234,8 +246,14 @@ export class BootModel {
       this.glanceCached[slot] = 1;
       this.cachingNode[pair] = node;
     }
-    this.hopsLeft[pair] = 2;
+    this.hopsLeft[pair]++;
     this.glanceStore().start(size, this.downloadCap, this.hopDoneId, pair);
+  }
+
+  /** The download's hop through its host's NIC (receive side). */
+  private receive(pair: number, size: number): void {
+    const host = (pair - (pair % this.images)) / this.images;
+    this.nicRxOf(host).start(size, this.downloadCap, this.hopDoneId, pair);
   }
 
   private hopDone(pair: number): void {
@@ -271,7 +289,10 @@ export class BootModel {
   private baseAvailable(b: number): void {
     if (this.diskBackend === RBD) {
       // §9.2: not cloneable ⇒ `rbd import` a full copy of the raw base per instance.
-      this.ceph().start(this.imageVirtual[this.bootImage[b]], this.nic, this.importDoneId, b);
+      const bytes = this.imageVirtual[this.bootImage[b]];
+      this.bootParts[b] = 2;
+      this.ceph().start(bytes, this.nic, this.importDoneId, b);
+      this.nicTxOf(this.bootHost[b]).start(bytes, Infinity, this.importDoneId, b);
     } else {
       // Local qcow2 overlay on the base: metadata only.
       this.rootDiskReady(b);
@@ -285,7 +306,8 @@ export class BootModel {
     const read = this.imageRead[this.bootImage[b]];
     // Zero work starts no flow (and creates no per-host link); a boot with none at all still
     // completes through an event, never inside the caller's boot() call.
-    this.bootParts[b] = (cpu > 0 ? 1 : 0) + (read > 0 ? 1 : 0);
+    const remote = this.diskBackend === RBD;
+    this.bootParts[b] = (cpu > 0 ? 1 : 0) + (read > 0 ? (remote ? 2 : 1) : 0);
     if (this.bootParts[b] === 0) {
       this.bootParts[b] = 1;
       this.sim.schedule(0, this.partDoneId, b);
@@ -296,6 +318,7 @@ export class BootModel {
       if (this.diskBackend === RBD) {
         this.bytesTransferred += read;
         this.ceph().start(read, this.nic, this.partDoneId, b);
+        this.nicRxOf(host).start(read, Infinity, this.partDoneId, b);
       } else this.diskOf(host).start(read, Infinity, this.partDoneId, b);
     }
   }
@@ -315,6 +338,14 @@ export class BootModel {
 
   private diskOf(host: number): SharedLink {
     return (this.disk[host] ??= new SharedLink(this.sim, this.cloud.compute_node.disk_write, `host${host}.disk`, 16));
+  }
+
+  private nicRxOf(host: number): SharedLink {
+    return (this.nicRx[host] ??= new SharedLink(this.sim, this.nic, `host${host}.nic-rx`, 16));
+  }
+
+  private nicTxOf(host: number): SharedLink {
+    return (this.nicTx[host] ??= new SharedLink(this.sim, this.nic, `host${host}.nic-tx`, 16));
   }
 
   private glanceNode(node: number): SharedLink {
@@ -339,8 +370,10 @@ export class BootModel {
   }
 
   /** Links that exist so far, for tests and traces. */
-  link(name: 'nfs' | 'ceph' | 'glance-store' | `glance-api${number}` | `disk${number}` | `cores${number}`): SharedLink | undefined {
+  link(name: 'nfs' | 'ceph' | 'glance-store' | `glance-api${number}` | `disk${number}` | `cores${number}` | `rx${number}` | `tx${number}`): SharedLink | undefined {
     if (name === 'nfs') return this.nfsLink;
+    if (name.startsWith('rx')) return this.nicRx[Number(name.slice(2))];
+    if (name.startsWith('tx')) return this.nicTx[Number(name.slice(2))];
     if (name === 'ceph') return this.cephLink;
     if (name === 'glance-store') return this.glanceStoreLink;
     if (name.startsWith('glance-api')) return this.glanceApi[Number(name.slice(10))];

@@ -77,9 +77,10 @@ test('cache manager: using a base again restarts its age', () => {
 });
 
 test('max_concurrent_builds: the third build on a host waits for a slot; rebuilds bypass it', () => {
-  // Three images, each download capped at 10 B/s by the compute NIC: 10 s each.
+  // Three images; downloads go round-robin to three glance-api nodes of 10 B/s each: 10 s each.
   const images = ['a', 'b', 'c'].map((name) => ({ name, size: 100, virtual_size: 100, format: 'raw', boot: { cpu: 0, read: 0 } }));
-  const cloud = cloudOf({ compute_node: { nic: 10, disk_write: HUGE, convert_throughput: HUGE, max_concurrent_builds: 2 }, images });
+  const cloud = cloudOf({ compute_node: { nic: HUGE, disk_write: HUGE, convert_throughput: HUGE, max_concurrent_builds: 2 },
+    glance: { api_nodes: 3, nic: 10, backend_read: HUGE }, images });
   const h = harness(cloud);
   const a = h.boot(0, 0), b = h.boot(0, 1), c = h.boot(0, 2);
   h.sim.run();

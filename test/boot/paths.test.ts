@@ -128,3 +128,24 @@ test('guest boot: CPU work shares the host cores (one core each at most), reads 
   // Download 1 B at 100 B/s disk cap = 0.01 s, then 4 reads of 600 B share 100 B/s: 24 s.
   for (const p of r) assert.ok(close(g.timeOf(p), 24.01), `done at ${g.timeOf(p)}`);
 });
+
+test("a host's NIC is shared by its guests reading from Ceph and by its concurrent downloads", () => {
+  // 4 clones on one host: each read of 600 B is capped at the NIC (50 B/s) on the Ceph network
+  // (capacity 1000 B/s, far from full), but the four share the host's 50 B/s NIC: 4·600/50 = 48 s.
+  const cloud = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd' },
+    ceph: { ...ceph, network: 1000 }, images: [raw] });
+  const h = harness(cloud, 4);
+  const one = [0, 1, 2, 3].map(() => h.boot(0, 0, 1, 0));
+  const spread = [1, 2, 3].map((host) => h.boot(host, 0, 1, 0));
+  h.sim.run();
+  for (const p of one) assert.ok(close(h.timeOf(p), 48), `same host: ${h.timeOf(p)}`);
+  for (const p of spread) assert.ok(close(h.timeOf(p), 12), `own host: ${h.timeOf(p)}`);
+  // Two different images downloaded at once on one host share its NIC (50 B/s): 2·100/50 = 4 s,
+  // where two hosts would each take 100/50 = 2 s.
+  const two = cloudOf({ compute_node: { nic: 50, disk_write: HUGE, convert_throughput: HUGE }, glance: { api_nodes: 1, nic: HUGE, backend_read: HUGE },
+    images: [{ ...raw, name: 'a', size: 100, boot: { cpu: 0, read: 0 } }, { ...raw, name: 'b', size: 100, boot: { cpu: 0, read: 0 } }] });
+  const g = harness(two, 2);
+  const a = g.boot(0, 0), b = g.boot(0, 1), c = g.boot(1, 0);
+  g.sim.run();
+  assert.deepEqual([g.timeOf(a), g.timeOf(b), g.timeOf(c)], [4, 4, 2]);
+});
