@@ -35,7 +35,9 @@ import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
  * links (glance, NFS, Ceph) every flow of a compute node is capped at its NIC (min(NIC, disk) for
  * downloads), which is exact max-min when a host has one flow; what a host's flows take together
  * goes through that host's NIC as one more hop: receive (downloads, guest reads from Ceph) and
- * transmit (`rbd import`) are separate links, the NIC being full duplex.
+ * transmit (`rbd import`) are separate links, the NIC being full duplex. The host's local disk is
+ * one link too, shared by download writes into `_base`, qemu-img conversions and guests booting
+ * from local disk.
  *
  * Driving it from another study (e.g. evacuation rebuilds on local storage): build it in that
  * study's Simulation with `hostCores(cloud)` (host indices = ComputeState's, rack by rack), then
@@ -250,10 +252,12 @@ export class BootModel {
     this.glanceStore().start(size, this.downloadCap, this.hopDoneId, pair);
   }
 
-  /** The download's hop through its host's NIC (receive side). */
+  /** The download's hops on its host: the NIC (receive side) and the write into `_base`. */
   private receive(pair: number, size: number): void {
     const host = (pair - (pair % this.images)) / this.images;
+    this.hopsLeft[pair]++;
     this.nicRxOf(host).start(size, this.downloadCap, this.hopDoneId, pair);
+    this.diskOf(host).start(size, Infinity, this.hopDoneId, pair);
   }
 
   private hopDone(pair: number): void {

@@ -149,3 +149,22 @@ test("a host's NIC is shared by its guests reading from Ceph and by its concurre
   g.sim.run();
   assert.deepEqual([g.timeOf(a), g.timeOf(b), g.timeOf(c)], [4, 4, 2]);
 });
+
+test('downloads write into _base through the host disk, shared with conversions and local guest reads', () => {
+  // Disk 100 B/s, everything else unbounded: two 100 B downloads on one host take 2 s together,
+  // on two hosts 1 s each; a guest reading 100 B from local disk during a download shares it too.
+  const images = ['a', 'b'].map((name) => ({ name, size: 100, virtual_size: 100, format: 'raw', boot: { cpu: 0, read: 0 } }));
+  const cloud = cloudOf({ compute_node: { nic: HUGE, disk_write: 100, convert_throughput: HUGE }, images });
+  const h = harness(cloud, 2);
+  const a = h.boot(0, 0), b = h.boot(0, 1), c = h.boot(1, 0);
+  h.sim.run();
+  assert.deepEqual([h.timeOf(a), h.timeOf(b), h.timeOf(c)], [2, 2, 1]);
+  const reader = cloudOf({ compute_node: { nic: HUGE, disk_write: 100, convert_throughput: HUGE },
+    images: [{ ...images[0], boot: { cpu: 0, read: 100 } }, images[1]] });
+  const g = harness(reader, 1);
+  const first = g.boot(0, 0); // download 1 s alone, then reads 100 B
+  let dl = -1;
+  g.at(1, () => { dl = g.boot(0, 1); }); // downloads b while the guest of `first` reads: both at 50 B/s
+  g.sim.run();
+  assert.deepEqual([g.timeOf(first), g.timeOf(dl)], [3, 3]);
+});
