@@ -35,6 +35,8 @@ export class RbdDisk {
   readonly alloc: Uint32Array;
   /** One bit per trim unit (a word, or one object when objects span words) freed since the last fstrim. */
   readonly dirty: Uint32Array;
+  /** One bit per word of `live` that has a free block (first fit skips full words 32 at a time). */
+  private readonly notFull: Uint32Array;
   liveBlocks = 0;
   allocBlocks = 0;
   /** Blocks whose objects were removed by discard, cumulative. */
@@ -71,6 +73,8 @@ export class RbdDisk {
     this.live = pool.acquire(this.words);
     this.alloc = pool.acquire(this.words);
     this.dirty = pool.acquire(Math.ceil(this.words / this.unitWords / 32));
+    this.notFull = pool.acquire(Math.ceil(this.words / 32));
+    for (let w = 0; w < this.words; w++) this.notFull[w >>> 5] |= 1 << (w & 31);
   }
 
   get provisionedBytes(): number { return this.blocks * this.blockBytes; }
@@ -84,6 +88,7 @@ export class RbdDisk {
     pool.release(this.live);
     pool.release(this.alloc);
     pool.release(this.dirty);
+    pool.release(this.notFull);
   }
 
   /**
@@ -110,7 +115,8 @@ export class RbdDisk {
     let mask = bitsFrom(start & 31);
     let remaining = n;
     let lastW = -1, lastTake = 0, wrapped = false;
-    for (let visited = 0; remaining > 0 && visited <= words; visited++) {
+    const startWord = w;
+    while (remaining > 0) {
       let free = ~live[w] & mask;
       if (w === words - 1) free &= this.tailMask;
       if (free !== 0) {
@@ -118,6 +124,7 @@ export class RbdDisk {
         const take = c > remaining ? lowestSetBits(free, remaining) : free;
         remaining -= c > remaining ? remaining : c;
         live[w] |= take;
+        if (this.wordFull(w)) this.notFull[w >>> 5] &= ~(1 << (w & 31));
         lastW = w;
         lastTake = take;
         if (allocate) {
@@ -137,7 +144,14 @@ export class RbdDisk {
         }
       }
       mask = ~0;
-      if (++w === words) { w = 0; wrapped = true; }
+      // Skip full words 32 at a time; wrap once, back up to the start word.
+      let next = this.nextNotFull(w + 1);
+      if (next < 0 && !wrapped) {
+        wrapped = true;
+        next = this.nextNotFull(0);
+      }
+      if (next < 0 || (wrapped && next > startWord)) break;
+      w = next;
     }
     const written = n - remaining;
     this.liveBlocks += written;
@@ -173,6 +187,7 @@ export class RbdDisk {
         const take = c > remaining ? lowestSetBits(x, remaining) : x;
         remaining -= c > remaining ? remaining : c;
         live[w] &= ~take;
+        this.notFull[w >>> 5] |= 1 << (w & 31);
         if (w < this.lowFreeWord) this.lowFreeWord = w;
         const u = (w / this.unitWords) | 0;
         this.dirty[u >>> 5] |= 1 << (u & 31);
@@ -271,6 +286,19 @@ export class RbdDisk {
       dirty[dw] = 0;
     }
     return this.reclaimedBlocks - before;
+  }
+
+  /** The first word from `from` on with a free block, or -1. */
+  private nextNotFull(from: number): number {
+    if (from >= this.words) return -1;
+    const nf = this.notFull;
+    let sw = from >>> 5;
+    let m = nf[sw] & bitsFrom(from & 31);
+    while (m === 0) {
+      if (++sw >= nf.length) return -1;
+      m = nf[sw];
+    }
+    return (sw << 5) + lowestBit(m);
   }
 
   private wordFull(w: number): boolean {
