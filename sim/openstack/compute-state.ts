@@ -151,6 +151,15 @@ export class ComputeState {
     this.index?.update(h);
   }
 
+  /** A new reservation on every host at once (the failure hook), one index rebuild. */
+  setReservedAll(mb: number): void {
+    const index = this.index;
+    this.index = undefined;
+    for (let h = 0; h < this.hostCount; h++) this.setReserved(h, mb);
+    this.index = index;
+    index?.rebuild();
+  }
+
   /** nova's view of the service (ComputeFilter). */
   setServiceUp(h: number, up: boolean): void {
     this.serviceUp[h] = up ? 1 : 0;

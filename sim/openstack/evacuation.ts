@@ -358,7 +358,7 @@ export class EvacuationModel implements FailureListener {
     const s = this.s, hook = this.p.hook!;
     if (hook.releaseToMb !== undefined && !this.released) {
       this.released = true;
-      for (let x = 0; x < s.hostCount; x++) s.setReserved(x, hook.releaseToMb);
+      s.setReservedAll(hook.releaseToMb);
       this.note(`hook: reserved_host_memory_mb = ${hook.releaseToMb}`);
     }
     if (hook.enableSpares) {
@@ -387,7 +387,7 @@ export class EvacuationModel implements FailureListener {
     const s = this.s;
     if (this.released) {
       this.released = false;
-      for (let x = 0; x < s.hostCount; x++) s.setReserved(x, this.highReservedMb);
+      s.setReservedAll(this.highReservedMb);
     }
     for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
     this.heldBackMb = this.computeHeldBack();

@@ -1,6 +1,6 @@
 import type { Rng } from '../random/streams.js';
 import type { ComputeState } from './compute-state.js';
-import { HostIndex } from './host-index.js';
+import { BLOCK, HostIndex } from './host-index.js';
 
 /**
  * nova's filter scheduler for one instance (openstack-facts §6.1, §7):
@@ -15,8 +15,11 @@ import { HostIndex } from './host-index.js';
  *   Python's stable sort does); the caller claims it before the next request, which is how the
  *   instances of one request consume host state one after another.
  *
- * `select` scans the HostIndex's per-host arrays (kept current on every change); `selectScan`
- * recomputes everything from the raw host state, kept as the reference `select` is tested against.
+ * `select` works on the HostIndex (per-host values and per-block summaries kept current on every
+ * change): pass 1 takes the weighers' extremes a whole block at a time where every host passes;
+ * pass 2 weighs the most promising block first and skips blocks whose weight bound cannot beat
+ * the k-th best. `selectScan` recomputes everything from the raw host state, host by host: it
+ * is the reference `select` is tested against (test/evacuation/scheduler.test.ts).
  */
 export class Scheduler {
   private readonly mark: Int32Array;
@@ -29,7 +32,8 @@ export class Scheduler {
   private readonly bestWeights: Float64Array;
   private readonly index: HostIndex | undefined;
   private readonly isExcluded = (h: number): boolean => h === this.ignore || this.mark[h] === this.stamp;
-  private readonly minMaxUnit: number;
+  private readonly blockStatus: Uint8Array;
+  private readonly blockBound: Float64Array;
   /** Number of placements asked for (for benches). */
   requests = 0;
 
@@ -40,8 +44,8 @@ export class Scheduler {
     const k = Math.max(1, s.nova.hostSubsetSize);
     this.bestHosts = new Int32Array(k);
     this.bestWeights = new Float64Array(k);
-    this.minMaxUnit = Infinity;
-    for (let h = 0; h < s.hostCount; h++) this.minMaxUnit = Math.min(this.minMaxUnit, s.maxUnitMb[h]);
+    this.blockStatus = new Uint8Array(Math.ceil(s.hostCount / BLOCK));
+    this.blockBound = new Float64Array(this.blockStatus.length);
     if (indexed) {
       this.index = new HostIndex(s);
       s.index = this.index;
@@ -73,42 +77,90 @@ export class Scheduler {
    * members' hosts are excluded (`self` is not counted); `az`: −1 or the requested zone.
    */
   select(ramMb: number, vcpus: number, ignoreHost: number, group: number, az: number, self = -1): number {
-    const index = this.index;
-    if (index === undefined) return this.selectScan(ramMb, vcpus, ignoreHost, group, az, self);
+    const ix = this.index;
+    if (ix === undefined) return this.selectScan(ramMb, vcpus, ignoreHost, group, az, self);
     this.requests++;
     this.exclusions(ignoreHost, group, self);
-    // One pass: slack is −∞ for hosts the ComputeFilter rejects.
-    const H = this.s.hostCount;
-    const slackRam = index.slackRam, slackCpu = index.slackCpu, rawR = index.rawRam, rawC = index.rawCpu;
-    const mark = this.mark, stamp = this.stamp, cand = this.cand;
-    const checkUnit = ramMb > this.minMaxUnit, azOf = this.s.azOf, maxUnit = this.s.maxUnitMb;
-    let n = 0;
-    let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
-    for (let h = 0; h < H; h++) {
-      if (slackRam[h] < ramMb || slackCpu[h] < vcpus || mark[h] === stamp || h === ignoreHost) continue;
-      if (az >= 0 && azOf[h] !== az) continue;
-      if (checkUnit && ramMb > maxUnit[h]) continue;
-      cand[n++] = h;
-      const r = rawR[h], c = rawC[h];
-      if (r > rMax) rMax = r;
-      if (r < rMin) rMin = r;
-      if (c > cMax) cMax = c;
-      if (c < cMin) cMin = c;
+    const nb = ix.blocks, status = this.blockStatus, excluded = this.excluded, nExcluded = this.nExcluded;
+    let count = 0, rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
+    // Pass 1: the weighers' extremes over passing hosts, a whole block at a time when every host passes.
+    for (let b = 0; b < nb; b++) {
+      status[b] = 0;
+      if (ix.bElig[b] === 0 || ix.bMaxRS[b] < ramMb || ix.bMaxCS[b] < vcpus) continue;
+      const zb = ix.bAz[b];
+      if (az >= 0 && zb !== -2 && zb !== az) continue;
+      const lo = b * BLOCK, hi = lo + ix.bSize[b];
+      let whole = ix.bElig[b] === hi - lo && ix.bMinRS[b] >= ramMb && ix.bMinCS[b] >= vcpus
+        && ramMb <= ix.bMinMaxUnit[b] && (az < 0 || zb === az);
+      for (let x = 0; whole && x < nExcluded; x++) if (excluded[x] >= lo && excluded[x] < hi) whole = false;
+      if (whole) {
+        status[b] = 2;
+        count += hi - lo;
+        if (ix.bMaxR[b] > rMax) rMax = ix.bMaxR[b];
+        if (ix.bMinR[b] < rMin) rMin = ix.bMinR[b];
+        if (ix.bMaxC[b] > cMax) cMax = ix.bMaxC[b];
+        if (ix.bMinC[b] < cMin) cMin = ix.bMinC[b];
+        continue;
+      }
+      for (let h = lo; h < hi; h++) {
+        if (!this.passes(h, ramMb, vcpus, az)) continue;
+        status[b] = 1;
+        count++;
+        const r = ix.rawRam[h], c = ix.rawCpu[h];
+        if (r > rMax) rMax = r;
+        if (r < rMin) rMin = r;
+        if (c > cMax) cMax = c;
+        if (c < cMin) cMin = c;
+      }
     }
-    if (n === 0) return -1;
-    const { rLo, ramScale, cLo, cpuScale } = this.weighing(rMax, rMin, cMax, cMin);
-    const k = Math.min(this.s.nova.hostSubsetSize, n);
-    const bh = this.bestHosts, bw = this.bestWeights;
-    let filled = 0;
-    for (let j = 0; j < n; j++) {
-      const h = cand[j];
-      const w = (rawR[h] - rLo) * ramScale + (rawC[h] - cLo) * cpuScale;
-      if (filled === k && w <= bw[k - 1]) continue;
-      let pos = filled < k ? filled++ : k - 1;
-      while (pos > 0 && bw[pos - 1] < w) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }
-      bw[pos] = w; bh[pos] = h;
+    if (count === 0) return -1;
+    const w = this.weighing(rMax, rMin, cMax, cMin);
+    const k = Math.min(this.s.nova.hostSubsetSize, count);
+    // Pass 2: branch and bound over blocks, the most promising first.
+    const bounds = this.blockBound;
+    let first = -1, firstBound = -Infinity;
+    for (let b = 0; b < nb; b++) {
+      if (status[b] === 0) continue;
+      const bound = ix.bound(b, w.rLo, w.ramScale, w.cLo, w.cpuScale);
+      bounds[b] = bound;
+      if (bound > firstBound) { firstBound = bound; first = b; }
+    }
+    let filled = this.scanBlock(first, 0, k, ramMb, vcpus, az, w.rLo, w.ramScale, w.cLo, w.cpuScale);
+    const bw = this.bestWeights;
+    for (let b = 0; b < nb; b++) {
+      if (status[b] === 0 || b === first) continue;
+      // Skip a block that cannot beat the k-th best, nor tie it with a lower host index.
+      if (filled === k && (bounds[b] < bw[k - 1] || (bounds[b] === bw[k - 1] && b * BLOCK > this.bestHosts[k - 1]))) continue;
+      filled = this.scanBlock(b, filled, k, ramMb, vcpus, az, w.rLo, w.ramScale, w.cLo, w.cpuScale);
     }
     return this.pick(filled);
+  }
+
+  /** The filters for one host, from the index's current values. */
+  private passes(h: number, ramMb: number, vcpus: number, az: number): boolean {
+    const ix = this.index!;
+    return ix.slackRam[h] >= ramMb && ix.slackCpu[h] >= vcpus && this.mark[h] !== this.stamp && h !== this.ignore
+      && (az < 0 || this.s.azOf[h] === az) && ramMb <= this.s.maxUnitMb[h];
+  }
+
+  /** Weighs the passing hosts of block b into the top k (weight desc, then host index asc). */
+  private scanBlock(b: number, filled: number, k: number, ramMb: number, vcpus: number, az: number,
+    rLo: number, ramScale: number, cLo: number, cpuScale: number): number {
+    const ix = this.index!, bh = this.bestHosts, bw = this.bestWeights;
+    const lo = b * BLOCK, hi = lo + ix.bSize[b];
+    const whole = this.blockStatus[b] === 2;
+    for (let h = lo; h < hi; h++) {
+      if (whole ? ix.slackRam[h] === -Infinity : !this.passes(h, ramMb, vcpus, az)) continue;
+      const w = (ix.rawRam[h] - rLo) * ramScale + (ix.rawCpu[h] - cLo) * cpuScale;
+      let pos: number;
+      if (filled === k) {
+        if (!(w > bw[k - 1] || (w === bw[k - 1] && h < bh[k - 1]))) continue;
+        pos = k - 1;
+      } else pos = filled++;
+      while (pos > 0 && (bw[pos - 1] < w || (bw[pos - 1] === w && bh[pos - 1] > h))) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }
+      bw[pos] = w; bh[pos] = h;
+    }
+    return filled;
   }
 
   private readonly w = { rLo: 0, ramScale: 0, cLo: 0, cpuScale: 0 };

@@ -98,7 +98,7 @@ function failAndEvacuate(s: ComputeState, scheduler: Scheduler, hosts: number[],
     for (let i = s.head[h]; i >= 0; i = s.next[i]) s.state[i] = DOWN;
   }
   if (hook !== undefined) {
-    if (hook.releaseToMb !== undefined) for (let h = 0; h < s.hostCount; h++) s.setReserved(h, hook.releaseToMb);
+    if (hook.releaseToMb !== undefined) s.setReservedAll(hook.releaseToMb);
     if (hook.enableSpares) {
       let need = hosts.length;
       for (let h = 0; h < s.hostCount && need > 0; h++) if (s.isSpare[h] && !s.enabled[h] && s.alive[h]) { s.setEnabled(h, true); need--; }

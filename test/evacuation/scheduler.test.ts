@@ -107,7 +107,9 @@ test('ComputeFilter, ignore_hosts, anti-affinity and availability zones exclude 
 test('property: the kept-current table answers exactly as the full recomputation (select = selectScan)', () => {
   fc.assert(fc.property(
     fc.record({
-      hosts: fc.integer({ min: 1, max: 12 }),
+      hosts: fc.integer({ min: 1, max: 40 }),
+      others: fc.integer({ min: 1, max: 20 }),
+      zones: fc.boolean(),
       ramMult: fc.constantFrom(1, -1, 0.5, 0),
       cpuMult: fc.constantFrom(1, 0, -2),
       subset: fc.integer({ min: 1, max: 3 }),
@@ -115,10 +117,10 @@ test('property: the kept-current table answers exactly as the full recomputation
       fill: fc.double({ min: 0.1, max: 1, noNaN: true }),
       ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 40 }),
     }),
-    ({ hosts, ramMult, cpuMult, subset, ratio, fill, ops }) => {
+    ({ hosts, others, zones, ramMult, cpuMult, subset, ratio, fill, ops }) => {
       const c = cloud({
         nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset, ram_allocation_ratio: ratio },
-        racks: [{ name: 'r', hosts, ram: '16GiB', vcpus: 4 }, { name: 'q', hosts: 2, ram: '32GiB', vcpus: 16 }],
+        racks: [{ name: 'r', hosts, ram: '16GiB', vcpus: 4, availability_zone: zones ? 'a' : undefined }, { name: 'q', hosts: others, ram: '32GiB', vcpus: 16, availability_zone: zones ? 'b' : undefined }],
         flavors: [{ name: 's', ram: '1GiB', vcpus: 1, share: 2 }, { name: 'l', ram: '6GiB', vcpus: 2, share: 1 }],
         fill,
         server_groups: { anti_affinity_share: 0.3, size: 2 },
@@ -135,11 +137,13 @@ test('property: the kept-current table answers exactly as the full recomputation
           if (d >= 0) { s.detach(i, b % 2 === 0); s.attach(i, d); }
         } else s.setReserved(h, (b % 4) * 1024);
         const ram = [1024, 6144, 20000][b % 3];
-        assert.equal(sch.select(ram, 1, -1, -1, -1), sch.selectScan(ram, 1, -1, -1, -1));
+        const az = zones ? (a % 3) - 1 : -1;
+        assert.equal(sch.select(ram, 1, -1, -1, az), sch.selectScan(ram, 1, -1, -1, az));
+        assert.equal(sch.select(ram, 2, h, -1, -1), sch.selectScan(ram, 2, h, -1, -1));
         const fresh = new HostIndex(s);
         assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
         assert.deepEqual(Array.from(s.index!.rawCpu), Array.from(fresh.rawCpu));
       }
     },
-  ), { numRuns: 150 });
+  ), { numRuns: 200 });
 });
