@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, platform, arch } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, arch } from 'node:os';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,7 +40,7 @@ const outFile = outIdx >= 0 ? args[outIdx + 1] : join(ROOT, 'bench', 'results.js
 
 const SIZES = quick
   ? { pending: 10_000, holdEvents: 100_000, runs: 3, mmcJobs: 20_000, bytesPending: 100_000, mcReplications: 4 }
-  : { pending: 10_000, holdEvents: 2_000_000, runs: 7, mmcJobs: 300_000, bytesPending: 1_000_000, mcReplications: 40 };
+  : { pending: 10_000, holdEvents: 2_000_000, runs: 7, mmcJobs: 300_000, bytesPending: 1_000_000, mcReplications: 100 };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -127,14 +127,18 @@ async function monteCarloFigures(): Promise<BenchFigure[]> {
   const psMs: number[] = [];
   for (let r = 0; r < reps; r++) psMs.push(timeMs(() => ps.definition.replicate(ps.variants[0].input, { replication: r, streams: new Streams(1, r) })));
   figures.push({ name: 'queue study M/G/1-PS replication (ms)', unit: 'ms', value: median(psMs), biggerIsBetter: false, extra: 'scenarios/validation/mg1-ps.yaml: 200,000 counted jobs on a SharedLink, one thread' });
-  const wall: Record<number, number> = {};
-  for (const workers of [1, 2]) {
-    const r = await runScenario(loaded, { workers });
-    wall[workers] = r.wallMs;
+  // Alternate 1 and 2 workers and keep each one's best wall time: the least disturbed by other
+  // processes on the machine (pool start-up included, as a user sees it).
+  const wall: Record<number, number> = { 1: Infinity, 2: Infinity };
+  for (let round = 0; round < (quick ? 1 : 2); round++) {
+    for (const workers of [1, 2]) {
+      const r = await runScenario(loaded, { workers });
+      wall[workers] = Math.min(wall[workers], r.wallMs);
+    }
   }
   figures.push({
     name: 'Monte Carlo speed-up, 2 workers over 1', unit: 'x', value: wall[1] / wall[2], biggerIsBetter: true,
-    extra: `${SIZES.mcReplications} replications of ${perRep.toFixed(0)} ms (mmc.yaml); wall ${wall[1].toFixed(0)} ms vs ${wall[2].toFixed(0)} ms; ${availableParallelism()} cores`,
+    extra: `${SIZES.mcReplications} replications of ${perRep.toFixed(0)} ms (mmc.yaml); best wall ${wall[1].toFixed(0)} ms vs ${wall[2].toFixed(0)} ms; ${availableParallelism()} cores; load average ${loadavg()[0].toFixed(1)}`,
   });
   return figures;
 }
@@ -183,7 +187,8 @@ async function main(): Promise<void> {
   const figures = all.map((f) => withRatio(f, ceiling));
   const eng = figures.find((f) => f.name === 'engine hold model (events/s)');
   const results = {
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${platform()} ${arch()}` },
+    // The load average says whether other processes shared the cores during the run.
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, platform: `${platform()} ${arch()}`, loadAverage1m: loadavg()[0] },
     date: new Date().toISOString(),
     quick,
     engineToCeiling: eng?.ratioToCeiling,
