@@ -9,7 +9,8 @@ import type P from 'pptxgenjs';
 import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
-import { executiveSentence, keyNumbers } from './narrative.js';
+import { executiveSentence, keyNumbers, validationSentence } from './narrative.js';
+import { isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
 
@@ -22,7 +23,10 @@ const BLUE = '1F4E79';
 const GREY = '555555';
 export const BODY_PT = 18;
 
-/** "31 % ± 6.4": a compact mean and CI half-width for a slide; an availability keeps the mean's decimals. */
+/**
+ * "31 % ± 6.4": a compact mean and CI half-width for a slide; an availability keeps the mean's
+ * decimals; a lopsided interval is written as its ends, "148 (0–315)".
+ */
 export function meanPm(mean: number, ci: [number, number], unit: string): string {
   const scale = pickScale(unit, [mean, ...ci]);
   const half = (ci[1] - ci[0]) / 2;
@@ -32,6 +36,11 @@ export function meanPm(mean: number, ci: [number, number], unit: string): string
   if (!(half > 0) || !Number.isFinite(half)) return m;
   const v = mean / scale.divisor;
   const h = half / scale.divisor;
+  // A lopsided interval (Wilson near 0 or 1, a t interval cut at zero) is shown as its ends.
+  const below = mean - ci[0], above = ci[1] - mean;
+  if (Math.abs(below - above) > 0.05 * Math.max(below, above)) {
+    return `${m} (${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
+  }
   const pm = scale.label === '%' && v > 99 && v < 100 ? h.toFixed(formatScaled(v, scale).split('.')[1]?.length ?? 0) : formatNumber(h);
   return `${m} ± ${pm}`;
 }
@@ -49,7 +58,9 @@ export function pngSize(path: string): { width: number; height: number } {
 }
 
 function heading(slide: P.default.Slide, text: string, sub?: string): void {
-  slide.addText(text, { x: 0.5, y: 0.3, w: W - 1, h: 0.8, fontFace: FONT, fontSize: 30, bold: true, color: BLUE });
+  // One line at most: about 48 characters of 30 pt bold fit across the slide.
+  const size = Math.max(20, Math.min(30, Math.floor((30 * 48) / Math.max(1, text.length))));
+  slide.addText(text, { x: 0.5, y: 0.3, w: W - 1, h: 0.8, fontFace: FONT, fontSize: size, bold: true, color: BLUE });
   if (sub) slide.addText(sub, { x: 0.5, y: 1.05, w: W - 1, h: 0.7, fontFace: FONT, fontSize: BODY_PT, italic: true, color: GREY, valign: 'top' });
 }
 
@@ -62,7 +73,7 @@ function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T
   return [values[0], lo, hi].filter((v, i, all) => all.indexOf(v) === i);
 }
 
-function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined): void {
+function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined, scenarioDoc?: Record<string, any>): void {
   const slide = pres.addSlide();
   heading(slide, study.title, study.question);
   const top = 2.0;
@@ -96,8 +107,8 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
     }
   }
   if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
-  slide.addText('Mean ± half-width of its 95 % confidence interval.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
-  slide.addNotes(executiveSentence(name, study));
+  slide.addText('± half-width of the 95 % CI; (low–high) when lopsided.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
+  slide.addNotes(executiveSentence(name, study, scenarioDoc));
 }
 
 /** The scenario boiled down to lines a room can read; the full text is in report.html. */
@@ -109,7 +120,8 @@ export function assumptionLines(scenario: ScenarioEcho, summary: Summary): strin
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [`${prefix}: ${typeof obj === 'string' ? obj : JSON.stringify(obj)}`];
     return Object.entries(obj as object).flatMap(([k, v]) => flat(v, prefix ? `${prefix}.${k}` : k));
   };
-  lines.push(`Horizon ${doc.horizon ?? '?'} · ${summary.replications} replications per design · seed ${summary.seed}`);
+  const horizon = doc.horizon ?? (summary.horizon ? formatValue(summary.horizon, 's') : '?');
+  lines.push(`Horizon ${horizon} · ${summary.replications} replications per design · seed ${summary.seed}`);
   const racks: any[] = Array.isArray(doc.cloud?.racks) ? doc.cloud.racks : [];
   if (racks.length) {
     const hosts = racks.reduce((s, r) => s + (Number(r.hosts) || 0), 0);
@@ -135,14 +147,25 @@ export function assumptionLines(scenario: ScenarioEcho, summary: Summary): strin
   return lines.map((l) => (l.length > 110 ? `${l.slice(0, 107)}…` : l));
 }
 
+/** Summary slides for n studies: up to five studies (three lines each) fit one slide at 18 pt. */
+export function summarySlides(studies: number): number {
+  return Math.max(1, Math.ceil(studies / 5));
+}
+
+/** Title, summary, one slide per study, assumptions. */
+export function slideCount(studies: number): number {
+  return 1 + summarySlides(studies) + studies + 1;
+}
+
 export interface DeckInput {
   summary: Summary;
+  scenarioDoc?: Record<string, any>;
   scenario: ScenarioEcho;
   run: RunInfo;
   charts: WrittenChart[];
 }
 
-export async function writeDeck(path: string, { summary, scenario, run, charts }: DeckInput): Promise<void> {
+export async function writeDeck(path: string, { summary, scenario, scenarioDoc, run, charts }: DeckInput): Promise<void> {
   const pres = new PptxGenJS();
   pres.layout = 'LAYOUT_WIDE';
   pres.title = `${summary.scenario} capacity review`;
@@ -157,10 +180,11 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
 
   // Summary: one line per study (its main key number); split so each slide stays readable.
   const studies = Object.entries(summary.studies);
-  const per = 5;
+  const pages = summarySlides(studies.length);
+  const per = Math.max(1, Math.ceil(studies.length / pages));
   for (let i = 0; i < Math.max(1, studies.length); i += per) {
     const slide = pres.addSlide();
-    heading(slide, studies.length > per ? `Summary (${i / per + 1}/${Math.ceil(studies.length / per)})` : 'Summary');
+    heading(slide, pages > 1 ? `Summary (${i / per + 1}/${pages})` : 'Summary');
     const runs: P.default.TextProps[] = [];
     for (const [name, s] of studies.slice(i, i + per)) {
       const k = keyNumbers(name, s)[0];
@@ -170,16 +194,17 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
         return { design: v.design, mean: v.mean, text: meanPm(st.mean, st.ci95, st.unit) };
       })) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
-      const line = k ? `${k.label}${unitNote(k.label, unit)}: ${vals.map((v) => (vals.length > 1 ? `${v.text} (${v.design})` : v.text)).join(' · ')}` : 'no metrics reported';
+      const v = isValidationStudy(name, s) ? validationSentence(name, s, scenarioDoc) : undefined;
+      const line = v ? v : k ? `${k.label}${unitNote(k.label, unit)}: ${vals.map((v) => (vals.length > 1 ? `${v.text} (${v.design})` : v.text)).join(' · ')}` : 'no metrics reported';
       runs.push({ text: line, options: { breakLine: true } });
     }
     if (runs.length === 0) runs.push({ text: 'This scenario ran no study.', options: {} });
     slide.addText(runs, { x: 0.5, y: 1.3, w: W - 1, h: H - 1.9, fontFace: FONT, fontSize: BODY_PT, valign: 'top', paraSpaceAfter: 6 });
-    slide.addText('Mean ± half-width of the 95 % confidence interval, over replications.', { x: 0.5, y: H - 0.6, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 12, color: GREY });
+    slide.addText('Mean ± half-width of the 95 % confidence interval over replications, or (low–high) when the interval is lopsided.', { x: 0.5, y: H - 0.6, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 12, color: GREY });
   }
 
   for (const [name, s] of studies) {
-    studySlide(pres, name, s, charts.find((c) => c.chart.study === name));
+    studySlide(pres, name, s, charts.find((c) => c.chart.study === name), scenarioDoc);
   }
 
   const a = pres.addSlide();

@@ -35,9 +35,9 @@ export async function writeReports(outDir: string, rawSummary: Summary, scenario
   const main = new Set(Object.keys(summary.studies).map((s) => charts.find((c) => c.study === s)?.name).filter((n): n is string => !!n));
   const written = await writeCharts(outDir, charts, main);
   const report = join(outDir, 'report.html');
-  writeFileSync(report, renderHtml({ summary, scenario: scenarioEcho, run, charts: written }));
+  writeFileSync(report, renderHtml({ summary, scenario: scenarioEcho, scenarioDoc: scenario, run, charts: written }));
   const deck = join(outDir, 'deck.pptx');
-  await writeDeck(deck, { summary, scenario: scenarioEcho, run, charts: written });
+  await writeDeck(deck, { summary, scenario: scenarioEcho, scenarioDoc: scenario, run, charts: written });
   return {
     report,
     deck,

@@ -6,7 +6,7 @@
 import type { StudySummary, Sweep } from './summary.js';
 import { metricAcrossDesigns } from './summary.js';
 import { formatMeanCi, formatValue, metricLabel, pickScale, formatScaled } from './format.js';
-import { keyMetrics } from './charts/plan.js';
+import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
 
 export interface KeyNumber {
   metric: string;
@@ -62,8 +62,31 @@ export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, ta
   return `${metricLabel(metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) with ${parts.join('; ')}`;
 }
 
+/**
+ * For a validation study, the answer is agreement with theory: the largest relative deviation of
+ * a simulated mean from its closed form, and how many 95 % CIs contain the exact value.
+ */
+export function validationSentence(name: string, study: StudySummary, scenario?: Record<string, any>): string | undefined {
+  const exact = exactValues(name, study, scenario).filter((e) => Math.abs(e.exact) > 0);
+  if (exact.length === 0) return undefined;
+  let worst = { dev: -1, text: '' };
+  let covered = 0;
+  for (const e of exact) {
+    const m = study.designs[e.design].metrics[e.metric];
+    const dev = Math.abs(m.mean / e.exact - 1);
+    if (m.ci95[0] <= e.exact && e.exact <= m.ci95[1]) covered++;
+    if (dev > worst.dev) worst = { dev, text: `${metricLabel(e.metric).toLowerCase()}${Object.keys(study.designs).length > 1 ? ` in ${e.design}` : ''}: ${formatValue(m.mean, m.unit)} against ${formatValue(e.exact, m.unit)}` };
+  }
+  return `All ${exact.length} simulated means with a closed form are within ${formatValue(worst.dev, 'fraction')} of it (largest gap ${worst.text}); `
+    + `${covered} of ${exact.length} 95 % confidence intervals contain the exact value.`;
+}
+
 /** One sentence (or two) answering the study's question with numbers and CIs. */
-export function executiveSentence(name: string, study: StudySummary): string {
+export function executiveSentence(name: string, study: StudySummary, scenario?: Record<string, any>): string {
+  if (isValidationStudy(name, study)) {
+    const v = validationSentence(name, study, scenario);
+    if (v) return v;
+  }
   const keys = keyNumbers(name, study);
   if (keys.length === 0) return `${study.title}: no metrics were reported.`;
   const main = keys[0];

@@ -1,4 +1,5 @@
 import type { BoundResult } from '../sim/montecarlo/summary.js';
+import { unitKind } from './format.js';
 
 /**
  * The shape of an output folder's summary.json as the reports read it (written by the Monte
@@ -165,7 +166,9 @@ function normaliseStats(raw: any, def: { unit: string; description?: string } | 
   };
   if (def?.description && !out.description) out.description = def.description;
   // For a 0/1 metric the Wilson interval stays inside [0, 1] where the t interval does not.
-  if (Array.isArray(raw.wilson95)) { out.ci95t = out.ci95; out.ci95 = pair(raw.wilson95); }
+  // Only for proportions: a metric in seconds that happened to be 0 in every replication
+  // may carry a Wilson interval too, which would claim up to 0.16 s of uncertainty.
+  if (Array.isArray(raw.wilson95) && unitKind(out.unit) === 'fraction') { out.ci95t = out.ci95; out.ci95 = pair(raw.wilson95); }
   // A t interval of a metric that cannot go below zero (hours stranded) can reach below it with
   // few replications; draw it only over possible values.
   if (out.min >= 0 && out.ci95[0] < 0) { out.ci95t ??= out.ci95; out.ci95 = [0, out.ci95[1]]; }

@@ -7,11 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { outputDirs, studyCount } from './outputs.js';
+import { slideCount } from '../../reports/deck.js';
 
-/** Title, summary (one per five studies), one per study, assumptions. */
-export function expectedSlides(studies: number): number {
-  return 1 + Math.max(1, Math.ceil(studies / 5)) + studies + 1;
-}
 
 /** Binary PGM (P5) from pdftoppm -gray: the pixel bytes after the header. */
 function pgmPixels(buf: Buffer): Buffer {
@@ -35,7 +32,7 @@ test('deck.pptx converts to a PDF with one page per slide, none blank', async ()
       const pdf = join(work, 'deck.pdf');
       const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
       const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
-      assert.equal(pages, expectedSlides(studyCount(dir)), `${dir}: pages`);
+      assert.equal(pages, slideCount(studyCount(dir)), `${dir}: pages`);
       execFileSync('pdftoppm', ['-r', '30', '-gray', pdf, join(work, 'page')]);
       const images = readdirSync(work).filter((f) => f.endsWith('.pgm')).sort();
       assert.equal(images.length, pages);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeReports, reportFromFolder } from '../../reports/index.js';
 import { uniquifyIds } from '../../reports/html.js';
 import { executiveSentence } from '../../reports/narrative.js';
-import { meanPm, pngSize } from '../../reports/deck.js';
+import { meanPm, pngSize, slideCount as expectedSlides } from '../../reports/deck.js';
 import { loadFixture, FIXTURES } from './fixtures.js';
 
 const run = { command: 'headroom run scenarios/reference.yaml --replications 200', version: '0.1.0', date: '2026-11-24T08:00:00.000Z' };
@@ -59,6 +59,8 @@ test('report.html holds every chart inline, every study, the scenario and how to
 test('deck.pptx has title, summary, one slide per study and assumptions', async () => {
   const f = await files;
   assert.equal(slideCount(readFileSync(f.deck)), 2 + Object.keys(ref.summary.studies).length + 1);
+  assert.equal(expectedSlides(5), 8);
+  assert.equal(expectedSlides(6), 10);
   const main = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.slide.png'));
   assert.equal(main.length, Object.keys(ref.summary.studies).length);
   const { width, height } = pngSize(join(out, 'charts', main[0]));
@@ -104,4 +106,6 @@ test('slide numbers: mean ± CI half-width, availability keeps its decimals, lon
   assert.equal(meanPm(0.9999832, [0.9999822, 0.9999842], 'fraction'), '99.9983 % ± 0.0001');
   assert.equal(meanPm(140, [81.5, 198.5], 'instance-hours'), '140 ± 58.5');
   assert.equal(meanPm(300, [300, 300], 's'), '5 min');
+  assert.equal(meanPm(148, [0, 315], 'h'), '148 (0–315)');
+  assert.equal(meanPm(0.15, [0.052, 0.36], '0/1'), '15 % (5.2–36)');
 });
