@@ -117,21 +117,30 @@ export class Scheduler {
     const w = this.weighing(rMax, rMin, cMax, cMin);
     const k = Math.min(this.s.nova.hostSubsetSize, count);
     // Pass 2: branch and bound over blocks, the most promising first.
-    const bounds = this.blockBound;
+    // The first block: the best cheap bound (each weigher at its block maximum, or minimum for a
+    // negative multiplier); later blocks are weighed exactly only when the cheap bound does not
+    // already rule them out.
+    const cheap = this.blockBound;
+    const rs = w.ramScale, cs = w.cpuScale, rLo = w.rLo, cLo = w.cLo;
     let first = -1, firstBound = -Infinity;
     for (let b = 0; b < nb; b++) {
       if (status[b] === 0) continue;
-      const bound = ix.bound(b, w.rLo, w.ramScale, w.cLo, w.cpuScale);
-      bounds[b] = bound;
-      if (bound > firstBound) { firstBound = bound; first = b; }
+      const c = ((rs >= 0 ? ix.bMaxR[b] : ix.bMinR[b]) - rLo) * rs + ((cs >= 0 ? ix.bMaxC[b] : ix.bMinC[b]) - cLo) * cs;
+      cheap[b] = c;
+      if (c > firstBound) { firstBound = c; first = b; }
     }
-    let filled = this.scanBlock(first, 0, k, ramMb, vcpus, az, w.rLo, w.ramScale, w.cLo, w.cpuScale);
-    const bw = this.bestWeights;
+    let filled = this.scanBlock(first, 0, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+    const bw = this.bestWeights, bh = this.bestHosts;
     for (let b = 0; b < nb; b++) {
       if (status[b] === 0 || b === first) continue;
-      // Skip a block that cannot beat the k-th best, nor tie it with a lower host index.
-      if (filled === k && (bounds[b] < bw[k - 1] || (bounds[b] === bw[k - 1] && b * BLOCK > this.bestHosts[k - 1]))) continue;
-      filled = this.scanBlock(b, filled, k, ramMb, vcpus, az, w.rLo, w.ramScale, w.cLo, w.cpuScale);
+      if (filled === k) {
+        // Skip a block that cannot beat the k-th best, nor tie it with a lower host index.
+        const kth = bw[k - 1], later = b * BLOCK > bh[k - 1];
+        if (cheap[b] < kth || (cheap[b] === kth && later)) continue;
+        const exact = ix.bound(b, rLo, rs, cLo, cs);
+        if (exact < kth || (exact === kth && later)) continue;
+      }
+      filled = this.scanBlock(b, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
     }
     return this.pick(filled);
   }
