@@ -115,7 +115,7 @@ const metrics = {
   writes_blocked_time: { unit: 's', description: 'time from full to the horizon, during which every guest write blocks (the guests stop growing)' },
   used_fraction_end: { unit: 'fraction', description: 'mean OSD fill (raw used ÷ raw capacity) at the horizon, frozen at full' },
   fullest_osd_fraction_end: { unit: 'fraction', description: 'fill of the fullest OSD at the horizon (mean × osd_imbalance)' },
-  reclaimed_bytes: { unit: 'bytes', description: 'RADOS object bytes removed by discard (online or fstrim) over the run, before replication' },
+  reclaimed_bytes: { unit: 'bytes', description: 'RADOS object bytes removed by discard (online or fstrim) over the run, before replication; gross: an object removed, rewritten and removed again counts twice (the net saving is the paired difference of allocated_bytes_end)' },
   thin_ratio: { unit: '×', description: 'provisioned ÷ used (rbd du) of the disks at the horizon' },
   allocated_bytes_end: { unit: 'bytes', description: 'rbd du of all disks at the horizon (existing objects × object size)' },
   live_bytes_end: { unit: 'bytes', description: 'data the guest filesystems hold at the horizon' },
