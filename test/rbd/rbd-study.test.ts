@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Streams } from '../../sim/random/streams.js';
+import { cloudSchema } from '../../sim/scenario/cloud.js';
+import { rbdStudy, rbdSchema, diskSources, type RbdConfig } from '../../sim/studies/rbd.js';
+import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
+import { findStudy } from '../../sim/studies/registry.js';
+
+const DAY = 86400, GiB = 2 ** 30;
+
+function input(config: unknown, ceph: Record<string, unknown> = { osds: 3, osd_size: '200GiB' }, extra: Record<string, unknown> = {}): StudyInput<RbdConfig> {
+  const cloud = cloudSchema.parse({
+    racks: [{ name: 'r', hosts: 2, ram: '64GiB', vcpus: 16 }],
+    flavors: [{ name: 'm', ram: '4GiB', vcpus: 2, disk: '4GiB', share: 1 }],
+    ceph,
+    ...extra,
+  });
+  return { scenarioName: 't', seed: 1, horizon: 90 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
+}
+
+const small = {
+  disks: { initial: 8, arrivals: '0.1/d', size: '4GiB' },
+  guest: { churn: '2%/d', delete_extent: '16MiB' },
+};
+
+test('registered as rbd; replicate returns the metrics then the series', () => {
+  assert.equal(findStudy('rbd'), rbdStudy);
+  const inp = input(small);
+  const out = rbdStudy.replicate(inp, { replication: 0, streams: new Streams(1, 0) });
+  assert.equal(out.length, valuesPerReplication(rbdStudy, inp));
+  const series = rbdStudy.series!(inp).fullest_osd_usage;
+  assert.equal(series.x[0], 0);
+  assert.equal(series.x[series.x.length - 1], 90 * DAY);
+  assert.ok(out.every(Number.isFinite));
+});
+
+test('never reached within the horizon: time is the horizon (censored) and reached_* is 0', () => {
+  const names = Object.keys(rbdStudy.metrics);
+  const out = rbdStudy.replicate(input(small, { osds: 30, osd_size: '1TiB' }), { replication: 0, streams: new Streams(1, 0) });
+  const m = (k: string) => out[names.indexOf(k)];
+  assert.equal(m('time_to_nearfull'), 90 * DAY);
+  assert.equal(m('reached_nearfull'), 0);
+  assert.equal(m('time_to_full'), 90 * DAY);
+  assert.equal(m('reached_full'), 0);
+  assert.equal(m('writes_blocked_time'), 0);
+  const tight = rbdStudy.replicate(input(small, { osds: 3, osd_size: '20GiB' }), { replication: 0, streams: new Streams(1, 0) });
+  const t = (k: string) => tight[names.indexOf(k)];
+  assert.equal(t('reached_full'), 1);
+  assert.ok(t('time_to_full') < 90 * DAY);
+  assert.equal(t('writes_blocked_time'), 90 * DAY - t('time_to_full'));
+});
+
+test('without discard and without disk deletions the pool never shrinks', () => {
+  const inp = input({ ...small, disks: { initial: 8, arrivals: '0.2/d', size: '4GiB' } });
+  const names = Object.keys(rbdStudy.metrics);
+  for (let r = 0; r < 3; r++) {
+    const out = rbdStudy.replicate(inp, { replication: r, streams: new Streams(2, r) });
+    const s = Array.from(out.subarray(names.length));
+    for (let i = 1; i < s.length; i++) assert.ok(s[i] >= s[i - 1], `series drops at ${i}`);
+  }
+});
+
+test('discard asked without virtio-scsi + scsi bus + unmap: a warning, and no reclaim', () => {
+  const names = Object.keys(rbdStudy.metrics);
+  const reclaimed = (cfg: unknown) => rbdStudy.replicate(input(cfg), { replication: 0, streams: new Streams(1, 0) })[names.indexOf('reclaimed_bytes')];
+  const full = { ...small, discard: 'fstrim', hw_scsi_model: 'virtio-scsi', hw_disk_bus: 'scsi', hw_disk_discard: 'unmap' };
+  assert.deepEqual(rbdStudy.warnings!(input(full)), []);
+  assert.ok(reclaimed(full) > 0);
+  for (const missing of ['hw_scsi_model', 'hw_disk_bus', 'hw_disk_discard'] as const) {
+    const cfg: Record<string, unknown> = { ...full };
+    delete cfg[missing];
+    const w = rbdStudy.warnings!(input(cfg));
+    assert.equal(w.length, 1);
+    assert.match(w[0], new RegExp(missing));
+    assert.equal(reclaimed(cfg), 0, `no reclaim without ${missing}`);
+  }
+  assert.deepEqual(rbdStudy.warnings!(input({ ...small, discard: 'none' })), [], 'no discard asked, no warning');
+});
+
+test('check: a missing Ceph cluster and an fs_block that does not divide the object size are problems', () => {
+  const inp = input(small);
+  assert.deepEqual(rbdStudy.check!(inp), []);
+  const noCeph = { ...inp, cloud: { ...inp.cloud, ceph: undefined } };
+  assert.deepEqual(rbdStudy.check!(noCeph).map((p) => p.path), [['cloud', 'ceph']]);
+  const odd = input({ ...small, guest: { ...small.guest, fs_block: '3MiB' } });
+  assert.deepEqual(rbdStudy.check!(odd).map((p) => p.path), [['studies', 'rbd', 'guest', 'fs_block']]);
+});
+
+test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objects, others full copies with 4 MiB (facts §9.2)', () => {
+  const images = [
+    { name: 'u', size: '2GiB', virtual_size: '2GiB', format: 'raw', share: 3 },
+    { name: 'w', size: '9GiB', virtual_size: '40GiB', format: 'qcow2', share: 1 },
+  ];
+  const inRbd = input(small, undefined, { images, glance: { store: 'rbd' } });
+  const { sources, imagesPoolBytes } = diskSources(inRbd.cloud, inRbd.config);
+  assert.deepEqual(sources.map((s) => [s.clone, s.objectBytes / 2 ** 20, s.dataBytes / GiB]), [[true, 8, 2], [false, 4, 9]]);
+  assert.equal(imagesPoolBytes, 11 * GiB);
+  const onFile = input(small, undefined, { images, glance: { store: 'file' } });
+  assert.deepEqual(diskSources(onFile.cloud, onFile.config).sources.map((s) => s.clone), [false, false]);
+  const blank = input({ ...small, disks: { ...small.disks, from_images: false } }, undefined, { images });
+  assert.deepEqual(diskSources(blank.cloud, blank.config).sources.map((s) => s.dataBytes), [0]);
+});
