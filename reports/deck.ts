@@ -138,13 +138,18 @@ export function assumptionLines(scenario: ScenarioEcho, summary: Summary): strin
   for (const [s, section] of Object.entries(doc.studies ?? {})) {
     if (!section || typeof section !== 'object') continue;
     const { designs: sd, sweeps, ...rest } = section as Record<string, unknown>;
-    const parts = flat(rest).slice(0, 4);
-    let line = `${s}: ${parts.join(', ')}`;
-    if (sd && typeof sd === 'object') line += ` · designs ${Object.keys(sd).join(', ')}`;
-    if (Array.isArray(sweeps)) line += ` · sweeps ${sweeps.map((w: any) => w?.parameter).join(', ')}`;
-    lines.push(line);
+    lines.push(`${s}: ${flat(rest).join(', ')}`);
+    // A study's own designs are what its slide compares: one line each, with what they change.
+    if (sd && typeof sd === 'object') {
+      for (const [d, patch] of Object.entries(sd as Record<string, unknown>)) {
+        const f = patch && typeof patch === 'object' && Object.keys(patch).length ? flat(patch).join(', ') : 'as above';
+        lines.push(`  ${d}: ${f}`);
+      }
+    }
+    if (Array.isArray(sweeps)) for (const w of sweeps as any[]) lines.push(`  sweep ${w?.parameter}: ${(w?.values ?? []).join(', ')}${w?.designs ? ` (${w.designs.join(', ')})` : ''}`);
   }
-  return lines.map((l) => (l.length > 110 ? `${l.slice(0, 107)}…` : l));
+  // One row each at 18 pt across the slide (about 85 characters).
+  return lines.map((l) => (l.length > 84 ? `${l.slice(0, 81)}…` : l));
 }
 
 /** Summary slides for n studies: up to five studies (three lines each) fit one slide at 18 pt. */
@@ -174,6 +179,10 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
   const title = pres.addSlide();
   title.background = { color: BLUE };
   title.addText(summary.scenario, { x: 0.7, y: 2.0, w: W - 1.4, h: 1.3, fontFace: FONT, fontSize: 44, bold: true, color: 'FFFFFF' });
+  if (summary.description) {
+    const d = summary.description.trim().replace(/\s+/g, ' ');
+    title.addText(d.length > 160 ? `${d.slice(0, 157)}…` : d, { x: 0.7, y: 5.1, w: W - 1.4, h: 1.2, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0', valign: 'top' });
+  }
   title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
   title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
     { x: 0.7, y: 4.3, w: W - 1.4, h: 0.6, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0' });
@@ -211,7 +220,7 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
   heading(a, 'Assumptions', `Scenario ${scenario.file}; the full text is in report.html`);
   const all = assumptionLines(scenario, summary);
   const lines = all.length > 12 ? [...all.slice(0, 11), `… ${all.length - 11} more lines in report.html`] : all;
-  a.addText(lines.map((l) => ({ text: l, options: { bullet: true, breakLine: true } })),
+  a.addText(lines.map((l) => ({ text: l.trimStart(), options: { bullet: l.startsWith('  ') ? { indent: 18 } : true, indentLevel: l.startsWith('  ') ? 1 : 0, breakLine: true } })),
     { x: 0.5, y: 1.8, w: W - 1, h: H - 2.3, fontFace: FONT, fontSize: BODY_PT, valign: 'top', paraSpaceAfter: 4 });
   a.addText(`Reproduce: ${run.command}`, { x: 0.5, y: H - 0.6, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 12, color: GREY });
 

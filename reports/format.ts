@@ -35,7 +35,8 @@ export function pickScale(unit: string | undefined, values: number[]): Scale {
   switch (unitKind(unit)) {
     case 'time': {
       // Switch to the bigger unit only when the number would otherwise be awkward (≥ 2 of it).
-      for (const [d, l] of TIME_STEPS) if (max >= 2 * d) return { divisor: d, label: l };
+      // Seconds from 1 s ("1.72 s", not "1,716 ms"); a bigger unit only from 2 of it ("90 s", not "1.5 min").
+      for (const [d, l] of TIME_STEPS) if (max >= (d === 1 ? 1 : 2) * d) return { divisor: d, label: l };
       return { divisor: 1, label: 's' };
     }
     case 'bytes': {

@@ -160,7 +160,7 @@ ${summary.description ? `<p>${escapeHtml(summary.description)}</p>` : ''}
 </header>
 <section id="summary"><h2>Executive summary</h2>
 <ul class="answers">${answers.join('\n')}</ul>
-<p class="meta">Every number is a mean over replications with its 95 % confidence interval (Student t). Designs are compared with common random numbers: the same failures, hangs and workloads hit every design, so paired differences are tighter than the separate intervals suggest.</p>
+<p class="meta">Every number is a mean over replications with its 95 % confidence interval (Student t; Wilson for probabilities). Designs are compared with common random numbers: the same failures, hangs and workloads hit every design, so paired differences are tighter than the separate intervals suggest.</p>
 </section>
 ${expectations(summary)}
 ${sections.join('\n')}

@@ -49,17 +49,20 @@ export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, ta
   const parts: string[] = [];
   for (const sw of sweeps) {
     for (const [design, points] of Object.entries(sw.designs)) {
-      const ok = points
-        .filter((p) => p.metrics[metric] && p.metrics[xMetric])
-        .filter((p) => p.metrics[metric].ci95[1] < target)
-        .sort((a, b) => a.metrics[xMetric].mean - b.metrics[xMetric].mean)[0];
-      const x = ok?.metrics[xMetric];
-      if (!points.some((p) => p.metrics[metric] && p.metrics[xMetric])) continue;
-      parts.push(x ? `${design} from ${formatValue(x.mean, x.unit)} held back` : `${design} at no swept value`);
+      const usable = points.filter((p) => p.metrics[metric] && p.metrics[xMetric]).sort((a, b) => a.metrics[xMetric].mean - b.metrics[xMetric].mean);
+      if (usable.length === 0) continue;
+      const ok = usable.find((p) => p.metrics[metric].ci95[1] < target);
+      if (ok) {
+        parts.push(`${design} from ${formatValue(ok.metrics[xMetric].mean, ok.metrics[xMetric].unit)} held back`);
+      } else {
+        // Not reached (or too few replications to show it): the best bound the sweep did show.
+        const best = usable.reduce((a, b) => (b.metrics[metric].ci95[1] < a.metrics[metric].ci95[1] ? b : a));
+        parts.push(`${design} not within the sweep (best upper bound ${formatValue(best.metrics[metric].ci95[1], 'fraction')} at ${formatValue(best.metrics[xMetric].mean, best.metrics[xMetric].unit)} held back)`);
+      }
     }
   }
   if (parts.length === 0) return undefined;
-  return `${metricLabel(metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) with ${parts.join('; ')}`;
+  return `${metricLabel(metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) for ${parts.join('; ')}`;
 }
 
 /**
@@ -90,8 +93,17 @@ export function executiveSentence(name: string, study: StudySummary, scenario?: 
   const keys = keyNumbers(name, study);
   if (keys.length === 0) return `${study.title}: no metrics were reported.`;
   const main = keys[0];
-  const perDesign = main.values.map((v) => (main.values.length > 1 ? `${v.text} with ${v.design}` : v.text)).join(', ');
-  let text = `${main.label}: ${perDesign}.`;
+  let text: string;
+  if (main.values.length > 4) {
+    // Many designs: the reference, the lowest and the highest say it; the table has the rest.
+    const [ref, ...rest] = main.values;
+    const lo = rest.reduce((a, b) => (b.mean < a.mean ? b : a));
+    const hi = rest.reduce((a, b) => (b.mean > a.mean ? b : a));
+    text = `${main.label}: ${ref.text} with ${ref.design} (reference); lowest ${lo.text} with ${lo.design}; highest ${hi.text} with ${hi.design} (${main.values.length} designs in the table below).`;
+  } else {
+    const perDesign = main.values.map((v) => (main.values.length > 1 ? `${v.text} with ${v.design}` : v.text)).join(', ');
+    text = `${main.label}: ${perDesign}.`;
+  }
   const second = keys[1];
   if (second && second.values.length) {
     const lo = second.values.reduce((a, b) => (b.mean < a.mean ? b : a));
