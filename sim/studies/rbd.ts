@@ -14,7 +14,7 @@ export const rbdSchema = z.object({
   disks: z.object({
     initial: count().default(0).meta({ description: 'disks present at the start, already filled to their used fraction' }),
     arrivals: rate().prefault('0/d').meta({ description: 'new disks per unit time (Poisson)' }),
-    lifetime: distribution('duration').optional().meta({ description: 'time until a disk is deleted (rbd rm); absent: disks stay' }),
+    lifetime: distribution('duration').optional().meta({ description: 'time until a disk is deleted (rbd rm); absent: disks stay. Initial disks draw theirs from the start (their remaining life: exact for exponential lifetimes)' }),
     size: distribution('bytes').prefault('100GiB').meta({ description: 'provisioned size of a disk' }),
     from_images: z.boolean().default(true)
       .meta({ description: 'disks boot from cloud.images (by share): raw images in a Glance rbd store become CoW clones, others full copies (facts §9.2); false or no images: blank disks' }),
@@ -36,7 +36,7 @@ export const rbdSchema = z.object({
   discard: z.enum(['none', 'online', 'fstrim']).default('none')
     .meta({ description: 'none; online (mount -o discard: each freed extent discarded at once); fstrim (periodic batch trim of free space)' }),
   fstrim_interval: duration({ positive: true }).prefault('7d'),
-  min_discard: bytes().prefault('64KiB').meta({ description: 'online discards shorter than this are dropped' }),
+  min_discard: bytes().prefault('64KiB').meta({ description: 'online discards shorter than this are dropped; only changes `rbd du` when objects are smaller than it (a shorter discard never covers a whole object of 64 KiB or more) and fs_block is below it' }),
   hw_scsi_model: z.string().optional().meta({ description: 'image property; virtio-scsi is needed for discard (facts §5)' }),
   hw_disk_bus: z.enum(['virtio', 'scsi', 'ide', 'sata', 'usb']).default('virtio').meta({ description: 'image property; scsi is needed for discard' }),
   hw_disk_discard: z.enum(['unmap', 'ignore']).optional().meta({ description: 'nova.conf [libvirt] hw_disk_discard; unmap is needed for discard (unset = no discard attribute)' }),
