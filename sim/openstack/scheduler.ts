@@ -90,12 +90,16 @@ export class Scheduler {
       const zb = ix.bAz[b];
       if (az >= 0 && zb !== -2 && zb !== az) continue;
       const lo = b * BLOCK, hi = lo + ix.bSize[b];
-      let whole = ix.bElig[b] === hi - lo && ix.bMinRS[b] >= ramMb && ix.bMinCS[b] >= vcpus
-        && ramMb <= ix.bMinMaxUnit[b] && (az < 0 || zb === az);
-      for (let x = 0; whole && x < nExcluded; x++) if (excluded[x] >= lo && excluded[x] < hi) whole = false;
+      // Whole: every eligible host passes (the summaries cover eligible hosts only, so hosts
+      // the ComputeFilter rejects do not spoil a block; excluded hosts that are eligible do).
+      let whole = ix.bMinRS[b] >= ramMb && ix.bMinCS[b] >= vcpus && ramMb <= ix.bMinMaxUnit[b] && (az < 0 || zb === az);
+      for (let x = 0; whole && x < nExcluded; x++) {
+        const e = excluded[x];
+        if (e >= lo && e < hi && ix.slackRam[e] !== -Infinity) whole = false;
+      }
       if (whole) {
         status[b] = 2;
-        count += hi - lo;
+        count += ix.bElig[b];
         if (ix.bMaxR[b] > rMax) rMax = ix.bMaxR[b];
         if (ix.bMinR[b] < rMin) rMin = ix.bMinR[b];
         if (ix.bMaxC[b] > cMax) cMax = ix.bMaxC[b];
