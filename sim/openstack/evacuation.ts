@@ -62,6 +62,8 @@ export class EvacuationModel implements FailureListener {
   downtimeCount = 0;
   heldBackArea = 0;
   runningArea = 0;
+  /** Highest guest RAM allocated on one host / its physical RAM (above 1: overcommitted memory). */
+  peakCommit = 0;
   /** Called with one line per decision when set (tests, traces). */
   log: ((line: string) => void) | undefined;
 
@@ -130,6 +132,7 @@ export class EvacuationModel implements FailureListener {
     this.highReservedMb = s.nova.reservedMb;
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
+    for (let h = 0; h < s.hostCount; h++) this.noteCommit(h);
     this.hDetect = sim.register({ fire: (h) => this.detect(h) }, 'service-down');
     this.hEvacuate = sim.register({ fire: (h) => this.hostEvacuate(h) }, 'host-evacuate');
     this.hRestarted = sim.register({ fire: (i) => this.restarted(i) }, 'instance-running');
@@ -161,6 +164,11 @@ export class EvacuationModel implements FailureListener {
       if (s.isSpare[h] && !s.enabled[h]) mb += s.totalMb[h] - s.reservedMb[h];
     }
     return mb;
+  }
+
+  private noteCommit(h: number): void {
+    const c = this.s.residentMb[h] / this.s.totalMb[h];
+    if (c > this.peakCommit) this.peakCommit = c;
   }
 
   private setState(i: number, st: number): void {
@@ -254,6 +262,7 @@ export class EvacuationModel implements FailureListener {
     }
     s.detach(i, true);
     s.attach(i, dest);
+    this.noteCommit(dest);
     this.away[src].push(i);
     this.evacuated++;
     this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
@@ -333,6 +342,7 @@ export class EvacuationModel implements FailureListener {
       if (!s.fits(h, s.ramMb[i], s.vcpusOf[i])) continue;
       s.detach(i, false);
       s.attach(i, h);
+      this.noteCommit(h);
       moved++;
     }
     list.length = 0;
@@ -420,6 +430,7 @@ export class EvacuationModel implements FailureListener {
       s.attach(i, oldHost);
     } else {
       s.attach(i, dest);
+      this.noteCommit(dest);
       s.homeOf[i] = dest;
     }
     this.runningMb += s.ramMb[i];

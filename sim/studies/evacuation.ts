@@ -62,6 +62,7 @@ export const metrics = {
   reserved_gib_hours: { unit: 'GiB·h', description: 'capacity held back (reservations + disabled spares) integrated over time' },
   held_back_fraction: { unit: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
   mean_ram_utilisation: { unit: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
+  peak_host_ram_commit: { unit: 'fraction', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
   instances: { unit: 'count', description: 'instances in the cloud (the fill)' },
   build_failures: { unit: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
 } as const;
@@ -211,6 +212,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
     out[k++] = model.reservedGibHours();
     out[k++] = model.heldBackFraction(input.horizon);
     out[k++] = model.meanRamUtilisation(input.horizon);
+    out[k++] = model.peakCommit;
     out[k++] = state.instanceCount;
     out[k++] = built.fillFailures + model.buildFailures;
     for (const p of DOWNTIME_PROBS) out[k++] = quantile(sorted, n, p);
