@@ -1,28 +1,36 @@
 import type { Handler, Simulation } from '../engine/simulation.js';
 
 /**
- * A link (a NIC, an NFS server, a Glance API) shared by concurrent transfers: processor sharing,
- * max-min fair, with an optional rate cap per flow.
+ * A link (a NIC, an NFS server, a Glance API, a Ceph network) shared by concurrent transfers:
+ * processor sharing, max-min fair, with an optional rate cap per flow.
  *
  * Rates (water-filling): with link capacity C and n active flows, the fair level r* is the
  * largest r with Σ min(cap_i, r) ≤ C; flow i gets min(cap_i, r*). Capped flows below the level
- * keep their cap, the others share what is left equally, e.g. C = 10 with caps 2, 3, ∞, ∞ gives
- * 2, 3, 2.5, 2.5. When every flow is capped and the caps sum below C, each runs at its cap.
+ * keep their cap, the others share what is left equally, e.g. C = 10 with caps 1, 2, ∞, ∞ gives
+ * 1, 2, 3.5, 3.5 (and caps 2, 3, ∞, ∞ give 2, 8/3, 8/3, 8/3: the cap of 3 does not bind). When
+ * every flow is capped and the caps sum below C, each runs at its cap.
  *
- * Rates only change when a flow starts, finishes or is aborted, so between changes every flow
- * progresses linearly. On each change the link brings every flow's remaining bytes up to now
- * (O(n)), recomputes the level and keeps ONE pending completion event, at the earliest finish —
- * not one event per flow, which would have to be rescheduled on every change anyway. (A single
- * virtual-time counter — service received by every flow — suffices only when all flows run at
- * the same rate; per-flow caps break that, and at the sizes modelled, tens to a few thousand
- * concurrent flows, the O(n) pass costs less than the events it replaces.)
+ * One pending completion event, and O(log n) work per start/finish (not O(n)): flows fall in
+ * two groups that each have a single clock.
+ * - Level flows (cap ≥ r*, uncapped ones included) all run at r*. A virtual clock V advances at
+ *   r* (bytes served to each level flow); a level flow that has R bytes left at virtual time V
+ *   gets the finish tag F = V + R, and the earliest tag in a heap is the next level finish.
+ *   Arrivals and departures change r*, not the tags.
+ * - Capped flows (cap < r*) run at their own cap: their absolute finish time T = now + R/cap
+ *   sits in a second heap.
+ * Caps are kept as classes of equal value (few distinct values in practice: a NIC speed, a
+ * convert throughput, one core). Whole classes are capped or not — the capped ones are the
+ * smallest values, found by water-filling from where the last change left it — and a class that
+ * crosses r* moves its flows between the heaps (converting R), the only O(class size) step.
+ * The completion event is at min(T_min, now + (F_min − V)/r*), rescheduled on every change.
  *
- * Completion: when that event fires, every flow whose remaining bytes are within a small
- * tolerance of zero (1e-9 of its size, or less than ~1e-14·now seconds of transfer at its
- * rate, i.e. a few ulps of the clock) completes at that same time, in start order, so N equal
- * transfers started together all finish together at N·S/C. The done handler of each is called
- * DIRECTLY (Simulation.fire) inside the link's completion event, after the link's state is
- * updated, so a done handler may start or abort flows on this link.
+ * Completion: every flow within a small tolerance of zero bytes left (1e-9 of its size, or less
+ * than ~1e-14·now seconds of transfer at its rate, a few ulps of the clock) completes in the same
+ * event, and they are notified in start order, so N equal transfers started together all finish
+ * together at N·S/C. The done handler of each is called DIRECTLY (Simulation.fire) inside the
+ * link's completion event, after the link's state is updated, so a done handler may start or
+ * abort flows on this link. V restarts at 0 whenever no level flow is left, so tags stay small
+ * and exact.
  *
  * The hot path allocates nothing: flows live in slots of typed arrays (recycled, growing by
  * doubling); flow ids name (slot, generation) so aborting a finished flow is a harmless no-op.
@@ -30,11 +38,76 @@ import type { Handler, Simulation } from '../engine/simulation.js';
 const SLOT_BITS = 24;
 const SLOT_LIMIT = 1 << SLOT_BITS;
 const SLOT_MASK = SLOT_LIMIT - 1;
-// Generations wrap at 2^29 so a token (generation·2^24 + slot) stays below 2^53, an exact double.
-// A stale token could only be mistaken for a live one after exactly 2^29 reuses of its slot.
+// Generations wrap at 2^29 so an id (generation·2^24 + slot) stays below 2^53, an exact double.
 const GEN_MASK = (1 << 29) - 1;
 const REL_EPS = 1e-9;
 const TIME_EPS = 1e-14;
+const CAPPED = 1, LEVEL = 2;
+
+/** An indexed binary min-heap of flow slots, ordered by (key, start sequence). */
+class FlowHeap {
+  items: Int32Array;
+  size = 0;
+  constructor(capacity: number, private readonly link: SharedLink) {
+    this.items = new Int32Array(capacity);
+  }
+
+  grow(capacity: number): void {
+    const a = new Int32Array(capacity); a.set(this.items); this.items = a;
+  }
+
+  top(): number {
+    return this.items[0];
+  }
+
+  push(slot: number): void {
+    this.up(this.size++, slot);
+  }
+
+  remove(slot: number): void {
+    const i = this.link.pos[slot];
+    const last = this.items[--this.size];
+    if (i === this.size) return;
+    if (i > 0 && this.before(last, this.items[(i - 1) >> 1])) this.up(i, last);
+    else this.down(i, last);
+  }
+
+  /** Rebuilds the heap order after items were replaced in bulk (Floyd, O(n)). */
+  heapify(): void {
+    const pos = this.link.pos;
+    for (let i = 0; i < this.size; i++) pos[this.items[i]] = i;
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i, this.items[i]);
+  }
+
+  private before(a: number, b: number): boolean {
+    const key = this.link.key, ka = key[a], kb = key[b];
+    return ka < kb || (ka === kb && this.link.seq[a] < this.link.seq[b]);
+  }
+
+  private up(i: number, slot: number): void {
+    const items = this.items, pos = this.link.pos;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const ps = items[p];
+      if (!this.before(slot, ps)) break;
+      items[i] = ps; pos[ps] = i; i = p;
+    }
+    items[i] = slot; pos[slot] = i;
+  }
+
+  private down(i: number, slot: number): void {
+    const items = this.items, pos = this.link.pos, n = this.size;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.before(items[c + 1], items[c])) c++;
+      const cs = items[c];
+      if (!this.before(cs, slot)) break;
+      items[i] = cs; pos[cs] = i; i = c;
+    }
+    items[i] = slot; pos[slot] = i;
+  }
+}
 
 export class SharedLink implements Handler {
   readonly name: string;
@@ -50,29 +123,39 @@ export class SharedLink implements Handler {
   private readonly selfId: number;
   private token = -1;
   private last = 0;
-  private totalRate = 0;
+  /** Virtual clock: bytes served to each level flow since it last restarted. */
+  private v = 0;
   private level = Infinity;
+  private n = 0;
+  private nextSeq = 0;
 
-  // Per-slot flow state.
+  // Per-slot flow state (key: T for capped flows, F for level flows).
+  /** @internal */ key: Float64Array;
+  /** @internal */ seq: Float64Array;
+  /** @internal */ pos: Int32Array;
   private size: Float64Array;
-  private remaining: Float64Array;
   private cap: Float64Array;
-  private rateOf: Float64Array;
   private payload: Float64Array;
   private handler: Int32Array;
   private generation: Uint32Array;
-  private active: Uint8Array;
+  private group: Uint8Array;
   private free: Int32Array;
   private freeCount = 0;
   private used = 0;
+  private readonly capped: FlowHeap;
+  private readonly levelFlows: FlowHeap;
 
-  /** Active slots in start order (completions at one time are notified in this order). */
-  private order: Int32Array;
-  private n = 0;
-  /** Finite caps of active flows, ascending (for the water-filling level). */
-  private caps: Float64Array;
-  private k = 0;
+  // Cap classes: distinct finite cap values ascending, with flow counts. The first
+  // `cappedClasses` are capped; they hold `cappedCount` flows whose caps sum to `cappedSum`.
+  private classValue = new Float64Array(8);
+  private classCount = new Int32Array(8);
+  private classes = 0;
+  private cappedClasses = 0;
+  private cappedCount = 0;
+  private cappedSum = 0;
+
   /** Scratch for the flows completing in one event. */
+  private doneSlots: Int32Array;
   private doneHandler: Int32Array;
   private donePayload: Float64Array;
 
@@ -86,19 +169,21 @@ export class SharedLink implements Handler {
     this.selfId = sim.register(this, `${name}.complete`);
     this.last = sim.now;
     const m = Math.max(4, initialFlows);
+    this.key = new Float64Array(m);
+    this.seq = new Float64Array(m);
+    this.pos = new Int32Array(m);
     this.size = new Float64Array(m);
-    this.remaining = new Float64Array(m);
     this.cap = new Float64Array(m);
-    this.rateOf = new Float64Array(m);
     this.payload = new Float64Array(m);
     this.handler = new Int32Array(m);
     this.generation = new Uint32Array(m);
-    this.active = new Uint8Array(m);
+    this.group = new Uint8Array(m);
     this.free = new Int32Array(m);
-    this.order = new Int32Array(m);
-    this.caps = new Float64Array(m);
+    this.doneSlots = new Int32Array(m);
     this.doneHandler = new Int32Array(m);
     this.donePayload = new Float64Array(m);
+    this.capped = new FlowHeap(m, this);
+    this.levelFlows = new FlowHeap(m, this);
   }
 
   get capacity(): number {
@@ -117,7 +202,8 @@ export class SharedLink implements Handler {
 
   /** Sum of the current flow rates (bytes/s); equals the capacity unless caps hold it lower. */
   get throughput(): number {
-    return this.totalRate;
+    const nl = this.n - this.cappedCount;
+    return this.cappedSum + (nl > 0 ? this.level * nl : 0);
   }
 
   /**
@@ -135,13 +221,23 @@ export class SharedLink implements Handler {
       slot = this.used++;
     }
     this.size[slot] = bytes;
-    this.remaining[slot] = bytes;
     this.cap[slot] = capBytesPerSec;
     this.payload[slot] = payload;
     this.handler[slot] = doneHandlerId;
-    this.active[slot] = 1;
-    this.order[this.n++] = slot;
-    if (capBytesPerSec !== Infinity) this.insertCap(capBytesPerSec);
+    this.seq[slot] = this.nextSeq++;
+    this.n++;
+    if (capBytesPerSec !== Infinity && this.addToClass(capBytesPerSec)) {
+      this.group[slot] = CAPPED;
+      this.key[slot] = this.sim.now + bytes / capBytesPerSec;
+      this.cappedCount++;
+      this.cappedSum += capBytesPerSec;
+      this.capped.push(slot);
+    } else {
+      this.group[slot] = LEVEL;
+      this.key[slot] = this.v + bytes;
+      this.levelFlows.push(slot);
+    }
+    this.rebalance();
     this.reschedule();
     return this.generation[slot] * SLOT_LIMIT + slot;
   }
@@ -151,11 +247,8 @@ export class SharedLink implements Handler {
     const slot = this.slotOf(flowId);
     if (slot < 0) return false;
     this.advance();
-    let i = 0;
-    while (this.order[i] !== slot) i++;
-    this.order.copyWithin(i, i + 1, this.n);
-    this.n--;
-    this.release(slot);
+    this.remove(slot);
+    this.rebalance();
     this.reschedule();
     return true;
   }
@@ -163,14 +256,19 @@ export class SharedLink implements Handler {
   /** Current rate of a flow in bytes/s (0 when it is not active). */
   rate(flowId: number): number {
     const slot = this.slotOf(flowId);
-    return slot < 0 ? 0 : this.rateOf[slot];
+    if (slot < 0) return 0;
+    return this.group[slot] === CAPPED ? this.cap[slot] : this.level;
   }
 
   /** Bytes a flow still has to transfer, as of now (0 when it is not active). */
   remainingBytes(flowId: number): number {
     const slot = this.slotOf(flowId);
     if (slot < 0) return 0;
-    return Math.max(0, this.remaining[slot] - this.rateOf[slot] * (this.sim.now - this.last));
+    const now = this.sim.now;
+    const r = this.group[slot] === CAPPED
+      ? (this.key[slot] - now) * this.cap[slot]
+      : this.key[slot] - (this.v + this.levelRate() * (now - this.last));
+    return r > 0 ? r : 0;
   }
 
   isActive(flowId: number): boolean {
@@ -184,12 +282,13 @@ export class SharedLink implements Handler {
     }
     this.advance();
     this.capacityBps = capacityBytesPerSec;
+    this.rebalance();
     this.reschedule();
   }
 
   /** Bytes transferred from time 0 to now, including the progress of flows still active. */
   transferred(): number {
-    return this.bytesDone + this.totalRate * (this.sim.now - this.last);
+    return this.bytesDone + this.throughput * (this.sim.now - this.last);
   }
 
   /**
@@ -208,112 +307,181 @@ export class SharedLink implements Handler {
     this.advance();
     const now = this.sim.now;
     const timeTol = TIME_EPS * Math.max(now, 1);
-    const order = this.order;
-    let kept = 0;
     let done = 0;
-    for (let i = 0; i < this.n; i++) {
-      const s = order[i];
-      const r = this.remaining[s];
-      if (r <= REL_EPS * this.size[s] || r <= this.rateOf[s] * timeTol) {
-        this.doneHandler[done] = this.handler[s];
-        this.donePayload[done] = this.payload[s];
-        done++;
-        this.release(s);
-      } else order[kept++] = s;
+    // Capped flows due now (their finish times are absolute).
+    while (this.capped.size > 0) {
+      const s = this.capped.top();
+      const left = (this.key[s] - now) * this.cap[s];
+      if (!(left <= REL_EPS * this.size[s] || this.key[s] - now <= timeTol)) break;
+      this.doneSlots[done++] = s;
+      this.remove(s);
     }
-    this.n = kept;
+    // Level flows whose tag the virtual clock has reached (plus a few ulps of V itself).
+    while (this.levelFlows.size > 0) {
+      const s = this.levelFlows.top();
+      const left = this.key[s] - this.v;
+      if (!(left <= REL_EPS * this.size[s] || left <= this.level * timeTol || left <= this.v * 4e-16)) break;
+      this.doneSlots[done++] = s;
+      this.remove(s);
+    }
     this.flowsCompleted += done;
+    this.rebalance();
     this.reschedule();
-    // Local references: a done handler that starts flows may grow (replace) the scratch arrays.
+    // Notify in start order. The slots are free now but their seq/handler/payload stay until a
+    // start() reuses them, so copy those out before calling anyone.
+    const ds = this.doneSlots, seq = this.seq;
+    for (let i = 1; i < done; i++) {
+      const s = ds[i], k = seq[s];
+      let j = i - 1;
+      while (j >= 0 && seq[ds[j]] > k) { ds[j + 1] = ds[j]; j--; }
+      ds[j + 1] = s;
+    }
     const dh = this.doneHandler, dp = this.donePayload;
+    for (let i = 0; i < done; i++) { dh[i] = this.handler[ds[i]]; dp[i] = this.payload[ds[i]]; }
     for (let i = 0; i < done; i++) this.sim.fire(dh[i], dp[i]);
   }
 
-  /** Brings every active flow's remaining bytes and the counters up to now. */
+  private levelRate(): number {
+    return this.levelFlows.size > 0 ? this.level : 0;
+  }
+
+  /** Brings the virtual clock and the counters up to now. */
   private advance(): void {
     const now = this.sim.now;
     const dt = now - this.last;
     if (dt > 0 && this.n > 0) {
-      const order = this.order, rem = this.remaining, rate = this.rateOf;
-      for (let i = 0; i < this.n; i++) {
-        const s = order[i];
-        const r = rem[s] - rate[s] * dt;
-        rem[s] = r > 0 ? r : 0;
-      }
-      this.bytesDone += this.totalRate * dt;
+      if (this.levelFlows.size > 0) this.v += this.level * dt;
+      this.bytesDone += this.throughput * dt;
       this.busyTime += dt;
     }
     this.last = now;
   }
 
-  /** Recomputes the max-min fair rates and moves the one completion event to the earliest finish. */
-  private reschedule(): void {
-    // Water-filling over the ascending finite caps: a cap below the equal share of what is left
-    // is granted in full; the first cap above it fixes the level for everyone else.
-    let left = this.capacityBps;
-    let m = this.n;
-    for (let j = 0; j < this.k; j++) {
-      const c = this.caps[j];
-      if (c * m > left) break;
-      left -= c;
-      m--;
-    }
-    const level = m > 0 ? left / m : Infinity;
-    this.level = level;
-    let total = 0;
-    let soonest = Infinity;
-    const order = this.order, rem = this.remaining, rate = this.rateOf, cap = this.cap;
-    for (let i = 0; i < this.n; i++) {
-      const s = order[i];
-      const r = cap[s] < level ? cap[s] : level;
-      rate[s] = r;
-      total += r;
-      const t = rem[s] / r;
-      if (t < soonest) soonest = t;
-    }
-    this.totalRate = total;
-    if (this.token >= 0) this.sim.cancel(this.token);
-    this.token = soonest === Infinity ? -1 : this.sim.schedule(soonest, this.selfId);
-  }
-
-  private slotOf(flowId: number): number {
-    const slot = flowId & SLOT_MASK;
-    if (!(flowId >= 0) || slot >= this.used || this.active[slot] === 0) return -1;
-    return this.generation[slot] === Math.floor(flowId / SLOT_LIMIT) ? slot : -1;
-  }
-
-  /** Frees a slot (the caller removes it from `order`). */
-  private release(slot: number): void {
-    this.active[slot] = 0;
-    this.rateOf[slot] = 0;
+  /** Takes an active flow out of its heap and its cap class, and frees its slot. */
+  private remove(slot: number): void {
+    const c = this.cap[slot];
+    if (this.group[slot] === CAPPED) {
+      this.capped.remove(slot);
+      this.cappedCount--;
+      this.cappedSum -= c;
+    } else this.levelFlows.remove(slot);
+    if (c !== Infinity) this.removeFromClass(c);
+    this.group[slot] = 0;
     this.generation[slot] = (this.generation[slot] + 1) & GEN_MASK;
     this.free[this.freeCount++] = slot;
-    const c = this.cap[slot];
-    if (c !== Infinity) this.removeCap(c);
+    this.n--;
+    if (this.n === 0) this.cappedSum = 0; // no drift from adding and removing caps
   }
 
-  /** First index of the sorted caps holding a value >= c. */
-  private lowerBound(c: number): number {
-    const caps = this.caps;
-    let lo = 0, hi = this.k;
+  /**
+   * Water-filling from the current split: cap the next class while its cap is within the equal
+   * share of what the capped classes leave; uncap the last capped class when it no longer is.
+   * The condition is monotone along ascending caps, so this reaches the unique max-min split.
+   */
+  private rebalance(): void {
+    const C = this.capacityBps;
+    for (;;) {
+      const m = this.n - this.cappedCount;
+      if (this.cappedClasses < this.classes && m > 0) {
+        const c = this.classValue[this.cappedClasses];
+        if (c * m <= C - this.cappedSum) { this.moveClass(this.cappedClasses, CAPPED); this.cappedClasses++; continue; }
+      }
+      if (this.cappedClasses > 0) {
+        const j = this.cappedClasses - 1;
+        const c = this.classValue[j], cnt = this.classCount[j];
+        if (c * (m + cnt) > C - (this.cappedSum - c * cnt)) { this.moveClass(j, LEVEL); this.cappedClasses--; continue; }
+      }
+      break;
+    }
+    const m = this.n - this.cappedCount;
+    const left = C - this.cappedSum;
+    this.level = m > 0 ? (left > 0 ? left / m : 0) : Infinity;
+    if (this.levelFlows.size === 0) this.v = 0;
+  }
+
+  /** Moves every flow of cap class j into `to`, converting its key at the current time. */
+  private moveClass(j: number, to: number): void {
+    const c = this.classValue[j], cnt = this.classCount[j];
+    const from = to === CAPPED ? this.levelFlows : this.capped;
+    const into = to === CAPPED ? this.capped : this.levelFlows;
+    const now = this.sim.now, key = this.key, cap = this.cap;
+    let kept = 0;
+    for (let i = 0; i < from.size; i++) {
+      const s = from.items[i];
+      if (cap[s] !== c) { from.items[kept++] = s; continue; }
+      if (to === CAPPED) {
+        const r = key[s] - this.v;
+        key[s] = now + (r > 0 ? r : 0) / c;
+      } else {
+        const r = (key[s] - now) * c;
+        key[s] = this.v + (r > 0 ? r : 0);
+      }
+      this.group[s] = to;
+      into.items[into.size++] = s;
+    }
+    from.size = kept;
+    from.heapify();
+    into.heapify();
+    if (to === CAPPED) { this.cappedCount += cnt; this.cappedSum += c * cnt; }
+    else { this.cappedCount -= cnt; this.cappedSum -= c * cnt; }
+  }
+
+  /** Counts a flow into the class of cap c (created if new). Returns true when that class is capped. */
+  private addToClass(c: number): boolean {
+    const i = this.classIndex(c);
+    if (i < this.classes && this.classValue[i] === c) {
+      this.classCount[i]++;
+      return i < this.cappedClasses;
+    }
+    if (this.classes === this.classValue.length) {
+      const v = new Float64Array(this.classes * 2); v.set(this.classValue); this.classValue = v;
+      const k = new Int32Array(this.classes * 2); k.set(this.classCount); this.classCount = k;
+    }
+    this.classValue.copyWithin(i + 1, i, this.classes);
+    this.classCount.copyWithin(i + 1, i, this.classes);
+    this.classValue[i] = c;
+    this.classCount[i] = 1;
+    this.classes++;
+    // A new value below the capped boundary is capped: it is smaller than a capped cap.
+    if (i < this.cappedClasses) { this.cappedClasses++; return true; }
+    return false;
+  }
+
+  private removeFromClass(c: number): void {
+    const i = this.classIndex(c);
+    if (--this.classCount[i] > 0) return;
+    this.classValue.copyWithin(i, i + 1, this.classes);
+    this.classCount.copyWithin(i, i + 1, this.classes);
+    this.classes--;
+    if (i < this.cappedClasses) this.cappedClasses--;
+  }
+
+  /** First class index with a value >= c. */
+  private classIndex(c: number): number {
+    let lo = 0, hi = this.classes;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (caps[mid] < c) lo = mid + 1; else hi = mid;
+      if (this.classValue[mid] < c) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
 
-  private insertCap(c: number): void {
-    const i = this.lowerBound(c);
-    this.caps.copyWithin(i + 1, i, this.k);
-    this.caps[i] = c;
-    this.k++;
+  /** Moves the one completion event to the earliest finish (or drops it when idle). */
+  private reschedule(): void {
+    let at = Infinity;
+    if (this.capped.size > 0) at = this.key[this.capped.top()];
+    if (this.levelFlows.size > 0 && this.level > 0) {
+      const t = this.sim.now + (this.key[this.levelFlows.top()] - this.v) / this.level;
+      if (t < at) at = t;
+    }
+    if (this.token >= 0) this.sim.cancel(this.token);
+    this.token = at === Infinity ? -1 : this.sim.at(at > this.sim.now ? at : this.sim.now, this.selfId);
   }
 
-  private removeCap(c: number): void {
-    const i = this.lowerBound(c);
-    this.caps.copyWithin(i, i + 1, this.k);
-    this.k--;
+  private slotOf(flowId: number): number {
+    const slot = flowId & SLOT_MASK;
+    if (!(flowId >= 0) || slot >= this.used || this.group[slot] === 0) return -1;
+    return this.generation[slot] === Math.floor(flowId / SLOT_LIMIT) ? slot : -1;
   }
 
   private grow(): void {
@@ -321,18 +489,20 @@ export class SharedLink implements Handler {
     if (m > SLOT_LIMIT) throw new RangeError(`SharedLink ${this.name}: more than ${SLOT_LIMIT} concurrent flows`);
     const f64 = (a: Float64Array) => { const b = new Float64Array(m); b.set(a); return b; };
     const i32 = (a: Int32Array) => { const b = new Int32Array(m); b.set(a); return b; };
+    this.key = f64(this.key);
+    this.seq = f64(this.seq);
+    this.pos = i32(this.pos);
     this.size = f64(this.size);
-    this.remaining = f64(this.remaining);
     this.cap = f64(this.cap);
-    this.rateOf = f64(this.rateOf);
     this.payload = f64(this.payload);
     this.handler = i32(this.handler);
     const g = new Uint32Array(m); g.set(this.generation); this.generation = g;
-    const a = new Uint8Array(m); a.set(this.active); this.active = a;
+    const gr = new Uint8Array(m); gr.set(this.group); this.group = gr;
     this.free = i32(this.free);
-    this.order = i32(this.order);
-    this.caps = f64(this.caps);
+    this.doneSlots = new Int32Array(m);
     this.doneHandler = new Int32Array(m);
     this.donePayload = new Float64Array(m);
+    this.capped.grow(m);
+    this.levelFlows.grow(m);
   }
 }

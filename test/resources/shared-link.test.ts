@@ -252,3 +252,71 @@ test('property: conservation, work-conserving completion times, rates never exce
     },
   ), { numRuns: 300 });
 });
+
+/**
+ * Reference model for the property below: the textbook algorithm, written independently and
+ * plainly — at every arrival, abort or completion, recompute max-min rates from scratch by
+ * sorting the caps, and step to the next moment anything happens.
+ */
+function reference(capacity: number, flows: { at: number; size: number; cap: number; abortAt: number }[]): number[] {
+  const finish = new Array<number>(flows.length).fill(NaN);
+  const rem = flows.map((f) => f.size);
+  const active = new Set<number>();
+  const pending = flows.map((_, i) => i).sort((a, b) => flows[a].at - flows[b].at || a - b);
+  let t = 0, next = 0;
+  for (let guard = 0; guard < 100_000; guard++) {
+    while (next < pending.length && flows[pending[next]].at <= t) active.add(pending[next++]);
+    for (const i of [...active]) if (flows[i].abortAt <= t) active.delete(i);
+    const ids = [...active].sort((a, b) => flows[a].cap - flows[b].cap);
+    const rate = new Map<number, number>();
+    let left = capacity, m = ids.length;
+    for (const i of ids) {
+      const share = left / m;
+      const r = Math.min(flows[i].cap, share);
+      rate.set(i, r); left -= r; m--;
+    }
+    let dt = Infinity;
+    for (const i of ids) dt = Math.min(dt, rem[i] / rate.get(i)!);
+    if (next < pending.length) dt = Math.min(dt, flows[pending[next]].at - t);
+    for (const i of ids) if (flows[i].abortAt > t) dt = Math.min(dt, flows[i].abortAt - t);
+    if (dt === Infinity) break;
+    t += dt;
+    for (const i of ids) {
+      rem[i] -= rate.get(i)! * dt;
+      if (rem[i] <= 1e-9 * flows[i].size + 1e-12) { finish[i] = t; active.delete(i); }
+    }
+  }
+  return finish;
+}
+
+test('property: completion times match a from-scratch water-filling reference (caps from few classes, aborts)', () => {
+  fc.assert(fc.property(
+    fc.array(fc.record({
+      at: fc.integer({ min: 0, max: 40 }).map((x) => x / 4),
+      size: fc.integer({ min: 1, max: 60 }),
+      cap: fc.constantFrom(Infinity, Infinity, 0.5, 1, 2, 5),
+      abortAt: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 80 }).map((x) => x / 4)),
+    }), { minLength: 1, maxLength: 40 }),
+    fc.constantFrom(1, 3, 10),
+    (flows, capacity) => {
+      // An abort at or before the start means "never aborted" here (keeps both models simple).
+      const fl = flows.map((f) => ({ ...f, abortAt: f.abortAt > f.at ? f.abortAt : Infinity }));
+      const want = reference(capacity, fl);
+      const sim = new Simulation();
+      const link = new SharedLink(sim, capacity, 'l', 4);
+      const got = new Array<number>(fl.length).fill(NaN);
+      const ids: number[] = new Array(fl.length).fill(-1);
+      const done = sim.register({ fire: (i) => { got[i] = sim.now; } });
+      const start = sim.register({ fire: (i) => { ids[i] = link.start(fl[i].size, fl[i].cap, done, i); } });
+      const stop = sim.register({ fire: (i) => { link.abort(ids[i]); } });
+      // Aborts get priority 1 so a flow starting at the same time is in before its abort.
+      fl.forEach((f, i) => { sim.at(f.at, start, i); if (f.abortAt !== Infinity) sim.at(f.abortAt, stop, i, 1); });
+      sim.run();
+      for (let i = 0; i < fl.length; i++) {
+        if (Number.isNaN(want[i])) { assert.ok(Number.isNaN(got[i]), `flow ${i} should have been aborted, finished at ${got[i]}`); continue; }
+        assert.ok(Math.abs(got[i] - want[i]) <= 1e-7 * Math.max(1, want[i]), `flow ${i}: ${got[i]} vs reference ${want[i]}`);
+      }
+      assert.equal(link.activeFlows, 0);
+    },
+  ), { numRuns: 400 });
+});
