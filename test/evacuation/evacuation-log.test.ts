@@ -141,3 +141,10 @@ test('heartbeat detection: seen down 50–60 s after the crash, uniform phase (r
   const d2 = r2.log.filter((l) => l.includes('service')).map((l) => Number(l.slice(2, l.indexOf(' '))) - 1000);
   assert.ok(Math.min(...d2) >= 45 && Math.max(...d2) <= 75);
 });
+
+test('local ephemeral storage: the destination rebuilds the root disk from the image (restart.local), not a reboot', () => {
+  const c = cloud(smallRack(4, { nova: { ram_weight_multiplier: -1, cpu_weight_multiplier: 0 }, instances: layout, ephemeral_storage: 'local' }));
+  const { log } = runScript(c, config(scripted), [{ host: 'r1-1', at: 100, repair: 3600 }], 10000);
+  // restart.local is 5 m: both evacuated guests run 300 s after host-evacuate at 160 s.
+  assert.ok(log.includes('t=460 i1 running on r1-3') && log.includes('t=460 i0 running on r1-2'), log.join('\n'));
+});
