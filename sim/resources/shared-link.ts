@@ -29,8 +29,8 @@ import type { Handler, Simulation } from '../engine/simulation.js';
  * event, and they are notified in start order, so N equal transfers started together all finish
  * together at N·S/C. The done handler of each is called DIRECTLY (Simulation.fire) inside the
  * link's completion event, after the link's state is updated, so a done handler may start or
- * abort flows on this link. V restarts at 0 whenever no level flow is left, so tags stay small
- * and exact.
+ * abort flows on this link. V restarts at 0 whenever no level flow is left, and is rebased to 0
+ * when it passes 2^40 bytes, so tags stay small and exact on links that are never idle.
  *
  * The hot path allocates nothing: flows live in slots of typed arrays (recycled, growing by
  * doubling); flow ids name (slot, generation) so aborting a finished flow is a harmless no-op.
@@ -43,6 +43,8 @@ const GEN_MASK = (1 << 29) - 1;
 const REL_EPS = 1e-9;
 const TIME_EPS = 1e-14;
 const CAPPED = 1, LEVEL = 2;
+/** Virtual clock value (bytes) above which tags are rebased to 0 (2^40: ~1e-4 byte resolution). */
+const V_REBASE = 2 ** 40;
 
 /** An indexed binary min-heap of flow slots, ordered by (key, start sequence). */
 class FlowHeap {
@@ -350,11 +352,25 @@ export class SharedLink implements Handler {
     const now = this.sim.now;
     const dt = now - this.last;
     if (dt > 0 && this.n > 0) {
-      if (this.levelFlows.size > 0) this.v += this.level * dt;
+      if (this.levelFlows.size > 0) {
+        this.v += this.level * dt;
+        if (this.v > V_REBASE) this.rebase();
+      }
       this.bytesDone += this.throughput * dt;
       this.busyTime += dt;
     }
     this.last = now;
+  }
+
+  /**
+   * Shifts the virtual clock back to 0 (and every level tag with it) so tags keep their
+   * precision on a link that is never idle: at V ≈ 1e18 a double resolves only ~128 bytes.
+   */
+  private rebase(): void {
+    const h = this.levelFlows, key = this.key, v = this.v;
+    for (let i = 0; i < h.size; i++) key[h.items[i]] -= v;
+    this.v = 0;
+    h.heapify(); // rounding may turn distinct tags equal; (key, seq) order is restored
   }
 
   /** Takes an active flow out of its heap and its cap class, and frees its slot. */

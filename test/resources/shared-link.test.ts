@@ -207,6 +207,24 @@ test('late in a long run (t ≈ 3e7 s) tiny transfers still complete and time ad
   for (const [t] of log) assert.ok(t >= 3.1e7 && t < 3.1e7 + 1e-6);
 });
 
+test('a link busy for a long time keeps small transfers exact (virtual clock rebased)', () => {
+  // 1 TB/s with a never-ending background flow: by t = 1e6 s the virtual clock would be at
+  // 1e18 bytes, where a double resolves only 128 bytes, so a 1,000-byte transfer would be
+  // booked as 1,024. Rebased, its remaining bytes are exact.
+  const sim = new Simulation();
+  const link = new SharedLink(sim, 1e12);
+  const { log, id } = logger(sim);
+  link.start(1e30, Infinity, id, 0);
+  let small = -1;
+  const go = sim.register({ fire: () => { small = link.start(1000, Infinity, id, 1); } });
+  sim.schedule(1e6, go);
+  sim.run(1e6);
+  assert.equal(link.remainingBytes(small), 1000);
+  sim.run(1e6 + 1);
+  assert.equal(log.length, 1);
+  assert.equal(log[0][1], 1);
+});
+
 test('property: conservation, work-conserving completion times, rates never exceed caps or capacity', () => {
   fc.assert(fc.property(
     fc.array(fc.record({
