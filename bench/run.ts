@@ -88,7 +88,7 @@ async function engineFigures(): Promise<{ figures: BenchFigure[]; ceiling: numbe
   figures.push({ name: 'engine M/M/c (events/s)', unit: 'events/s', value: mmcCount / (mmcMs / 1000), biggerIsBetter: true, extra: `c = 4, λ = 3, μ = 1, ${SIZES.mmcJobs} jobs (${mmcCount} events), tinybench p50` });
 
   const storm = new Bench({ time: quick ? 200 : 2000, iterations: quick ? 3 : 10, warmup: true });
-  const stormFlows = quick ? 200 : 1000, stormRounds = 5;
+  const stormFlows = quick ? 1000 : 10000, stormRounds = 5;
   let stormDone = 0;
   storm.add('storm', () => { stormDone = linkStorm(stormFlows, stormRounds, new Streams(4, seed++).stream('storm')); });
   await storm.run();
