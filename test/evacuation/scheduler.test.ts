@@ -147,3 +147,37 @@ test('property: the kept-current table answers exactly as the full recomputation
     },
   ), { numRuns: 200 });
 });
+
+test('property: many blocks of identical hosts (ties across blocks go to the lower index, as the scan)', () => {
+  fc.assert(fc.property(
+    fc.record({
+      hosts: fc.integer({ min: 17, max: 200 }),
+      ramMult: fc.constantFrom(1, -1),
+      cpuMult: fc.constantFrom(1, 0, -1),
+      subset: fc.integer({ min: 1, max: 4 }),
+      fill: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+      picks: fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
+    }),
+    ({ hosts, ramMult, cpuMult, subset, fill, picks }) => {
+      const c = cloud({
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset },
+        racks: [{ name: 'r', hosts, ram: '64GiB', vcpus: 16 }],
+        flavors: [{ name: 'a', ram: '4GiB', vcpus: 2, share: 1 }, { name: 'b', ram: '8GiB', vcpus: 2, share: 1 }],
+        fill,
+      });
+      const s = buildCloud(c, 5).state;
+      const sch = new Scheduler(s, undefined);
+      for (const p of picks) {
+        const down = p % s.hostCount;
+        s.setServiceUp(down, false);
+        for (const ram of [4096, 8192, 30000]) assert.equal(sch.select(ram, 2, down, -1, -1), sch.selectScan(ram, 2, down, -1, -1));
+        s.setServiceUp(down, true);
+        if (s.instanceCount > 0) {
+          const i = p % s.instanceCount;
+          const d = sch.select(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], -1, -1);
+          if (d >= 0) { s.detach(i, false); s.attach(i, d); }
+        }
+      }
+    },
+  ), { numRuns: 40 });
+});
