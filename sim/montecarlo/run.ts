@@ -72,7 +72,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
       for (let from = 0; from < replications; from += chunk) {
         const to = Math.min(replications, from + chunk);
         const task: Task = { text: loaded.text, file: loaded.file, overrides: opts.overrides ?? {}, study: plan.name, from, to };
-        jobs.push(pool.run(task, { signal: opts.signal }).then((rows: Float64Array) => {
+        jobs.push(pool.run(task).then((rows: Float64Array) => {
           values.set(rows.subarray(0, rows.length - 1), from * layout.stride);
           events += rows[rows.length - 1];
           done += to - from;

@@ -170,9 +170,9 @@ function planStudy(
       at(['cloud'], `missing (expected a cloud: section with racks and flavors; the ${study.name} study needs it)`);
       return undefined;
     }
-    const { designs: _d, sweeps: _s, ...config } = data.studies[study.name];
+    const { designs: _d, sweeps: _s, horizon, ...config } = data.studies[study.name];
     const input: StudyInput<unknown> = {
-      scenarioName: common.name, seed: common.seed, horizon: common.horizon, design,
+      scenarioName: common.name, seed: common.seed, horizon: (horizon as number | undefined) ?? common.horizon, design,
       cloud: data.cloud as Cloud, config,
     };
     for (const p of study.check?.(input) ?? []) {

@@ -33,6 +33,8 @@ function studySection(schema: z.ZodType): z.ZodType {
     designs: z.record(z.string(), z.record(z.string(), z.unknown())).optional()
       .meta({ description: 'study-level designs: patches of this section (plus an optional cloud: key); replaces the top-level designs for this study' }),
     sweeps: z.array(sweepSchema).optional(),
+    horizon: duration({ positive: true }).optional()
+      .meta({ description: "this study's simulated horizon, overriding the scenario's (a boot storm needs a day, snapshots a week, RBD growth a year)" }),
   };
   const s = schema as unknown as { extend?: (shape: object) => z.ZodType };
   return typeof s.extend === 'function' ? s.extend(extra) : schema;

@@ -94,3 +94,9 @@ test('overrides replace the scenario seed and replications', () => {
   assert.equal(s.replications, 3);
   assert.equal(s.studies[0].variants[0].replications, 3);
 });
+
+test('a study section may set its own horizon, overriding the scenario horizon', () => {
+  const s = loadScenarioText('name: a\nhorizon: 365d\nstudies: {probe: {size: 1, horizon: 7d}}\n', 'x.yaml');
+  assert.equal(s.studies[0].variants[0].input.horizon, 7 * 86400);
+  assert.deepEqual(s.studies[0].variants[0].input.config, { size: 1, rate: 1 / 3600, delay: 1 });
+});
