@@ -343,14 +343,24 @@ export class EvacuationModel implements FailureListener {
     this.pendingMoveBacks--;
     const list = this.away[h];
     let moved = 0;
+    // No scheduling happens during the moves: the index is brought up to date once per touched
+    // host afterwards instead of once per move.
+    const index = s.index;
+    s.index = undefined;
+    const touched = this.scratch;
     for (let k = 0; k < list.length; k++) {
       const i = list[k];
       if (s.homeOf[i] !== h || s.state[i] !== RUNNING || s.hostOf[i] === h) continue;
       if (!s.fits(h, s.ramMb[i], s.vcpusOf[i])) continue;
+      touched[moved++] = s.hostOf[i];
       s.detach(i, false);
       s.attach(i, h);
       this.noteCommit(h);
-      moved++;
+    }
+    s.index = index;
+    if (index !== undefined && moved > 0) {
+      index.update(h);
+      for (let k = 0; k < moved; k++) index.update(touched[k]);
     }
     list.length = 0;
     this.note(`moved ${moved} instances back to ${s.hostNames[h]}`);
