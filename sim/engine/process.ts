@@ -21,9 +21,9 @@ import type { Signal } from '../resources/signal.js';
  *
  * Cost: each resume is a generator `next()`, which allocates an iterator result object; the
  * handler-object style allocates nothing. bench/run.ts times both on the same hold model
- * (10,000 pending, Exp(1) holds), interleaved: on this 2-core machine, under load from other
- * jobs, generators ran at 0.53 of the bare-heap ceiling vs 0.68 for handler objects, i.e.
- * 1.3× the time per event (a quick run showed up to 2.1×; see "generator cost vs handler
+ * (10,000 pending, Exp(1) holds), interleaved: on this 2-core machine, in three full runs
+ * under load from other jobs, generators ran at 0.48–0.53 of the bare-heap ceiling vs 0.68–0.82
+ * for handler objects, i.e. 1.3–1.6× the time per event (see "generator cost vs handler
  * objects" in bench/results.json). So: generators for model logic with few events per entity
  * (a boot, an evacuation), handler objects for the hot loops (arrivals, failures of thousands
  * of hosts).
