@@ -80,6 +80,7 @@ export class EvacuationModel implements FailureListener {
   private readonly detectToken: Float64Array;
   private readonly evacToken: Float64Array;
   private readonly moveBackToken: Float64Array;
+  private readonly hookToken: Float64Array;
   private readonly hookDone: Uint8Array;
   private readonly waiting: Uint8Array;
   private readonly away: number[][];
@@ -120,6 +121,7 @@ export class EvacuationModel implements FailureListener {
     this.detectToken = new Float64Array(H).fill(-1);
     this.evacToken = new Float64Array(H).fill(-1);
     this.moveBackToken = new Float64Array(H).fill(-1);
+    this.hookToken = new Float64Array(H).fill(-1);
     this.hookDone = new Uint8Array(H);
     this.waiting = new Uint8Array(H);
     this.away = Array.from({ length: H }, () => []);
@@ -236,7 +238,7 @@ export class EvacuationModel implements FailureListener {
     s.setServiceUp(h, false);
     this.note(`service ${s.hostNames[h]} down`);
     if (this.restoreToken >= 0) { this.sim.cancel(this.restoreToken); this.restoreToken = -1; }
-    if (this.p.hook !== undefined) this.sim.schedule(this.p.hook.after.sample(this.hookRng), this.hHook, h);
+    if (this.p.hook !== undefined) this.hookToken[h] = this.sim.schedule(this.p.hook.after.sample(this.hookRng), this.hHook, h);
     this.evacToken[h] = this.sim.schedule(this.p.reaction.sample(this.reactionRng), this.hEvacuate, h);
   }
 
@@ -312,6 +314,8 @@ export class EvacuationModel implements FailureListener {
     this.hostsDownCount--;
     if (this.detectToken[h] >= 0) { this.sim.cancel(this.detectToken[h]); this.detectToken[h] = -1; }
     if (this.evacToken[h] >= 0) { this.sim.cancel(this.evacToken[h]); this.evacToken[h] = -1; }
+    // A hook run still pending for this host's failure is moot: the host is back.
+    if (this.hookToken[h] >= 0) { this.sim.cancel(this.hookToken[h]); this.hookToken[h] = -1; }
     this.waiting[h] = 0;
     this.hookDone[h] = 0;
     // nova-compute starts: it destroys the evacuated guests and drops their allocations (§8.2).
@@ -383,6 +387,7 @@ export class EvacuationModel implements FailureListener {
   private hookApply(h: number): void {
     this.advance();
     const s = this.s, hook = this.p.hook!;
+    this.hookToken[h] = -1;
     if (hook.releaseToMb !== undefined && !this.released) {
       this.released = true;
       s.setReservedAll(hook.releaseToMb);

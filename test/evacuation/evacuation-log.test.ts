@@ -148,3 +148,9 @@ test('local ephemeral storage: the destination rebuilds the root disk from the i
   // restart.local is 5 m: both evacuated guests run 300 s after host-evacuate at 160 s.
   assert.ok(log.includes('t=460 i1 running on r1-3') && log.includes('t=460 i0 running on r1-2'), log.join('\n'));
 });
+
+test('han-hook: a host back before the hook ran cancels that run (the reservation is never left released)', () => {
+  const { log, state } = runScript(hookCloud('wait'), config(scripted), [{ host: 'r1-1', at: 0, repair: 100 }], 5000);
+  assert.equal(log.some((l) => l.includes('hook:')), false, log.join('\n'));
+  assert.equal(state.reservedMb[1], 4096);
+});
