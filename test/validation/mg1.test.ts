@@ -1,5 +1,5 @@
 import { test, after } from 'node:test';
-import { estimate, exactQueueValues, measured, near } from './estimate.js';
+import { estimate, measured, near } from './estimate.js';
 
 // VALIDATION.md 3, M/G/1 FCFS (Pollaczek–Khinchine), λ = 0.8, E[S] = 1: deterministic Wq = 2,
 // Erlang-2 Wq = 3, exponential Wq = 4, lognormal with C² = 4 Wq = 10.
