@@ -39,6 +39,7 @@ export class HostIndex {
   /** Pareto-maximal hosts of each block (BLOCK slots per block) and how many. */
   readonly bFront: Int32Array;
   readonly bFrontCount: Int32Array;
+  private readonly bFrontDirty: Uint8Array;
   private readonly sr: number;
   private readonly sc: number;
   private readonly order: Int32Array;
@@ -61,6 +62,7 @@ export class HostIndex {
     this.bAz = new Int32Array(nb);
     this.bFront = new Int32Array(nb * BLOCK);
     this.bFrontCount = new Int32Array(nb);
+    this.bFrontDirty = new Uint8Array(nb).fill(1);
     this.order = new Int32Array(BLOCK);
     this.sr = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.sc = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
@@ -98,11 +100,11 @@ export class HostIndex {
     const lo = b * BLOCK, hi = lo + this.bSize[b];
     let n = 0, maxRS = -Infinity, minRS = Infinity, maxCS = -Infinity, minCS = Infinity;
     let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity;
-    const order = this.order, sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu;
     for (let h = lo; h < hi; h++) {
       const rs = this.slackRam[h];
       if (rs === -Infinity) continue;
-      const cs = this.slackCpu[h], r = raw[h], c = rawC[h];
+      n++;
+      const cs = this.slackCpu[h], r = this.rawRam[h], c = this.rawCpu[h];
       if (rs > maxRS) maxRS = rs;
       if (rs < minRS) minRS = rs;
       if (cs > maxCS) maxCS = cs;
@@ -111,9 +113,23 @@ export class HostIndex {
       if (r < minR) minR = r;
       if (c > maxC) maxC = c;
       if (c < minC) minC = c;
-      // Insertion sort by (sr·r desc, sc·c desc).
+    }
+    this.bElig[b] = n;
+    this.bMaxRS[b] = maxRS; this.bMinRS[b] = minRS; this.bMaxCS[b] = maxCS; this.bMinCS[b] = minCS;
+    this.bMaxR[b] = maxR; this.bMinR[b] = minR; this.bMaxC[b] = maxC; this.bMinC[b] = minC;
+    // The frontier is only needed when a placement weighs this block exactly: built lazily.
+    this.bFrontDirty[b] = 1;
+  }
+
+  /** Pareto frontier of block b: sort by (sr·r, sc·c) descending, keep hosts whose y beats all before. */
+  private frontier(b: number): void {
+    const lo = b * BLOCK, hi = lo + this.bSize[b];
+    const order = this.order, sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu;
+    let n = 0;
+    for (let h = lo; h < hi; h++) {
+      if (this.slackRam[h] === -Infinity) continue;
       let pos = n++;
-      const x = sr * r, y = sc * c;
+      const x = sr * raw[h], y = sc * rawC[h];
       while (pos > 0) {
         const o = order[pos - 1], ox = sr * raw[o];
         if (ox > x || (ox === x && sc * rawC[o] >= y)) break;
@@ -122,7 +138,6 @@ export class HostIndex {
       }
       order[pos] = h;
     }
-    // Pareto frontier: walking down x, keep a host only if its y beats every host before it.
     let m = 0, bestY = -Infinity;
     const base = b * BLOCK;
     for (let q = 0; q < n; q++) {
@@ -130,9 +145,7 @@ export class HostIndex {
       if (y > bestY) { this.bFront[base + m++] = h; bestY = y; }
     }
     this.bFrontCount[b] = m;
-    this.bElig[b] = n;
-    this.bMaxRS[b] = maxRS; this.bMinRS[b] = minRS; this.bMaxCS[b] = maxCS; this.bMinCS[b] = minCS;
-    this.bMaxR[b] = maxR; this.bMinR[b] = minR; this.bMaxC[b] = maxC; this.bMinC[b] = minC;
+    this.bFrontDirty[b] = 0;
   }
 
   /** Host h changed (usage, reservation, service state). */
@@ -153,6 +166,7 @@ export class HostIndex {
    * signs (or are 0), so the maximum lies on the block's frontier.
    */
   bound(b: number, rLo: number, ramScale: number, cLo: number, cpuScale: number): number {
+    if (this.bFrontDirty[b]) this.frontier(b);
     let best = -Infinity;
     const base = b * BLOCK, m = this.bFrontCount[b];
     for (let q = 0; q < m; q++) {
