@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, validationSentence } from './narrative.js';
-import { isValidationStudy } from './charts/plan.js';
+import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
 
@@ -92,6 +92,7 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
   const x = 0.4 + chartW + 0.2;
   const boxW = W - x - 0.25;
   const rows: P.default.TableRow[] = [];
+  const exact = isValidationStudy(name, study) ? exactValues(name, study, scenarioDoc) : [];
   for (const k of keyNumbers(name, study)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
@@ -103,6 +104,14 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
       rows.push([
         { text: d.design, options: { fontSize: BODY_PT, color: GREY } },
         { text: d.text, options: { fontSize: BODY_PT, bold: true, color: '222222', align: 'right' } },
+      ]);
+    }
+    // A validation slide sets the estimate beside the closed form (room for it with one design).
+    const e = designs.length === 1 ? exact.find((x) => x.design === designs[0].design && x.metric === k.metric) : undefined;
+    if (e) {
+      rows.push([
+        { text: 'exact', options: { fontSize: BODY_PT, color: GREY, italic: true } },
+        { text: unitKind(unit) === 'other' ? formatNumber(e.exact) : formatValue(e.exact, unit), options: { fontSize: BODY_PT, color: GREY, align: 'right' } },
       ]);
     }
   }
