@@ -12,7 +12,7 @@ export const EVACUATING = 2;
 export const STRANDED = 3;
 export const STATE_NAMES = ['running', 'down', 'evacuating', 'stranded'] as const;
 
-export interface FlavorInfo { name: string; ramMb: number; vcpus: number }
+export interface FlavorInfo { name: string; ramMb: number; vcpus: number; share: number }
 
 /**
  * Hosts and instances of one cloud in typed arrays (openstack-facts §6, §7, §8).
@@ -78,7 +78,7 @@ export class ComputeState {
     const racks = cloud.racks;
     this.rackNames = racks.map((r) => r.name);
     this.azNames = [...new Set(racks.map((r) => r.availability_zone).filter((a): a is string => a !== undefined))];
-    this.flavors = cloud.flavors.map((f) => ({ name: f.name, ramMb: Math.round(f.ram / MB), vcpus: f.vcpus }));
+    this.flavors = cloud.flavors.map((f) => ({ name: f.name, ramMb: Math.round(f.ram / MB), vcpus: f.vcpus, share: f.share }));
     const H = racks.reduce((s, r) => s + r.hosts, 0);
     this.hostCount = H;
     this.hostNames = [];

@@ -426,6 +426,19 @@ export class EvacuationModel implements FailureListener {
     this.note(`hook: restored`);
   }
 
+  /** The flavor at cumulative share v of the mix (as the fill draws them). */
+  private flavorFor(v: number): number {
+    const fl = this.s.flavors;
+    let total = 0;
+    for (let f = 0; f < fl.length; f++) total += fl[f].share;
+    let acc = 0;
+    for (let f = 0; f < fl.length; f++) {
+      acc += fl[f].share / total;
+      if (v < acc) return f;
+    }
+    return fl.length - 1;
+  }
+
   private churnGap(): number {
     return -Math.log(1 - this.churnRng.next()) / this.p.churnRate;
   }
@@ -441,7 +454,7 @@ export class EvacuationModel implements FailureListener {
     const oldHost = s.hostOf[i], oldFlavor = s.flavorOf[i];
     this.runningMb -= s.ramMb[i];
     s.detach(i, false);
-    s.setFlavor(i, Math.min(s.flavors.length - 1, Math.floor(v * s.flavors.length)));
+    s.setFlavor(i, this.flavorFor(v));
     s.groupOf[i] = -1;
     s.azReq[i] = -1;
     const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);

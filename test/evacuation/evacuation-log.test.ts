@@ -154,3 +154,21 @@ test('han-hook: a host back before the hook ran cancels that run (the reservatio
   assert.equal(log.some((l) => l.includes('hook:')), false, log.join('\n'));
   assert.equal(state.reservedMb[1], 4096);
 });
+
+test('churn: replacements go through the scheduler; a create that gets NoValidHost leaves the old instance in place', () => {
+  // One 16 GiB host full of 2 GiB guests (7 × 2048 = 14336 of 15872 MB): a 2 GiB replacement
+  // fits where the deleted one was, a 12 GiB one never does.
+  const c = cloud({
+    nova: { cpu_weight_multiplier: 0 },
+    racks: [{ name: 'r', hosts: 1, ram: '16GiB', vcpus: 8 }],
+    flavors: [{ name: 's', ram: '2GiB', vcpus: 1, share: 3 }, { name: 'x', ram: '12GiB', vcpus: 1, share: 1 }],
+    instances: [{ flavor: 's', count: 7, host: 'r-1' }],
+    churn: { rate: '100/d' },
+  });
+  const { model, state } = runScript(c, config(scripted), [], 30 * 86400);
+  // ~3000 replacements in 30 days; the flavor mix asks for 12 GiB a quarter of the time.
+  assert.ok(model.buildFailures > 600 && model.buildFailures < 900, `${model.buildFailures} of ~3000 replacements asked for 12 GiB`);
+  assert.equal(state.residentCount[0], 7);
+  assert.equal(state.residentMb[0], 7 * 2048);
+  assert.ok(Array.from(state.flavorOf).every((f) => f === 0));
+});
