@@ -10,7 +10,6 @@ import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/r
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, replicationsCsv } from './output.js';
 import { VERSION } from './version.js';
-import { writeReports } from '../../reports/index.js';
 import { formatValue } from './format.js';
 
 export interface RunOptions {
@@ -67,6 +66,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     out.write('run.json', JSON.stringify(runInfo, null, 2) + '\n');
     let reportPaths: { report: string; deck: string } | undefined;
     if (opts.report !== false) {
+      // Loaded only when needed: the chart and deck libraries are heavy, and --no-report runs need none of them.
+      const { writeReports } = await import('../../reports/index.js');
       const files = await writeReports(out.tmp, summary, { text: loaded.text, file }, { command, version: VERSION, date: runInfo.date });
       for (const w of files.warnings) console.error(`chart warning: ${w}`);
       reportPaths = files;
