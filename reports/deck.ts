@@ -9,7 +9,7 @@ import type P from 'pptxgenjs';
 import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
-import { executiveSentence, keyNumbers, validationSentence } from './narrative.js';
+import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
@@ -73,7 +73,7 @@ function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T
   return [values[0], lo, hi].filter((v, i, all) => all.indexOf(v) === i);
 }
 
-function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined, scenarioDoc?: Record<string, any>): void {
+function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined, scenarioDoc?: Record<string, any>, horizon?: number): void {
   const slide = pres.addSlide();
   heading(slide, study.title, study.question);
   const top = 2.0;
@@ -93,10 +93,10 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
   const boxW = W - x - 0.25;
   const rows: P.default.TableRow[] = [];
   const exact = isValidationStudy(name, study) ? exactValues(name, study, scenarioDoc) : [];
-  for (const k of keyNumbers(name, study)) {
+  for (const k of keyNumbers(name, study, horizon)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
-      return { design: v.design, mean: v.mean, text: meanPm(stats.mean, stats.ci95, stats.unit) };
+      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? meanPm(stats.mean, stats.ci95, stats.unit) };
     }));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
@@ -117,7 +117,7 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
   }
   if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
   slide.addText('± half-width of the 95 % CI; (low–high) when lopsided.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
-  slide.addNotes(executiveSentence(name, study, scenarioDoc));
+  slide.addNotes(executiveSentence(name, study, scenarioDoc, horizon));
 }
 
 /** The scenario boiled down to lines a room can read; the full text is in report.html. */
@@ -205,11 +205,11 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
     heading(slide, pages > 1 ? `Summary (${i / per + 1}/${pages})` : 'Summary');
     const runs: P.default.TextProps[] = [];
     for (const [name, s] of studies.slice(i, i + per)) {
-      const k = keyNumbers(name, s)[0];
+      const k = keyNumbers(name, s, summary.horizon)[0];
       runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
       const vals = k ? pickDesigns(k.values.map((v) => {
         const st = s.designs[v.design].metrics[k.metric];
-        return { design: v.design, mean: v.mean, text: meanPm(st.mean, st.ci95, st.unit) };
+        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? meanPm(st.mean, st.ci95, st.unit) };
       })) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
       const v = isValidationStudy(name, s) ? validationSentence(name, s, scenarioDoc) : undefined;
@@ -222,7 +222,7 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
   }
 
   for (const [name, s] of studies) {
-    studySlide(pres, name, s, charts.find((c) => c.chart.study === name), scenarioDoc);
+    studySlide(pres, name, s, charts.find((c) => c.chart.study === name), scenarioDoc, summary.horizon);
   }
 
   const a = pres.addSlide();

@@ -129,14 +129,14 @@ export interface HtmlInput {
 
 export function renderHtml({ summary, scenario, scenarioDoc, run, charts }: HtmlInput): string {
   const studies = Object.entries(summary.studies);
-  const answers = studies.map(([name, s]) => `<li><strong>${escapeHtml(s.title)}.</strong> <span class="question">${escapeHtml(s.question)}</span><br>${escapeHtml(executiveSentence(name, s, scenarioDoc))}</li>`);
+  const answers = studies.map(([name, s]) => `<li><strong>${escapeHtml(s.title)}.</strong> <span class="question">${escapeHtml(s.question)}</span><br>${escapeHtml(executiveSentence(name, s, scenarioDoc, summary.horizon))}</li>`);
   const sections = studies.map(([name, s]) => {
     const figs = charts.filter((c) => c.chart.study === name).map(figure);
     const warns = studyWarnings(s);
     return `<section class="study" id="study-${escapeHtml(name)}">
 <h2>${escapeHtml(s.title)}</h2>
 <p class="question">${escapeHtml(s.question)}</p>
-<p>${escapeHtml(executiveSentence(name, s, scenarioDoc))}</p>
+<p>${escapeHtml(executiveSentence(name, s, scenarioDoc, summary.horizon))}</p>
 ${figs.join('\n')}
 <h3>Summary table</h3>
 ${summaryTable(s)}

@@ -3,9 +3,9 @@
  * numbers a slide shows. Generic over studies: it reads the study's key metrics (plan.ts) and
  * its paired differences, so nothing here depends on a particular study's model.
  */
-import type { StudySummary, Sweep } from './summary.js';
+import type { MetricStats, StudySummary, Sweep } from './summary.js';
 import { metricAcrossDesigns } from './summary.js';
-import { formatMeanCi, formatValue, metricLabel, pickScale, formatScaled } from './format.js';
+import { formatMeanCi, formatValue, metricLabel, pickScale, formatScaled, unitKind } from './format.js';
 import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
 
 export interface KeyNumber {
@@ -15,11 +15,22 @@ export interface KeyNumber {
   values: { design: string; text: string; mean: number }[];
 }
 
-export function keyNumbers(name: string, study: StudySummary): KeyNumber[] {
+/**
+ * A "time to …" the study reports as the horizon when it never happened (censored): when every
+ * replication sits there, the honest number is "not reached".
+ */
+export function notReached(stats: MetricStats, horizon: number | undefined): string | undefined {
+  if (horizon === undefined || unitKind(stats.unit) !== 'time' || !(stats.min >= horizon * 0.999)) return undefined;
+  return `not reached within ${formatValue(horizon, 's')}`;
+}
+
+export function keyNumbers(name: string, study: StudySummary, horizon?: number): KeyNumber[] {
   return keyMetrics(name, study).map((metric) => ({
     metric,
     label: metricLabel(metric),
-    values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({ design, mean: stats.mean, text: formatMeanCi(stats.mean, stats.ci95, stats.unit) })),
+    values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({
+      design, mean: stats.mean, text: notReached(stats, horizon) ?? formatMeanCi(stats.mean, stats.ci95, stats.unit),
+    })),
   }));
 }
 
@@ -85,12 +96,12 @@ export function validationSentence(name: string, study: StudySummary, scenario?:
 }
 
 /** One sentence (or two) answering the study's question with numbers and CIs. */
-export function executiveSentence(name: string, study: StudySummary, scenario?: Record<string, any>): string {
+export function executiveSentence(name: string, study: StudySummary, scenario?: Record<string, any>, horizon?: number): string {
   if (isValidationStudy(name, study)) {
     const v = validationSentence(name, study, scenario);
     if (v) return v;
   }
-  const keys = keyNumbers(name, study);
+  const keys = keyNumbers(name, study, horizon);
   if (keys.length === 0) return `${study.title}: no metrics were reported.`;
   const main = keys[0];
   let text: string;

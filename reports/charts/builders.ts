@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
 import { metricAcrossDesigns, designNames } from '../summary.js';
-import { axisTitle, formatNumber, metricLabel, pickScale, type Scale } from '../format.js';
+import { axisTitle, formatNumber, metricLabel, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
 
 export interface Chart {
@@ -118,7 +118,7 @@ const STATS = ['median', 'p95', 'p99', MEAN];
  * How one metric is spread across replications, per design: the min–max range as a thin line,
  * the median, p95 and p99 as marks, and the mean with its 95 % CI.
  */
-export function spreadByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
+export function spreadByDesign(studyName: string, study: StudySummary, metric: string, horizon?: number): Chart | undefined {
   const rows = metricAcrossDesigns(study, metric);
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
@@ -138,12 +138,22 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
   const xTitle = axisTitle(label, scale);
   const title = `${label}: spread across replications`;
   const n = rows[0].stats.n;
+  // A "time to …" that never happened is reported as the horizon (censored): mark where that is.
+  const censored = horizon !== undefined && unitKind(unit) === 'time' && rows.some((r) => r.stats.max >= horizon * 0.999);
+  const horizonLayer = censored ? [
+    { data: { values: [{ h: horizon! / scale.divisor, label: 'end of simulated horizon' }] }, mark: { type: 'rule', color: '#c00', strokeDash: [5, 3] },
+      encoding: { x: { field: 'h', type: 'quantitative', title: xTitle } } },
+    { data: { values: [{ h: horizon! / scale.divisor, label: 'horizon' }] }, mark: { type: 'text', color: '#c00', align: 'right', dx: -4, baseline: 'top', fontSize: 11 },
+      encoding: { x: { field: 'h', type: 'quantitative' }, y: { value: 2 }, text: { field: 'label' } } },
+  ] : [];
   return {
     name: `${slug(studyName)}-${slug(metric)}-spread`,
     study: studyName,
     title,
-    caption: `Grey line: min to max over ${n} replications; marks: median, p95, p99; black bar: 95 % CI of the mean.`,
+    caption: `Grey line: min to max over ${n} replications; marks: median, p95, p99; black bar: 95 % CI of the mean.`
+      + (censored ? ' Dashed red line: the end of the simulated horizon; values there mean "not reached within it".' : ''),
     spec: top(title, `distribution over ${n} replications`, [
+      ...horizonLayer,
       { data: { values: ranges }, mark: { type: 'rule', color: '#bbb', strokeWidth: 2 }, encoding: { y, x: { field: 'min', type: 'quantitative', title: xTitle }, x2: { field: 'max' } } },
       { data: { values: ranges }, mark: { type: 'rule', color: 'black', strokeWidth: 3 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' } } },
       ...[[marks.filter((m) => m.statistic !== MEAN), 120], [marks.filter((m) => m.statistic === MEAN), 50]].map(([values, size]) => ({

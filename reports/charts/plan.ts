@@ -125,10 +125,10 @@ export function exactValues(name: string, study: StudySummary, scenario: Scenari
   return out;
 }
 
-function build(name: string, study: StudySummary, r: Request, scenario: Scenario): Chart[] {
+function build(name: string, study: StudySummary, r: Request, scenario: Scenario, horizon?: number): Chart[] {
   switch (r.kind) {
     case 'design': return [metricByDesign(name, study, r.metric)].filter((c): c is Chart => !!c);
-    case 'spread': return [spreadByDesign(name, study, r.metric)].filter((c): c is Chart => !!c);
+    case 'spread': return [spreadByDesign(name, study, r.metric, horizon)].filter((c): c is Chart => !!c);
     case 'sweep': {
       const sweeps = study.sweeps ?? [];
       if (sweeps.length === 0) return [];
@@ -155,7 +155,7 @@ function build(name: string, study: StudySummary, r: Request, scenario: Scenario
 }
 
 /** Every chart for one study, main chart first, no duplicates. */
-export function chartsForStudy(name: string, study: StudySummary, scenario: Scenario): Chart[] {
+export function chartsForStudy(name: string, study: StudySummary, scenario: Scenario, horizon?: number): Chart[] {
   const requests: Request[] = [...(PLAN[name] ?? [])];
   if (isValidationStudy(name, study)) {
     // The ratio chart covers every metric with a closed form; the rest get their own chart.
@@ -163,18 +163,18 @@ export function chartsForStudy(name: string, study: StudySummary, scenario: Scen
     requests.unshift({ kind: 'validation' }, { kind: 'series', match: /.*/ });
     for (const m of metricNames(study)) if (!exact.has(m)) requests.push({ kind: 'design', metric: m });
   }
-  let charts = requests.flatMap((r) => build(name, study, r, scenario));
+  let charts = requests.flatMap((r) => build(name, study, r, scenario, horizon));
   if (charts.length === 0) {
     // Unplanned (or planned but differently named) study: its curves, sweeps and first metric.
     const fallback: Request[] = [{ kind: 'series', match: /.*/ }];
     const first = metricNames(study)[0];
     if (first) fallback.push({ kind: 'sweep', metric: first }, { kind: 'design', metric: first });
-    charts = fallback.flatMap((r) => build(name, study, r, scenario));
+    charts = fallback.flatMap((r) => build(name, study, r, scenario, horizon));
   }
   const seen = new Set<string>();
   return charts.filter((c) => (seen.has(c.name) ? false : (seen.add(c.name), true)));
 }
 
 export function chartsForSummary(summary: Summary, scenario: Scenario): Chart[] {
-  return Object.entries(summary.studies).flatMap(([name, study]) => chartsForStudy(name, study, scenario));
+  return Object.entries(summary.studies).flatMap(([name, study]) => chartsForStudy(name, study, scenario, summary.horizon));
 }

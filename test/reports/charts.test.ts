@@ -144,3 +144,21 @@ test('CDFs: a heavy-tailed band cuts the axis past the medians; designs orders o
   assert.ok(svg.includes('mark-line'));
   assert.deepEqual(logTicks(0.004, 3), [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
 });
+
+test('a time censored at the horizon is marked on its spread chart and called "not reached" in words', async () => {
+  const { spreadByDesign } = await import('../../reports/charts/builders.js');
+  const { notReached } = await import('../../reports/narrative.js');
+  const rbd = structuredClone(reference.summary.studies.rbd);
+  const horizon = 365 * 86400;
+  const stuck = rbd.designs['online-discard'].metrics.time_to_nearfull;
+  Object.assign(stuck, { mean: horizon, ci95: [horizon, horizon], p50: horizon, p95: horizon, p99: horizon, min: horizon, max: horizon, sd: 0 });
+  const c = spreadByDesign('rbd', rbd, 'time_to_nearfull', horizon)!;
+  assert.match(c.caption, /end of the simulated horizon/);
+  const { svg, warnings } = await renderSvg(c.spec);
+  assert.deepEqual(warnings, []);
+  assert.ok(svg.includes('>horizon<'));
+  assert.equal(notReached(stuck, horizon), 'not reached within 365 d');
+  assert.equal(notReached(rbd.designs['no-discard'].metrics.time_to_nearfull, horizon), undefined);
+  // Without a horizon (or when nothing sits at it) the chart has no such line.
+  assert.doesNotMatch(spreadByDesign('rbd', reference.summary.studies.rbd, 'time_to_nearfull', horizon)!.caption, /horizon/);
+});
