@@ -160,5 +160,6 @@ test('a time censored at the horizon is marked on its spread chart and called "n
   assert.equal(notReached(stuck, horizon), 'not reached within 365 d');
   assert.equal(notReached(rbd.designs['no-discard'].metrics.time_to_nearfull, horizon), undefined);
   // Without a horizon (or when nothing sits at it) the chart has no such line.
-  assert.doesNotMatch(spreadByDesign('rbd', reference.summary.studies.rbd, 'time_to_nearfull', horizon)!.caption, /horizon/);
+  assert.doesNotMatch(spreadByDesign('rbd', reference.summary.studies.rbd, 'time_to_nearfull', 1000 * 86400)!.caption, /horizon/);
+  assert.doesNotMatch(spreadByDesign('rbd', rbd, 'time_to_nearfull')!.caption, /horizon/);
 });
