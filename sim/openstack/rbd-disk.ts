@@ -120,7 +120,7 @@ export class RbdDisk {
       let free = ~live[w] & mask;
       if (w === words - 1) free &= this.tailMask;
       if (free !== 0) {
-        const c = popcount(free);
+        const c = free === -1 ? 32 : popcount(free); // a wholly free word is the common case of fresh writes
         const take = c > remaining ? lowestSetBits(free, remaining) : free;
         remaining -= c > remaining ? remaining : c;
         live[w] |= take;
@@ -129,7 +129,7 @@ export class RbdDisk {
         lastTake = take;
         if (allocate) {
           if (groups !== undefined) {
-            const fresh = groups.anyOf(take) & ~alloc[w];
+            const fresh = (take === -1 ? -1 : groups.anyOf(take)) & ~alloc[w];
             if (fresh !== 0) {
               alloc[w] |= fresh;
               this.allocBlocks += popcount(fresh);
@@ -183,7 +183,7 @@ export class RbdDisk {
     for (let visited = 0; remaining > 0 && visited <= words; visited++) {
       const x = live[w] & mask;
       if (x !== 0) {
-        const c = popcount(x);
+        const c = x === -1 ? 32 : popcount(x);
         const take = c > remaining ? lowestSetBits(x, remaining) : x;
         remaining -= c > remaining ? remaining : c;
         live[w] &= ~take;
@@ -194,7 +194,7 @@ export class RbdDisk {
         if (online) {
           if (!wordRuns) {
             // Fast path: a whole object freed by this request is inside one discard range.
-            this.removeObjectsIn(w, groups!.allOf(take));
+            this.removeObjectsIn(w, take === -1 ? -1 : groups!.allOf(take));
           } else {
             // Slow path (objects spanning words, or discards dropped below an object's size):
             // follow the contiguous runs of freed blocks across words.
