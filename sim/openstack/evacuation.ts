@@ -94,6 +94,8 @@ export class EvacuationModel implements FailureListener {
 
   private readonly detectionRng: Rng;
   private readonly reactionRng: Rng;
+  private readonly operatorRng: Rng;
+  private readonly moveBackRng: Rng;
   private readonly restartRng: Rng;
   private readonly hookRng: Rng;
   private readonly churnRng: Rng;
@@ -114,7 +116,11 @@ export class EvacuationModel implements FailureListener {
     const H = s.hostCount, N = s.instanceCount;
     this.scheduler = new Scheduler(s, streams.stream('scheduler'));
     this.detectionRng = streams.stream('detection');
+    // 'reaction' is drawn once per detection only, so it stays aligned across designs (CRN);
+    // draws whose number depends on the design (restarts in place, move-backs) use their own.
     this.reactionRng = streams.stream('reaction');
+    this.operatorRng = streams.stream('operator-restart');
+    this.moveBackRng = streams.stream('move-back');
     this.restartRng = streams.stream('restart');
     this.hookRng = streams.stream('hook');
     this.churnRng = streams.stream('churn');
@@ -326,12 +332,12 @@ export class EvacuationModel implements FailureListener {
       const st = s.state[i];
       if (st === DOWN || st === STRANDED) {
         this.setState(i, EVACUATING);
-        const d = this.p.reaction.sample(this.reactionRng) + this.p.restartShared.sample(this.restartRng);
+        const d = this.p.reaction.sample(this.operatorRng) + this.p.restartShared.sample(this.restartRng);
         this.restartToken[i] = this.sim.schedule(d, this.hRestarted, i);
       }
     }
     if (this.p.moveBack !== undefined && this.away[h].length > 0) {
-      this.moveBackToken[h] = this.sim.schedule(this.p.moveBack.sample(this.reactionRng), this.hMoveBack, h);
+      this.moveBackToken[h] = this.sim.schedule(this.p.moveBack.sample(this.moveBackRng), this.hMoveBack, h);
       this.pendingMoveBacks++;
     } else {
       this.away[h].length = 0;

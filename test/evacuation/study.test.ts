@@ -89,3 +89,23 @@ test('check: single, pair and rack failures report how many they strand (hand-wo
   assert.deepEqual(withHook.stranded.map((x) => x.instances), [3, 3, 3, 3]);
   assert.match(withHook.lines.at(-1)!, /^FAIL/);
 });
+
+test('common random numbers: host-evacuate runs at the same times in designs that strand differently', () => {
+  const ds = designs();
+  const times = (d: string, r: number) => {
+    const lines: string[] = [];
+    const inp = ds.get(d)!;
+    evacuationStudy.replicate(inp, {
+      replication: r, streams: new Streams(inp.seed, r),
+      tracer: { event: () => {}, note: (_t, what) => { if (/ (host-evacuate|service) /.test(what)) lines.push(what); } },
+    });
+    return lines;
+  };
+  let compared = 0;
+  for (let r = 0; r < 30; r++) {
+    const a = times('no-reserve', r), b = times('static-reserve', r);
+    assert.deepEqual(a, b, `replication ${r}`);
+    compared += a.length;
+  }
+  assert.ok(compared > 50, `only ${compared} events compared`);
+});
