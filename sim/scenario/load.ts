@@ -116,7 +116,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
 
   const plans: StudyPlan[] = [];
   for (const study of present) {
-    const plan = planStudy(study, raw, src, schema, at, { name: root.name, seed, horizon: root.horizon, replications });
+    const plan = planStudy(study, raw, src, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined });
     if (plan) plans.push(plan);
   }
   const expect = checkExpect(raw, plans, at);
@@ -131,7 +131,7 @@ type Origin = (path: (string | number)[]) => (string | number)[] | undefined;
 
 function planStudy(
   study: StudyDefinition, raw: Record<string, Json>, src: SourceMap, schema: ReturnType<typeof rootSchema>, at: At,
-  common: { name: string; seed: number; horizon: number; replications: number },
+  common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean },
 ): StudyPlan | undefined {
   const section = (raw.studies as Record<string, Json>)[study.name] as Record<string, Json>;
   const studyLevel = isObject(section.designs);
@@ -143,6 +143,8 @@ function planStudy(
   }
   const names = designs ? Object.keys(designs) : ['baseline'];
   const plan: StudyPlan = { name: study.name, definition: study, designs: names, sweeps: [], variants: [] };
+  // The command line's --replications wins over the study's own, which wins over the scenario's.
+  if (common.replicationsOverridden === false && typeof section.replications === 'number') common = { ...common, replications: section.replications };
 
   const build = (design: string, patch: Json | undefined, tweak?: (merged: Record<string, Json>) => void, tweakOrigin?: Origin) => {
     const merged = mergeDesign(raw, study.name, studyLevel, patch);
@@ -170,7 +172,7 @@ function planStudy(
       at(['cloud'], `missing (expected a cloud: section with racks and flavors; the ${study.name} study needs it)`);
       return undefined;
     }
-    const { designs: _d, sweeps: _s, horizon, ...config } = data.studies[study.name];
+    const { designs: _d, sweeps: _s, horizon, replications: _r, ...config } = data.studies[study.name];
     const input: StudyInput<unknown> = {
       scenarioName: common.name, seed: common.seed, horizon: (horizon as number | undefined) ?? common.horizon, design,
       cloud: data.cloud as Cloud, config,

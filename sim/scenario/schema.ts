@@ -33,6 +33,8 @@ function studySection(schema: z.ZodType): z.ZodType {
     designs: z.record(z.string(), z.record(z.string(), z.unknown())).optional()
       .meta({ description: 'study-level designs: patches of this section (plus an optional cloud: key); replaces the top-level designs for this study' }),
     sweeps: z.array(sweepSchema).optional(),
+    replications: z.number().int().min(1).optional()
+      .meta({ description: "this study's replications, overriding the scenario's (the command line's --replications overrides both)" }),
     horizon: duration({ positive: true }).optional()
       .meta({ description: "this study's simulated horizon, overriding the scenario's (a boot storm needs a day, snapshots a week, RBD growth a year)" }),
   };

@@ -4,6 +4,7 @@ import { bootStudy } from './boot.js';
 import { watchdogStudy } from './watchdog.js';
 import { snapshotsStudy } from './snapshots.js';
 import { rbdStudy } from './rbd.js';
+import { queueStudy } from './queue.js';
 
 /**
  * Every study headroom knows, in the order reports present them. A study registers itself by
@@ -15,6 +16,7 @@ export const studies: StudyDefinition[] = [
   watchdogStudy,
   snapshotsStudy,
   rbdStudy,
+  queueStudy,
 ];
 
 export function findStudy(name: string): StudyDefinition | undefined {

@@ -100,3 +100,9 @@ test('a study section may set its own horizon, overriding the scenario horizon',
   assert.equal(s.studies[0].variants[0].input.horizon, 7 * 86400);
   assert.deepEqual(s.studies[0].variants[0].input.config, { size: 1, rate: 1 / 3600, delay: 1 });
 });
+
+test('a study section may set its own replications; --replications overrides every study', () => {
+  const text = 'name: a\nreplications: 100\nstudies: {probe: {size: 1, replications: 7}}\n';
+  assert.equal(loadScenarioText(text, 'x.yaml').studies[0].variants[0].replications, 7);
+  assert.equal(loadScenarioText(text, 'x.yaml', { replications: 3 }).studies[0].variants[0].replications, 3);
+});
