@@ -17,9 +17,9 @@ function designs(): Map<string, StudyInput<any>> {
   return new Map(plan.variants.filter((v) => !v.sweep).map((v) => [v.design, v.input]));
 }
 
-test('registered; the bundled scenario has the five designs in order', () => {
+test('registered; the bundled scenario has the five designs in order (then the racing hook)', () => {
   assert.equal(findStudy('evacuation'), evacuationStudy);
-  assert.deepEqual([...designs().keys()], ['no-reserve', 'static-reserve', 'han-hook', 'spare-hosts', 'overcommit']);
+  assert.deepEqual([...designs().keys()], ['no-reserve', 'static-reserve', 'han-hook', 'spare-hosts', 'overcommit', 'han-hook-race']);
 });
 
 test('replicate returns the metrics then the downtime CDF, deterministically', () => {
