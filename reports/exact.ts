@@ -120,6 +120,37 @@ export function machineRepairman(n: number, lambda: number, mu: number, crews: n
   return p.map((x) => x / total);
 }
 
+/** Tail probabilities where the theory gives them: P(wait > t) and P(N ≥ k). */
+export interface QueueTails {
+  waitTail?: (t: number) => number;
+  numberTail?: (k: number) => number;
+}
+
+/** M/M/c: P(Wq > t) = C·e^{−(cμ−λ)t}; P(N ≥ k) from the stationary p_n (VALIDATION.md §2). */
+export function mmcTails(lambda: number, mu: number, c: number): QueueTails {
+  const a = lambda / mu;
+  const rho = a / c;
+  stable(rho);
+  const C = erlangC(c, a);
+  const head: number[] = [];
+  let term = 1;
+  for (let n = 0; n < c; n++) { head.push(term); term *= a / (n + 1); }
+  // term is now a^c/c!; the states n ≥ c form a geometric tail of ratio ρ.
+  const total = head.reduce((s, x) => s + x, 0) + term / (1 - rho);
+  const p = (n: number) => (n < c ? head[n] : term * rho ** (n - c)) / total;
+  return {
+    waitTail: (t) => C * Math.exp(-(c * mu - lambda) * t),
+    numberTail: (k) => { let below = 0; for (let n = 0; n < k; n++) below += p(n); return 1 - below; },
+  };
+}
+
+/** M/G/1 processor sharing: the number in system is geometric whatever the service law, P(N ≥ k) = ρ^k. */
+export function psTails(lambda: number, meanService: number): QueueTails {
+  const rho = lambda * meanService;
+  stable(rho);
+  return { numberTail: (k) => rho ** k };
+}
+
 const serviceSpec = distribution('duration');
 
 function pick(section: Record<string, unknown>, keys: string[]): unknown {
@@ -157,5 +188,27 @@ export function exactFromConfig(section: Record<string, unknown>): QueueMeans | 
     return Math.abs(scv - 1) < 1e-9 ? mmc(lambda, 1 / s.mean, servers) : undefined;
   } catch {
     return undefined; // unstable: no steady state to compare against
+  }
+}
+
+/** Tails for a queue section (same keys as exactFromConfig); {} where no closed form applies. */
+export function exactTailsFromConfig(section: Record<string, unknown>): QueueTails {
+  const rateSpec = pick(section, ['arrival_rate', 'lambda', 'arrivals']);
+  const service = pick(section, ['service', 'service_time']);
+  if (rateSpec === undefined || service === undefined) return {};
+  const lambda = typeof rateSpec === 'number' ? rateSpec : parseUnit(rateSpec as string, 'rate');
+  const parsed = serviceSpec.safeParse(service);
+  if (lambda === undefined || !parsed.success) return {};
+  const s = parsed.data;
+  const servers = Number(pick(section, ['servers', 'c']) ?? 1);
+  const model = String(section.model ?? '').toLowerCase();
+  const ps = model === 'mg1-ps' || String(section.discipline ?? '').toLowerCase() === 'ps';
+  const exponential = Math.abs(s.variance / (s.mean * s.mean) - 1) < 1e-9;
+  try {
+    if (model === 'mmc-loss') return {};
+    if (ps) return servers === 1 ? psTails(lambda, s.mean) : {};
+    return exponential ? mmcTails(lambda, 1 / s.mean, servers) : {};
+  } catch {
+    return {};
   }
 }

@@ -251,7 +251,13 @@ export interface Threshold {
 }
 
 /** A time series per design: median line, p05–p95 band, optional horizontal threshold lines. */
-export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = []): Chart | undefined {
+/** A closed-form curve to draw over a series (validation): points in the series' internal units. */
+export interface ExactCurve {
+  design: string;
+  points: { x: number; y: number }[];
+}
+
+export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = [], exact: ExactCurve[] = []): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
   if (rows.length === 0) return undefined;
   const first = rows[0].s;
@@ -273,6 +279,12 @@ export function bandChart(studyName: string, study: StudySummary, series: string
       x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, color,
       tooltip: [{ field: 'design' }, { field: 'x', format: '.4~g' }, { field: 'median', format: '.4~g' }] } },
   ];
+  if (exact.length) {
+    const ex = exact.flatMap((e) => e.points.map((p) => ({ design: e.design, curve: 'closed form', x: p.x / xScale.divisor, y: p.y / yScale.divisor })));
+    layer.push({ data: { values: ex }, mark: { type: 'line', color: 'black', strokeWidth: 1.5 }, encoding: {
+      x: { field: 'x', type: 'quantitative', title: xTitle }, y: { field: 'y', type: 'quantitative', title: yTitle }, detail: { field: 'design' },
+      strokeDash: { field: 'curve', type: 'nominal', title: 'Theory', scale: { range: [[4, 3]] } } } });
+  }
   if (thresholds.length) {
     const t = thresholds.map((th) => ({ threshold: `${th.label} (${formatNumber(th.value / yScale.divisor)} ${yScale.label})`.replace(/ \)$/, ')'), y: th.value / yScale.divisor }));
     layer.push(
@@ -291,7 +303,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
     name: `${slug(studyName)}-${slug(series)}-${overTime ? 'over-time' : `vs-${slug(first.xLabel)}`}`,
     study: studyName,
     title,
-    caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}.`,
+    caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}${exact.length ? '; dashed black line: the closed-form value' : ''}.`,
     spec: top(title, `median and p05–p95 band across replications`, layer, data),
   };
 }

@@ -6,10 +6,10 @@
 import type { StudySummary, Summary } from '../summary.js';
 import { metricNames, seriesNames } from '../summary.js';
 import { parseUnit } from '../../sim/scenario/units.js';
-import { exactFromConfig, type QueueMeans } from '../exact.js';
+import { exactFromConfig, exactTailsFromConfig, type QueueMeans, type QueueTails } from '../exact.js';
 import {
   bandChart, cdfChart, isQuantileSeries, metricByDesign, spreadByDesign, sweepChart, validationChart,
-  type Chart, type ExactValue, type Threshold,
+  type Chart, type ExactCurve, type ExactValue, type Threshold,
 } from './builders.js';
 
 type Request =
@@ -125,6 +125,26 @@ export function exactValues(name: string, study: StudySummary, scenario: Scenari
   return out;
 }
 
+/** The queue study's tail series and the closed form each one has. */
+const TAILS: Record<string, keyof QueueTails> = { wait_tail: 'waitTail', number_in_system_tail: 'numberTail' };
+
+/** Closed-form curves over a validation study's series, per design, where the theory gives one. */
+export function exactCurves(name: string, study: StudySummary, series: string, scenario: Scenario): ExactCurve[] {
+  const which = TAILS[series];
+  const section = scenario?.studies?.[name];
+  if (!which || !isObject(section)) return [];
+  const out: ExactCurve[] = [];
+  for (const [design, d] of Object.entries(study.designs)) {
+    const s = d.series?.[series];
+    if (!s) continue;
+    const { designs, sweeps, ...base } = section;
+    const merged = deepMerge(base, designs?.[design] ?? scenario?.designs?.[design]?.studies?.[name]);
+    const f = isObject(merged) ? exactTailsFromConfig(merged)[which] : undefined;
+    if (f) out.push({ design, points: s.x.map((x) => ({ x, y: f(x) })) });
+  }
+  return out;
+}
+
 function build(name: string, study: StudySummary, r: Request, scenario: Scenario, horizon?: number): Chart[] {
   switch (r.kind) {
     case 'design': return [metricByDesign(name, study, r.metric)].filter((c): c is Chart => !!c);
@@ -142,7 +162,8 @@ function build(name: string, study: StudySummary, r: Request, scenario: Scenario
       for (const s of seriesNames(study).filter((n) => r.match.test(n))) {
         const first = Object.values(study.designs).find((d) => d.series?.[s])!.series![s];
         const th = r.thresholds === 'ceph' && ['fraction', 'ratio', '1'].includes(first.unit) ? cephThresholds(scenario) : [];
-        const c = isQuantileSeries(first) ? cdfChart(name, study, s) : bandChart(name, study, s, th);
+        const ex = isValidationStudy(name, study) ? exactCurves(name, study, s, scenario) : [];
+        const c = isQuantileSeries(first) ? cdfChart(name, study, s) : bandChart(name, study, s, th, ex);
         if (c) out.push(c);
       }
       return out;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { atLeastKDown, erlangB, erlangC, exactFromConfig, machineRepairman, mg1, mg1ps, mm1, mmc } from '../../reports/exact.js';
+import { atLeastKDown, erlangB, erlangC, exactFromConfig, exactTailsFromConfig, machineRepairman, mg1, mg1ps, mm1, mmc, mmcTails, psTails } from '../../reports/exact.js';
 
 // Every expected value is from VALIDATION.md (computed there independently of this code).
 const close = (actual: number, expected: number, tol = 5e-6) =>
@@ -57,4 +57,14 @@ test("the queue study's model names: mmc-loss is Erlang B, mg1-ps is processor s
   const ps = exactFromConfig({ model: 'mg1-ps', arrival_rate: '0.8/s', service: { lognormal: { mean: '1s', cv: 2 } } })!;
   close(ps.response, 5); close(ps.response_per_size!, 5);
   close(exactFromConfig({ model: 'mmc', arrival_rate: '3/s', servers: 4, service: { exponential: { mean: '1s' } } })!.wait_probability, 0.509434);
+});
+
+test('tails: M/M/1 P(N ≥ 5) = 0.32768, M/M/4 P(Wq > 1) = 0.187410, PS geometric, FCFS deterministic has none', () => {
+  close(mmcTails(0.8, 1, 1).numberTail!(5), 0.32768);
+  close(mmcTails(3, 1, 4).waitTail!(1), 0.18741);
+  close(mmcTails(3, 1, 4).waitTail!(0), 0.509434);
+  close(mmcTails(3, 1, 4).numberTail!(0), 1);
+  close(psTails(0.8, 1).numberTail!(5), 0.32768);
+  close(exactTailsFromConfig({ model: 'mmc', arrival_rate: '0.8/s', servers: 1, service: { exponential: { mean: '1s' } } }).numberTail!(5), 0.32768);
+  assert.deepEqual(exactTailsFromConfig({ model: 'mg1-fcfs', arrival_rate: '0.8/s', service: '1s' }), {});
 });

@@ -56,4 +56,10 @@ test('a validation output folder states agreement with the closed forms', async 
   assert.match(html, /All 6 simulated means with a closed form are within [\d.]+ % of it/);
   assert.match(html, /data-chart="queue-validation"/);
   assert.match(html, /id="expect"/);
+  // The tail series carry the closed form as a dashed line.
+  const spec = JSON.parse(readFileSync(join(dir, 'charts', 'queue-number-in-system-tail-vs-jobs-in-system-k.vl.json'), 'utf8'));
+  const exact = spec.layer.find((l: any) => l.encoding?.strokeDash?.field === 'curve');
+  assert.ok(exact, 'closed-form layer');
+  const at5 = exact.data.values.find((v: any) => v.x === 5);
+  assert.ok(Math.abs(at5.y - 32.768) < 1e-9, `P(N ≥ 5) = ${at5.y} %`);
 });
