@@ -344,7 +344,8 @@ export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep
     mean: scaled(p.stats.mean, yScale), lo: scaled(p.stats.ci95[0], yScale), hi: scaled(p.stats.ci95[1], yScale),
   }));
   const lines = [...new Set(points.map((p) => p.line))];
-  const xTitle = useX ? axisTitle(metricLabel(xMetric!), xScale) : paramTitle(sweeps[0].parameter);
+  const swept = paramTitle(sweeps[0].parameter);
+  const xTitle = useX ? axisTitle(metricLabel(xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
   const yTitle = axisTitle(label, yScale);
   const x = { field: 'x', type: numeric ? 'quantitative' : 'ordinal', title: xTitle };
   const color = colour('line', multi ? 'Design (swept parameter)' : 'Design', lines);
