@@ -73,3 +73,38 @@ export function heapHold(pending: number, events: number, rng: Rng): number {
   }
   return now;
 }
+
+/**
+ * M/M/c on the bare heap: the ceiling for bench/engine.ts mmcEvents. Arrivals at rate `lambda`,
+ * `c` servers of rate `mu`, FIFO, `jobs` arrivals (the first at t = 0, like the engine's).
+ * Only arrivals and departures go through the heap (id −1 = the arrival stream, else the job
+ * leaving); a service starts inline, on the arrival that finds a free server or on the departure
+ * that frees one. Jobs start in arrival order, so the waiting line is the range
+ * [started, arrived) of `arrivedAt`. Events are counted as in the engine and in SimPy's
+ * bench/simpy/mmc.py: arrival, service start and departure, 3 per job. Returns the mean wait
+ * (time in queue) so the work is not dead code and can be checked against Wq = 0.509434.
+ */
+export function heapMmc(lambda: number, mu: number, c: number, jobs: number, rng: Rng): { events: number; meanWait: number } {
+  const h = new HeapLoop(c + 1);
+  const arrivedAt = new Float64Array(jobs);
+  let arrived = 0, started = 0, busy = 0, totalWait = 0;
+  h.push(0, -1);
+  while (h.size > 0) {
+    h.pop();
+    const now = h.lastTime;
+    if (h.lastId < 0) {
+      arrivedAt[arrived++] = now;
+      if (arrived < jobs) h.push(now - Math.log(1 - rng.next()) / lambda, -1);
+      if (busy < c) {
+        busy++;
+        h.push(now - Math.log(1 - rng.next()) / mu, started++);
+      }
+    } else if (started < arrived) {
+      totalWait += now - arrivedAt[started];
+      h.push(now - Math.log(1 - rng.next()) / mu, started++);
+    } else {
+      busy--;
+    }
+  }
+  return { events: 3 * jobs, meanWait: totalWait / jobs };
+}

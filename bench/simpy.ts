@@ -3,19 +3,23 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { BenchFigure, BenchSuite } from './figure.js';
 
 /**
  * The peer in the same run (issue 8): the hold model and M/M/c written for SimPy 2.3.1, Debian's
- * `python3-simpy`, an independent discrete-event engine, timed beside headroom's engine on the
- * same sizes (10,000 pending Exp(1) holds; M/M/c with c = 4, λ = 3, μ = 1). Events are counted
- * as the engine counts them (one per hold completion; arrival, start and departure per M/M/c
- * job); SimPy's own event-notice count goes into `extra`.
+ * `python3-simpy`, an independent discrete-event engine, timed by bench/run.ts beside headroom's
+ * engine and the plain heap loop on the same sizes (10,000 pending Exp(1) holds; M/M/c with
+ * c = 4, λ = 3, μ = 1), its runs interleaved with theirs.
+ *
+ * Events are counted as the engine counts them: one per completed hold; arrival, service start
+ * and departure per M/M/c job (the engine's eventsFired is exactly that, 3 per job, since a
+ * Limiter grant is an event). SimPy's own count of event notices (activations and resource
+ * continuations included: ~5 per M/M/c job) comes back as `notices` for the notes.
  *
  * Debian installs SimPy for Debian's Python only, so the scripts run with /usr/bin/python3,
- * never the `python3` first on PATH. When SimPy is missing the suite installs it once if it runs
- * as root (a fresh CI machine), else it returns a single "skipped" figure saying why: the peer
- * is context, never a reason for the bench to fail.
+ * never the `python3` first on PATH, under -O (skipping SimPy 2's per-yield `__debug__` command
+ * checks: the peer is measured in its fastest mode, not its default). When SimPy is missing,
+ * ensureSimPy installs it if it runs as root (a fresh CI machine), else says why not: the peer is
+ * context, never a reason for the bench to fail.
  */
 const execFileP = promisify(execFile);
 const PYTHON = process.env.HEADROOM_SIMPY_PYTHON ?? '/usr/bin/python3';
@@ -23,12 +27,7 @@ const PYTHON = process.env.HEADROOM_SIMPY_PYTHON ?? '/usr/bin/python3';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCRIPTS = [join(HERE, 'simpy'), join(HERE, '..', '..', 'bench', 'simpy')];
 
-export const SIMPY_SIZES = {
-  full: { pending: 10_000, holdEvents: 1_000_000, mmcJobs: 200_000, runs: 3 },
-  quick: { pending: 10_000, holdEvents: 50_000, mmcJobs: 10_000, runs: 1 },
-};
-
-interface ScriptResult { events: number; seconds: number; eventsPerSec: number; notices: number; jobs?: number; meanWait?: number }
+export interface ScriptResult { events: number; seconds: number; eventsPerSec: number; notices: number; jobs?: number; meanWait?: number }
 
 async function canImportSimPy(): Promise<boolean> {
   try {
@@ -49,7 +48,7 @@ async function apt(args: string[]): Promise<boolean> {
 }
 
 /** Makes SimPy importable if possible; returns why not otherwise. */
-async function ensureSimPy(): Promise<string | undefined> {
+export async function ensureSimPy(): Promise<string | undefined> {
   if (await canImportSimPy()) return undefined;
   if (process.getuid?.() !== 0) return `${PYTHON} cannot import SimPy and not running as root (apt-get install python3-simpy)`;
   // --no-install-recommends: the recommends pull ~190 desktop packages; SimPy needs none of them.
@@ -74,33 +73,18 @@ async function runScript(name: string, args: (string | number)[]): Promise<Scrip
   return r;
 }
 
-/** The median run by events/s (odd counts), so one slow start does not decide the figure. */
-async function medianOf(runs: number, name: string, args: (string | number)[]): Promise<ScriptResult> {
-  const results: ScriptResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await runScript(name, [...args, i + 1]));
-  results.sort((a, b) => a.eventsPerSec - b.eventsPerSec);
-  return results[(results.length - 1) >> 1];
+/**
+ * One run of the SimPy hold model: `pending` processes holding Exp(1) until `events` holds have
+ * completed. `events` in the result counts completed holds, as the engine's eventsFired does.
+ */
+export function simpyHold(pending: number, events: number, seed: number): Promise<ScriptResult> {
+  return runScript('hold.py', [pending, events, seed]);
 }
 
-export const suite: BenchSuite = async ({ quick }) => {
-  const why = await ensureSimPy();
-  if (why !== undefined) {
-    return [{ name: 'SimPy peer (skipped)', unit: 'events/s', value: 0, biggerIsBetter: true, extra: `skipped: ${why}` }];
-  }
-  const size = quick ? SIMPY_SIZES.quick : SIMPY_SIZES.full;
-  // The scripts run under -O (see runScript), which skips SimPy 2's per-yield `__debug__`
-  // command checks: the peer is measured in its fastest mode, not its default.
-  const hold = await medianOf(size.runs, 'hold.py', [size.pending, size.holdEvents]);
-  const mmc = await medianOf(size.runs, 'mmc.py', [size.mmcJobs, 4, 3, 1]);
-  const figures: BenchFigure[] = [
-    {
-      name: 'SimPy hold model (events/s)', unit: 'events/s', value: hold.eventsPerSec, biggerIsBetter: true,
-      extra: `SimPy 2.3.1 (${PYTHON} -O), ${size.pending} pending Exp(1) holds, ${hold.events} events, median of ${size.runs}`,
-    },
-    {
-      name: 'SimPy M/M/c (events/s)', unit: 'events/s', value: mmc.eventsPerSec, biggerIsBetter: true,
-      extra: `SimPy 2.3.1, c=4 λ=3 μ=1, ${mmc.jobs} jobs, 3 events/job (SimPy processed ${(mmc.notices / (mmc.jobs ?? 1)).toFixed(1)} notices/job), mean wait ${mmc.meanWait?.toFixed(3)} (exact 0.509)`,
-    },
-  ];
-  return figures;
-};
+/**
+ * One run of the SimPy M/M/c model (c servers, rates lambda and mu): `events` = 3 per job
+ * (arrival, service start, departure) as in the engine; `notices` is SimPy's own count.
+ */
+export function simpyMmc(jobs: number, c: number, lambda: number, mu: number, seed: number): Promise<ScriptResult> {
+  return runScript('mmc.py', [jobs, c, lambda, mu, seed]);
+}

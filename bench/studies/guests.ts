@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
 import { Streams } from '../../sim/random/streams.js';
 import type { BenchFigure, BenchSuite } from '../figure.js';
+import { median, perCall } from '../timing.js';
 
 /**
- * The two guest studies at their scenario sizes: wall milliseconds per replication of one
+ * The two guest studies at their scenario sizes: median wall milliseconds per replication of one
  * design (scenarios/watchdog.yaml: 200 guests over 365 d; scenarios/snapshots.yaml: 8 computes ×
- * 20 instances, daily for 7 d), averaged over every design of the scenario. Runs in-process on
+ * 20 instances, daily for 7 d): the median over the replications of every design of the scenario. Runs in-process on
  * one thread, so it measures the model, not the worker pool.
  */
 const SCENARIOS = ['watchdog', 'snapshots'];
@@ -22,20 +22,17 @@ export const suite: BenchSuite = async ({ quick }) => {
   const reps = quick ? 2 : 20;
   for (const name of SCENARIOS) {
     const loaded = loadScenarioFile(scenarioPath(name));
-    let runs = 0, ms = 0;
+    const samples: number[] = [];
     for (const plan of loaded.studies) {
       for (const v of plan.variants) {
         // one untimed warm-up replication per design (JIT), then the timed ones
         plan.definition.replicate(v.input, { replication: reps, streams: new Streams(loaded.seed, reps) });
-        const t0 = performance.now();
-        for (let r = 0; r < reps; r++) plan.definition.replicate(v.input, { replication: r, streams: new Streams(loaded.seed, r) });
-        ms += performance.now() - t0;
-        runs += reps;
+        samples.push(...perCall(reps, (r) => plan.definition.replicate(v.input, { replication: r, streams: new Streams(loaded.seed, r) }), 0).samples);
       }
     }
     figures.push({
-      name: `${name} scenario (ms per replication)`, unit: 'ms', value: ms / runs, biggerIsBetter: false,
-      extra: `${runs} replications over ${runs / reps} designs${quick ? ' (quick)' : ''}`,
+      name: `${name} scenario (ms per replication)`, unit: 'ms', value: median(samples), biggerIsBetter: false,
+      extra: `scenarios/${name}.yaml, single thread, median of ${samples.length} replications over ${samples.length / reps} designs${quick ? ' (quick)' : ''}`,
     });
   }
   return figures;

@@ -1,0 +1,155 @@
+import type { BenchFigure } from './figure.js';
+import { PEER_NAMES } from './peer.js';
+
+/**
+ * Shaping of `npm run bench` results (pure: no timing, no I/O): the ratio of each figure to the
+ * ceiling loop measured in the same run, bench/results.json, and the Markdown of bench/results.md.
+ *
+ * ratioToCeiling (what bench/compare.ts gates on, so results from different machines compare),
+ * relative to the plain heap loop's hold model events/s (the ceiling):
+ * - rates (unit …/s): value ÷ ceiling events/s;
+ * - times (unit ms or s): value × ceiling events/s, i.e. how many bare-heap events fit in that time;
+ * - anything else (bytes per event, a speed-up, MiB of memory, a time ratio): none — those do not
+ *   scale with the CPU's speed the way the ceiling does.
+ */
+export type ResultFigure = BenchFigure & { ratioToCeiling?: number };
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  /** 1, 5 and 15 minute load averages when the bench started and when it ended. */
+  loadAverageStart: number[];
+  loadAverageEnd: number[];
+}
+
+export interface GithubEntry { name: string; unit: string; value: number; extra?: string }
+
+export interface Results {
+  machine: Machine;
+  date: string;
+  quick: boolean;
+  ceiling: number;
+  engineToCeiling?: number;
+  engineToSimpy?: number;
+  figures: ResultFigure[];
+  /** github-action-benchmark input: `tool: customBiggerIsBetter` / `customSmallerIsBetter` each read one array. */
+  github: { customBiggerIsBetter: GithubEntry[]; customSmallerIsBetter: GithubEntry[] };
+}
+
+export const skipped = (f: BenchFigure): boolean => /^skipped/i.test(f.extra ?? '');
+
+export function withRatio(f: BenchFigure, ceiling: number): ResultFigure {
+  if (skipped(f)) return { ...f };
+  if (f.unit.endsWith('/s')) return { ...f, ratioToCeiling: f.value / ceiling };
+  if (f.unit === 'ms') return { ...f, ratioToCeiling: (f.value / 1000) * ceiling };
+  if (f.unit === 's') return { ...f, ratioToCeiling: f.value * ceiling };
+  return { ...f };
+}
+
+export function shapeResults(raw: BenchFigure[], machine: Machine, date: string, quick: boolean): Results {
+  const names = new Set<string>();
+  for (const f of raw) {
+    if (names.has(f.name)) throw new Error(`bench figure "${f.name}" appears twice`);
+    names.add(f.name);
+  }
+  const ceilingFigure = raw.find((f) => f.name === PEER_NAMES.heapHold);
+  if (!ceilingFigure || !(ceilingFigure.value > 0)) throw new Error(`no ceiling figure "${PEER_NAMES.heapHold}"`);
+  const ceiling = ceilingFigure.value;
+  const figures = raw.map((f) => withRatio(f, ceiling));
+  const value = (name: string) => {
+    const f = figures.find((x) => x.name === name);
+    return f && !skipped(f) && f.value > 0 ? f.value : undefined;
+  };
+  const engine = value(PEER_NAMES.engineHold), simpy = value(PEER_NAMES.simpyHold);
+  // Skipped figures (value 0) stay out of the history arrays: a 0 would read as a collapse.
+  const entry = (f: ResultFigure): GithubEntry => ({ name: f.name, unit: f.unit, value: f.value, ...(f.extra ? { extra: f.extra } : {}) });
+  const kept = figures.filter((f) => !skipped(f));
+  return {
+    machine, date, quick, ceiling,
+    engineToCeiling: engine === undefined ? undefined : engine / ceiling,
+    engineToSimpy: engine === undefined || simpy === undefined ? undefined : engine / simpy,
+    figures,
+    github: {
+      customBiggerIsBetter: kept.filter((f) => f.biggerIsBetter).map(entry),
+      customSmallerIsBetter: kept.filter((f) => !f.biggerIsBetter).map(entry),
+    },
+  };
+}
+
+/** Numbers as people read them: 2.50 M, 187.8 k, 64.7, 0.731. */
+export function fmt(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
+  if (a >= 1e4) return `${(x / 1e3).toFixed(1)} k`;
+  return a >= 100 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
+
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !(a > 0) || !(b > 0) ? '–' : (a / b).toFixed(a / b >= 10 ? 1 : 3);
+const cell = (s: string | undefined): string => (s ?? '').replace(/\|/g, '\\|');
+
+const PEER_ROWS = [
+  { model: 'hold model, handler objects', simpy: PEER_NAMES.simpyHold, engine: PEER_NAMES.engineHold, ceiling: PEER_NAMES.heapHold },
+  { model: 'hold model, generator processes', simpy: PEER_NAMES.simpyHold, engine: PEER_NAMES.generatorHold, ceiling: PEER_NAMES.heapHold },
+  { model: 'M/M/c (c = 4, λ = 3, μ = 1)', simpy: PEER_NAMES.simpyMmc, engine: PEER_NAMES.engineMmc, ceiling: PEER_NAMES.heapMmc },
+];
+const PEER_SET = new Set<string>(Object.values(PEER_NAMES));
+
+export const EVENT_COUNTING =
+  'Events are counted the same way in all three: one per completed hold; arrival, service start and departure per M/M/c job ' +
+  "(3 per job — the engine's own eventsFired, since a Limiter grant is an event; the ceiling starts services inline; " +
+  'SimPy processes about 5 event notices per job but is credited with 3). Each contender times only its model run ' +
+  '(creating its pending events included; process start-up, imports and JIT warm-up excluded); runs are interleaved ' +
+  'round by round and each figure is the median over the rounds.';
+
+export function markdown(r: Results): string {
+  const m = r.machine;
+  const byName = new Map(r.figures.map((f) => [f.name, f]));
+  const val = (name: string) => {
+    const f = byName.get(name);
+    return f && !skipped(f) && f.value > 0 ? f.value : undefined;
+  };
+  const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
+  const lines = [
+    `# headroom bench${r.quick ? ' (quick sizes: a smoke run, not figures to quote)' : ''}`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. Load average (1 / 5 / 15 min) ${la(m.loadAverageStart)} at start, ${la(m.loadAverageEnd)} at the end${m.loadAverageStart[0] > m.cores ? ` — above the ${m.cores} cores: other processes shared the CPU, so raw rates are low and noisy; same-run ratios hold up better` : ''}. ${r.date}.`,
+    '',
+    '## Engine, plain heap loop (ceiling) and SimPy, same models and sizes',
+    '',
+    '| model | size | SimPy (events/s) | engine (events/s) | ceiling (events/s) | engine ÷ ceiling | engine ÷ SimPy |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of PEER_ROWS) {
+    const simpy = byName.get(row.simpy);
+    const e = val(row.engine), c = val(row.ceiling), s = val(row.simpy);
+    const size = (byName.get(row.engine)?.extra ?? '').split(', median')[0];
+    lines.push(`| ${row.model} | ${cell(size)} | ${simpy && skipped(simpy) ? 'skipped' : fmt(s)} | ${fmt(e)} | ${fmt(c)} | ${ratio(e, c)} | ${ratio(e, s)} |`);
+  }
+  lines.push('', EVENT_COUNTING);
+  const simpySkip = r.figures.find((f) => PEER_SET.has(f.name) && skipped(f));
+  if (simpySkip) lines.push('', `SimPy ${simpySkip.extra}.`);
+
+  const studies = r.figures.filter((f) => f.unit === 'ms');
+  lines.push(
+    '', '## Per-study costs (one thread, median ms per replication)', '',
+    'Ratio to ceiling = how many plain-heap-loop hold events fit in the same time (ms × ceiling events/s).', '',
+    '| figure | ms | ratio to ceiling | notes |', '| --- | ---: | ---: | --- |',
+    ...studies.map((f) => `| ${cell(f.name)} | ${fmt(f.value)} | ${fmt(f.ratioToCeiling)} | ${cell(f.extra)} |`),
+  );
+  const other = r.figures.filter((f) => f.unit !== 'ms' && !PEER_SET.has(f.name));
+  lines.push(
+    '', '## Other figures', '',
+    '| figure | value | unit | ratio to ceiling | notes |', '| --- | ---: | --- | ---: | --- |',
+    ...other.map((f) => `| ${cell(f.name)} | ${skipped(f) ? 'skipped' : fmt(f.value)} | ${f.unit} | ${f.ratioToCeiling === undefined ? '–' : fmt(f.ratioToCeiling)} | ${cell(f.extra)} |`),
+  );
+  const ceil = byName.get(PEER_NAMES.heapHold);
+  lines.push(
+    '', `Ceiling for the ratios: ${fmt(ceil?.value)} events/s (plain heap loop, hold model). Rates are divided by it, times (ms, s) multiplied by it; bytes, MiB, speed-ups and time ratios have no ratio.`,
+    `Engine ÷ ceiling (hold model): ${ratio(val(PEER_NAMES.engineHold), ceil?.value)} (target ≥ 0.6); engine ÷ SimPy: ${ratio(val(PEER_NAMES.engineHold), val(PEER_NAMES.simpyHold))}.`,
+  );
+  return lines.join('\n') + '\n';
+}
