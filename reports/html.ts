@@ -6,7 +6,7 @@
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { metricNames } from './summary.js';
 import { formatScaled, formatValue, metricLabel, pickScale } from './format.js';
-import { executiveSentence } from './narrative.js';
+import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
 export function escapeHtml(text: string): string {
@@ -60,7 +60,7 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-function differencesTable(study: StudySummary): string {
+function differencesTable(study: StudySummary, horizon?: number): string {
   const diffs = study.differences ?? {};
   const designs = Object.keys(diffs);
   if (designs.length === 0) return '';
@@ -72,7 +72,8 @@ function differencesTable(study: StudySummary): string {
       const scale = pickScale(unit, [d.mean, ...(d.ci95 ?? [])]);
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
-      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(metricLabel(metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}</td></tr>`);
+      const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });
+      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(metricLabel(metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
     }
   }
   return `<table class="stats diffs"><caption>Paired differences against ${escapeHtml(base)} (same random numbers in both designs)</caption>
@@ -140,7 +141,7 @@ export function renderHtml({ summary, scenario, scenarioDoc, run, charts }: Html
 ${figs.join('\n')}
 <h3>Summary table</h3>
 ${summaryTable(s)}
-${differencesTable(s)}
+${differencesTable(s, summary.horizon)}
 ${warns.length ? `<h3>Warnings</h3><ul class="warnings">${warns.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 </section>`;
   });

@@ -35,13 +35,19 @@ export function keyNumbers(name: string, study: StudySummary, horizon?: number):
 }
 
 /** The paired difference with the largest effect whose CI excludes zero, as a clause. */
-function strongestDifference(study: StudySummary, metric: string): string | undefined {
+function strongestDifference(study: StudySummary, metric: string, horizon?: number): string | undefined {
   const base = Object.keys(study.designs)[0];
   const unit = study.designs[base]?.metrics[metric]?.unit;
+  const censored = (design: string) => {
+    const m = study.designs[design]?.metrics[metric];
+    return m !== undefined && notReached(m, horizon) !== undefined;
+  };
   let best: { design: string; mean: number; ci: [number, number] } | undefined;
   for (const [design, diffs] of Object.entries(study.differences ?? {})) {
     const d = diffs[metric];
     if (!d || !d.ci95 || !(d.ci95[0] > 0 || d.ci95[1] < 0)) continue;
+    // A difference to "never within the horizon" is a lower bound, not an effect size.
+    if (censored(design) || censored(base)) continue;
     if (!best || Math.abs(d.mean) > Math.abs(best.mean)) best = { design, mean: d.mean, ci: d.ci95 };
   }
   if (!best) return undefined;
@@ -123,7 +129,7 @@ export function executiveSentence(name: string, study: StudySummary, scenario?: 
       ? ` ${second.label} ranges from ${lo.text} (${lo.design}) to ${hi.text} (${hi.design}).`
       : ` ${second.label}: ${second.values[0].text}.`;
   }
-  const diff = strongestDifference(study, main.metric);
+  const diff = strongestDifference(study, main.metric, horizon);
   if (diff) text += ` Largest paired difference: ${diff}.`;
   if (study.sweeps?.length) {
     const s = sweepAnswer(study.sweeps, 'any_stranded', 'held_back_fraction');

@@ -158,6 +158,12 @@ test('a time censored at the horizon is marked on its spread chart and called "n
   assert.deepEqual(warnings, []);
   assert.ok(svg.includes('>horizon<'));
   assert.equal(notReached(stuck, horizon), 'not reached within 365 d');
+  // Its paired difference is only a bound: the sentence names another design's instead.
+  const { executiveSentence } = await import('../../reports/narrative.js');
+  const said = executiveSentence('rbd', rbd, undefined, horizon);
+  assert.match(said, /not reached within 365 d with online-discard/);
+  assert.doesNotMatch(said, /online-discard vs no-discard/);
+  assert.match(executiveSentence('rbd', rbd), /online-discard vs no-discard/);
   assert.equal(notReached(rbd.designs['no-discard'].metrics.time_to_nearfull, horizon), undefined);
   // Without a horizon (or when nothing sits at it) the chart has no such line.
   assert.doesNotMatch(spreadByDesign('rbd', reference.summary.studies.rbd, 'time_to_nearfull', 1000 * 86400)!.caption, /horizon/);
