@@ -17,9 +17,10 @@ import type { BenchFigure } from './figure.js';
  * departure per M/M/c job (3 per job). The engine's own eventsFired is checked to match
  * (test/bench/peer.test.ts); SimPy's larger notice count is given in the notes.
  *
- * Timing is INTERLEAVED: round k runs each contender once, back to back, and each figure is the
- * median over the rounds, so a machine that slows down mid-run (other jobs, thermal) moves all of
- * them together and their ratios stay honest. Each contender times only its model run (set-up of
+ * Timing is INTERLEAVED: round k runs each contender once, back to back (in reverse order every
+ * other round), and each figure is the median over the rounds, so a machine that slows down
+ * mid-run (other jobs, thermal) moves all of them together and their ratios stay honest; the
+ * spread of the same-round engine ÷ ceiling ratios goes into the notes, to show how much it did not. Each contender times only its model run (set-up of
  * its pending events included, process start-up and imports excluded).
  */
 export interface PeerSizes {
@@ -58,12 +59,16 @@ export async function peerFigures(size: PeerSizes): Promise<BenchFigure[]> {
   };
   const simpy: { hold: ScriptResult[]; mmc: ScriptResult[] } = { hold: [], mmc: [] };
   let engineMmcEvents = 0;
+  const tasks: [keyof typeof ms, (r: number) => unknown][] = [
+    ['heapHold', (r) => heapHold(pending, holdEvents, rng('hold', r))],
+    ['engineHold', (r) => engineHold(pending, holdEvents, rng('hold', r))],
+    ['generatorHold', (r) => generatorHold(pending, holdEvents, rng('hold', r))],
+    ['heapMmc', (r) => heapMmc(lambda, mu, c, mmcJobs, rng('mmc', r))],
+    ['engineMmc', (r) => { engineMmcEvents = mmcEvents(lambda, mu, c, mmcJobs, rng('mmc', r)); }],
+  ];
   for (let r = 1; r <= rounds; r++) {
-    ms.heapHold.push(timeMs(() => heapHold(pending, holdEvents, rng('hold', r))));
-    ms.engineHold.push(timeMs(() => engineHold(pending, holdEvents, rng('hold', r))));
-    ms.generatorHold.push(timeMs(() => generatorHold(pending, holdEvents, rng('hold', r))));
-    ms.heapMmc.push(timeMs(() => heapMmc(lambda, mu, c, mmcJobs, rng('mmc', r))));
-    ms.engineMmc.push(timeMs(() => { engineMmcEvents = mmcEvents(lambda, mu, c, mmcJobs, rng('mmc', r)); }));
+    // Every other round runs the contenders in reverse order, so none is always first after SimPy.
+    for (const [key, run] of r % 2 ? tasks : [...tasks].reverse()) ms[key].push(timeMs(() => run(r)));
     if (whyNoSimPy === undefined) {
       simpy.hold.push(await simpyHold(pending, holdEvents, r));
       simpy.mmc.push(await simpyMmc(mmcJobs, c, lambda, mu, r));
@@ -76,12 +81,17 @@ export async function peerFigures(size: PeerSizes): Promise<BenchFigure[]> {
   const holdSize = `${pending.toLocaleString('en')} pending Exp(1) holds, ${holdEvents.toLocaleString('en')} events`;
   const mmcSize = `c = ${c}, λ = ${lambda}, μ = ${mu}, ${mmcJobs.toLocaleString('en')} jobs (${mmcEventCount.toLocaleString('en')} events)`;
   const of = `median of ${rounds} interleaved rounds`;
+  // The spread of the paired (same-round) ratio says how much the machine's load moved the figures.
+  const spread = (engine: number[], ceiling: number[]) => {
+    const q = engine.map((e, i) => ceiling[i] / e);
+    return `per-round engine ÷ ceiling ${Math.min(...q).toFixed(2)}–${Math.max(...q).toFixed(2)}`;
+  };
   const figures: BenchFigure[] = [
     { name: PEER_NAMES.heapHold, unit: 'events/s', value: rate(holdEvents, ms.heapHold), biggerIsBetter: true, extra: `the ceiling; ${holdSize}, ${of}` },
-    { name: PEER_NAMES.engineHold, unit: 'events/s', value: rate(holdEvents, ms.engineHold), biggerIsBetter: true, extra: `${holdSize}, handler objects, ${of}` },
+    { name: PEER_NAMES.engineHold, unit: 'events/s', value: rate(holdEvents, ms.engineHold), biggerIsBetter: true, extra: `${holdSize}, handler objects, ${of}; ${spread(ms.engineHold, ms.heapHold)}` },
     { name: PEER_NAMES.generatorHold, unit: 'events/s', value: rate(holdEvents, ms.generatorHold), biggerIsBetter: true, extra: `${holdSize}, one generator process per entity, ${of}` },
     { name: PEER_NAMES.heapMmc, unit: 'events/s', value: rate(mmcEventCount, ms.heapMmc), biggerIsBetter: true, extra: `the M/M/c ceiling; ${mmcSize}, service starts inline, ${of}` },
-    { name: PEER_NAMES.engineMmc, unit: 'events/s', value: rate(mmcEventCount, ms.engineMmc), biggerIsBetter: true, extra: `${mmcSize}, handler objects + Limiter (a grant is an event), ${of}` },
+    { name: PEER_NAMES.engineMmc, unit: 'events/s', value: rate(mmcEventCount, ms.engineMmc), biggerIsBetter: true, extra: `${mmcSize}, handler objects + Limiter (a grant is an event), ${of}; ${spread(ms.engineMmc, ms.heapMmc)}` },
   ];
   if (whyNoSimPy !== undefined) {
     for (const name of [PEER_NAMES.simpyHold, PEER_NAMES.simpyMmc]) {

@@ -130,6 +130,8 @@ export function markdown(r: Results): string {
     lines.push(`| ${row.model} | ${cell(size)} | ${simpy && skipped(simpy) ? 'skipped' : fmt(s)} | ${fmt(e)} | ${fmt(c)} | ${ratio(e, c)} | ${ratio(e, s)} |`);
   }
   lines.push('', EVENT_COUNTING);
+  const spreads = PEER_ROWS.map((row) => [row.model, /per-round .*$/.exec(byName.get(row.engine)?.extra ?? '')?.[0]] as const).filter(([, s]) => s);
+  if (spreads.length) lines.push('', `Spread over the rounds (load on the machine): ${spreads.map(([m, s]) => `${m}: ${s}`).join('; ')}.`);
   const simpySkip = r.figures.find((f) => PEER_SET.has(f.name) && skipped(f));
   if (simpySkip) lines.push('', `SimPy ${simpySkip.extra}.`);
 

@@ -38,7 +38,7 @@ const outFile = outIdx >= 0 ? args[outIdx + 1] : join(ROOT, 'bench', 'results.js
 
 const PEER: PeerSizes = quick
   ? { pending: 10_000, holdEvents: 50_000, mmcJobs: 10_000, rounds: 3 }
-  : { pending: 10_000, holdEvents: 1_000_000, mmcJobs: 200_000, rounds: 5 };
+  : { pending: 10_000, holdEvents: 1_000_000, mmcJobs: 200_000, rounds: 9 };
 const SIZES = quick
   ? { bytesPending: 100_000, mcReplications: 4, mcRounds: 1, stormFlows: 1000, peakReplications: 4 }
   : { bytesPending: 1_000_000, mcReplications: 100, mcRounds: 3, stormFlows: 10_000, peakReplications: 100 };
