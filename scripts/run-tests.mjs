@@ -33,7 +33,9 @@ const child = spawn(process.execPath, [
 child.on('exit', (code) => {
   const text = readFileSync(tap, 'utf8');
   const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? 0);
-  const tests = count('tests'), pass = count('pass'), fail = count('fail'), skipped = count('skipped');
+  const tests = count('tests'), pass = count('pass'), skipped = count('skipped');
+  // A cancelled test (a timeout, or a file that crashed) is a failure too.
+  const fail = count('fail') + count('cancelled');
   console.log(`\n${pass} passed, ${fail} failed, ${skipped} skipped`);
   if (tests === 0) { console.error('run-tests: zero tests ran'); process.exit(1); }
   process.exit(code === 0 && fail === 0 ? 0 : 1);

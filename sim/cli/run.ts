@@ -34,11 +34,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   }
   const workers = opts.workers ?? defaultWorkers();
   const outDir = opts.out ?? join('out', loaded.name);
-  const out = new OutputFolder(outDir);
+  // Handlers first, then the temporary folder: an interrupt can never strand a half-written one.
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
+  const out = new OutputFolder(outDir);
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: `${loaded.name} [{bar}] {percentage}% | {value}/{total} replications | ETA {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;

@@ -98,7 +98,7 @@ function studySummary(res: StudyResult): StudySummary {
     if (v.sweep) return;
     designIndex[v.design] = vi;
     const metrics: Record<string, MetricStats> = {};
-    metricNames.forEach((m, k) => { metrics[m] = { unit: def.metrics[m].unit, ...summarize(column(vi, k)) }; });
+    metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m].unit, column(vi, k)); });
     const series: Record<string, SeriesSummary> = {};
     let k = metricNames.length;
     for (const [name, s] of Object.entries(def.series?.(v.input) ?? {})) {
@@ -131,7 +131,7 @@ function studySummary(res: StudyResult): StudySummary {
     plan.variants.forEach((v, vi) => {
       if (!v.sweep || v.sweep.parameter !== sw.parameter || !(v.design in byDesign)) return;
       const metrics: Record<string, MetricStats> = {};
-      metricNames.forEach((m, k) => { metrics[m] = { unit: def.metrics[m].unit, ...summarize(column(vi, k)) }; });
+      metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m].unit, column(vi, k)); });
       byDesign[v.design].push({ value: v.sweep.value, metrics });
     });
     return { parameter: sw.parameter, label: sw.label, values: sw.values, designs: byDesign };
@@ -143,6 +143,13 @@ function studySummary(res: StudyResult): StudySummary {
 /** R type 7 (simple-statistics' definition, the same one summarize uses); NaN when empty. */
 function quantileSorted(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : ssQuantileSorted(sorted, p);
+}
+
+/** A 0/1 indicator (its mean is a probability) gets the Wilson interval too; nothing else does. */
+const PROPORTION_UNITS = new Set(['0/1', 'probability']);
+
+function stats(unit: string, values: number[]): MetricStats {
+  return { unit, ...summarize(values, { proportion: PROPORTION_UNITS.has(unit) }) };
 }
 
 function statOf(m: MetricSummary, stat: string): number {

@@ -79,9 +79,14 @@ test('Ctrl-C stops the workers and leaves no output folder', async () => {
   const child = spawn(process.execPath, [CLI, 'run', SCENARIO, '--replications', '200000', '--workers', '2', '--out', out, '--no-report'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b) => { stderr += b; });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Wait until the run has made its temporary folder (its interrupt handler is installed by then).
+  for (let i = 0; i < 300 && !readdirSync(d).some((f) => f.startsWith('o.tmp-')); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(readdirSync(d).some((f) => f.startsWith('o.tmp-')), 'the run started');
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(guard);
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted/);
   assert.equal(existsSync(out), false);
