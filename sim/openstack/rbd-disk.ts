@@ -49,6 +49,8 @@ export class RbdDisk {
   private readonly groups: Groups | undefined;
   /** Words per object when objects span several words (blocksPerObject > 32), else 1. */
   private readonly unitWords: number;
+  /** log2(unitWords): a word's trim unit is w >>> unitShift. */
+  private readonly unitShift: number;
 
   constructor(
     provisionedBytes: number,
@@ -69,6 +71,7 @@ export class RbdDisk {
     this.tailMask = rem === 0 ? ~0 : (1 << rem) - 1;
     this.groups = bpo <= 32 ? new Groups(bpo) : undefined;
     this.unitWords = bpo <= 32 ? 1 : bpo / 32;
+    this.unitShift = 31 - Math.clz32(this.unitWords);
     this.overlapBlocks = Math.min(this.blocks, Math.ceil(overlapBytes / objectBytes) * bpo);
     this.live = pool.acquire(this.words);
     this.alloc = pool.acquire(this.words);
@@ -175,11 +178,13 @@ export class RbdDisk {
    */
   free(start: number, n: number, online: boolean, minDiscardBlocks = 1): number {
     const live = this.live, alloc = this.alloc, words = this.words, groups = this.groups;
+    const notFull = this.notFull, dirty = this.dirty, unitShift = this.unitShift;
     let w = (start >>> 5) % words;
     let mask = bitsFrom(start & 31);
     let remaining = n;
     const wordRuns = online && (groups === undefined || minDiscardBlocks > this.blocksPerObject);
-    let runStart = -1, runEnd = -1;
+    const wordObjects = online && !wordRuns;
+    let runStart = -1, runEnd = -1, lowest = this.lowFreeWord;
     for (let visited = 0; remaining > 0 && visited <= words; visited++) {
       const x = live[w] & mask;
       if (x !== 0) {
@@ -187,31 +192,30 @@ export class RbdDisk {
         const take = c > remaining ? lowestSetBits(x, remaining) : x;
         remaining -= c > remaining ? remaining : c;
         live[w] &= ~take;
-        this.notFull[w >>> 5] |= 1 << (w & 31);
-        if (w < this.lowFreeWord) this.lowFreeWord = w;
-        const u = (w / this.unitWords) | 0;
-        this.dirty[u >>> 5] |= 1 << (u & 31);
-        if (online) {
-          if (!wordRuns) {
-            // Fast path: a whole object freed by this request is inside one discard range.
-            this.removeObjectsIn(w, take === -1 ? -1 : groups!.allOf(take));
-          } else {
-            // Slow path (objects spanning words, or discards dropped below an object's size):
-            // follow the contiguous runs of freed blocks across words.
-            let t = take;
-            while (t !== 0) {
-              const lo = lowestBit(t);
-              const rest = ~(t >>> lo);
-              const len = rest === 0 ? 32 - lo : lowestBit(rest);
-              const s = (w << 5) + lo;
-              if (s === runEnd) runEnd = s + len;
-              else {
-                if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
-                runStart = s;
-                runEnd = s + len;
-              }
-              t = len === 32 ? 0 : t & ~(((1 << len) - 1) << lo);
+        notFull[w >>> 5] |= 1 << (w & 31);
+        if (w < lowest) lowest = w;
+        const u = w >>> unitShift;
+        dirty[u >>> 5] |= 1 << (u & 31);
+        if (wordObjects) {
+          // Fast path: a whole object freed by this request is inside one discard range.
+          const gone = alloc[w] & (take === -1 ? -1 : groups!.allOf(take));
+          if (gone !== 0) this.removeObjectsIn(w, gone);
+        } else if (wordRuns) {
+          // Slow path (objects spanning words, or discards dropped below an object's size):
+          // follow the contiguous runs of freed blocks across words.
+          let t = take;
+          while (t !== 0) {
+            const lo = lowestBit(t);
+            const rest = ~(t >>> lo);
+            const len = rest === 0 ? 32 - lo : lowestBit(rest);
+            const s = (w << 5) + lo;
+            if (s === runEnd) runEnd = s + len;
+            else {
+              if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
+              runStart = s;
+              runEnd = s + len;
             }
+            t = len === 32 ? 0 : t & ~(((1 << len) - 1) << lo);
           }
         }
       }
@@ -222,6 +226,7 @@ export class RbdDisk {
         runStart = runEnd = -1;
       }
     }
+    this.lowFreeWord = lowest;
     if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
     const freed = n - remaining;
     this.liveBlocks -= freed;
