@@ -1,4 +1,5 @@
 import type { BoundResult } from '../sim/montecarlo/summary.js';
+import type { MetricSummary } from '../sim/stats/summary.js';
 import { unitKind } from './format.js';
 
 /**
@@ -7,22 +8,15 @@ import { unitKind } from './format.js';
  * `designs` is optional here on purpose: the charts and the report are driven by what is present,
  * so a study, a metric, a series or a sweep that is missing is simply not drawn.
  */
-export interface MetricStats {
+/**
+ * A metric's statistics as summary.json holds them: the statistics layer's MetricSummary plus the
+ * unit. `nonFinite` and `wilson95` may be absent in hand-written or older files.
+ */
+export interface MetricStats extends Omit<MetricSummary, 'nonFinite'> {
   unit: string;
-  n: number;
-  mean: number;
-  sd: number;
-  ci95: [number, number];
-  p50: number;
-  p95: number;
-  p99: number;
-  min: number;
-  max: number;
   description?: string;
   /** Replications whose value was ±Infinity or NaN (e.g. "never reached"), left out of the statistics. */
   nonFinite?: number;
-  /** Wilson 95 % interval, given for 0/1 metrics; normaliseSummary makes it the ci95 shown. */
-  wilson95?: [number, number];
   /** The Student-t interval, kept when wilson95 replaced it. */
   ci95t?: [number, number];
 }
