@@ -1,9 +1,11 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Rng, Streams } from '../random/streams.js';
+import type { Cloud } from '../scenario/cloud.js';
 import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
 import type { FailureListener } from './failures.js';
 import { MB } from './placement.js';
+import { LocalRebuilds } from './local-rebuild.js';
 import { Scheduler } from './scheduler.js';
 
 export interface HookParams {
@@ -23,9 +25,14 @@ export interface EvacuationParams {
   reaction: Distribution;
   /** Restart of an instance whose disk survives (rbd, nfs; also a restart on its own host). */
   restartShared: Distribution;
-  /** Rebuild of the root disk from the image on a local-storage destination. */
+  /** Rebuild of the root disk from the image on a local-storage destination (when no images are given). */
   restartLocal: Distribution;
   sharedStorage: boolean;
+  /**
+   * Local storage with `cloud.images`: rebuilds run through the boot model on this cloud
+   * (sim/openstack/local-rebuild.ts) instead of drawing `restartLocal`.
+   */
+  localRebuild: Cloud | undefined;
   /** Delay after repair before the operator live-migrates evacuated instances home; undefined = never. */
   moveBack: Distribution | undefined;
   /** The failure hook, or undefined when the design has none (or it would do nothing). */
@@ -66,6 +73,8 @@ export class EvacuationModel implements FailureListener {
   peakCommit = 0;
   /** Called with one line per decision when set (tests, traces). */
   log: ((line: string) => void) | undefined;
+  /** Local-storage rebuilds through the boot model, or undefined (restart distributions). */
+  readonly rebuilds: LocalRebuilds | undefined;
 
   private readonly totalRamMb: number;
   private runningMb = 0;
@@ -102,6 +111,7 @@ export class EvacuationModel implements FailureListener {
   private readonly hDetect: number;
   private readonly hEvacuate: number;
   private readonly hRestarted: number;
+  private readonly hRebuild: number;
   private readonly hHook: number;
   private readonly hRestore: number;
   private readonly hMoveBack: number;
@@ -151,6 +161,9 @@ export class EvacuationModel implements FailureListener {
     this.hDetect = sim.register({ fire: (h) => this.detect(h) }, 'service-down');
     this.hEvacuate = sim.register({ fire: (h) => this.hostEvacuate(h) }, 'host-evacuate');
     this.hRestarted = sim.register({ fire: (i) => this.restarted(i) }, 'instance-running');
+    this.hRebuild = sim.register({ fire: (i) => this.rebuildInPlace(i) }, 'rebuild-in-place');
+    this.rebuilds = p.localRebuild !== undefined && !p.sharedStorage
+      ? new LocalRebuilds(sim, s, p.localRebuild, streams, this.hRestarted) : undefined;
     this.hHook = sim.register({ fire: (h) => this.hookApply(h) }, 'hook-release');
     this.hRestore = sim.register({ fire: () => this.hookRestore() }, 'hook-restore');
     this.hMoveBack = sim.register({ fire: (h) => this.moveBack(h) }, 'move-back');
@@ -219,8 +232,9 @@ export class EvacuationModel implements FailureListener {
         this.incidentPending[incident]++;
       } else if (st === EVACUATING) {
         // Its rebuild (or restart) on this host dies with it; it stays in its first incident.
-        this.sim.cancel(this.restartToken[i]);
+        if (this.restartToken[i] >= 0) this.sim.cancel(this.restartToken[i]);
         this.restartToken[i] = -1;
+        this.rebuilds?.abort(i);
         this.setState(i, DOWN);
       }
     }
@@ -279,10 +293,14 @@ export class EvacuationModel implements FailureListener {
     s.attach(i, dest);
     this.noteCommit(dest);
     this.away[src].push(i);
+    this.rebuilds?.left(i, src);
     this.evacuated++;
     this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
     if (!s.alive[dest]) return; // dead but not yet seen down: it waits for that host's evacuation
     this.setState(i, EVACUATING);
+    // Local storage: rebuild_instance rebuilds the root disk from the image on the destination
+    // (§8.2 instance_on_disk false), a boot that competes with the other rebuilds (§9.1).
+    if (this.rebuilds !== undefined) { this.rebuilds.start(i, dest); return; }
     const d = this.p.sharedStorage ? this.p.restartShared : this.p.restartLocal;
     this.restartToken[i] = this.sim.schedule(d.sample(this.restartRng), this.hRestarted, i);
   }
@@ -326,12 +344,19 @@ export class EvacuationModel implements FailureListener {
     this.hookDone[h] = 0;
     // nova-compute starts: it destroys the evacuated guests and drops their allocations (§8.2).
     s.releaseHeld(h);
+    this.rebuilds?.hostUp(h);
     this.note(`host ${s.hostNames[h]} up`);
     // Instances never evacuated (or stranded) are restarted here by the operator.
     for (let i = s.head[h]; i >= 0; i = s.next[i]) {
       const st = s.state[i];
       if (st === DOWN || st === STRANDED) {
         this.setState(i, EVACUATING);
+        if (this.rebuilds !== undefined && this.rebuilds.needsRebuild(i, h)) {
+          // Sent here while the host was dead (or its rebuild died with it): no disk to restart
+          // from, so the operator's restart is a rebuild from the image.
+          this.restartToken[i] = this.sim.schedule(this.p.reaction.sample(this.operatorRng), this.hRebuild, i);
+          continue;
+        }
         const d = this.p.reaction.sample(this.operatorRng) + this.p.restartShared.sample(this.restartRng);
         this.restartToken[i] = this.sim.schedule(d, this.hRestarted, i);
       }
@@ -343,6 +368,11 @@ export class EvacuationModel implements FailureListener {
       this.away[h].length = 0;
       this.maybeRestore();
     }
+  }
+
+  private rebuildInPlace(i: number): void {
+    this.restartToken[i] = -1;
+    this.rebuilds!.start(i, this.s.hostOf[i]);
   }
 
   // ---- operations: move back, the hook, churn ------------------------------------------------
@@ -365,6 +395,7 @@ export class EvacuationModel implements FailureListener {
       touched[moved++] = s.hostOf[i];
       s.detach(i, false);
       s.attach(i, h);
+      this.rebuilds?.moved(i, h);
       this.noteCommit(h);
     }
     s.index = index;
@@ -473,6 +504,7 @@ export class EvacuationModel implements FailureListener {
       s.attach(i, dest);
       this.noteCommit(dest);
       s.homeOf[i] = dest;
+      this.rebuilds?.moved(i, dest);
     }
     this.runningMb += s.ramMb[i];
   }

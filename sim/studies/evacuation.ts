@@ -34,7 +34,7 @@ export const evacuationSchema = z.object({
     shared: distribution('duration').prefault({ lognormal: { median: '45s', sigma: 0.4 } })
       .meta({ description: 'boot of an instance whose disk survives (rbd, nfs) or restart on its own host' }),
     local: distribution('duration').prefault({ lognormal: { median: '4m', sigma: 0.5 } })
-      .meta({ description: 'rebuild of the root disk from the image on local storage' }),
+      .meta({ description: 'rebuild of the root disk from the image on local storage, used only when cloud.images is absent (with images, rebuilds run through the boot model: glance/NFS, _base cache, cores shared like a boot storm)' }),
   }).strict().prefault({}),
   move_back: z.boolean().default(true).meta({ description: 'after repair the operator live-migrates evacuated instances home' }),
   move_back_after: distribution('duration').prefault('2h'),
@@ -101,10 +101,19 @@ export function evacuationParams(cloud: Cloud, c: EvacuationConfig): EvacuationP
     restartShared: c.restart.shared,
     restartLocal: c.restart.local,
     sharedStorage: cloud.ephemeral_storage !== 'local',
+    localRebuild: localRebuildCloud(cloud),
     moveBack: c.move_back ? c.move_back_after : undefined,
     hook: hookParams(cloud),
     churnRate: cloud.churn?.rate ?? 0,
   };
+}
+
+/**
+ * The cloud local-storage rebuilds boot from, or undefined. Without `cloud.images` nothing says
+ * what an image costs to fetch, so the `restart.local` distribution stands in (and a warning says so).
+ */
+export function localRebuildCloud(cloud: Cloud): Cloud | undefined {
+  return cloud.ephemeral_storage === 'local' && (cloud.images?.length ?? 0) > 0 ? cloud : undefined;
 }
 
 /** One working copy per built cloud, reused across replications (no per-replication allocation). */
@@ -171,6 +180,9 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
       w.push('on_failure.release_reservation_to is larger than reserved_host_memory_mb: the hook takes capacity away during failures');
     }
     if (f !== undefined && hookParams(cloud) === undefined) w.push('on_failure has nothing to do (no lower reservation, no spare hosts): it is ignored');
+    if (cloud.ephemeral_storage === 'local' && localRebuildCloud(cloud) === undefined) {
+      w.push('ephemeral_storage local without cloud.images: evacuation rebuilds take the restart.local distribution, not the boot model (no image download, _base cache or contention between rebuilds)');
+    }
     if (cloud.nova.release === 'kilo') w.push('kilo had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations');
     try {
       const built = buildCloudCached(cloud, input.seed);

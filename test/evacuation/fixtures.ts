@@ -45,19 +45,26 @@ export const scripted = {
 
 /**
  * Runs the model with scripted host failures [{host, at, repair}] and returns the decision log
- * and the model (its state and counters) at the horizon.
+ * and the model (its state and counters) at the horizon. `prepare` may adjust the model first.
  */
-export function runScript(c: Cloud, cfg: EvacuationConfig, script: { host: string; at: number; repair: number }[], horizon: number) {
-  const built = buildCloud(c, 7);
-  const sim = new Simulation();
-  const streams = new Streams(7, 0);
-  const model = new EvacuationModel(sim, built.state, evacuationParams(c, cfg), streams);
+export function runScript(c: Cloud, cfg: EvacuationConfig, script: { host: string; at: number; repair: number }[], horizon: number,
+  prepare: (model: EvacuationModel) => void = () => {}) {
   const log: string[] = [];
-  model.log = (line) => log.push(line);
-  const failures = new FailureProcess(sim, built.state.hostCount, built.state.rackStart, failureConfig(cfg), streams, model);
-  failures.start();
+  const { sim, model, failures, built } = startModel(c, cfg, 7, 0, (m) => { m.log = (line) => log.push(line); prepare(m); });
   for (const f of script) failures.inject(built.state.hostIndex(f.host), f.at, f.repair);
   sim.run(horizon);
   model.finish();
   return { log, model, failures, state: built.state, built };
+}
+
+/** The model on the fill of `seed` with its failure process started (replication `replication`). */
+export function startModel(c: Cloud, cfg: EvacuationConfig, seed: number, replication: number, prepare: (model: EvacuationModel) => void = () => {}) {
+  const built = buildCloud(c, seed);
+  const sim = new Simulation();
+  const streams = new Streams(seed, replication);
+  const model = new EvacuationModel(sim, built.state, evacuationParams(c, cfg), streams);
+  prepare(model);
+  const failures = new FailureProcess(sim, built.state.hostCount, built.state.rackStart, failureConfig(cfg), streams, model);
+  failures.start();
+  return { sim, model, failures, built };
 }
