@@ -145,7 +145,7 @@ test('common random numbers: local and rbd designs of scenarios/evacuation-local
   const loaded = loadScenarioFile('scenarios/evacuation-local.yaml');
   const plan = loaded.studies.find((s) => s.name === 'evacuation')!;
   const ds = new Map(plan.variants.filter((v) => !v.sweep).map((v) => [v.design, v.input as StudyInput<EvacuationConfig>]));
-  assert.deepEqual([...ds.keys()].slice(0, 2), ['rbd', 'local']);
+  assert.deepEqual([...ds.keys()], ['rbd', 'local', 'local-nfs-40g', 'rbd-ha', 'local-ha']);
   const names = Object.keys(metrics);
   for (let r = 0; r < 4; r++) {
     const rows = [...ds.values()].map((inp) => evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }));
