@@ -106,6 +106,27 @@ export function planDisks(cfg: RbdModelConfig, streams: Streams): DiskPlan {
 }
 
 /**
+ * Lognormal draws, ln X ~ N(mu, sigma²), using both normals of each Box–Muller pair (R cos θ,
+ * R sin θ: independent standard normals): the same distribution as `Lognormal.sample` with half
+ * the uniforms and logarithms. Only for a stream whose use does not depend on the design (a
+ * guest's), so common random numbers across designs hold.
+ */
+export class PairedLognormal {
+  /** The second normal of the last pair, NaN when used. */
+  private spare = NaN;
+  constructor(readonly mu: number, readonly sigma: number) {}
+  sample(rg: Rng): number {
+    let z = this.spare;
+    if (Number.isNaN(z)) {
+      const r = Math.sqrt(-2 * Math.log(1 - rg.next())), a = 2 * Math.PI * rg.next();
+      z = r * Math.cos(a);
+      this.spare = r * Math.sin(a);
+    } else this.spare = NaN;
+    return Math.exp(this.mu + this.sigma * z);
+  }
+}
+
+/**
  * One disk's guest filesystem: its contents at creation and its batches of writes and deletes.
  * Shared by the fast model below and the event-interleaved reference model of the tests.
  */
@@ -117,9 +138,8 @@ export class GuestDisk {
   private carry = 0;
   private readonly online: boolean;
   private readonly minDiscardBlocks: number;
-  private readonly lognormalExtent: boolean;
-  private readonly extentMu: number;
-  private readonly extentSigma: number;
+  /** Lognormal deleted-file sizes drawn two per pair of uniforms (the study's hot spot). */
+  private readonly extentPairs: PairedLognormal | undefined;
 
   constructor(private readonly cfg: RbdModelConfig, plan: DiskPlan, i: number, pool: WordPool) {
     const src = cfg.sources[plan.source[i]], bb = cfg.blockBytes;
@@ -140,9 +160,7 @@ export class GuestDisk {
     this.online = cfg.discard === 'online' && cfg.discardReachesCeph;
     this.minDiscardBlocks = Math.max(1, Math.ceil(cfg.minDiscardBytes / bb));
     const ext = cfg.deleteExtent;
-    this.lognormalExtent = ext instanceof Lognormal;
-    this.extentMu = ext instanceof Lognormal ? ext.mu : 0;
-    this.extentSigma = ext instanceof Lognormal ? ext.sigma : 0;
+    this.extentPairs = ext instanceof Lognormal ? new PairedLognormal(ext.mu, ext.sigma) : undefined;
   }
 
   /** One batch: deletions around the steady used fraction (discarded at once when online), then writes. */
@@ -154,16 +172,9 @@ export class GuestDisk {
     let fill = 0;
     if (d.liveBlocks < this.target) fill = Math.min(Math.ceil(this.fillBlocks), this.target - d.liveBlocks);
     let del = d.liveBlocks + churn + fill - this.target;
-    const ln = this.lognormalExtent, mu = this.extentMu, sigma = this.extentSigma;
+    const pairs = this.extentPairs;
     while (del > 0) {
-      // The lognormal case inlines Lognormal.sample (same operations in the same order: the same
-      // numbers), the hot spot of the study: one draw per deleted file.
-      let bytes: number;
-      if (ln) {
-        const u1 = 1 - rg.next();
-        const u2 = rg.next();
-        bytes = Math.exp(mu + sigma * (Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)));
-      } else bytes = cfg.deleteExtent.sample(rg);
+      const bytes = pairs !== undefined ? pairs.sample(rg) : cfg.deleteExtent.sample(rg);
       const ext = Math.min(del, Math.max(1, Math.round(bytes / bb)));
       if (d.free(randomLiveBlock(d, rg), ext, this.online, this.minDiscardBlocks) === 0) break;
       del -= ext;

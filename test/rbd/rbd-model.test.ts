@@ -4,7 +4,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { Deterministic, Exponential, Lognormal, Uniform } from '../../sim/random/distributions.js';
 import { CephPool } from '../../sim/openstack/ceph-pool.js';
 import { cephSchema } from '../../sim/openstack/ceph-schema.js';
-import { runRbd, type RbdModelConfig } from '../../sim/openstack/rbd-model.js';
+import { PairedLognormal, runRbd, type RbdModelConfig } from '../../sim/openstack/rbd-model.js';
 import { runRbdEvents } from './event-model.js';
 
 const MiB = 2 ** 20, GiB = 2 ** 30, DAY = 86400;
@@ -89,4 +89,28 @@ test('fixed inputs give a hand-checkable pool: 2 initial 1 GiB blank disks fully
   assert.equal(r.usedFractionEnd, 1);
   assert.equal(r.timeToNearfull, 0);
   assert.equal(r.provisionedBytesEnd / r.allocatedBytesEnd, 2);
+});
+
+test('deleted-file sizes: both normals of each Box–Muller pair, the same lognormal (quantiles, independence of pair members), one uniform per draw', () => {
+  const mu = Math.log(32), sigma = 1.2, n = 100_000;
+  const raw = new Streams(11, 0).stream('x');
+  let uniforms = 0;
+  const rg = { next: () => (uniforms++, raw.next()) };
+  const p = new PairedLognormal(mu, sigma);
+  const z = Float64Array.from({ length: n }, () => (Math.log(p.sample(rg)) - mu) / sigma);
+  assert.equal(uniforms, n, 'two uniforms per pair of draws');
+  // Standard normal quantiles: the empirical CDF at each is within 4 standard errors.
+  for (const [q, p0] of [[-1.6449, 0.05], [-0.6745, 0.25], [0, 0.5], [0.6745, 0.75], [1.6449, 0.95]]) {
+    const frac = z.filter((v) => v <= q).length / n;
+    assert.ok(Math.abs(frac - p0) < 4 * Math.sqrt(p0 * (1 - p0) / n), `P(Z ≤ ${q}) = ${frac}, expected ${p0}`);
+  }
+  // Members of a pair (cos, sin) are uncorrelated, and so are their squares (dependence would show there).
+  let c1 = 0, c2 = 0;
+  for (let i = 0; i + 1 < n; i += 2) {
+    c1 += z[i] * z[i + 1];
+    c2 += (z[i] * z[i] - 1) * (z[i + 1] * z[i + 1] - 1);
+  }
+  const pairs = n / 2;
+  assert.ok(Math.abs(c1 / pairs) < 4 / Math.sqrt(pairs), `corr ${c1 / pairs}`);
+  assert.ok(Math.abs(c2 / pairs / 2) < 4 / Math.sqrt(pairs), `corr of squares ${c2 / pairs / 2}`);
 });
