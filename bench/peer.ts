@@ -2,7 +2,7 @@ import { Streams } from '../sim/random/streams.js';
 import { heapHold, heapMmc } from './heap-loop.js';
 import { engineHold, generatorHold, mmcEvents } from './engine.js';
 import { ensureSimPy, simpyHold, simpyMmc, type ScriptResult } from './simpy.js';
-import { median, timeMs } from './timing.js';
+import { cpuMs, median } from './timing.js';
 import type { BenchFigure } from './figure.js';
 
 /**
@@ -17,11 +17,14 @@ import type { BenchFigure } from './figure.js';
  * departure per M/M/c job (3 per job). The engine's own eventsFired is checked to match
  * (test/bench/peer.test.ts); SimPy's larger notice count is given in the notes.
  *
- * Timing is INTERLEAVED: round k runs each contender once, back to back (in reverse order every
- * other round), and each figure is the median over the rounds, so a machine that slows down
- * mid-run (other jobs, thermal) moves all of them together and their ratios stay honest; the
- * spread of the same-round engine ÷ ceiling ratios goes into the notes, to show how much it did not. Each contender times only its model run (set-up of
- * its pending events included, process start-up and imports excluded).
+ * Timing: each contender is rated by the CPU time of its own process (user + system; Python's
+ * time.process_time() for SimPy) spent in its model run — creating its pending events included,
+ * process start-up, imports and JIT warm-up excluded — so events/s means events per CPU second:
+ * on a shared machine, another process taking the core stretches wall time but not CPU time.
+ * Runs are INTERLEAVED: round k runs each contender once, back to back (in reverse order every
+ * other round), and each figure is the median over the rounds, so what is left of the machine's
+ * drift (caches, frequency) moves all of them together; the spread of the same-round
+ * engine ÷ ceiling ratios goes into the notes.
  */
 export interface PeerSizes {
   pending: number;
@@ -68,7 +71,7 @@ export async function peerFigures(size: PeerSizes): Promise<BenchFigure[]> {
   ];
   for (let r = 1; r <= rounds; r++) {
     // Every other round runs the contenders in reverse order, so none is always first after SimPy.
-    for (const [key, run] of r % 2 ? tasks : [...tasks].reverse()) ms[key].push(timeMs(() => run(r)));
+    for (const [key, run] of r % 2 ? tasks : [...tasks].reverse()) ms[key].push(cpuMs(() => run(r)));
     if (whyNoSimPy === undefined) {
       simpy.hold.push(await simpyHold(pending, holdEvents, r));
       simpy.mmc.push(await simpyMmc(mmcJobs, c, lambda, mu, r));
@@ -99,7 +102,7 @@ export async function peerFigures(size: PeerSizes): Promise<BenchFigure[]> {
     }
     return figures;
   }
-  const simpyRate = (runs: ScriptResult[]) => median(runs.map((x) => x.eventsPerSec));
+  const simpyRate = (runs: ScriptResult[]) => median(runs.map((x) => x.events / x.cpuSeconds));
   const notices = (x: ScriptResult) => x.notices / (x.jobs ?? 1);
   const meanWait = median(simpy.mmc.map((x) => x.meanWait ?? NaN));
   figures.push(

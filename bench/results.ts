@@ -101,9 +101,10 @@ const PEER_SET = new Set<string>(Object.values(PEER_NAMES));
 export const EVENT_COUNTING =
   'Events are counted the same way in all three: one per completed hold; arrival, service start and departure per M/M/c job ' +
   "(3 per job — the engine's own eventsFired, since a Limiter grant is an event; the ceiling starts services inline; " +
-  'SimPy processes about 5 event notices per job but is credited with 3). Each contender times only its model run ' +
-  '(creating its pending events included; process start-up, imports and JIT warm-up excluded); runs are interleaved ' +
-  'round by round and each figure is the median over the rounds.';
+  'SimPy processes about 5 event notices per job but is credited with 3). Rates are events per CPU second of the ' +
+  "contender's process (user + system; Python's time.process_time() for SimPy), counting only its model run (creating " +
+  'its pending events included; process start-up, imports and JIT warm-up excluded), so other load on the machine ' +
+  'does not stretch them; runs are interleaved round by round and each figure is the median over the rounds.';
 
 export function markdown(r: Results): string {
   const m = r.machine;
@@ -116,7 +117,7 @@ export function markdown(r: Results): string {
   const lines = [
     `# headroom bench${r.quick ? ' (quick sizes: a smoke run, not figures to quote)' : ''}`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. Load average (1 / 5 / 15 min) ${la(m.loadAverageStart)} at start, ${la(m.loadAverageEnd)} at the end${m.loadAverageStart[0] > m.cores ? ` — above the ${m.cores} cores: other processes shared the CPU, so raw rates are low and noisy; same-run ratios hold up better` : ''}. ${r.date}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. Load average (1 / 5 / 15 min) ${la(m.loadAverageStart)} at start, ${la(m.loadAverageEnd)} at the end${m.loadAverageStart[0] > m.cores ? ` — above the ${m.cores} cores: other processes shared the CPU. Rates and per-replication costs are CPU time, which that load stretches far less than wall time (it still costs caches); the Monte Carlo speed-up and the wall times are directly affected` : ''}. ${r.date}.`,
     '',
     '## Engine, plain heap loop (ceiling) and SimPy, same models and sizes',
     '',
@@ -137,8 +138,8 @@ export function markdown(r: Results): string {
 
   const studies = r.figures.filter((f) => f.unit === 'ms');
   lines.push(
-    '', '## Per-study costs (one thread, median ms per replication)', '',
-    'Ratio to ceiling = how many plain-heap-loop hold events fit in the same time (ms × ceiling events/s).', '',
+    '', '## Per-study costs (one thread, median CPU ms per replication)', '',
+    'CPU time of the process (user + system) per replication, median over the replications; the median wall time is in the notes. Ratio to ceiling = how many plain-heap-loop hold events fit in the same time (ms × ceiling events/s).', '',
     '| figure | ms | ratio to ceiling | notes |', '| --- | ---: | ---: | --- |',
     ...studies.map((f) => `| ${cell(f.name)} | ${fmt(f.value)} | ${fmt(f.ratioToCeiling)} | ${cell(f.extra)} |`),
   );

@@ -27,7 +27,7 @@ const PYTHON = process.env.HEADROOM_SIMPY_PYTHON ?? '/usr/bin/python3';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCRIPTS = [join(HERE, 'simpy'), join(HERE, '..', '..', 'bench', 'simpy')];
 
-export interface ScriptResult { events: number; seconds: number; eventsPerSec: number; notices: number; jobs?: number; meanWait?: number }
+export interface ScriptResult { events: number; seconds: number; cpuSeconds: number; eventsPerSec: number; notices: number; jobs?: number; meanWait?: number }
 
 async function canImportSimPy(): Promise<boolean> {
   try {
@@ -69,7 +69,7 @@ async function runScript(name: string, args: (string | number)[]): Promise<Scrip
   const { stdout } = await execFileP(PYTHON, ['-O', scriptPath(name), ...args.map(String)], { timeout: 600_000 });
   const line = stdout.trim().split('\n').pop() ?? '';
   const r = JSON.parse(line) as ScriptResult;
-  if (!(r.events > 0 && r.seconds > 0)) throw new Error(`${name}: unexpected output ${line}`);
+  if (!(r.events > 0 && r.seconds > 0 && r.cpuSeconds > 0)) throw new Error(`${name}: unexpected output ${line}`);
   return r;
 }
 

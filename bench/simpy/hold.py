@@ -2,7 +2,7 @@
 
 PENDING processes each hold for Exp(mean 1) and hold again, until EVENTS holds have completed
 (each completed hold is one event, as in bench/engine.ts engineHold). Prints one JSON line:
-{events, seconds, eventsPerSec, notices, pending}. `notices` is SimPy's own count of event
+{events, seconds, cpuSeconds, eventsPerSec, notices, pending}. `notices` is SimPy's own count of event
 notices processed (here equal to `events`, up to the PENDING initial activations).
 
 Usage: /usr/bin/python3 bench/simpy/hold.py [PENDING=10000] [EVENTS=1000000] [SEED=1]
@@ -34,6 +34,7 @@ class Holder(Process):
 
 
 start = time.perf_counter()
+cpu_start = time.process_time()
 initialize()
 for i in range(pending):
     h = Holder(name='h')
@@ -41,7 +42,9 @@ for i in range(pending):
     activate(h, h.life())
 simulate(until=1e300)
 seconds = time.perf_counter() - start
+# CPU seconds of this process (user + system): what bench/peer.ts rates by, robust to other load.
+cpu_seconds = time.process_time() - cpu_start
 notices = -G.sim._sortpr - len(G.sim._timestamps)
 done = events - left
-print(json.dumps({'events': done, 'seconds': seconds, 'eventsPerSec': done / seconds,
+print(json.dumps({'events': done, 'seconds': seconds, 'cpuSeconds': cpu_seconds, 'eventsPerSec': done / seconds,
                   'notices': notices, 'pending': pending}))

@@ -32,11 +32,11 @@ export const suite: BenchSuite = async ({ quick }) => {
     };
     bootStudy.replicate(input, { replication: 0, streams: new Streams(loaded.seed, 0) });
     const e0 = Simulation.totalEventsFired;
-    const ms = perCall(reps, (r) => bootStudy.replicate(input, { replication: r, streams: new Streams(loaded.seed, r) })).medianMs;
+    const t = perCall(reps, (r) => bootStudy.replicate(input, { replication: r, streams: new Streams(loaded.seed, r) }));
     const events = (Simulation.totalEventsFired - e0) / reps;
     figures.push({
-      name: `boot storm ${boots} boots on ${racks * rack.hosts} hosts, ${v.design} (ms)`, unit: 'ms', value: ms, biggerIsBetter: false,
-      extra: `single thread, median of ${reps}, scenarios/boot.yaml cloud, ${(events / 1000).toFixed(0)} k events per replication`,
+      name: `boot storm ${boots} boots on ${racks * rack.hosts} hosts, ${v.design} (ms)`, unit: 'ms', value: t.cpuMedianMs, biggerIsBetter: false,
+      extra: `single thread, median of ${reps}, scenarios/boot.yaml cloud, ${(events / 1000).toFixed(0)} k events per replication; median wall ${t.wallMedianMs.toFixed(0)} ms`,
     });
   }
   return figures;
