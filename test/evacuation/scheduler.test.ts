@@ -181,3 +181,43 @@ test('property: many blocks of identical hosts (ties across blocks go to the low
     },
   ), { numRuns: 40 });
 });
+
+test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full scan on large clouds', () => {
+  fc.assert(fc.property(
+    fc.record({
+      racks: fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 3 }),
+      zones: fc.boolean(),
+      ramMult: fc.constantFrom(1, -1, 0),
+      cpuMult: fc.constantFrom(1, 0, -1),
+      subset: fc.integer({ min: 1, max: 3 }),
+      fill: fc.double({ min: 0.05, max: 0.98, noNaN: true }),
+      ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
+    }),
+    ({ racks, zones, ramMult, cpuMult, subset, fill, ops }) => {
+      const c = cloud({
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset },
+        racks: racks.map((hosts, k) => ({ name: `r${k}`, hosts: hosts + 100, ram: '64GiB', vcpus: 16, availability_zone: zones ? `z${k % 2}` : undefined })),
+        flavors: [{ name: 'a', ram: '4GiB', vcpus: 2, share: 2 }, { name: 'b', ram: '16GiB', vcpus: 4, share: 1 }],
+        fill,
+        server_groups: { anti_affinity_share: 0.3, size: 3 },
+      });
+      const s = buildCloud(c, 11).state;
+      const sch = new Scheduler(s, undefined);
+      for (const [a, b, k] of ops) {
+        const h = a % s.hostCount;
+        if (k % 3 === 0) s.setServiceUp(h, !s.serviceUp[h]);
+        else if (k % 3 === 1) s.setReserved(h, (b % 4) * 4096);
+        // A burst of evacuations from one host, as host-evacuate makes them.
+        for (let i = s.head[h], n = 0; i >= 0 && n < 6; n++) {
+          const next = s.next[i];
+          const d = sch.select(s.ramMb[i], s.vcpusOf[i], h, s.groupOf[i], -1, i);
+          assert.equal(d, sch.selectScan(s.ramMb[i], s.vcpusOf[i], h, s.groupOf[i], -1, i));
+          if (d >= 0) { s.detach(i, true); s.attach(i, d); }
+          i = next;
+        }
+        const az = zones ? (a % 3) - 1 : -1;
+        for (const ram of [4096, 16384, 40000]) assert.equal(sch.select(ram, 2, -1, -1, az), sch.selectScan(ram, 2, -1, -1, az));
+      }
+    },
+  ), { numRuns: 25 });
+});
