@@ -63,7 +63,8 @@ export class HostIndex {
   private readonly sFrontDirty: Uint8Array;
   private readonly sr: number;
   private readonly sc: number;
-  private readonly order: Int32Array;
+  /** Each block's hosts in the order of its last frontier sort. */
+  private readonly bOrder: Int32Array;
   private readonly mergeA: Int32Array;
   private readonly mergeB: Int32Array;
 
@@ -86,7 +87,8 @@ export class HostIndex {
     this.bFront = new Int32Array(nb * BLOCK);
     this.bFrontCount = new Int32Array(nb);
     this.bFrontDirty = new Uint8Array(nb).fill(1);
-    this.order = new Int32Array(BLOCK);
+    this.bOrder = new Int32Array(nb * BLOCK);
+    for (let h = 0; h < H; h++) this.bOrder[h] = h;
     this.mergeA = new Int32Array(SUPER * BLOCK);
     this.mergeB = new Int32Array(SUPER * BLOCK);
     const ns = Math.ceil(nb / SUPER);
@@ -222,16 +224,18 @@ export class HostIndex {
     this.sFrontDirty[S] = 0;
   }
 
-  /** Pareto frontier of block b: sort by (sr·r, sc·c) descending, keep hosts whose y beats all before. */
+  /**
+   * Pareto frontier of block b: its hosts sorted by (sr·r, sc·c) descending, keeping eligible
+   * hosts whose y beats all before. The block's order is kept from the last sort, so after a
+   * placement or two the insertion sort has only a few hosts to move.
+   */
   private frontier(b: number): void {
-    const lo = b * BLOCK, hi = lo + this.bSize[b];
-    const order = this.order, sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu;
-    let n = 0;
-    for (let h = lo; h < hi; h++) {
-      if (this.slackRam[h] === -Infinity) continue;
-      let pos = n++;
-      const x = sr * raw[h], y = sc * rawC[h];
-      while (pos > 0) {
+    const base = b * BLOCK, n = this.bSize[b];
+    const order = this.bOrder, sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu;
+    for (let q = base + 1; q < base + n; q++) {
+      const h = order[q], x = sr * raw[h], y = sc * rawC[h];
+      let pos = q;
+      while (pos > base) {
         const o = order[pos - 1], ox = sr * raw[o];
         if (ox > x || (ox === x && sc * rawC[o] >= y)) break;
         order[pos] = o;
@@ -240,9 +244,10 @@ export class HostIndex {
       order[pos] = h;
     }
     let m = 0, bestY = -Infinity;
-    const base = b * BLOCK;
-    for (let q = 0; q < n; q++) {
-      const h = order[q], y = sc * rawC[h];
+    for (let q = base; q < base + n; q++) {
+      const h = order[q];
+      if (this.slackRam[h] === -Infinity) continue;
+      const y = sc * rawC[h];
       if (y > bestY) { this.bFront[base + m++] = h; bestY = y; }
     }
     this.bFrontCount[b] = m;
