@@ -495,7 +495,11 @@ export class EvacuationModel implements FailureListener {
     s.groupOf[i] = -1;
     s.azReq[i] = -1;
     const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);
-    if (dest < 0) {
+    // The scheduler still sees a crashed compute as up for 50–60 s (§8.1), so it may pick a dead
+    // host. The build RPC then reaches no nova-compute: the server sits in BUILD (evacuate refuses
+    // that vm_state, §8.2) and goes to ERROR when the compute restarts — a build failure, like
+    // NoValidHost.
+    if (dest < 0 || s.alive[dest] === 0) {
       // NoValidHost at build: the new server goes to ERROR; the population stays as it was.
       this.buildFailures++;
       s.setFlavor(i, oldFlavor);
