@@ -16,10 +16,15 @@ export function median(xs: readonly number[]): number {
  * machine the two agree within a few percent for these single-threaded runs.
  */
 export function cpuMs(fn: () => unknown): number {
-  const c0 = process.cpuUsage();
+  const c0 = cpuNowMs();
   fn();
-  const d = process.cpuUsage(c0);
-  return (d.user + d.system) / 1000;
+  return cpuNowMs() - c0;
+}
+
+/** The process's CPU clock in ms (user + system), also tinybench's `now` for CPU-time tasks. */
+export function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**
@@ -30,11 +35,10 @@ export function cpuMs(fn: () => unknown): number {
 export function perCall(reps: number, fn: (r: number) => unknown, first = 1): { cpuMedianMs: number; wallMedianMs: number; cpuSamples: number[] } {
   const cpu: number[] = [], wall: number[] = [];
   for (let r = first; r < first + reps; r++) {
-    const c0 = process.cpuUsage(), t0 = performance.now();
+    const c0 = cpuNowMs(), t0 = performance.now();
     fn(r);
     wall.push(performance.now() - t0);
-    const d = process.cpuUsage(c0);
-    cpu.push((d.user + d.system) / 1000);
+    cpu.push(cpuNowMs() - c0);
   }
   return { cpuMedianMs: median(cpu), wallMedianMs: median(wall), cpuSamples: cpu };
 }
