@@ -47,6 +47,8 @@ export class HostIndex {
   readonly bFront: Int32Array;
   readonly bFrontCount: Int32Array;
   private readonly bFrontDirty: Uint8Array;
+  private readonly bStale: Uint8Array;
+  private readonly sStale: Uint8Array;
   /** The same summaries per superblock (SUPER consecutive blocks), from its blocks' summaries. */
   readonly supers: number;
   readonly sElig: Int32Array;
@@ -87,6 +89,7 @@ export class HostIndex {
     this.bFront = new Int32Array(nb * BLOCK);
     this.bFrontCount = new Int32Array(nb);
     this.bFrontDirty = new Uint8Array(nb).fill(1);
+    this.bStale = new Uint8Array(nb);
     this.bOrder = new Int32Array(nb * BLOCK);
     for (let h = 0; h < H; h++) this.bOrder[h] = h;
     this.mergeA = new Int32Array(SUPER * BLOCK);
@@ -103,6 +106,7 @@ export class HostIndex {
     this.sFront = new Int32Array(ns * SUPER * BLOCK);
     this.sFrontCount = new Int32Array(ns);
     this.sFrontDirty = new Uint8Array(ns).fill(1);
+    this.sStale = new Uint8Array(ns);
     this.sr = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.sc = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     for (let b = 0; b < nb; b++) {
@@ -259,8 +263,13 @@ export class HostIndex {
     // A host that was and stays ineligible does not enter its block's summary.
     if (this.setHost(h)) {
       const b = (h / BLOCK) | 0;
-      this.summarise(b);
-      this.summariseSuper((b / SUPER) | 0);
+      const S = (b / SUPER) | 0;
+      // Summaries are brought up to date when a placement reads them (refresh): a burst of
+      // changes in one superblock costs one summary.
+      this.bStale[b] = 1;
+      this.sStale[S] = 1;
+      this.bFrontDirty[b] = 1;
+      this.sFrontDirty[S] = 1;
     }
   }
 
@@ -269,6 +278,17 @@ export class HostIndex {
     for (let h = 0; h < this.s.hostCount; h++) this.setHost(h);
     for (let b = 0; b < this.blocks; b++) this.summarise(b);
     for (let S = 0; S < this.supers; S++) this.summariseSuper(S);
+    this.bStale.fill(0);
+    this.sStale.fill(0);
+  }
+
+  /** Brings superblock S's summaries (and its blocks') up to date; call before reading them. */
+  refresh(S: number): void {
+    if (this.sStale[S] === 0) return;
+    const b0 = S * SUPER, b1 = Math.min(this.blocks, b0 + SUPER);
+    for (let b = b0; b < b1; b++) if (this.bStale[b] !== 0) { this.summarise(b); this.bStale[b] = 0; }
+    this.summariseSuper(S);
+    this.sStale[S] = 0;
   }
 
   /**

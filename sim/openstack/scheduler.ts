@@ -96,6 +96,7 @@ export class Scheduler {
     // when every host in it passes.
     for (let S = 0; S < ns; S++) {
       sStatus[S] = 0;
+      ix.refresh(S);
       if (ix.sElig[S] === 0 || ix.sMaxRS[S] < ramMb || ix.sMaxCS[S] < vcpus) continue;
       const zs = ix.sAz[S];
       if (az >= 0 && zs !== -2 && zs !== az) continue;
