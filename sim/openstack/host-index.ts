@@ -41,6 +41,8 @@ export class HostIndex {
   readonly bMaxR: Float64Array; readonly bMinR: Float64Array;
   readonly bMaxC: Float64Array; readonly bMinC: Float64Array;
   readonly bMinMaxUnit: Float64Array;
+  /** An eligible host of the block holding its maximum raw RAM, and one holding its maximum raw CPU. */
+  readonly bArgMaxR: Int32Array; readonly bArgMaxC: Int32Array;
   /** Availability zone shared by the whole block; −1 none, −2 mixed. */
   readonly bAz: Int32Array;
   /** Pareto-maximal hosts of each block (BLOCK slots per block) and how many. */
@@ -85,6 +87,7 @@ export class HostIndex {
     this.bMaxR = new Float64Array(nb); this.bMinR = new Float64Array(nb);
     this.bMaxC = new Float64Array(nb); this.bMinC = new Float64Array(nb);
     this.bMinMaxUnit = new Float64Array(nb).fill(Infinity);
+    this.bArgMaxR = new Int32Array(nb); this.bArgMaxC = new Int32Array(nb);
     this.bAz = new Int32Array(nb);
     this.bFront = new Int32Array(nb * BLOCK);
     this.bFrontCount = new Int32Array(nb);
@@ -151,7 +154,7 @@ export class HostIndex {
   private summarise(b: number): void {
     const lo = b * BLOCK, hi = lo + this.bSize[b];
     let n = 0, maxRS = -Infinity, minRS = Infinity, maxCS = -Infinity, minCS = Infinity;
-    let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity;
+    let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity, argR = -1, argC = -1;
     for (let h = lo; h < hi; h++) {
       const rs = this.slackRam[h];
       if (rs === -Infinity) continue;
@@ -161,12 +164,13 @@ export class HostIndex {
       if (rs < minRS) minRS = rs;
       if (cs > maxCS) maxCS = cs;
       if (cs < minCS) minCS = cs;
-      if (r > maxR) maxR = r;
+      if (r > maxR) { maxR = r; argR = h; }
       if (r < minR) minR = r;
-      if (c > maxC) maxC = c;
+      if (c > maxC) { maxC = c; argC = h; }
       if (c < minC) minC = c;
     }
     this.bElig[b] = n;
+    this.bArgMaxR[b] = argR; this.bArgMaxC[b] = argC;
     this.bMaxRS[b] = maxRS; this.bMinRS[b] = minRS; this.bMaxCS[b] = maxCS; this.bMinCS[b] = minCS;
     this.bMaxR[b] = maxR; this.bMinR[b] = minR; this.bMaxC[b] = maxC; this.bMinC[b] = minC;
     // The frontier is only needed when a placement weighs this block exactly: built lazily.

@@ -38,6 +38,8 @@ export class Scheduler {
   private readonly superStatus: Uint8Array;
   private readonly superBound: Float64Array;
   private readonly superByBlocks: Uint8Array;
+  private readonly ext = new Float64Array(4);
+  private countExact = true;
   private readonly blockExact: Float64Array;
   /** Number of placements asked for (for benches). */
   requests = 0;
@@ -90,10 +92,49 @@ export class Scheduler {
     if (ix === undefined) return this.selectScan(ramMb, vcpus, ignoreHost, group, az, self);
     this.requests++;
     this.exclusions(ignoreHost, group, self);
+    const ns = ix.supers, sStatus = this.superStatus, subset = this.s.nova.hostSubsetSize;
+    let count = this.extremes(ramMb, vcpus, az, true);
+    // Some blocks were counted as one host (see extremes): count exactly when that matters.
+    if (count < subset && !this.countExact) count = this.extremes(ramMb, vcpus, az, false);
+    const ext = this.ext;
+    if (count === 0) return -1;
+    const w = this.weighing(ext[0], ext[1], ext[2], ext[3]);
+    const k = Math.min(subset, count);
+    // Pass 2: branch and bound, the superblock with the best exact bound first; a superblock
+    // (then a block) is skipped when its bound cannot beat the k-th best found so far.
+    const rs = w.ramScale, cs = w.cpuScale, rLo = w.rLo, cLo = w.cLo;
+    const sBound = this.superBound;
+    let first = -1, firstBound = -Infinity;
+    const byBlocks = this.superByBlocks;
+    for (let S = 0; S < ns; S++) {
+      if (sStatus[S] === 0) continue;
+      byBlocks[S] = ix.superBound(S, rLo, rs, cLo, cs, sBound, this.blockExact) ? 1 : 0;
+      if (sBound[S] > firstBound) { firstBound = sBound[S]; first = S; }
+    }
+    let filled = this.scanSuper(first, 0, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+    const bw = this.bestWeights, bh = this.bestHosts;
+    for (let S = 0; S < ns; S++) {
+      if (sStatus[S] === 0 || S === first) continue;
+      if (filled === k) {
+        // Skip a superblock that cannot beat the k-th best, nor tie it with a lower host index.
+        const kth = bw[k - 1], later = S * SUPER * BLOCK > bh[k - 1];
+        if (sBound[S] < kth || (sBound[S] === kth && later)) continue;
+      }
+      filled = this.scanSuper(S, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+    }
+    return this.pick(filled);
+  }
+
+  /**
+   * Pass 1: the weighers' extremes over passing hosts (into `ext`: rMax, rMin, cMax, cMin), a
+   * whole superblock (or block) at a time when every host in it passes; returns how many hosts
+   * pass (a lower bound when `countExact` is false) and marks the superblocks and blocks to weigh.
+   */
+  private extremes(ramMb: number, vcpus: number, az: number, shortcut: boolean): number {
+    const ix = this.index!;
     const ns = ix.supers, nb = ix.blocks, status = this.blockStatus, sStatus = this.superStatus;
+    this.countExact = true;
     let count = 0, rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
-    // Pass 1: the weighers' extremes over passing hosts, a whole superblock (or block) at a time
-    // when every host in it passes.
     for (let S = 0; S < ns; S++) {
       sStatus[S] = 0;
       ix.refresh(S);
@@ -130,6 +171,21 @@ export class Scheduler {
           if (ix.bMinC[b] < cMin) cMin = ix.bMinC[b];
           continue;
         }
+        // Some hosts fail. The weighing needs the maxima exactly but the minima only through
+        // min(0, ·): when the block has no negative value and its maxima's hosts pass, its own
+        // summary serves (the block then counts as at least one passing host).
+        if (shortcut && ix.bMinR[b] >= 0 && ix.bMinC[b] >= 0
+          && this.passes(ix.bArgMaxR[b], ramMb, vcpus, az) && this.passes(ix.bArgMaxC[b], ramMb, vcpus, az)) {
+          status[b] = 1;
+          sStatus[S] = 1;
+          count++;
+          this.countExact = false;
+          if (ix.bMaxR[b] > rMax) rMax = ix.bMaxR[b];
+          if (ix.bMinR[b] < rMin) rMin = ix.bMinR[b];
+          if (ix.bMaxC[b] > cMax) cMax = ix.bMaxC[b];
+          if (ix.bMinC[b] < cMin) cMin = ix.bMinC[b];
+          continue;
+        }
         for (let h = lo; h < hi; h++) {
           if (!this.passes(h, ramMb, vcpus, az)) continue;
           status[b] = 1;
@@ -143,32 +199,9 @@ export class Scheduler {
         }
       }
     }
-    if (count === 0) return -1;
-    const w = this.weighing(rMax, rMin, cMax, cMin);
-    const k = Math.min(this.s.nova.hostSubsetSize, count);
-    // Pass 2: branch and bound, the superblock with the best exact bound first; a superblock
-    // (then a block) is skipped when its bound cannot beat the k-th best found so far.
-    const rs = w.ramScale, cs = w.cpuScale, rLo = w.rLo, cLo = w.cLo;
-    const sBound = this.superBound;
-    let first = -1, firstBound = -Infinity;
-    const byBlocks = this.superByBlocks;
-    for (let S = 0; S < ns; S++) {
-      if (sStatus[S] === 0) continue;
-      byBlocks[S] = ix.superBound(S, rLo, rs, cLo, cs, sBound, this.blockExact) ? 1 : 0;
-      if (sBound[S] > firstBound) { firstBound = sBound[S]; first = S; }
-    }
-    let filled = this.scanSuper(first, 0, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
-    const bw = this.bestWeights, bh = this.bestHosts;
-    for (let S = 0; S < ns; S++) {
-      if (sStatus[S] === 0 || S === first) continue;
-      if (filled === k) {
-        // Skip a superblock that cannot beat the k-th best, nor tie it with a lower host index.
-        const kth = bw[k - 1], later = S * SUPER * BLOCK > bh[k - 1];
-        if (sBound[S] < kth || (sBound[S] === kth && later)) continue;
-      }
-      filled = this.scanSuper(S, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
-    }
-    return this.pick(filled);
+    const ext = this.ext;
+    ext[0] = rMax; ext[1] = rMin; ext[2] = cMax; ext[3] = cMin;
+    return count;
   }
 
   /** An excluded host in [lo, hi) that the ComputeFilter would pass (it spoils a whole range). */

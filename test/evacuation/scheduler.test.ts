@@ -182,6 +182,20 @@ test('property: many blocks of identical hosts (ties across blocks go to the low
   ), { numRuns: 40 });
 });
 
+test('host_subset_size larger than the hosts that pass: the draw is among those that pass (2 of 3)', () => {
+  // 16 GiB hosts (capacity 15872): r1-1 l (free 7680), r1-2 m (11776), r1-3 empty (15872),
+  // r1-4 m+m (7680). An 8 GiB request passes on r1-3 and r1-2 only: k = min(3, 2) = 2, so a draw
+  // of 0.99 takes the second best, r1-2 (counting the block as one passing host would give r1-3).
+  const c = cloud(smallRack(4, {
+    nova: { host_subset_size: 3, cpu_weight_multiplier: 0 },
+    instances: [{ flavor: 'l', host: 'r1-1' }, { flavor: 'm', host: 'r1-2' }, { flavor: 'm', count: 2, host: 'r1-4' }],
+  }));
+  const s = buildCloud(c, 1).state;
+  const sch = new Scheduler(s, { next: () => 0.99 });
+  assert.equal(s.hostNames[sch.select(8192, 1, -1, -1, -1)], 'r1-2');
+  assert.equal(s.hostNames[sch.selectScan(8192, 1, -1, -1, -1)], 'r1-2');
+});
+
 test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full scan on large clouds', () => {
   fc.assert(fc.property(
     fc.record({
@@ -202,7 +216,8 @@ test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full sc
         server_groups: { anti_affinity_share: 0.3, size: 3 },
       });
       const s = buildCloud(c, 11).state;
-      const sch = new Scheduler(s, undefined);
+      // The draw takes the last of the k best: a wrong k (host_subset_size vs how many pass) shows.
+      const sch = new Scheduler(s, { next: () => 0.999 });
       for (const [a, b, k] of ops) {
         const h = a % s.hostCount;
         if (k % 3 === 0) s.setServiceUp(h, !s.serviceUp[h]);
@@ -216,7 +231,7 @@ test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full sc
           i = next;
         }
         const az = zones ? (a % 3) - 1 : -1;
-        for (const ram of [4096, 16384, 40000]) assert.equal(sch.select(ram, 2, -1, -1, az), sch.selectScan(ram, 2, -1, -1, az));
+        for (const ram of [4096, 16384, 40000, 60000]) assert.equal(sch.select(ram, 2, -1, -1, az), sch.selectScan(ram, 2, -1, -1, az));
       }
     },
   ), { numRuns: 25 });
