@@ -11,6 +11,21 @@ test('bit helpers: popcount, lowest bits, object groups', () => {
   assert.equal(popcount(~0), 32);
   assert.equal(popcount(0x80000001), 2);
   assert.equal(lowestSetBits(0b1011_0110, 3), 0b0001_0110);
+  assert.equal(lowestSetBits(~0, 32), ~0);
+  assert.equal(lowestSetBits(0x80000001, 2), 0x80000001 | 0);
+  // Against the bit-at-a-time definition, every n, on words with bits in every byte pattern.
+  let seed = 12345;
+  for (let i = 0; i < 20000; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    const x = i < 32 ? 1 << i : seed ^ (seed << 7);
+    let rest = x, want = 0, n = 0;
+    while (rest !== 0) {
+      const low = rest & -rest;
+      want |= low;
+      rest ^= low;
+      assert.equal(lowestSetBits(x, ++n), want, `x=${x >>> 0} n=${n}`);
+    }
+  }
   const g = new Groups(4);
   assert.equal(g.anyOf(0x0000_0100) >>> 0, 0x0000_0f00);
   assert.equal(g.allOf(0x0000_0f10) >>> 0, 0x0000_0f00);
