@@ -147,8 +147,9 @@ export class RbdDisk {
         }
       }
       mask = ~0;
-      // Skip full words 32 at a time; wrap once, back up to the start word.
-      let next = this.nextNotFull(w + 1);
+      // Skip full words 32 at a time; wrap once, back up to the start word. The next word is
+      // usually not full (a fresh write sweeps partly used words): tried first without the index.
+      let next = w + 1 < words && ~live[w + 1] !== 0 ? w + 1 : this.nextNotFull(w + 1);
       if (next < 0 && !wrapped) {
         wrapped = true;
         next = this.nextNotFull(0);
