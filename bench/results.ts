@@ -117,7 +117,7 @@ export function markdown(r: Results): string {
   const lines = [
     `# headroom bench${r.quick ? ' (quick sizes: a smoke run, not figures to quote)' : ''}`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. Load average (1 / 5 / 15 min) ${la(m.loadAverageStart)} at start, ${la(m.loadAverageEnd)} at the end${m.loadAverageStart[0] > m.cores ? ` — above the ${m.cores} cores: other processes shared the CPU. Rates and per-replication costs are CPU time, which that load stretches far less than wall time (it still costs caches); the Monte Carlo speed-up and the wall times are directly affected` : ''}. ${r.date}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}. Load average (1 / 5 / 15 min) ${la(m.loadAverageStart)} at start, ${la(m.loadAverageEnd)} at the end${m.loadAverageStart[0] >= 1 ? ` — other processes were using the ${m.cores} cores. Rates and per-replication costs are CPU time, which that load stretches far less than wall time (it still costs caches); the Monte Carlo speed-up and the wall times are directly affected` : ''}. ${r.date}.`,
     '',
     '## Engine, plain heap loop (ceiling) and SimPy, same models and sizes',
     '',

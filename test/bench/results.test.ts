@@ -51,7 +51,7 @@ test('results.md: one side-by-side row per model with engine ÷ ceiling and engi
   assert.ok(md.includes('| M/M/c (c = 4, λ = 3, μ = 1) | x | skipped | 10.00 M | 20.00 M | 0.500 | – |'));
   assert.ok(md.includes('| evacuation 1000 hosts: replication (ms) | 50.00 | 400.0 k |  |'));
   assert.ok(md.includes('| bytes per pending event (B) | 50.00 | B | – |  |'));
-  assert.match(md[2], /^Machine: Test CPU, 2 cores, Node v20\.0\.0, linux x64\. Load average \(1 \/ 5 \/ 15 min\) 3\.50 \/ 2\.00 \/ 1\.00 at start, .*above the 2 cores/);
+  assert.match(md[2], /^Machine: Test CPU, 2 cores, Node v20\.0\.0, linux x64\. Load average \(1 \/ 5 \/ 15 min\) 3\.50 \/ 2\.00 \/ 1\.00 at start, .*other processes were using the 2 cores/);
 });
 
 test('bench:compare reads results.json: same file passes, a slower engine beyond 15 % fails', () => {
