@@ -115,7 +115,9 @@ function printSummary(summary: Summary): void {
         const diff = study.differences[d]?.[m];
         const delta = diff ? `   Δ vs ${first} ${formatValue(diff.mean, unit)} [${formatValue(diff.ci95[0], unit)}, ${formatValue(diff.ci95[1], unit)}]` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
-        console.log(`    ${m.padEnd(28)} ${formatValue(s.mean, unit)} [${formatValue(s.ci95[0], unit)}, ${formatValue(s.ci95[1], unit)}]${never}${delta}`);
+        // A probability's interval is Wilson's (it stays inside [0, 1]); the t interval otherwise.
+        const ci = s.wilson95 ?? s.ci95;
+        console.log(`    ${m.padEnd(28)} ${formatValue(s.mean, unit)} [${formatValue(ci[0], unit)}, ${formatValue(ci[1], unit)}]${never}${delta}`);
       }
       for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
     }

@@ -76,6 +76,7 @@ export function formatBytes(bytes: number): string {
   return `${round(v)} ${units[i]}`;
 }
 
+/** Four significant digits: enough to tell a mean from the ends of its confidence interval. */
 function round(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(2);
+  return Math.abs(v) >= 1000 ? v.toFixed(0) : String(Number(v.toPrecision(4)));
 }
