@@ -42,6 +42,11 @@ export function meanPm(mean: number, ci: [number, number], unit: string): string
     return `${m} (${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
   }
   const pm = scale.label === '%' && v > 99 && v < 100 ? h.toFixed(formatScaled(v, scale).split('.')[1]?.length ?? 0) : formatNumber(h);
+  // A half-width below the mean's last shown digit would claim digits the mean does not show
+  // ("2.26 min ± 0.00594"): say it is below that digit instead.
+  const decimals = formatScaled(v, scale).split('.')[1]?.replace(/\D.*$/, '').length ?? 0;
+  const step = 10 ** -decimals;
+  if (scale.label !== '%' && h < step) return `${m} ± <${step.toFixed(decimals)}`;
   return `${m} ± ${pm}`;
 }
 

@@ -106,6 +106,7 @@ test('slide numbers: mean ± CI half-width, availability keeps its decimals, lon
   assert.equal(meanPm(0.9999832, [0.9999822, 0.9999842], 'fraction'), '99.9983 % ± 0.0001');
   assert.equal(meanPm(140, [81.5, 198.5], 'instance-hours'), '140 ± 58.5');
   assert.equal(meanPm(300, [300, 300], 's'), '5 min');
+  assert.equal(meanPm(135.6, [135.24, 135.96], 's'), '2.26 min ± <0.01');
   assert.equal(meanPm(148, [0, 315], 'h'), '148 (0–315)');
   assert.equal(meanPm(0.15, [0.052, 0.36], '0/1'), '15 % (5.2–36)');
 });
