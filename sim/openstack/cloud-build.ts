@@ -23,14 +23,15 @@ export interface BuiltCloud {
  * The initial placement: every instance goes through the scheduler in request order (so spread
  * vs stack and anti-affinity show), or is pinned by an explicit `instances:` line.
  *
- * The fill is one fixed realisation per scenario seed (stream `fill` of replication −1): the
- * cloud "as it is today", identical in every replication, so replications vary the failures,
- * not today's layout. That makes it a pure function of (cloud, seed), which `buildCloudCached`
- * memoises per worker — the 40,000-instance fill costs once, not per replication.
+ * The fill draws from stream `fill` of `replication`: the study's default fills anew in every
+ * replication (the same draws for every design: common random numbers), so results include the
+ * luck of the packing. With `initial_layout: fixed` it is one realisation per scenario seed
+ * (replication −1), a pure function of (cloud, seed) that `buildCloudCached` memoises per worker —
+ * the 40,000-instance fill then costs once, not per replication.
  */
-export function buildCloud(cloud: Cloud, seed: number | string): BuiltCloud {
+export function buildCloud(cloud: Cloud, seed: number | string, replication = -1): BuiltCloud {
   const probe = new ComputeState(cloud, 0, 0);
-  const rng = new Streams(seed, -1).stream('fill');
+  const rng = new Streams(seed, replication).stream('fill');
   const req = cloud.instances !== undefined ? listRequests(cloud, probe) : fillRequests(cloud, probe, rng);
   const N = req.flavor.length;
   const trial = new ComputeState(cloud, N, req.groupCount);

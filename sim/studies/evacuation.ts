@@ -4,7 +4,7 @@ import { Exponential, type Distribution } from '../random/distributions.js';
 import { distribution } from '../random/spec.js';
 import { fraction, rate } from '../scenario/zod-units.js';
 import type { Cloud } from '../scenario/cloud.js';
-import { buildCloudCached, type BuiltCloud } from '../openstack/cloud-build.js';
+import { buildCloud, buildCloudCached, type BuiltCloud } from '../openstack/cloud-build.js';
 import { ComputeState } from '../openstack/compute-state.js';
 import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/evacuation.js';
 import { FailureProcess, type FailureConfig } from '../openstack/failures.js';
@@ -38,6 +38,8 @@ export const evacuationSchema = z.object({
   }).strict().prefault({}),
   move_back: z.boolean().default(true).meta({ description: 'after repair the operator live-migrates evacuated instances home' }),
   move_back_after: distribution('duration').prefault('2h'),
+  initial_layout: z.enum(['per-replication', 'fixed']).default('per-replication')
+    .meta({ description: "per-replication: every replication fills the cloud anew through the scheduler (stream 'fill' of that replication, the same for every design), so the CIs include the luck of today's packing; fixed: one layout per scenario seed, filled once per worker (fast for 1,000-host clouds, but every result then describes that single packing)" }),
   check: z.object({
     level: z.union([z.literal(1), z.literal(2)]).default(1).meta({ description: 'N+1 or N+2: failures `headroom check` must survive' }),
     racks: z.boolean().default(true).meta({ description: 'every rack failing must be survived too' }),
@@ -194,7 +196,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
   },
   replicate(input, ctx) {
     const cloud = input.cloud;
-    const built = buildCloudCached(cloud, input.seed);
+    const built = input.config.initial_layout === 'fixed' ? buildCloudCached(cloud, input.seed) : buildCloud(cloud, input.seed, ctx.replication);
     const state = workingState(cloud, built);
     const sim = new Simulation(4096);
     const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams);
