@@ -3,7 +3,6 @@ import { Lognormal, type Distribution } from '../random/distributions.js';
 import type { Rng, Streams } from '../random/streams.js';
 import { CephPool } from './ceph-pool.js';
 import { RbdDisk, WordPool, defaultPool } from './rbd-disk.js';
-import { aleaStream } from './rbd-rng.js';
 
 /** Where a disk's initial data comes from (facts §9.2). */
 export interface DiskSource {
@@ -204,7 +203,7 @@ function randomLiveBlock(d: RbdDisk, rg: Rng): number {
 
 /** The guest-activity stream of disk i: its own, so that disks can be run in any order. */
 export function guestStream(streams: Streams, i: number): Rng {
-  return aleaStream(streams, `rbd-guest/${i}`);
+  return streams.fresh(`rbd-guest/${i}`);
 }
 
 // Change points of the pool: batch ticks (priority 0) and fstrim passes (1) on fixed grids, disk

@@ -17,13 +17,33 @@ export interface Rng {
   next(): number;
 }
 
-class AleaRng implements Rng {
-  private readonly gen: seedrandom.PRNG;
+/**
+ * seedrandom's alea with its state in a Float64Array: the same numbers as
+ * `seedrandom.alea(seed).double()` (a test compares them), without seedrandom keeping the state in
+ * object properties, where the int32 carry does not fit a V8 small integer and each step boxes a
+ * number (measured ≈ 10 % of the RBD study's CPU time, which draws ≈ 25 M uniforms a replication).
+ */
+export class AleaRng implements Rng {
+  private readonly s: Float64Array;
   constructor(seed: string) {
-    this.gen = seedrandom.alea(seed);
+    const st = seedrandom.alea(seed, { state: true }).state();
+    this.s = Float64Array.of(st.s0, st.s1, st.s2, st.c);
   }
+
+  /** Uniform on [0, 1): two alea steps, 53 random bits, as seedrandom's `double()`. */
   next(): number {
-    return this.gen.double();
+    const s = this.s;
+    let t = 2091639 * s[0] + s[3] * 2.3283064365386963e-10; // 2^-32
+    let c = t | 0;
+    const a = t - c;
+    t = 2091639 * s[1] + c * 2.3283064365386963e-10;
+    c = t | 0;
+    const b = t - c;
+    s[0] = s[2];
+    s[1] = a;
+    s[2] = b;
+    s[3] = c;
+    return a + ((b * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 }
 
@@ -39,5 +59,13 @@ export class Streams {
       this.cache.set(name, rng);
     }
     return rng;
+  }
+
+  /**
+   * A new stream `name` starting at its first number, not kept: for streams of many short-lived
+   * entities (one per RBD disk) that would only fill the cache.
+   */
+  fresh(name: string): Rng {
+    return new AleaRng(`${this.seed}/${this.replication}/${name}`);
   }
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
 import { Streams } from '../../sim/random/streams.js';
 
 const take = (s: { next(): number }, n: number) => Array.from({ length: n }, () => s.next());
@@ -60,4 +61,12 @@ test('draws are in [0, 1), carry more than 32 bits, and are uniform (decile coun
   // Chi-square with 9 df: 99.99th percentile is 33.7.
   const chi2 = bins.reduce((s, c) => s + (c - n / 10) ** 2 / (n / 10), 0);
   assert.ok(chi2 < 33.7, `chi-square ${chi2}`);
+});
+
+test("streams are seedrandom's alea double() of the string seed/replication/name, number for number", () => {
+  for (const [seed, r, name] of [[7, 0, 'rbd-guest/0'], [20150202, 3, 'host-failures'], ['abc', 12, 'x']] as const) {
+    const ref = seedrandom.alea(`${seed}/${r}/${name}`);
+    const s = new Streams(seed, r).stream(name);
+    for (let i = 0; i < 20_000; i++) assert.equal(s.next(), ref.double(), `${seed}/${r}/${name} draw ${i}`);
+  }
 });
