@@ -6,7 +6,7 @@
 import type { StudySummary, Summary } from '../summary.js';
 import { metricNames, seriesNames } from '../summary.js';
 import { parseUnit } from '../../sim/scenario/units.js';
-import { exactFromConfig, exactTailsFromConfig, type QueueMeans, type QueueTails } from '../exact.js';
+import { exactMetrics, exactSeries } from '../exact.js';
 import {
   bandChart, cdfChart, isQuantileSeries, metricByDesign, spreadByDesign, sweepChart, validationChart,
   type Chart, type ExactCurve, type ExactValue, type Threshold,
@@ -90,56 +90,24 @@ export function cephThresholds(scenario: Scenario): Threshold[] {
   ];
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The loader's deep merge (arrays replace), enough to rebuild one design's study section. */
-export function deepMerge(base: unknown, patch: unknown): unknown {
-  if (!isObject(base) || !isObject(patch)) return patch === undefined ? base : patch;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v);
-  return out;
-}
-
-const QUEUE_KEYS: (keyof QueueMeans)[] = [
-  'wait', 'response', 'queue_length', 'number_in_system', 'utilisation', 'littles_law_error', 'wait_probability', 'blocking', 'response_per_size',
-];
-
 /** Exact values per design: the study's own `exact` first, else computed from the scenario section. */
 export function exactValues(name: string, study: StudySummary, scenario: Scenario): ExactValue[] {
   const out: ExactValue[] = [];
-  const section = scenario?.studies?.[name];
   for (const [design, d] of Object.entries(study.designs)) {
-    let exact: Record<string, number> | undefined = d.exact;
-    if (!exact && isObject(section)) {
-      const { designs, sweeps, ...base } = section;
-      const patch = designs?.[design] ?? scenario?.designs?.[design]?.studies?.[name];
-      const merged = deepMerge(base, patch);
-      const q = isObject(merged) ? exactFromConfig(merged) : undefined;
-      if (q) exact = Object.fromEntries(QUEUE_KEYS.filter((k) => q[k] !== undefined).map((k) => [k, q[k] as number]));
-    }
+    const exact = d.exact ?? exactMetrics(name, scenario, design);
     if (!exact) continue;
     for (const [metric, value] of Object.entries(exact)) if (d.metrics[metric] && Number.isFinite(value)) out.push({ design, metric, exact: value });
   }
   return out;
 }
 
-/** The queue study's tail series and the closed form each one has. */
-const TAILS: Record<string, keyof QueueTails> = { wait_tail: 'waitTail', number_in_system_tail: 'numberTail' };
-
 /** Closed-form curves over a validation study's series, per design, where the theory gives one. */
 export function exactCurves(name: string, study: StudySummary, series: string, scenario: Scenario): ExactCurve[] {
-  const which = TAILS[series];
-  const section = scenario?.studies?.[name];
-  if (!which || !isObject(section)) return [];
   const out: ExactCurve[] = [];
   for (const [design, d] of Object.entries(study.designs)) {
     const s = d.series?.[series];
     if (!s) continue;
-    const { designs, sweeps, ...base } = section;
-    const merged = deepMerge(base, designs?.[design] ?? scenario?.designs?.[design]?.studies?.[name]);
-    const f = isObject(merged) ? exactTailsFromConfig(merged)[which] : undefined;
+    const f = exactSeries(name, scenario, design, series);
     if (f) out.push({ design, points: s.x.map((x) => ({ x, y: f(x) })) });
   }
   return out;
