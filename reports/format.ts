@@ -1,7 +1,9 @@
 /**
- * Numbers for people. summary.json holds internal units (seconds, bytes, fractions); a reader
- * wants "4.2 h", "1.3 TiB", "12 %". One display scale is picked per quantity (from its largest
- * value) so that a mean and its confidence interval are shown in the same unit.
+ * Numbers for people, in the report and in the terminal alike (sim/cli/run.ts prints with these),
+ * so a duration, a size or a probability reads the same in both. summary.json holds internal units
+ * (seconds, bytes, fractions); a reader wants "4.2 h", "1.3 TiB", "12 %". One display scale is
+ * picked per quantity (from its largest value) so that a mean and its confidence interval are
+ * shown in the same unit.
  */
 export type UnitKind = 'time' | 'bytes' | 'fraction' | 'percent' | 'other';
 
@@ -48,7 +50,8 @@ export function pickScale(unit: string | undefined, values: number[]): Scale {
     case 'percent':
       return { divisor: 1, label: '%' };
     default:
-      return { divisor: 1, label: unit === 'count' ? '' : unit ?? '' };
+      // A plain count and the dimensionless '1' read best as bare numbers.
+      return { divisor: 1, label: unit === 'count' || unit === '1' ? '' : unit ?? '' };
   }
 }
 

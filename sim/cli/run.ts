@@ -10,7 +10,7 @@ import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/r
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, replicationsCsv } from './output.js';
 import { VERSION } from './version.js';
-import { formatValue } from './format.js';
+import { formatValue } from '../../reports/format.js';
 
 export interface RunOptions {
   replications?: number;

@@ -1,15 +1,52 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatValue } from '../../sim/cli/format.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatValue } from '../../reports/format.js';
 
-test('terminal numbers: durations and sizes for people, four significant digits otherwise', () => {
-  assert.equal(formatValue(3866400, 's'), '44.75 d');
-  assert.equal(formatValue(144.7, 's'), '2.412 min');
+// The terminal prints with the report's formatter (reports/format.ts). Until it did, the CLI had
+// its own: 4 significant digits, probabilities as bare fractions ("0.8499 probability"), counts
+// with their unit word and no separators ("12346 count"). Those changed on purpose; they now read
+// as in report.html: 3 significant digits, percent, thousands separated.
+test('terminal numbers: durations, sizes, probabilities and counts as the report writes them', () => {
+  assert.equal(formatValue(3866400, 's'), '44.8 d');
+  assert.equal(formatValue(144.7, 's'), '2.41 min');
   assert.equal(formatValue(45, 's'), '45 s');
   assert.equal(formatValue(7200 * 2, 's'), '4 h');
-  assert.equal(formatValue(207403749684019, 'bytes'), '188.6 TiB');
-  assert.equal(formatValue(0.84991, 'probability'), '0.8499 probability');
-  assert.equal(formatValue(12345.6, 'count'), '12346 count');
+  assert.equal(formatValue(207403749684019, 'bytes'), '189 TiB');
+  assert.equal(formatValue(0.84991, 'probability'), '85 %');
+  assert.equal(formatValue(12345.6, 'count'), '12,346');
+  assert.equal(formatValue(0.25, '1'), '0.25', "the dimensionless unit '1' is not written out");
+  assert.equal(formatValue(4.5, 'jobs'), '4.5 jobs');
   assert.equal(formatValue(NaN, 's'), 'n/a');
   assert.equal(formatValue(Infinity, 's'), '∞');
+});
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../sim/cli/headroom.js');
+
+test('headroom run prints each mean as report.html would (a small M/M/1)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-cli-format-'));
+  try {
+    const file = join(dir, 'mm1.yaml');
+    writeFileSync(file, [
+      'name: cli-format', 'seed: 3', 'horizon: 1d', 'replications: 3',
+      'studies:', '  queue:', '    model: mmc', '    arrival_rate: 0.5/s', '    service: {exponential: {mean: 1s}}',
+      '    jobs: 2000', '    warmup_jobs: 100', '',
+    ].join('\n'));
+    const out = join(dir, 'out');
+    const stdout = execFileSync(process.execPath, [CLI, 'run', file, '--out', out, '--workers', '1', '--no-report'], { encoding: 'utf8' });
+    const metrics = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).studies.queue.designs.baseline.metrics as Record<string, { unit: string; mean: number }>;
+    for (const m of ['wait', 'response', 'utilisation', 'number_in_system']) {
+      const line = stdout.split('\n').find((l) => l.trim().startsWith(`${m} `));
+      assert.ok(line, `no line for ${m} in:\n${stdout}`);
+      const shown = line.trim().slice(m.length).trim();
+      assert.ok(shown.startsWith(formatValue(metrics[m].mean, metrics[m].unit)), `${m}: "${shown}" does not start with ${formatValue(metrics[m].mean, metrics[m].unit)}`);
+    }
+    assert.match(stdout, /utilisation\s+\d+(\.\d+)? %/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
