@@ -22,6 +22,11 @@ export const PRESENT = 2;
  * - Passes are only scheduled while some base is present and unused: a pass changes nothing
  *   else (an in-use base's age restarts when its last instance goes, `unuse`), and this way the
  *   manager never keeps a finished simulation running.
+ * - A pass does not scan every (host, image) pair: a base becomes unused (`unuse`, `markPresent`)
+ *   at `lastUsed = now`, so bases enter the unused queue in order of their last use, and those
+ *   old enough to go are a prefix of it. An entry whose base was used again (or removed) since
+ *   it was queued no longer matches the base's `lastUsed`/state and is dropped when it reaches
+ *   the front. A pass thus costs the entries it removes or drops, not hosts × images.
  *
  * Waiters of a fetch are a singly linked list through an Int32Array owned by the caller's boot
  * index space (`nextWaiter`), so queuing a boot allocates nothing.
@@ -40,6 +45,11 @@ export class BaseImageCache implements Handler {
   private readonly managerId: number;
   private managerPending = false;
   readonly interval: number;
+  /** Unused queue (a ring buffer): pair and its `lastUsed` when it became unused, oldest first. */
+  private queuePair = new Int32Array(64);
+  private queueStamp = new Float64Array(64);
+  private queueHead = 0;
+  private queueLength = 0;
 
   /** `remove = false` (remove_unused_base_images off): bases are never removed, no pass runs. */
   constructor(private readonly sim: Simulation, readonly hosts: number, readonly images: number,
@@ -68,17 +78,18 @@ export class BaseImageCache implements Handler {
   unuse(pair: number): void {
     if (this.inUse[pair] <= 0) throw new Error(`image cache: pair ${pair} released more often than used`);
     this.lastUsed[pair] = this.sim.now;
-    if (--this.inUse[pair] === 0 && this.state[pair] === PRESENT) this.becameIdle();
+    if (--this.inUse[pair] === 0 && this.state[pair] === PRESENT) this.becameIdle(pair);
   }
 
   /** Marks the base present (its fetch finished). */
   markPresent(pair: number): void {
     this.state[pair] = PRESENT;
     this.lastUsed[pair] = Math.max(this.lastUsed[pair], this.sim.now);
-    if (this.inUse[pair] === 0) this.becameIdle();
+    if (this.inUse[pair] === 0) this.becameIdle(pair);
   }
 
-  private becameIdle(): void {
+  private becameIdle(pair: number): void {
+    this.enqueue(pair, this.lastUsed[pair]);
     this.idle++;
     if (this.remove && !this.managerPending) {
       this.managerPending = true;
@@ -86,19 +97,60 @@ export class BaseImageCache implements Handler {
     }
   }
 
-  /** One cache-manager pass over every host. */
+  /**
+   * One cache-manager pass over every host: removes every base present, unused and unused for
+   * at least `removeAfter` — the front of the unused queue (see the class comment).
+   */
   fire(): void {
     const now = this.sim.now;
-    const { state, inUse, lastUsed } = this;
-    for (let p = 0; p < state.length; p++) {
-      if (state[p] !== PRESENT || inUse[p] > 0) continue;
-      if (now - lastUsed[p] >= this.removeAfter) {
-        state[p] = ABSENT;
-        this.evictions++;
-        this.idle--;
-      }
+    const { state, inUse, lastUsed, queuePair, queueStamp } = this;
+    const mask = queuePair.length - 1;
+    while (this.queueLength > 0) {
+      const k = this.queueHead;
+      const stamp = queueStamp[k];
+      // now − stamp is non-increasing along the queue (stamps are non-decreasing), so the
+      // entries old enough to go are a prefix.
+      if (!(now - stamp >= this.removeAfter)) break;
+      const p = queuePair[k];
+      this.queueHead = (k + 1) & mask;
+      this.queueLength--;
+      if (state[p] !== PRESENT || inUse[p] > 0 || lastUsed[p] !== stamp) continue; // used again or removed since
+      state[p] = ABSENT;
+      this.evictions++;
+      this.idle--;
     }
     if (this.idle > 0) this.sim.schedule(this.interval, this.managerId);
     else this.managerPending = false;
+  }
+
+  /** Entries in the unused queue, stale ones included (tests). */
+  get queued(): number {
+    return this.queueLength;
+  }
+
+  private enqueue(pair: number, stamp: number): void {
+    if (!this.remove) return;
+    let cap = this.queuePair.length;
+    if (this.queueLength > 0) {
+      const last = this.queueStamp[(this.queueHead + this.queueLength - 1) & (cap - 1)];
+      if (stamp < last) throw new Error(`image cache: pair ${pair} became unused at ${stamp}, before the queue's last entry (${last})`);
+    }
+    if (this.queueLength === cap) {
+      // Double, unrolling the ring so the oldest entry is at 0.
+      const pairs = new Int32Array(cap * 2), stamps = new Float64Array(cap * 2);
+      for (let j = 0; j < cap; j++) {
+        const k = (this.queueHead + j) & (cap - 1);
+        pairs[j] = this.queuePair[k];
+        stamps[j] = this.queueStamp[k];
+      }
+      this.queuePair = pairs;
+      this.queueStamp = stamps;
+      this.queueHead = 0;
+      cap *= 2;
+    }
+    const k = (this.queueHead + this.queueLength) & (cap - 1);
+    this.queuePair[k] = pair;
+    this.queueStamp[k] = stamp;
+    this.queueLength++;
   }
 }

@@ -166,11 +166,18 @@ export function drawImages(shares: number[], n: number, rng: Rng): Int32Array {
   let acc = 0;
   for (let k = 0; k < shares.length; k++) { acc += shares[k] / total; cum[k] = acc; }
   const out = new Int32Array(n);
+  const last = cum.length - 1;
   for (let i = 0; i < n; i++) {
+    // The first k with v < cum[k] (the last image when rounding leaves v ≥ every cum[k]):
+    // a binary search, cum being non-decreasing; 41,000 instances draw per replication.
     const v = rng.next();
-    let k = 0;
-    while (k < cum.length - 1 && v >= cum[k]) k++;
-    out[i] = k;
+    let lo = 0, hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v < cum[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo;
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ABSENT, PRESENT } from '../../sim/openstack/image-cache.js';
+import { Simulation, type Handler } from '../../sim/engine/simulation.js';
+import { ABSENT, BaseImageCache, FETCHING, PRESENT } from '../../sim/openstack/image-cache.js';
 import { uncontendedBootTime } from '../../sim/openstack/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
@@ -142,4 +143,115 @@ test('remove_unused_base_images = false: an unused base stays for good', () => {
   assert.equal(h.model.cache.evictions, 0);
   assert.equal(h.timeOf(again), 10 * 86400);
   assert.equal(h.model.downloads, 1);
+});
+
+/**
+ * The cache manager as first written: every pass scans every (host, image) pair. The queue-based
+ * BaseImageCache must remove exactly the same bases at exactly the same passes.
+ */
+class FullScanCache {
+  readonly state: Uint8Array;
+  readonly inUse: Int32Array;
+  readonly lastUsed: Float64Array;
+  evictions = 0;
+  idle = 0;
+  passes: number[] = [];
+  private pending = false;
+  private readonly id: number;
+  constructor(private readonly sim: Simulation, n: number, private readonly interval: number, private readonly removeAfter: number) {
+    this.state = new Uint8Array(n);
+    this.inUse = new Int32Array(n);
+    this.lastUsed = new Float64Array(n);
+    this.id = sim.register(this, 'reference-pass');
+  }
+  use(p: number): void {
+    if (this.inUse[p]++ === 0 && this.state[p] === PRESENT) this.idle--;
+    this.lastUsed[p] = this.sim.now;
+  }
+  unuse(p: number): void {
+    this.lastUsed[p] = this.sim.now;
+    if (--this.inUse[p] === 0 && this.state[p] === PRESENT) this.becameIdle();
+  }
+  markPresent(p: number): void {
+    this.state[p] = PRESENT;
+    this.lastUsed[p] = Math.max(this.lastUsed[p], this.sim.now);
+    if (this.inUse[p] === 0) this.becameIdle();
+  }
+  private becameIdle(): void {
+    this.idle++;
+    if (!this.pending) { this.pending = true; this.sim.at((Math.floor(this.sim.now / this.interval) + 1) * this.interval, this.id); }
+  }
+  fire(): void {
+    this.passes.push(this.sim.now);
+    for (let p = 0; p < this.state.length; p++) {
+      if (this.state[p] !== PRESENT || this.inUse[p] > 0) continue;
+      if (this.sim.now - this.lastUsed[p] >= this.removeAfter) { this.state[p] = ABSENT; this.evictions++; this.idle--; }
+    }
+    if (this.idle > 0) this.sim.schedule(this.interval, this.id);
+    else this.pending = false;
+  }
+}
+
+test('property: the unused queue removes the same bases at the same passes as a scan of every (host, image) pair', () => {
+  // 3 hosts × 2 images; pass every 10 s, removal after 30 s unused; times on a 0.25 s grid so
+  // ages of exactly 30 s and operations at a pass's own time (before or after it) are common.
+  const hosts = 3, images = 2, n = hosts * images;
+  const op = fc.record({
+    kind: fc.constantFrom('boot', 'delete', 'place'),
+    pair: fc.integer({ min: 0, max: n - 1 }),
+    at: fc.integer({ min: 0, max: 800 }).map((q) => q / 4),
+    fetch: fc.integer({ min: 0, max: 60 }).map((q) => q / 4),
+    priority: fc.constantFrom(-1, 1),
+  });
+  fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+    const sim = new Simulation();
+    const fast = new BaseImageCache(sim, hosts, images, 10, 30);
+    const ref = new FullScanCache(sim, n, 10, 30);
+    const checks: string[] = [];
+    const same = (when: string) => {
+      assert.deepEqual(Array.from(fast.state), Array.from(ref.state), `${when}: states differ`);
+      assert.equal(fast.evictions, ref.evictions, `${when}: evictions`);
+      assert.equal(fast.idle, ref.idle, `${when}: idle`);
+      checks.push(when);
+    };
+    const present = sim.register({ fire: (p: number) => { same(`before markPresent ${p} at ${sim.now}`); fast.markPresent(p); ref.markPresent(p); } } as Handler);
+    const act = sim.register({ fire: (k: number) => {
+      const o = ops[k], p = o.pair;
+      same(`before op ${k} at ${sim.now}`);
+      if (o.kind === 'delete') {
+        if (ref.inUse[p] === 0) return;
+        fast.unuse(p); ref.unuse(p);
+      } else {
+        fast.use(p); ref.use(p);
+        if (ref.state[p] !== ABSENT) return;
+        if (o.kind === 'place') { fast.markPresent(p); ref.markPresent(p); return; } // local-rebuild's place()
+        fast.state[p] = FETCHING; ref.state[p] = FETCHING; // boot-model: fetch under the image lock
+        sim.schedule(o.fetch, present, p);
+      }
+    } } as Handler);
+    ops.forEach((o, k) => sim.at(o.at, act, k, o.priority));
+    sim.run();
+    same('end');
+    assert.ok(fast.queued <= ops.length * 2, 'queue entries come only from bases becoming unused');
+  }), { numRuns: 400 });
+});
+
+test('the unused queue: a base used again keeps its stale entry until it reaches the front, and is not removed by it', () => {
+  const sim = new Simulation();
+  const c = new BaseImageCache(sim, 1, 1, 10, 30);
+  const step = sim.register({ fire: (k: number) => {
+    if (k === 0) { c.use(0); c.markPresent(0); c.unuse(0); } // t = 0: unused, queued with stamp 0
+    if (k === 1) { c.use(0); c.unuse(0); } // t = 25: used again, queued with stamp 25
+  } } as Handler);
+  sim.at(0, step, 0);
+  sim.at(25, step, 1);
+  const seen: [number, number, number][] = [];
+  const look = sim.register({ fire: () => seen.push([sim.now, c.state[0], c.queued]) } as Handler);
+  for (const t of [30.5, 50.5, 60.5]) sim.at(t, look);
+  sim.run();
+  // Pass at 30: the stamp-0 entry is old enough but stale (last use 25): dropped, base kept.
+  // Pass at 50: age 25, kept. Pass at 60: age 35, removed.
+  assert.deepEqual(seen, [[30.5, PRESENT, 1], [50.5, PRESENT, 1], [60.5, ABSENT, 0]]);
+  assert.equal(c.evictions, 1);
+  assert.equal(c.idle, 0, 'nothing left for a pass: the manager stops');
 });
