@@ -17,7 +17,7 @@ export function hostCores(cloud: Cloud): Float64Array {
 
 /**
  * Boots placed through nova's filter scheduler (sim/openstack/scheduler.ts: placement fit,
- * ComputeFilter, RAM/CPU weighers, host_subset_size) onto an empty cloud: instance i of the boot
+ * ComputeFilter, RAM/CPU/IoOps weighers, host_subset_size) onto an empty cloud: instance i of the boot
  * study is instance i of a ComputeState, attached when it is scheduled and detached when it is
  * deleted. With `hosts` set, the hosts beyond the first N are disabled (the ComputeFilter skips
  * them), e.g. to send a storm to the targets of an evacuation.
@@ -26,7 +26,12 @@ export class BootPlacement {
   readonly state: ComputeState;
   private readonly scheduler: Scheduler;
 
-  constructor(cloud: Cloud, instances: number, rng: Rng, hosts?: number) {
+  /**
+   * `countsBuilds`: the caller tells `booted(i)` when a boot finishes, so the IoOpsWeigher sees
+   * each host's boots in flight (§7: consume_from_request adds one, the compute's stats drop it
+   * when the build ends). Without it num_io_ops stays 0 on every host and the weigher adds nothing.
+   */
+  constructor(cloud: Cloud, instances: number, rng: Rng, hosts?: number, private readonly countsBuilds = false) {
     this.state = new ComputeState(cloud, instances, 0);
     this.scheduler = new Scheduler(this.state, rng);
     if (hosts !== undefined) for (let h = hosts; h < this.state.hostCount; h++) this.state.setEnabled(h, false);
@@ -37,12 +42,21 @@ export class BootPlacement {
     const s = this.state;
     s.setFlavor(i, flavor);
     const h = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);
-    if (h >= 0) s.attach(i, h);
+    if (h >= 0) {
+      s.attach(i, h);
+      if (this.countsBuilds) s.ioStart(i, h);
+    }
     return h;
+  }
+
+  /** Instance `i`'s boot finished: its host has one build fewer in flight. */
+  booted(i: number): void {
+    this.state.ioEnd(i);
   }
 
   /** Instance `i` is deleted: its resources go back to its host. */
   remove(i: number): void {
+    this.state.ioEnd(i);
     this.state.detach(i, false);
   }
 }

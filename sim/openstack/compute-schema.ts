@@ -20,6 +20,8 @@ export const novaSchema = z.object({
     .meta({ description: 'RAMWeigher multiplier: positive spreads, negative stacks (§7)' }),
   cpu_weight_multiplier: z.number().optional()
     .meta({ description: 'CPUWeigher multiplier; default 1.0 on antelope, 0 on kilo (the CPU weigher did not exist yet)' }),
+  io_ops_weight_multiplier: z.number().optional()
+    .meta({ description: 'IoOpsWeigher multiplier on num_io_ops (builds and rebuilds in flight on the host); default -1.0 on both releases (the weigher arrived in Juno): prefer hosts with fewer ongoing I/O operations (§7)' }),
   host_subset_size: z.number().int().min(1).default(1)
     .meta({ description: 'the scheduler picks at random among the N best weighed hosts (§7)' }),
   report_interval: duration({ positive: true }).prefault('10s'),
@@ -90,4 +92,21 @@ export const computeCloudShape = {
 };
 
 export type NovaConfig = z.output<typeof novaSchema>;
+
+/**
+ * `io_ops_weight_multiplier` resolved against the release: the IoOpsWeigher came in Juno
+ * (nova-specs juno/io-ops-weight, nova/scheduler/weights/io_ops.py) with −1.0, so Kilo and
+ * Antelope share the default. The DiskWeigher (Liberty) is not modelled: hosts have no disk size.
+ */
+export function ioOpsWeightMultiplier(n: NovaConfig): number {
+  return n.io_ops_weight_multiplier ?? defaultIoOpsWeightMultiplier(n.release);
+}
+
+/** Both modelled releases: Juno added the weigher at −1.0 and nova/conf/scheduler.py keeps it. */
+export function defaultIoOpsWeightMultiplier(release: NovaConfig['release']): number {
+  switch (release) {
+    case 'kilo': return -1.0;
+    case 'antelope': return -1.0;
+  }
+}
 export type OnFailure = z.output<typeof onFailureSchema>;

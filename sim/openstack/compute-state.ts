@@ -1,4 +1,5 @@
 import type { Cloud } from '../scenario/cloud.js';
+import { ioOpsWeightMultiplier } from './compute-schema.js';
 import type { HostIndex } from './host-index.js';
 import { MB, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
 
@@ -24,6 +25,8 @@ export interface FlavorInfo { name: string; ramMb: number; vcpus: number; share:
  */
 export class ComputeState {
   readonly nova: ResolvedNova;
+  /** IoOpsWeigher multiplier (release default resolved, compute-schema.ts). */
+  readonly ioOpsWeightMultiplier: number;
   readonly hostCount: number;
   readonly hostNames: string[];
   readonly rackNames: string[];
@@ -54,6 +57,11 @@ export class ComputeState {
   readonly enabled: Uint8Array;
   readonly head: Int32Array;
   readonly residentCount: Int32Array;
+  /**
+   * The scheduler's HostState.num_io_ops (openstack-facts §7, IoOpsWeigher): builds and rebuilds
+   * in flight on the host as the scheduler knows them (see ioStart / ioEnd / ioReset).
+   */
+  readonly ioOps: Float64Array;
 
   // Instances (a fixed population; churn replaces one in place).
   readonly instanceCount: number;
@@ -65,6 +73,8 @@ export class ComputeState {
   readonly homeOf: Int32Array;
   readonly groupOf: Int32Array;
   readonly azReq: Int32Array;
+  /** Host whose num_io_ops counts this instance's build/rebuild in flight, −1 none. */
+  readonly ioHost: Int32Array;
   readonly state: Uint8Array;
   readonly next: Int32Array;
   readonly prev: Int32Array;
@@ -75,6 +85,7 @@ export class ComputeState {
 
   constructor(cloud: Cloud, instanceCount: number, groupCount: number) {
     this.nova = resolveNova(cloud.nova);
+    this.ioOpsWeightMultiplier = ioOpsWeightMultiplier(cloud.nova);
     const racks = cloud.racks;
     this.rackNames = racks.map((r) => r.name);
     this.azNames = [...new Set(racks.map((r) => r.availability_zone).filter((a): a is string => a !== undefined))];
@@ -122,6 +133,7 @@ export class ComputeState {
     for (let i = 0; i < H; i++) this.enabled[i] = this.isSpare[i] ? 0 : 1;
     this.head = new Int32Array(H).fill(-1);
     this.residentCount = new Int32Array(H);
+    this.ioOps = new Float64Array(H);
     for (let i = 0; i < H; i++) this.updateCapacity(i);
 
     const N = instanceCount;
@@ -133,6 +145,7 @@ export class ComputeState {
     this.homeOf = new Int32Array(N).fill(-1);
     this.groupOf = new Int32Array(N).fill(-1);
     this.azReq = new Int32Array(N).fill(-1);
+    this.ioHost = new Int32Array(N).fill(-1);
     this.state = new Uint8Array(N);
     this.next = new Int32Array(N).fill(-1);
     this.prev = new Int32Array(N).fill(-1);
@@ -232,16 +245,55 @@ export class ComputeState {
     this.index?.update(h);
   }
 
+  /**
+   * Instance i's build or rebuild on host h begins, as the scheduler sees it: consume_from_request
+   * adds one I/O operation to the chosen host's num_io_ops for every placement, and the compute's
+   * stats (nova/compute/stats.py io_workload: vm_state building, task_state rebuilding, …) keep it
+   * counted in the compute node record the scheduler refreshes from. A count left on another host
+   * (i rebuilding on a host that died) stays there: a dead compute's record is frozen until it
+   * restarts (ioReset).
+   */
+  ioStart(i: number, h: number): void {
+    this.ioHost[i] = h;
+    this.ioOps[h]++;
+    // With the weigher off the index ignores the count (HostIndex.rawIo stays 0).
+    if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
+  }
+
+  /** Instance i's build or rebuild finished: its host's count drops (the compute's stats update). */
+  ioEnd(i: number): void {
+    const h = this.ioHost[i];
+    if (h < 0) return;
+    this.ioHost[i] = -1;
+    this.ioOps[h]--;
+    if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
+  }
+
+  /**
+   * Host h died: the operations in flight on it die with it, but its compute node record (and
+   * so the scheduler's num_io_ops) keeps the last count until the compute restarts (ioReset).
+   */
+  ioFreeze(h: number): void {
+    for (let i = this.head[h]; i >= 0; i = this.next[i]) if (this.ioHost[i] === h) this.ioHost[i] = -1;
+  }
+
+  /** Host h's nova-compute restarted: its resource tracker recounts, with nothing in flight. */
+  ioReset(h: number): void {
+    this.ioFreeze(h);
+    this.ioOps[h] = 0;
+    if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
+  }
+
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
   copyFrom(o: ComputeState): void {
     this.reservedMb.set(o.reservedMb); this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
     this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);
     this.residentVcpu.set(o.residentVcpu); this.heldVcpu.set(o.heldVcpu);
     this.alive.set(o.alive); this.serviceUp.set(o.serviceUp); this.enabled.set(o.enabled);
-    this.head.set(o.head); this.residentCount.set(o.residentCount);
+    this.head.set(o.head); this.residentCount.set(o.residentCount); this.ioOps.set(o.ioOps);
     this.flavorOf.set(o.flavorOf); this.ramMb.set(o.ramMb); this.vcpusOf.set(o.vcpusOf);
     this.hostOf.set(o.hostOf); this.homeOf.set(o.homeOf); this.groupOf.set(o.groupOf);
-    this.azReq.set(o.azReq); this.state.set(o.state); this.next.set(o.next); this.prev.set(o.prev);
+    this.azReq.set(o.azReq); this.ioHost.set(o.ioHost); this.state.set(o.state); this.next.set(o.next); this.prev.set(o.prev);
     for (let g = 0; g < o.groups.length; g++) this.groups[g] = o.groups[g];
     this.index?.rebuild();
   }

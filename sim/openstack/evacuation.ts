@@ -52,6 +52,11 @@ export interface EvacuationParams {
  * nova-compute restarts. NoValidHost strands the instance (vm_state ERROR on antelope, unchanged
  * on kilo) until its source is repaired and it is restarted there.
  *
+ * The IoOpsWeigher (§7) sees each evacuation's rebuild on its destination from the moment the
+ * scheduler places it until it runs (ComputeState.ioStart / ioEnd): a burst of evacuations
+ * spreads over hosts that are not already rebuilding. Churn creates are instant in this model,
+ * so their builds never show in num_io_ops.
+ *
  * The failure hook (Han, §1) lowers the reservation of every host and/or enables spare hosts a
  * config-management run after detection, and restores both once every host is back and the
  * evacuated instances went home; host-evacuate waits for it or races it.
@@ -222,6 +227,7 @@ export class EvacuationModel implements FailureListener {
     if (this.restoreToken >= 0) { this.sim.cancel(this.restoreToken); this.restoreToken = -1; }
     if (this.moveBackToken[h] >= 0) { this.sim.cancel(this.moveBackToken[h]); this.moveBackToken[h] = -1; this.pendingMoveBacks--; }
     this.note(`host ${s.hostNames[h]} down`);
+    s.ioFreeze(h);
     if (this.incidentStart.length <= incident) { this.incidentStart[incident] = this.sim.now; this.incidentPending[incident] = 0; }
     for (let i = s.head[h]; i >= 0; i = s.next[i]) {
       const st = s.state[i];
@@ -291,6 +297,9 @@ export class EvacuationModel implements FailureListener {
     }
     s.detach(i, true);
     s.attach(i, dest);
+    // consume_from_request: one more I/O operation on the destination, even a dead one the
+    // scheduler still sees up (its frozen record keeps it until the compute restarts).
+    s.ioStart(i, dest);
     this.noteCommit(dest);
     this.away[src].push(i);
     this.rebuilds?.left(i, src);
@@ -308,6 +317,7 @@ export class EvacuationModel implements FailureListener {
   private restarted(i: number): void {
     this.advance();
     this.restartToken[i] = -1;
+    this.s.ioEnd(i);
     this.setState(i, RUNNING);
     const now = this.sim.now;
     this.recordDowntime(now - this.downSince[i]);
@@ -344,6 +354,7 @@ export class EvacuationModel implements FailureListener {
     this.hookDone[h] = 0;
     // nova-compute starts: it destroys the evacuated guests and drops their allocations (§8.2).
     s.releaseHeld(h);
+    s.ioReset(h);
     this.rebuilds?.hostUp(h);
     this.note(`host ${s.hostNames[h]} up`);
     // Instances never evacuated (or stranded) are restarted here by the operator.
@@ -372,6 +383,8 @@ export class EvacuationModel implements FailureListener {
 
   private rebuildInPlace(i: number): void {
     this.restartToken[i] = -1;
+    // A rebuild (task_state rebuilding) on the repaired host: its compute's stats count it.
+    this.s.ioStart(i, this.s.hostOf[i]);
     this.rebuilds!.start(i, this.s.hostOf[i]);
   }
 

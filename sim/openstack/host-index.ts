@@ -11,13 +11,19 @@ export const SUPER = 8;
  *
  * - per host: RAM and VCPU slack (placement capacity − used; −∞ when the ComputeFilter rejects
  *   the host: service down or disabled) and the raw weigher values (physical free RAM
- *   total − reserved − used; vcpus × ratio − used);
+ *   total − reserved − used; vcpus × ratio − used; num_io_ops);
  * - per block, over its eligible hosts: min/max of both slacks and both raw values (a block
  *   whose every host fits contributes its extremes without a scan), and the Pareto frontier of
  *   the raw values (oriented by the multipliers' signs). nova's weight is linear in the raw
  *   values with coefficients of the multipliers' signs, so a block's best weight is attained on
  *   its frontier (2–5 hosts typically): the search weighs the frontier to get the block's exact
  *   best, scans the best block first and skips every block that cannot beat the k-th best.
+ *
+ * The IoOpsWeigher's num_io_ops is a third raw value and the frontier is taken in three
+ * dimensions: a host stays unless another is at least as good on RAM, CPU and I/O count (fewer
+ * for a negative multiplier). The counts are small integers (builds in flight), so the sweep
+ * keeps the best y per count level: a host is kept when its y beats every kept host's at its
+ * level or a better one. Blocks also carry the count's min/max (pass 1's extremes, cheap bounds).
  *
  * Superblocks (SUPER = 8 blocks, 128 hosts) carry the same summaries and a frontier merged from
  * their blocks', so a placement on 1,000 hosts weighs 8 superblock frontiers and the blocks of
@@ -33,6 +39,7 @@ export class HostIndex {
   readonly slackCpu: Float64Array;
   readonly rawRam: Float64Array;
   readonly rawCpu: Float64Array;
+  readonly rawIo: Float64Array;
   readonly blocks: number;
   readonly bElig: Int32Array;
   readonly bSize: Int32Array;
@@ -40,9 +47,10 @@ export class HostIndex {
   readonly bMaxCS: Float64Array; readonly bMinCS: Float64Array;
   readonly bMaxR: Float64Array; readonly bMinR: Float64Array;
   readonly bMaxC: Float64Array; readonly bMinC: Float64Array;
+  readonly bMaxIo: Float64Array; readonly bMinIo: Float64Array;
   readonly bMinMaxUnit: Float64Array;
-  /** An eligible host of the block holding its maximum raw RAM, and one holding its maximum raw CPU. */
-  readonly bArgMaxR: Int32Array; readonly bArgMaxC: Int32Array;
+  /** An eligible host of the block holding its maximum raw RAM, one for raw CPU, one for num_io_ops. */
+  readonly bArgMaxR: Int32Array; readonly bArgMaxC: Int32Array; readonly bArgMaxIo: Int32Array;
   /** Availability zone shared by the whole block; −1 none, −2 mixed. */
   readonly bAz: Int32Array;
   /** Pareto-maximal hosts of each block (BLOCK slots per block) and how many. */
@@ -58,6 +66,7 @@ export class HostIndex {
   readonly sMaxCS: Float64Array; readonly sMinCS: Float64Array;
   readonly sMaxR: Float64Array; readonly sMinR: Float64Array;
   readonly sMaxC: Float64Array; readonly sMinC: Float64Array;
+  readonly sMaxIo: Float64Array; readonly sMinIo: Float64Array;
   readonly sMinMaxUnit: Float64Array;
   readonly sAz: Int32Array;
   /** Pareto-maximal hosts of each superblock (merged from its blocks' frontiers), and how many. */
@@ -67,6 +76,10 @@ export class HostIndex {
   private readonly sFrontDirty: Uint8Array;
   private readonly sr: number;
   private readonly sc: number;
+  /** Sign of the I/O multiplier: −1 fewer operations are better, 1 more, 0 the count is ignored. */
+  private readonly sio: number;
+  /** Best y kept so far at each I/O level or a better one (prefix maxima), for the sweeps. */
+  private levelBest = new Float64Array(16);
   /** Each block's hosts in the order of its last frontier sort. */
   private readonly bOrder: Int32Array;
   private readonly mergeA: Int32Array;
@@ -78,6 +91,7 @@ export class HostIndex {
     this.slackCpu = new Float64Array(H);
     this.rawRam = new Float64Array(H);
     this.rawCpu = new Float64Array(H);
+    this.rawIo = new Float64Array(H);
     const nb = Math.ceil(H / BLOCK);
     this.blocks = nb;
     this.bElig = new Int32Array(nb);
@@ -86,8 +100,9 @@ export class HostIndex {
     this.bMaxCS = new Float64Array(nb); this.bMinCS = new Float64Array(nb);
     this.bMaxR = new Float64Array(nb); this.bMinR = new Float64Array(nb);
     this.bMaxC = new Float64Array(nb); this.bMinC = new Float64Array(nb);
+    this.bMaxIo = new Float64Array(nb); this.bMinIo = new Float64Array(nb);
     this.bMinMaxUnit = new Float64Array(nb).fill(Infinity);
-    this.bArgMaxR = new Int32Array(nb); this.bArgMaxC = new Int32Array(nb);
+    this.bArgMaxR = new Int32Array(nb); this.bArgMaxC = new Int32Array(nb); this.bArgMaxIo = new Int32Array(nb);
     this.bAz = new Int32Array(nb);
     this.bFront = new Int32Array(nb * BLOCK);
     this.bFrontCount = new Int32Array(nb);
@@ -104,6 +119,7 @@ export class HostIndex {
     this.sMaxCS = new Float64Array(ns); this.sMinCS = new Float64Array(ns);
     this.sMaxR = new Float64Array(ns); this.sMinR = new Float64Array(ns);
     this.sMaxC = new Float64Array(ns); this.sMinC = new Float64Array(ns);
+    this.sMaxIo = new Float64Array(ns); this.sMinIo = new Float64Array(ns);
     this.sMinMaxUnit = new Float64Array(ns).fill(Infinity);
     this.sAz = new Int32Array(ns);
     this.sFront = new Int32Array(ns * SUPER * BLOCK);
@@ -112,6 +128,7 @@ export class HostIndex {
     this.sStale = new Uint8Array(ns);
     this.sr = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.sc = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
+    this.sio = Math.sign(s.ioOpsWeightMultiplier);
     for (let b = 0; b < nb; b++) {
       const lo = b * BLOCK, hi = Math.min(H, lo + BLOCK);
       this.bSize[b] = hi - lo;
@@ -148,6 +165,7 @@ export class HostIndex {
     }
     this.rawRam[h] = s.totalMb[h] - s.reservedMb[h] - used;
     this.rawCpu[h] = s.vcpus[h] * s.nova.cpuRatio - usedCpu;
+    this.rawIo[h] = this.sio === 0 ? 0 : s.ioOps[h];
     return eligible || wasEligible;
   }
 
@@ -155,11 +173,14 @@ export class HostIndex {
     const lo = b * BLOCK, hi = lo + this.bSize[b];
     let n = 0, maxRS = -Infinity, minRS = Infinity, maxCS = -Infinity, minCS = Infinity;
     let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity, argR = -1, argC = -1;
+    let maxIo = -Infinity, minIo = Infinity, argIo = -1;
     for (let h = lo; h < hi; h++) {
       const rs = this.slackRam[h];
       if (rs === -Infinity) continue;
       n++;
-      const cs = this.slackCpu[h], r = this.rawRam[h], c = this.rawCpu[h];
+      const cs = this.slackCpu[h], r = this.rawRam[h], c = this.rawCpu[h], io = this.rawIo[h];
+      if (io > maxIo) { maxIo = io; argIo = h; }
+      if (io < minIo) minIo = io;
       if (rs > maxRS) maxRS = rs;
       if (rs < minRS) minRS = rs;
       if (cs > maxCS) maxCS = cs;
@@ -170,7 +191,8 @@ export class HostIndex {
       if (c < minC) minC = c;
     }
     this.bElig[b] = n;
-    this.bArgMaxR[b] = argR; this.bArgMaxC[b] = argC;
+    this.bArgMaxR[b] = argR; this.bArgMaxC[b] = argC; this.bArgMaxIo[b] = argIo;
+    this.bMaxIo[b] = maxIo; this.bMinIo[b] = minIo;
     this.bMaxRS[b] = maxRS; this.bMinRS[b] = minRS; this.bMaxCS[b] = maxCS; this.bMinCS[b] = minCS;
     this.bMaxR[b] = maxR; this.bMinR[b] = minR; this.bMaxC[b] = maxC; this.bMinC[b] = minC;
     // The frontier is only needed when a placement weighs this block exactly: built lazily.
@@ -180,10 +202,12 @@ export class HostIndex {
   private summariseSuper(S: number): void {
     const b0 = S * SUPER, b1 = Math.min(this.blocks, b0 + SUPER);
     let n = 0, maxRS = -Infinity, minRS = Infinity, maxCS = -Infinity, minCS = Infinity;
-    let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity;
+    let maxR = -Infinity, minR = Infinity, maxC = -Infinity, minC = Infinity, maxIo = -Infinity, minIo = Infinity;
     for (let b = b0; b < b1; b++) {
       if (this.bElig[b] === 0) continue;
       n += this.bElig[b];
+      if (this.bMaxIo[b] > maxIo) maxIo = this.bMaxIo[b];
+      if (this.bMinIo[b] < minIo) minIo = this.bMinIo[b];
       if (this.bMaxRS[b] > maxRS) maxRS = this.bMaxRS[b];
       if (this.bMinRS[b] < minRS) minRS = this.bMinRS[b];
       if (this.bMaxCS[b] > maxCS) maxCS = this.bMaxCS[b];
@@ -196,6 +220,7 @@ export class HostIndex {
     this.sElig[S] = n;
     this.sMaxRS[S] = maxRS; this.sMinRS[S] = minRS; this.sMaxCS[S] = maxCS; this.sMinCS[S] = minCS;
     this.sMaxR[S] = maxR; this.sMinR[S] = minR; this.sMaxC[S] = maxC; this.sMinC[S] = minC;
+    this.sMaxIo[S] = maxIo; this.sMinIo[S] = minIo;
     this.sFrontDirty[S] = 1;
   }
 
@@ -207,11 +232,18 @@ export class HostIndex {
   private superFrontier(S: number): void {
     const b0 = S * SUPER, b1 = Math.min(this.blocks, b0 + SUPER);
     const sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu, bFront = this.bFront;
-    let acc = this.mergeA, out = this.mergeB, m = 0;
+    let acc = this.mergeA, out = this.mergeB, m = 0, top = 0;
+    const sBase = S * SUPER * BLOCK;
     for (let b = b0; b < b1; b++) {
       if (this.bElig[b] === 0) continue;
       if (this.bFrontDirty[b]) this.frontier(b);
+      if (this.sio !== 0) for (let q = b * BLOCK; q < b * BLOCK + this.bFrontCount[b]; q++) if (this.rawIo[bFront[q]] > top) top = this.rawIo[bFront[q]];
+    }
+    const levels = this.levelBest.length > top ? this.levelBest : this.levels(top);
+    for (let b = b0; b < b1; b++) {
+      if (this.bElig[b] === 0) continue;
       const base = b * BLOCK, fc = this.bFrontCount[b];
+      if (top !== 0) levels.fill(-Infinity, 0, top + 1);
       let i = 0, j = 0, n = 0, bestY = -Infinity;
       while (i < m || j < fc) {
         let h: number;
@@ -223,19 +255,20 @@ export class HostIndex {
           if (ax > cx || (ax === cx && sc * rawC[a] >= sc * rawC[c])) { h = a; i++; } else { h = c; j++; }
         }
         const y = sc * rawC[h];
-        if (y > bestY) { out[n++] = h; bestY = y; }
+        if (top === 0 ? y > bestY : this.keep(h, y, top, levels)) { out[n++] = h; bestY = y; }
       }
       const t = acc; acc = out; out = t; m = n;
     }
-    this.sFront.set(acc.subarray(0, m), S * SUPER * BLOCK);
+    this.sFront.set(acc.subarray(0, m), sBase);
     this.sFrontCount[S] = m;
     this.sFrontDirty[S] = 0;
   }
 
   /**
    * Pareto frontier of block b: its hosts sorted by (sr·r, sc·c) descending, keeping eligible
-   * hosts whose y beats all before. The block's order is kept from the last sort, so after a
-   * placement or two the insertion sort has only a few hosts to move.
+   * hosts whose y beats all kept before them at their I/O level or a better one. The block's
+   * order is kept from the last sort, so after a placement or two the insertion sort has only a
+   * few hosts to move.
    */
   private frontier(b: number): void {
     const base = b * BLOCK, n = this.bSize[b];
@@ -251,15 +284,48 @@ export class HostIndex {
       }
       order[pos] = h;
     }
-    let m = 0, bestY = -Infinity;
-    for (let q = base; q < base + n; q++) {
-      const h = order[q];
-      if (this.slackRam[h] === -Infinity) continue;
-      const y = sc * rawC[h];
-      if (y > bestY) { this.bFront[base + m++] = h; bestY = y; }
+    let m = 0, top = 0;
+    if (this.sio !== 0) for (let q = base; q < base + n; q++) if (this.slackRam[q] !== -Infinity && this.rawIo[q] > top) top = this.rawIo[q];
+    if (top === 0) {
+      // One I/O level (no operation in flight, or the count ignored): the plane's frontier.
+      let bestY = -Infinity;
+      for (let q = base; q < base + n; q++) {
+        const h = order[q];
+        if (this.slackRam[h] === -Infinity) continue;
+        const y = sc * rawC[h];
+        if (y > bestY) { this.bFront[base + m++] = h; bestY = y; }
+      }
+    } else {
+      const levels = this.levels(top);
+      levels.fill(-Infinity, 0, top + 1);
+      for (let q = base; q < base + n; q++) {
+        const h = order[q];
+        if (this.slackRam[h] !== -Infinity && this.keep(h, sc * rawC[h], top, levels)) this.bFront[base + m++] = h;
+      }
     }
     this.bFrontCount[b] = m;
     this.bFrontDirty[b] = 0;
+  }
+
+  /** The level scratch for counts up to `top` (grown, rarely, when a count exceeds its size). */
+  private levels(top: number): Float64Array {
+    if (top >= this.levelBest.length) this.levelBest = new Float64Array(2 * top + 2);
+    return this.levelBest;
+  }
+
+  /**
+   * The sweep's test for host h (hosts come by x descending): kept when its y beats the best y
+   * kept at its I/O level or a better one; then that y is recorded for its level and the worse
+   * ones. Level 0 is the best: the count itself for a negative multiplier, top − count for a
+   * positive one, 0 for every host when the count is ignored.
+   */
+  private keep(h: number, y: number, top: number, levels: Float64Array): boolean {
+    const io = this.rawIo[h];
+    const level = this.sio < 0 ? io : this.sio > 0 ? top - io : 0;
+    if (y <= levels[level]) return false;
+    const last = this.sio === 0 ? 0 : top;
+    for (let l = level; l <= last && levels[l] < y; l++) levels[l] = y;
+    return true;
   }
 
   /** Host h changed (usage, reservation, service state). */
@@ -296,17 +362,22 @@ export class HostIndex {
   }
 
   /**
-   * The best weight w = (r − rLo)·ramScale + (c − cLo)·cpuScale over the eligible hosts of block
-   * b, exactly (same arithmetic as weighing a host): ramScale and cpuScale have the multipliers'
-   * signs (or are 0), so the maximum lies on the block's frontier.
+   * The best weight w = (r − rLo)·ramScale + (c − cLo)·cpuScale + io·ioScale over the eligible
+   * hosts of block b, exactly (same arithmetic as weighing a host): the scales have the
+   * multipliers' signs (or are 0), so the maximum lies on the block's frontier.
    */
-  bound(b: number, rLo: number, ramScale: number, cLo: number, cpuScale: number): number {
+  bound(b: number, rLo: number, ramScale: number, cLo: number, cpuScale: number, ioScale: number): number {
     if (this.bFrontDirty[b]) this.frontier(b);
+    return this.best(this.bFront, b * BLOCK, this.bFrontCount[b], rLo, ramScale, cLo, cpuScale, ioScale);
+  }
+
+  /** The best weight of hosts list[base … base + m). */
+  private best(list: Int32Array, base: number, m: number, rLo: number, ramScale: number, cLo: number, cpuScale: number,
+    ioScale: number): number {
     let best = -Infinity;
-    const base = b * BLOCK, m = this.bFrontCount[b];
-    for (let q = 0; q < m; q++) {
-      const h = this.bFront[base + q];
-      const w = (this.rawRam[h] - rLo) * ramScale + (this.rawCpu[h] - cLo) * cpuScale;
+    for (let q = base; q < base + m; q++) {
+      const h = list[q];
+      const w = (this.rawRam[h] - rLo) * ramScale + (this.rawCpu[h] - cLo) * cpuScale + this.rawIo[h] * ioScale;
       if (w > best) best = w;
     }
     return best;
@@ -318,14 +389,15 @@ export class HostIndex {
    * block, each block's bound going to `blockBounds` (the search reuses them); the merged
    * frontier is built only once it is weighed again unchanged. Returns whether it went by blocks.
    */
-  superBound(S: number, rLo: number, ramScale: number, cLo: number, cpuScale: number, out: Float64Array, blockBounds: Float64Array): boolean {
+  superBound(S: number, rLo: number, ramScale: number, cLo: number, cpuScale: number, ioScale: number,
+    out: Float64Array, blockBounds: Float64Array): boolean {
     const dirty = this.sFrontDirty[S];
     if (dirty === 1) {
       this.sFrontDirty[S] = 2;
       const b0 = S * SUPER, b1 = Math.min(this.blocks, b0 + SUPER);
       let best = -Infinity;
       for (let b = b0; b < b1; b++) {
-        const w = this.bElig[b] === 0 ? -Infinity : this.bound(b, rLo, ramScale, cLo, cpuScale);
+        const w = this.bElig[b] === 0 ? -Infinity : this.bound(b, rLo, ramScale, cLo, cpuScale, ioScale);
         blockBounds[b] = w;
         if (w > best) best = w;
       }
@@ -333,14 +405,7 @@ export class HostIndex {
       return true;
     }
     if (dirty === 2) this.superFrontier(S);
-    let best = -Infinity;
-    const base = S * SUPER * BLOCK, m = this.sFrontCount[S];
-    for (let q = 0; q < m; q++) {
-      const h = this.sFront[base + q];
-      const w = (this.rawRam[h] - rLo) * ramScale + (this.rawCpu[h] - cLo) * cpuScale;
-      if (w > best) best = w;
-    }
-    out[S] = best;
+    out[S] = this.best(this.sFront, S * SUPER * BLOCK, this.sFrontCount[S], rLo, ramScale, cLo, cpuScale, ioScale);
     return false;
   }
 }

@@ -8,9 +8,11 @@ import { BLOCK, HostIndex, SUPER } from './host-index.js';
  * - placement: MEMORY_MB and VCPU fit (used + requested ≤ capacity, requested ≤ max_unit);
  * - ComputeFilter: service up AND enabled;
  * - `ignore_hosts` (the evacuation source), AvailabilityZone, ServerGroupAntiAffinity;
- * - RAMWeigher on physical free RAM (total − reserved − used, NOT scaled by the ratio, §13.2)
- *   and CPUWeigher on vcpus × ratio − used, each normalised as nova's weights.py does with
- *   minval 0: (x − min(0, xmin)) / (xmax − min(0, xmin)), all equal ⇒ 0; times its multiplier;
+ * - RAMWeigher on physical free RAM (total − reserved − used, NOT scaled by the ratio, §13.2),
+ *   CPUWeigher on vcpus × ratio − used and IoOpsWeigher on num_io_ops (ComputeState.ioOps), each
+ *   normalised as nova's weights.py does with minval 0: (x − min(0, xmin)) / (xmax − min(0, xmin)),
+ *   all equal ⇒ 0; times its multiplier; summed in that order. The I/O count is never negative,
+ *   so its normalisation is io / iomax. (DiskWeigher: not modelled, hosts have no disk size);
  * - the winner is drawn uniformly among the `host_subset_size` best (ties keep host order, as
  *   Python's stable sort does); the caller claims it before the next request, which is how the
  *   instances of one request consume host state one after another.
@@ -38,7 +40,7 @@ export class Scheduler {
   private readonly superStatus: Uint8Array;
   private readonly superBound: Float64Array;
   private readonly superByBlocks: Uint8Array;
-  private readonly ext = new Float64Array(4);
+  private readonly ext = new Float64Array(5);
   private countExact = true;
   private readonly blockExact: Float64Array;
   /** Number of placements asked for (for benches). */
@@ -98,20 +100,20 @@ export class Scheduler {
     if (count < subset && !this.countExact) count = this.extremes(ramMb, vcpus, az, false);
     const ext = this.ext;
     if (count === 0) return -1;
-    const w = this.weighing(ext[0], ext[1], ext[2], ext[3]);
+    const w = this.weighing(ext[0], ext[1], ext[2], ext[3], ext[4]);
     const k = Math.min(subset, count);
     // Pass 2: branch and bound, the superblock with the best exact bound first; a superblock
     // (then a block) is skipped when its bound cannot beat the k-th best found so far.
-    const rs = w.ramScale, cs = w.cpuScale, rLo = w.rLo, cLo = w.cLo;
+    const rs = w.ramScale, cs = w.cpuScale, rLo = w.rLo, cLo = w.cLo, ios = w.ioScale;
     const sBound = this.superBound;
     let first = -1, firstBound = -Infinity;
     const byBlocks = this.superByBlocks;
     for (let S = 0; S < ns; S++) {
       if (sStatus[S] === 0) continue;
-      byBlocks[S] = ix.superBound(S, rLo, rs, cLo, cs, sBound, this.blockExact) ? 1 : 0;
+      byBlocks[S] = ix.superBound(S, rLo, rs, cLo, cs, ios, sBound, this.blockExact) ? 1 : 0;
       if (sBound[S] > firstBound) { firstBound = sBound[S]; first = S; }
     }
-    let filled = this.scanSuper(first, 0, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+    let filled = this.scanSuper(first, 0, k, ramMb, vcpus, az, rLo, rs, cLo, cs, ios);
     const bw = this.bestWeights, bh = this.bestHosts;
     for (let S = 0; S < ns; S++) {
       if (sStatus[S] === 0 || S === first) continue;
@@ -120,13 +122,13 @@ export class Scheduler {
         const kth = bw[k - 1], later = S * SUPER * BLOCK > bh[k - 1];
         if (sBound[S] < kth || (sBound[S] === kth && later)) continue;
       }
-      filled = this.scanSuper(S, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+      filled = this.scanSuper(S, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs, ios);
     }
     return this.pick(filled);
   }
 
   /**
-   * Pass 1: the weighers' extremes over passing hosts (into `ext`: rMax, rMin, cMax, cMin), a
+   * Pass 1: the weighers' extremes over passing hosts (into `ext`: rMax, rMin, cMax, cMin, ioMax), a
    * whole superblock (or block) at a time when every host in it passes; returns how many hosts
    * pass (a lower bound when `countExact` is false) and marks the superblocks and blocks to weigh.
    */
@@ -134,7 +136,7 @@ export class Scheduler {
     const ix = this.index!;
     const ns = ix.supers, nb = ix.blocks, status = this.blockStatus, sStatus = this.superStatus;
     this.countExact = true;
-    let count = 0, rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
+    let count = 0, rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity, ioMax = -Infinity;
     for (let S = 0; S < ns; S++) {
       sStatus[S] = 0;
       ix.refresh(S);
@@ -150,6 +152,7 @@ export class Scheduler {
         if (ix.sMinR[S] < rMin) rMin = ix.sMinR[S];
         if (ix.sMaxC[S] > cMax) cMax = ix.sMaxC[S];
         if (ix.sMinC[S] < cMin) cMin = ix.sMinC[S];
+        if (ix.sMaxIo[S] > ioMax) ioMax = ix.sMaxIo[S];
         continue;
       }
       for (let b = b0; b < b1; b++) {
@@ -169,13 +172,16 @@ export class Scheduler {
           if (ix.bMinR[b] < rMin) rMin = ix.bMinR[b];
           if (ix.bMaxC[b] > cMax) cMax = ix.bMaxC[b];
           if (ix.bMinC[b] < cMin) cMin = ix.bMinC[b];
+          if (ix.bMaxIo[b] > ioMax) ioMax = ix.bMaxIo[b];
           continue;
         }
         // Some hosts fail. The weighing needs the maxima exactly but the minima only through
         // min(0, ·): when the block has no negative value and its maxima's hosts pass, its own
-        // summary serves (the block then counts as at least one passing host).
+        // summary serves (the block then counts as at least one passing host). An I/O maximum
+        // of 0 needs no host: every count in the block is 0.
         if (shortcut && ix.bMinR[b] >= 0 && ix.bMinC[b] >= 0
-          && this.passes(ix.bArgMaxR[b], ramMb, vcpus, az) && this.passes(ix.bArgMaxC[b], ramMb, vcpus, az)) {
+          && this.passes(ix.bArgMaxR[b], ramMb, vcpus, az) && this.passes(ix.bArgMaxC[b], ramMb, vcpus, az)
+          && (ix.bMaxIo[b] === 0 || this.passes(ix.bArgMaxIo[b], ramMb, vcpus, az))) {
           status[b] = 1;
           sStatus[S] = 1;
           count++;
@@ -184,6 +190,7 @@ export class Scheduler {
           if (ix.bMinR[b] < rMin) rMin = ix.bMinR[b];
           if (ix.bMaxC[b] > cMax) cMax = ix.bMaxC[b];
           if (ix.bMinC[b] < cMin) cMin = ix.bMinC[b];
+          if (ix.bMaxIo[b] > ioMax) ioMax = ix.bMaxIo[b];
           continue;
         }
         for (let h = lo; h < hi; h++) {
@@ -191,16 +198,17 @@ export class Scheduler {
           status[b] = 1;
           sStatus[S] = 1;
           count++;
-          const r = ix.rawRam[h], c = ix.rawCpu[h];
+          const r = ix.rawRam[h], c = ix.rawCpu[h], io = ix.rawIo[h];
           if (r > rMax) rMax = r;
           if (r < rMin) rMin = r;
           if (c > cMax) cMax = c;
           if (c < cMin) cMin = c;
+          if (io > ioMax) ioMax = io;
         }
       }
     }
     const ext = this.ext;
-    ext[0] = rMax; ext[1] = rMin; ext[2] = cMax; ext[3] = cMin;
+    ext[0] = rMax; ext[1] = rMin; ext[2] = cMax; ext[3] = cMin; ext[4] = ioMax;
     return count;
   }
 
@@ -220,7 +228,7 @@ export class Scheduler {
    * then the others unless the cheap or the exact bound rules them out.
    */
   private scanSuper(S: number, filled: number, k: number, ramMb: number, vcpus: number, az: number,
-    rLo: number, rs: number, cLo: number, cs: number): number {
+    rLo: number, rs: number, cLo: number, cs: number, ios: number): number {
     const ix = this.index!, status = this.blockStatus, cheap = this.blockBound;
     const b0 = S * SUPER, b1 = Math.min(ix.blocks, b0 + SUPER);
     if (this.superStatus[S] === 2) for (let b = b0; b < b1; b++) status[b] = ix.bElig[b] === 0 ? 0 : 2;
@@ -230,7 +238,8 @@ export class Scheduler {
     for (let b = b0; b < b1; b++) {
       if (status[b] === 0) continue;
       const c = exactKnown ? exactB[b]
-        : ((rs >= 0 ? ix.bMaxR[b] : ix.bMinR[b]) - rLo) * rs + ((cs >= 0 ? ix.bMaxC[b] : ix.bMinC[b]) - cLo) * cs;
+        : ((rs >= 0 ? ix.bMaxR[b] : ix.bMinR[b]) - rLo) * rs + ((cs >= 0 ? ix.bMaxC[b] : ix.bMinC[b]) - cLo) * cs
+          + (ios >= 0 ? ix.bMaxIo[b] : ix.bMinIo[b]) * ios;
       cheap[b] = c;
       if (c > firstBound) { firstBound = c; first = b; }
     }
@@ -243,11 +252,11 @@ export class Scheduler {
         const kth = bw[k - 1], later = b * BLOCK > bh[k - 1];
         if (cheap[b] < kth || (cheap[b] === kth && later)) continue;
         if (!exactKnown) {
-          const exact = ix.bound(b, rLo, rs, cLo, cs);
+          const exact = ix.bound(b, rLo, rs, cLo, cs, ios);
           if (exact < kth || (exact === kth && later)) continue;
         }
       }
-      filled = this.scanBlock(b, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs);
+      filled = this.scanBlock(b, filled, k, ramMb, vcpus, az, rLo, rs, cLo, cs, ios);
     }
     return filled;
   }
@@ -261,13 +270,13 @@ export class Scheduler {
 
   /** Weighs the passing hosts of block b into the top k (weight desc, then host index asc). */
   private scanBlock(b: number, filled: number, k: number, ramMb: number, vcpus: number, az: number,
-    rLo: number, ramScale: number, cLo: number, cpuScale: number): number {
+    rLo: number, ramScale: number, cLo: number, cpuScale: number, ioScale: number): number {
     const ix = this.index!, bh = this.bestHosts, bw = this.bestWeights;
     const lo = b * BLOCK, hi = lo + ix.bSize[b];
     const whole = this.blockStatus[b] === 2;
     for (let h = lo; h < hi; h++) {
       if (whole ? ix.slackRam[h] === -Infinity : !this.passes(h, ramMb, vcpus, az)) continue;
-      const w = (ix.rawRam[h] - rLo) * ramScale + (ix.rawCpu[h] - cLo) * cpuScale;
+      const w = (ix.rawRam[h] - rLo) * ramScale + (ix.rawCpu[h] - cLo) * cpuScale + ix.rawIo[h] * ioScale;
       let pos: number;
       if (filled === k) {
         if (!(w > bw[k - 1] || (w === bw[k - 1] && h < bh[k - 1]))) continue;
@@ -279,15 +288,19 @@ export class Scheduler {
     return filled;
   }
 
-  private readonly w = { rLo: 0, ramScale: 0, cLo: 0, cpuScale: 0 };
+  private readonly w = { rLo: 0, ramScale: 0, cLo: 0, cpuScale: 0, ioScale: 0 };
 
-  /** weights.py normalisation with the weighers' minval = 0 (lowered if a value is below it). */
-  private weighing(rMax: number, rMin: number, cMax: number, cMin: number) {
+  /**
+   * weights.py normalisation with the weighers' minval = 0 (lowered if a value is below it; the
+   * I/O count never is, so its low end stays 0).
+   */
+  private weighing(rMax: number, rMin: number, cMax: number, cMin: number, ioMax: number) {
     const n = this.s.nova, w = this.w;
     w.rLo = Math.min(0, rMin);
     w.cLo = Math.min(0, cMin);
     w.ramScale = rMax === w.rLo ? 0 : n.ramWeightMultiplier / (rMax - w.rLo);
     w.cpuScale = cMax === w.cLo ? 0 : n.cpuWeightMultiplier / (cMax - w.cLo);
+    w.ioScale = ioMax === 0 ? 0 : this.s.ioOpsWeightMultiplier / ioMax;
     return w;
   }
 
@@ -305,11 +318,11 @@ export class Scheduler {
     const s = this.s;
     const H = s.hostCount;
     const { serviceUp, enabled, azOf, maxUnitMb, residentMb, heldMb, ramCap, residentVcpu, heldVcpu, vcpuCap,
-      totalMb, reservedMb, vcpus: hostVcpus } = s;
+      totalMb, reservedMb, vcpus: hostVcpus, ioOps } = s;
     const cpuRatio = s.nova.cpuRatio;
     const cand = this.cand;
     let n = 0;
-    let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity;
+    let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity, ioMax = -Infinity;
     for (let h = 0; h < H; h++) {
       if (serviceUp[h] === 0 || enabled[h] === 0 || this.isExcluded(h)) continue;
       if (az >= 0 && azOf[h] !== az) continue;
@@ -324,16 +337,17 @@ export class Scheduler {
       if (r < rMin) rMin = r;
       if (c > cMax) cMax = c;
       if (c < cMin) cMin = c;
+      if (ioOps[h] > ioMax) ioMax = ioOps[h];
     }
     if (n === 0) return -1;
-    const { rLo, ramScale, cLo, cpuScale } = this.weighing(rMax, rMin, cMax, cMin);
+    const { rLo, ramScale, cLo, cpuScale, ioScale } = this.weighing(rMax, rMin, cMax, cMin, ioMax);
     const k = Math.min(s.nova.hostSubsetSize, n);
     const bh = this.bestHosts, bw = this.bestWeights;
     let filled = 0;
     for (let j = 0; j < n; j++) {
       const h = cand[j];
       const w = (totalMb[h] - reservedMb[h] - (residentMb[h] + heldMb[h]) - rLo) * ramScale
-        + (hostVcpus[h] * cpuRatio - (residentVcpu[h] + heldVcpu[h]) - cLo) * cpuScale;
+        + (hostVcpus[h] * cpuRatio - (residentVcpu[h] + heldVcpu[h]) - cLo) * cpuScale + ioOps[h] * ioScale;
       if (filled === k && w <= bw[k - 1]) continue;
       let pos = filled < k ? filled++ : k - 1;
       while (pos > 0 && bw[pos - 1] < w) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }

@@ -37,9 +37,23 @@ function checkInvariants(s: ComputeState, model: EvacuationModel, capacity: bool
   assert.equal(counts.reduce((a, b) => a + b, 0), N);
   // Running instances live on hosts that are up.
   for (let i = 0; i < N; i++) if (s.state[i] === RUNNING) assert.equal(s.alive[s.hostOf[i]], 1, `running instance ${i} on a dead host`);
+  // num_io_ops (IoOpsWeigher): a live host counts exactly the rebuilds in flight on it; a dead
+  // host's frozen record keeps at least those (it is recounted when its compute restarts).
+  const inFlight = new Int32Array(s.hostCount);
+  for (let i = 0; i < N; i++) {
+    const h = s.ioHost[i];
+    if (h < 0) continue;
+    assert.equal(s.hostOf[i], h, `instance ${i} counted on host ${h} but lives on ${s.hostOf[i]}`);
+    inFlight[h]++;
+  }
+  for (let h = 0; h < s.hostCount; h++) {
+    if (s.alive[h]) assert.equal(s.ioOps[h], inFlight[h], `host ${h} num_io_ops`);
+    else assert.ok(s.ioOps[h] >= inFlight[h], `host ${h} num_io_ops below its rebuilds`);
+  }
   // The scheduler's table is current.
   const fresh = new HostIndex(s);
   assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
+  assert.deepEqual(Array.from(s.index!.rawIo), Array.from(fresh.rawIo));
 }
 
 const arbitraryCloud = fc.record({

@@ -112,14 +112,15 @@ test('property: the kept-current table answers exactly as the full recomputation
       zones: fc.boolean(),
       ramMult: fc.constantFrom(1, -1, 0.5, 0),
       cpuMult: fc.constantFrom(1, 0, -2),
+      ioMult: fc.constantFrom(-1, 0, 1, -3),
       subset: fc.integer({ min: 1, max: 3 }),
       ratio: fc.constantFrom(1, 1.5),
       fill: fc.double({ min: 0.1, max: 1, noNaN: true }),
       ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { maxLength: 40 }),
     }),
-    ({ hosts, others, zones, ramMult, cpuMult, subset, ratio, fill, ops }) => {
+    ({ hosts, others, zones, ramMult, cpuMult, ioMult, subset, ratio, fill, ops }) => {
       const c = cloud({
-        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset, ram_allocation_ratio: ratio },
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, io_ops_weight_multiplier: ioMult, host_subset_size: subset, ram_allocation_ratio: ratio },
         racks: [{ name: 'r', hosts, ram: '16GiB', vcpus: 4, availability_zone: zones ? 'a' : undefined }, { name: 'q', hosts: others, ram: '32GiB', vcpus: 16, availability_zone: zones ? 'b' : undefined }],
         flavors: [{ name: 's', ram: '1GiB', vcpus: 1, share: 2 }, { name: 'l', ram: '6GiB', vcpus: 2, share: 1 }],
         fill,
@@ -129,13 +130,14 @@ test('property: the kept-current table answers exactly as the full recomputation
       const sch = new Scheduler(s, undefined);
       for (const [a, b, k] of ops) {
         const h = a % s.hostCount;
-        if (k % 3 === 0) s.setServiceUp(h, !s.serviceUp[h]);
-        else if (k % 3 === 1 && s.instanceCount > 0) {
+        if (k % 4 === 0) s.setServiceUp(h, !s.serviceUp[h]);
+        else if (k % 4 === 1 && s.instanceCount > 0) {
           const i = b % s.instanceCount;
           const d = sch.select(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], s.groupOf[i], -1, i);
           assert.equal(d, sch.selectScan(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], s.groupOf[i], -1, i));
-          if (d >= 0) { s.detach(i, b % 2 === 0); s.attach(i, d); }
-        } else s.setReserved(h, (b % 4) * 1024);
+          if (d >= 0) { s.detach(i, b % 2 === 0); s.attach(i, d); s.ioEnd(i); s.ioStart(i, d); }
+        } else if (k % 4 === 2 && s.instanceCount > 0) s.ioEnd(b % s.instanceCount);
+        else s.setReserved(h, (b % 4) * 1024);
         const ram = [1024, 6144, 20000][b % 3];
         const az = zones ? (a % 3) - 1 : -1;
         assert.equal(sch.select(ram, 1, -1, -1, az), sch.selectScan(ram, 1, -1, -1, az));
@@ -143,6 +145,7 @@ test('property: the kept-current table answers exactly as the full recomputation
         const fresh = new HostIndex(s);
         assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
         assert.deepEqual(Array.from(s.index!.rawCpu), Array.from(fresh.rawCpu));
+        assert.deepEqual(Array.from(s.index!.rawIo), Array.from(fresh.rawIo));
       }
     },
   ), { numRuns: 200 });
@@ -154,13 +157,14 @@ test('property: many blocks of identical hosts (ties across blocks go to the low
       hosts: fc.integer({ min: 17, max: 200 }),
       ramMult: fc.constantFrom(1, -1),
       cpuMult: fc.constantFrom(1, 0, -1),
+      ioMult: fc.constantFrom(-1, 0, 1),
       subset: fc.integer({ min: 1, max: 4 }),
       fill: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
       picks: fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
     }),
-    ({ hosts, ramMult, cpuMult, subset, fill, picks }) => {
+    ({ hosts, ramMult, cpuMult, ioMult, subset, fill, picks }) => {
       const c = cloud({
-        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset },
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, io_ops_weight_multiplier: ioMult, host_subset_size: subset },
         racks: [{ name: 'r', hosts, ram: '64GiB', vcpus: 16 }],
         flavors: [{ name: 'a', ram: '4GiB', vcpus: 2, share: 1 }, { name: 'b', ram: '8GiB', vcpus: 2, share: 1 }],
         fill,
@@ -176,6 +180,8 @@ test('property: many blocks of identical hosts (ties across blocks go to the low
           const i = p % s.instanceCount;
           const d = sch.select(s.ramMb[i], s.vcpusOf[i], s.hostOf[i], -1, -1);
           if (d >= 0) { s.detach(i, false); s.attach(i, d); }
+          // Builds in flight on the destinations; every third pick one finishes.
+          if (d >= 0 && p % 3 !== 0) { s.ioEnd(i); s.ioStart(i, d); } else s.ioEnd(i);
         }
       }
     },
@@ -203,13 +209,14 @@ test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full sc
       zones: fc.boolean(),
       ramMult: fc.constantFrom(1, -1, 0),
       cpuMult: fc.constantFrom(1, 0, -1),
+      ioMult: fc.constantFrom(-1, 0, 1, -0.5),
       subset: fc.integer({ min: 1, max: 3 }),
       fill: fc.double({ min: 0.05, max: 0.98, noNaN: true }),
       ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
     }),
-    ({ racks, zones, ramMult, cpuMult, subset, fill, ops }) => {
+    ({ racks, zones, ramMult, cpuMult, ioMult, subset, fill, ops }) => {
       const c = cloud({
-        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, host_subset_size: subset },
+        nova: { ram_weight_multiplier: ramMult, cpu_weight_multiplier: cpuMult, io_ops_weight_multiplier: ioMult, host_subset_size: subset },
         racks: racks.map((hosts, k) => ({ name: `r${k}`, hosts: hosts + 100, ram: '64GiB', vcpus: 16, availability_zone: zones ? `z${k % 2}` : undefined })),
         flavors: [{ name: 'a', ram: '4GiB', vcpus: 2, share: 2 }, { name: 'b', ram: '16GiB', vcpus: 4, share: 1 }],
         fill,
@@ -220,14 +227,17 @@ test('property: superblocks (8 blocks of 16 hosts) answer exactly as the full sc
       const sch = new Scheduler(s, { next: () => 0.999 });
       for (const [a, b, k] of ops) {
         const h = a % s.hostCount;
-        if (k % 3 === 0) s.setServiceUp(h, !s.serviceUp[h]);
-        else if (k % 3 === 1) s.setReserved(h, (b % 4) * 4096);
-        // A burst of evacuations from one host, as host-evacuate makes them.
+        if (k % 4 === 0) s.setServiceUp(h, !s.serviceUp[h]);
+        else if (k % 4 === 1) s.setReserved(h, (b % 4) * 4096);
+        // Some rebuilds of earlier bursts finish.
+        else if (k % 4 === 2) for (let i = b % 7; i < s.instanceCount; i += 7) s.ioEnd(i);
+        // A burst of evacuations from one host, as host-evacuate makes them, each a rebuild in
+        // flight on its destination (num_io_ops, the IoOpsWeigher).
         for (let i = s.head[h], n = 0; i >= 0 && n < 6; n++) {
           const next = s.next[i];
           const d = sch.select(s.ramMb[i], s.vcpusOf[i], h, s.groupOf[i], -1, i);
           assert.equal(d, sch.selectScan(s.ramMb[i], s.vcpusOf[i], h, s.groupOf[i], -1, i));
-          if (d >= 0) { s.detach(i, true); s.attach(i, d); }
+          if (d >= 0) { s.detach(i, true); s.attach(i, d); s.ioEnd(i); s.ioStart(i, d); }
           i = next;
         }
         const az = zones ? (a % 3) - 1 : -1;
