@@ -33,8 +33,9 @@ interface Tally { count: number; failing: number; instances: number; label: stri
  * For every single host, every pair (level 2) and every rack (when asked), the hosts fail at
  * once, the failure hook runs first if the design evacuates after it (`evacuation: wait`;
  * a racing hook is assumed to lose), and `host-evacuate` runs host after host through the
- * scheduler (source ignored, no retry). host_subset_size > 1 takes the best host (no draw), so
- * the answer is a pure function of the scenario.
+ * scheduler (source ignored, no retry), every rebuild placed still in flight for the
+ * IoOpsWeigher. host_subset_size > 1 takes the best host (no draw), so the answer is a pure
+ * function of the scenario.
  *
  * Most failures need no evacuation to be answered: `StrandingBound` proves that they strand
  * nothing (on the 1,000-host scenario every single host and every pair), so only the others
@@ -181,6 +182,7 @@ export function checkScenario(input: StudyInput<EvacuationConfig>): CheckResult 
 function failAndEvacuate(s: ComputeState, scheduler: Scheduler, hosts: number[], hook: Hook): number {
   for (const h of hosts) {
     s.alive[h] = 0;
+    s.ioFreeze(h);
     s.setServiceUp(h, false);
     for (let i = s.head[h]; i >= 0; i = s.next[i]) s.state[i] = DOWN;
   }
@@ -201,6 +203,10 @@ function failAndEvacuate(s: ComputeState, scheduler: Scheduler, hosts: number[],
       if (dest < 0) { s.state[i] = STRANDED; strandedCount++; continue; }
       s.detach(i, true);
       s.attach(i, dest);
+      // consume_from_request (§7): the rebuild counts in the destination's num_io_ops for the
+      // IoOpsWeigher, as in the study's host-evacuate; host-evacuate issues every evacuate call
+      // in a burst, so all of them are still in flight when the next one is scheduled.
+      s.ioStart(i, dest);
       s.state[i] = RUNNING;
     }
   }

@@ -89,3 +89,20 @@ test('the bound: a failure whose instances fit elsewhere whatever the others tak
   assert.equal(tight.evacuated, tight.runs);
   assert.equal(tight.stranded.length, 4 + 6);
 });
+
+test('check: each evacuation placed counts in its destination\'s num_io_ops, so host-evacuate spreads (IoOpsWeigher, §7)', () => {
+  // r1-1 holds m, m, l (host-evacuate order); r1-2 and r1-3 each have exactly 8 GiB free; RAM
+  // and CPU weighers off. Counting the rebuilds in flight, the second m goes to r1-3 (r1-2 has
+  // one I/O op) and the l then fits nowhere: 1 stranded. Without the count every weight ties,
+  // both m go to r1-2 and the l to r1-3: none stranded (the multiplier-0 design below).
+  const layout = (io: number) => cloud({
+    nova: { reserved_host_memory_mb: 0, ram_weight_multiplier: 0, cpu_weight_multiplier: 0, io_ops_weight_multiplier: io },
+    racks: [{ name: 'r1', hosts: 3, ram: '16GiB', vcpus: 8 }],
+    flavors,
+    instances: [{ flavor: 'l', host: 'r1-1' }, { flavor: 'm', count: 2, host: 'r1-1' }, { flavor: 'l', host: 'r1-2' }, { flavor: 'l', host: 'r1-3' }],
+  });
+  const spread = checkNPlusK(input(layout(-1), config(scripted)), 1, { racks: false });
+  assert.deepEqual(spread.stranded.find((x) => x.failure === 'r1-1'), { failure: 'r1-1', instances: 1 });
+  const ties = checkNPlusK(input(layout(0), config(scripted)), 1, { racks: false });
+  assert.equal(ties.stranded.some((x) => x.failure === 'r1-1'), false);
+});
