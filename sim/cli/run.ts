@@ -10,7 +10,7 @@ import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/r
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, replicationsCsv } from './output.js';
 import { VERSION } from './version.js';
-import { formatValue } from '../../reports/format.js';
+import { formatMeanCi, formatValue } from '../../reports/format.js';
 
 export interface RunOptions {
   replications?: number;
@@ -76,7 +76,9 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     if (abort.signal.aborted) throw new Error('interrupted');
     out.commit();
     printSummary(summary);
-    console.log(`\n${run.workers} worker(s), ${(run.wallMs / 1000).toFixed(1)} s, ${formatRate(runInfo.eventsPerSecond)} events/s`);
+    // Studies that replay their own arrays (rbd) fire no engine events: no rate to show then.
+    const rate = runInfo.eventsPerSecond > 0 ? `, ${formatRate(runInfo.eventsPerSecond)} events/s` : '';
+    console.log(`\n${run.workers} worker(s), ${(run.wallMs / 1000).toFixed(1)} s${rate}`);
     console.log(`output: ${outDir}/summary.json${reportPaths ? `, ${join(outDir, 'report.html')}, ${join(outDir, 'deck.pptx')}` : ''}`);
     return reportBounds(summary);
   } catch (e) {
@@ -113,11 +115,11 @@ function printSummary(summary: Summary): void {
       for (const [m, s] of Object.entries(study.designs[d].metrics)) {
         const unit = study.metrics[m].unit;
         const diff = study.differences[d]?.[m];
-        const delta = diff ? `   Δ vs ${first} ${formatValue(diff.mean, unit)} [${formatValue(diff.ci95[0], unit)}, ${formatValue(diff.ci95[1], unit)}]` : '';
+        const delta = diff ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit)}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
         // A probability's interval is Wilson's (it stays inside [0, 1]); the t interval otherwise.
         const ci = s.wilson95 ?? s.ci95;
-        console.log(`    ${m.padEnd(28)} ${formatValue(s.mean, unit)} [${formatValue(ci[0], unit)}, ${formatValue(ci[1], unit)}]${never}${delta}`);
+        console.log(`    ${m.padEnd(28)} ${formatMeanCi(s.mean, ci, unit)}${never}${delta}`);
       }
       for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
     }
