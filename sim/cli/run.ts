@@ -162,7 +162,11 @@ function traceReplication(loaded: LoadedScenario, k: number, traceFile?: string)
     plan.variants.forEach((v, vi) => {
       if (v.sweep) return;
       console.log(`${plan.name}/${v.design} replication ${k}:`);
-      names.forEach((m, j) => console.log(`  ${m.padEnd(28)} ${formatValue(out[layout.offsets[vi] + j], plan.definition.metrics[m].unit)}`));
+      // The exact value first, as replications.csv has it (this rerun reproduces a row), then for people.
+      names.forEach((m, j) => {
+        const v = out[layout.offsets[vi] + j];
+        console.log(`  ${m.padEnd(28)} ${v}  (${formatValue(v, plan.definition.metrics[m].unit)})`);
+      });
     });
   }
   if (traceFile !== undefined) {
