@@ -31,6 +31,8 @@ export const rbdSchema = z.object({
       .meta({ description: 'share of writes the filesystem allocator puts into the lowest free blocks (reusing freed ones) rather than fresh blocks further on' }),
     fs_block: bytes({ positive: true }).prefault('1MiB')
       .meta({ description: 'model block: the unit of extents (object sizes must be power-of-two multiples of it)' }),
+    simulated_size: bytes({ positive: true }).prefault('16GiB')
+      .meta({ description: 'disks larger than this are simulated as scale models of this size (same used fraction, churn share, allocator and deleted-file sizes; object counts scaled up): the cost of a disk is this size. Keep it well above the deleted files (the default 16 GiB model differs from whole 100 GiB disks by well under 1 % of the pool); set it to the largest disk size to simulate every block' }),
   }).strict().prefault({}),
   batch: duration({ positive: true }).prefault('1d').meta({ description: 'time step of the guests\' write/delete batches' }),
   discard: z.enum(['none', 'online', 'fstrim']).default('none')
@@ -87,6 +89,7 @@ export function modelConfig(input: StudyInput<RbdConfig>): RbdModelConfig {
     horizon: input.horizon,
     batch: c.batch,
     blockBytes: c.guest.fs_block,
+    simulatedBytes: c.guest.simulated_size,
     discard: c.discard,
     discardReachesCeph: missingDiscardPath(c).length === 0,
     fstrimInterval: c.fstrim_interval,
