@@ -31,13 +31,13 @@ function small(over: Partial<RbdModelConfig> = {}): RbdModelConfig {
   };
 }
 
-test('disk-by-disk run with pool replay equals the interleaved event simulation, every discard mode', () => {
-  for (const discard of ['none', 'online', 'fstrim'] as const) {
+test('disk-by-disk run with pool replay equals the interleaved event simulation, every discard mode, whole disks and scale models', () => {
+  for (const [discard, simulatedBytes] of [['none', 16 * GiB], ['online', 16 * GiB], ['fstrim', 16 * GiB], ['online', GiB], ['fstrim', GiB]] as const) {
     for (let r = 0; r < 4; r++) {
-      const cfg = small({ discard });
+      const cfg = small({ discard, simulatedBytes });
       const fast = runRbd(cfg, new Streams(7, r));
       const ref = runRbdEvents(cfg, new Streams(7, r));
-      const msg = `${discard} replication ${r}`;
+      const msg = `${discard}, ${simulatedBytes / GiB} GiB models, replication ${r}`;
       assert.deepEqual({ ...fast, series: Array.from(fast.series) }, { ...ref, series: Array.from(ref.series) }, msg);
     }
   }
