@@ -9,6 +9,9 @@ import { Groups, bitsFrom, highestBit, lowestBit, lowestSetBits, popcount } from
  * - `alloc`: blocks whose RADOS object exists. An object covers `blocksPerObject` consecutive
  *   blocks and all of them carry the same bit, so `rbd du` = popcount(alloc) × blockBytes and
  *   every object update is a few word operations (no per-object loop).
+ * - `touched`: blocks the guest filesystem has ever held data in. Free touched blocks are space
+ *   freed by deleted files, where the allocator's reuse writes go (`writeFreed`); never-touched
+ *   blocks are reached only by the rotating cursor.
  *
  * Rules, each with its reason:
  * - A write to a block allocates its whole object: RBD objects are created on first write, and in
@@ -33,6 +36,8 @@ export class RbdDisk {
   readonly overlapBlocks: number;
   readonly live: Uint32Array;
   readonly alloc: Uint32Array;
+  /** Blocks the guest filesystem has ever held data in (image data included): where freed space is. */
+  readonly touched: Uint32Array;
   /** One bit per trim unit (a word, or one object when objects span words) freed since the last fstrim. */
   readonly dirty: Uint32Array;
   /** One bit per word of `live` that has a free block (first fit skips full words 32 at a time). */
@@ -43,8 +48,6 @@ export class RbdDisk {
   reclaimedBlocks = 0;
   /** Next-fit position of the fresh-block allocator (a block index). */
   cursor = 0;
-  /** No free block in words below this one (first-fit hint). */
-  private lowFreeWord = 0;
   private readonly tailMask: number;
   private readonly groups: Groups | undefined;
   /** Words per object when objects span several words (blocksPerObject > 32), else 1. */
@@ -75,6 +78,7 @@ export class RbdDisk {
     this.overlapBlocks = Math.min(this.blocks, Math.ceil(overlapBytes / objectBytes) * bpo);
     this.live = pool.acquire(this.words);
     this.alloc = pool.acquire(this.words);
+    this.touched = pool.acquire(this.words);
     this.dirty = pool.acquire(Math.ceil(this.words / this.unitWords / 32));
     this.notFull = pool.acquire(Math.ceil(this.words / 32));
     for (let w = 0; w < this.words; w++) this.notFull[w >>> 5] |= 1 << (w & 31);
@@ -90,29 +94,70 @@ export class RbdDisk {
   release(pool: WordPool = defaultPool): void {
     pool.release(this.live);
     pool.release(this.alloc);
+    pool.release(this.touched);
     pool.release(this.dirty);
     pool.release(this.notFull);
   }
 
   /**
-   * The guest writes `n` blocks of new data into free blocks: first-fit from the lowest free
-   * block (`reuse`: the allocator refills freed blocks) or next-fit from the rotating cursor
-   * (fresh blocks: the cursor sweeps the whole disk, so touched blocks climb to the high-water
-   * mark). Returns the blocks written (fewer only when the filesystem is full).
+   * The guest writes `n` blocks of new data into the free blocks from the rotating cursor on
+   * (next fit, wrapping once): the cursor sweeps the whole disk, so without discard touched
+   * blocks climb to the high-water mark. Returns the blocks written (fewer only when the
+   * filesystem is full).
    */
-  write(n: number, reuse: boolean): number {
-    if (reuse) return this.fill(this.lowFreeWord << 5, n, true, true);
-    return this.fill(this.cursor, n, true, false);
+  write(n: number): number {
+    return this.fill(this.cursor, n, true);
+  }
+
+  /**
+   * The guest writes up to `n` blocks into freed blocks — free now, held data before — from block
+   * `start` on, looking at most `span` words ahead and not past the end; returns the blocks
+   * written (the caller puts the rest at the cursor). Never-touched blocks are the cursor's.
+   */
+  writeFreed(start: number, n: number, span = 64): number {
+    const live = this.live, touched = this.touched;
+    let w = start >>> 5, mask = bitsFrom(start & 31), remaining = n;
+    for (const end = Math.min(this.words, w + span); w < end && remaining > 0; w++, mask = ~0) {
+      const freed = touched[w] & ~live[w] & mask;
+      if (freed === 0) continue;
+      const c = popcount(freed);
+      const take = c > remaining ? lowestSetBits(freed, remaining) : freed;
+      remaining -= c > remaining ? remaining : c;
+      live[w] |= take;
+      if (this.wordFull(w)) this.notFull[w >>> 5] &= ~(1 << (w & 31));
+      this.allocate(w, take);
+    }
+    const written = n - remaining;
+    this.liveBlocks += written;
+    return written;
+  }
+
+  /** Blocks `take` of word w were written: their objects exist from now on (created, or copied up in a clone). */
+  private allocate(w: number, take: number): void {
+    const alloc = this.alloc, groups = this.groups;
+    if (groups !== undefined) {
+      const fresh = (take === -1 ? -1 : groups.anyOf(take)) & ~alloc[w];
+      if (fresh !== 0) {
+        alloc[w] |= fresh;
+        this.allocBlocks += popcount(fresh);
+      }
+    } else {
+      const g0 = w - (w % this.unitWords);
+      if (alloc[g0] === 0) {
+        alloc.fill(~0 >>> 0, g0, g0 + this.unitWords);
+        this.allocBlocks += this.blocksPerObject;
+      }
+    }
   }
 
   /** Data present without a write to this image: a clone's parent data (shared, no object here). */
   markParentData(n: number): void {
-    this.fill(0, Math.min(n, this.overlapBlocks), false, true);
+    this.fill(this.cursor, Math.min(n, this.overlapBlocks), false);
   }
 
-  /** Core of write: sets up to `n` free blocks from `start` on (wrapping once). */
-  private fill(start: number, n: number, allocate: boolean, firstFit: boolean): number {
-    const live = this.live, alloc = this.alloc, words = this.words, groups = this.groups;
+  /** Core of write: sets up to `n` free blocks from `start` on (wrapping once); the cursor follows. */
+  private fill(start: number, n: number, allocate: boolean): number {
+    const live = this.live, words = this.words;
     let w = start >>> 5;
     if (w >= words) { w = 0; start = 0; }
     let mask = bitsFrom(start & 31);
@@ -127,24 +172,11 @@ export class RbdDisk {
         const take = c > remaining ? lowestSetBits(free, remaining) : free;
         remaining -= c > remaining ? remaining : c;
         live[w] |= take;
+        this.touched[w] |= take;
         if (this.wordFull(w)) this.notFull[w >>> 5] &= ~(1 << (w & 31));
         lastW = w;
         lastTake = take;
-        if (allocate) {
-          if (groups !== undefined) {
-            const fresh = (take === -1 ? -1 : groups.anyOf(take)) & ~alloc[w];
-            if (fresh !== 0) {
-              alloc[w] |= fresh;
-              this.allocBlocks += popcount(fresh);
-            }
-          } else {
-            const g0 = w - (w % this.unitWords);
-            if (alloc[g0] === 0) {
-              alloc.fill(~0 >>> 0, g0, g0 + this.unitWords);
-              this.allocBlocks += this.blocksPerObject;
-            }
-          }
-        }
+        if (allocate) this.allocate(w, take);
       }
       mask = ~0;
       // Skip full words 32 at a time; wrap once, back up to the start word. The next word is
@@ -160,14 +192,8 @@ export class RbdDisk {
     const written = n - remaining;
     this.liveBlocks += written;
     if (lastW >= 0) {
-      if (firstFit) {
-        // Every word the scan passed is now full; so are the words below its start (the hint's invariant).
-        if (wrapped || written < n) this.lowFreeWord = 0;
-        else this.lowFreeWord = this.wordFull(lastW) && lastW + 1 < words ? lastW + 1 : lastW;
-      } else {
-        const end = (lastW << 5) + highestBit(lastTake) + 1;
-        this.cursor = end >= this.blocks ? 0 : end;
-      }
+      const end = (lastW << 5) + highestBit(lastTake) + 1;
+      this.cursor = end >= this.blocks ? 0 : end;
     }
     return written;
   }
@@ -185,7 +211,7 @@ export class RbdDisk {
     let remaining = n;
     const wordRuns = online && (groups === undefined || minDiscardBlocks > this.blocksPerObject);
     const wordObjects = online && !wordRuns;
-    let runStart = -1, runEnd = -1, lowest = this.lowFreeWord;
+    let runStart = -1, runEnd = -1;
     for (let visited = 0; remaining > 0 && visited <= words; visited++) {
       const x = live[w] & mask;
       if (x !== 0) {
@@ -194,7 +220,6 @@ export class RbdDisk {
         remaining -= c > remaining ? remaining : c;
         live[w] &= ~take;
         notFull[w >>> 5] |= 1 << (w & 31);
-        if (w < lowest) lowest = w;
         const u = w >>> unitShift;
         dirty[u >>> 5] |= 1 << (u & 31);
         if (wordObjects) {
@@ -227,7 +252,6 @@ export class RbdDisk {
         runStart = runEnd = -1;
       }
     }
-    this.lowFreeWord = lowest;
     if (runStart >= 0) this.discardRange(runStart, runEnd, minDiscardBlocks);
     const freed = n - remaining;
     this.liveBlocks -= freed;
@@ -325,6 +349,7 @@ export class RbdDisk {
   /** Whether block b holds live data / belongs to an existing object (for tests and tracing). */
   isLive(b: number): boolean { return (this.live[b >>> 5] & (1 << (b & 31))) !== 0; }
   isAllocated(b: number): boolean { return (this.alloc[b >>> 5] & (1 << (b & 31))) !== 0; }
+  isTouched(b: number): boolean { return (this.touched[b >>> 5] & (1 << (b & 31))) !== 0; }
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Tracer } from '../engine/simulation.js';
-import { Lognormal, type Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
+import type { Distribution } from '../random/distributions.js';
+import type { Streams } from '../random/streams.js';
 import { CephPool } from './ceph-pool.js';
 import { RbdDisk, WordPool, defaultPool } from './rbd-disk.js';
+import { ExtentBlocks, GuestDisk, guestStream } from './rbd-guest.js';
 
 /** Where a disk's initial data comes from (facts §9.2). */
 export interface DiskSource {
@@ -23,6 +24,8 @@ export interface RbdModelConfig {
   /** Guest activity is applied in batches this far apart (the time step of the filesystem churn). */
   batch: number;
   blockBytes: number;
+  /** Disks larger than this are simulated as scale models of this size (rbd-guest.ts). */
+  simulatedBytes: number;
   discard: DiscardMode;
   /** virtio-scsi + hw_disk_bus=scsi + hw_disk_discard=unmap: without them no discard reaches Ceph (§5). */
   discardReachesCeph: boolean;
@@ -105,107 +108,6 @@ export function planDisks(cfg: RbdModelConfig, streams: Streams): DiskPlan {
   return plan;
 }
 
-/**
- * Lognormal draws, ln X ~ N(mu, sigma²), using both normals of each Box–Muller pair (R cos θ,
- * R sin θ: independent standard normals): the same distribution as `Lognormal.sample` with half
- * the uniforms and logarithms. Only for a stream whose use does not depend on the design (a
- * guest's), so common random numbers across designs hold.
- */
-export class PairedLognormal {
-  /** The second normal of the last pair, NaN when used. */
-  private spare = NaN;
-  constructor(readonly mu: number, readonly sigma: number) {}
-  sample(rg: Rng): number {
-    let z = this.spare;
-    if (Number.isNaN(z)) {
-      const r = Math.sqrt(-2 * Math.log(1 - rg.next())), a = 2 * Math.PI * rg.next();
-      z = r * Math.cos(a);
-      this.spare = r * Math.sin(a);
-    } else this.spare = NaN;
-    return Math.exp(this.mu + this.sigma * z);
-  }
-}
-
-/**
- * One disk's guest filesystem: its contents at creation and its batches of writes and deletes.
- * Shared by the fast model below and the event-interleaved reference model of the tests.
- */
-export class GuestDisk {
-  readonly disk: RbdDisk;
-  readonly target: number;
-  private readonly churnBlocks: number;
-  private readonly fillBlocks: number;
-  private carry = 0;
-  private readonly online: boolean;
-  private readonly minDiscardBlocks: number;
-  /** Lognormal deleted-file sizes drawn two per pair of uniforms (the study's hot spot). */
-  private readonly extentPairs: PairedLognormal | undefined;
-
-  constructor(private readonly cfg: RbdModelConfig, plan: DiskPlan, i: number, pool: WordPool) {
-    const src = cfg.sources[plan.source[i]], bb = cfg.blockBytes;
-    const disk = new RbdDisk(plan.size[i], src.objectBytes, bb, src.clone ? src.dataBytes : 0, pool);
-    this.disk = disk;
-    const dataBlocks = Math.min(disk.blocks, Math.ceil(src.dataBytes / bb));
-    if (src.clone) disk.markParentData(dataBlocks);
-    else disk.write(dataBlocks, true); // rbd import: a full copy of the image's data
-    this.target = Math.max(disk.liveBlocks, Math.round(plan.used[i] * disk.blocks));
-    this.churnBlocks = plan.churn[i] * cfg.batch * disk.blocks;
-    const toFill = this.target - disk.liveBlocks;
-    // Disks present at the start have already been filled; new ones fill over fill_time.
-    const fillBatches = plan.created[i] === 0 ? 0 : cfg.fillTime / cfg.batch;
-    if (fillBatches < 1) {
-      disk.write(toFill, true);
-      this.fillBlocks = 0;
-    } else this.fillBlocks = toFill / fillBatches;
-    this.online = cfg.discard === 'online' && cfg.discardReachesCeph;
-    this.minDiscardBlocks = Math.max(1, Math.ceil(cfg.minDiscardBytes / bb));
-    const ext = cfg.deleteExtent;
-    this.extentPairs = ext instanceof Lognormal ? new PairedLognormal(ext.mu, ext.sigma) : undefined;
-  }
-
-  /** One batch: deletions around the steady used fraction (discarded at once when online), then writes. */
-  activity(rg: Rng): void {
-    const d = this.disk, cfg = this.cfg, bb = cfg.blockBytes;
-    const want = this.churnBlocks + this.carry;
-    const churn = Math.floor(want);
-    this.carry = want - churn;
-    let fill = 0;
-    if (d.liveBlocks < this.target) fill = Math.min(Math.ceil(this.fillBlocks), this.target - d.liveBlocks);
-    let del = d.liveBlocks + churn + fill - this.target;
-    const pairs = this.extentPairs;
-    while (del > 0) {
-      const bytes = pairs !== undefined ? pairs.sample(rg) : cfg.deleteExtent.sample(rg);
-      const ext = Math.min(del, Math.max(1, Math.round(bytes / bb)));
-      if (d.free(randomLiveBlock(d, rg), ext, this.online, this.minDiscardBlocks) === 0) break;
-      del -= ext;
-    }
-    const w = churn + fill;
-    const wReuse = Math.round(w * cfg.reuse);
-    if (wReuse > 0) d.write(wReuse, true);
-    if (w > wReuse) d.write(w - wReuse, false);
-  }
-}
-
-/**
- * A uniformly random block holding data, where a deleted file starts (rejection sampling: tries ≈
- * 1 ÷ used fraction). After 64 misses (an almost empty disk) the last try is taken; the deletion
- * then frees the next live blocks after it.
- */
-function randomLiveBlock(d: RbdDisk, rg: Rng): number {
-  const live = d.live, blocks = d.blocks;
-  let b = 0;
-  for (let i = 0; i < 64; i++) {
-    b = Math.floor(rg.next() * blocks);
-    if ((live[b >>> 5] & (1 << (b & 31))) !== 0) return b;
-  }
-  return b;
-}
-
-/** The guest-activity stream of disk i: its own, so that disks can be run in any order. */
-export function guestStream(streams: Streams, i: number): Rng {
-  return streams.fresh(`rbd-guest/${i}`);
-}
-
 // Change points of the pool: batch ticks (priority 0) and fstrim passes (1) on fixed grids, disk
 // creations and deletions at their own times; series points come after both (2).
 const Q_ALLOC = 0, Q_LIVE = 1, Q_PROV = 2, Q_RECL = 3, Q_DISKS = 4, NQ = 5;
@@ -234,23 +136,28 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
   const trimQ = new Float64Array((trims + 1) * NQ);
   const bornQ = new Float64Array(plan.count * NQ);
   const goneQ = new Float64Array(plan.count * NQ);
-  const bb = cfg.blockBytes;
-  const snap = new Float64Array(NQ);
+  // Each disk's change at a change point, in its blocks × bytes per block (the scale model's
+  // blocks stand for `scale` disk blocks); a batch that left the disk as it was adds nothing.
+  let sAlloc = 0, sLive = 0, sRecl = 0, perBlock = 0;
   const take = (d: RbdDisk, into: Float64Array, at: number, sign = 1) => {
-    into[at + Q_ALLOC] += sign * d.allocBlocks * bb - snap[Q_ALLOC];
-    into[at + Q_LIVE] += sign * d.liveBlocks * bb - snap[Q_LIVE];
-    into[at + Q_RECL] += d.reclaimedBlocks * bb - snap[Q_RECL];
-    snap[Q_ALLOC] = d.allocBlocks * bb;
-    snap[Q_LIVE] = d.liveBlocks * bb;
-    snap[Q_RECL] = d.reclaimedBlocks * bb;
+    const alloc = sign * d.allocBlocks, live = sign * d.liveBlocks, recl = d.reclaimedBlocks;
+    if (alloc === sAlloc && live === sLive && recl === sRecl) return;
+    into[at + Q_ALLOC] += (alloc - sAlloc) * perBlock;
+    into[at + Q_LIVE] += (live - sLive) * perBlock;
+    into[at + Q_RECL] += (recl - sRecl) * perBlock;
+    sAlloc = alloc;
+    sLive = live;
+    sRecl = recl;
   };
+  const extents = new ExtentBlocks(cfg.deleteExtent, cfg.blockBytes);
 
   for (let i = 0; i < plan.count; i++) {
-    const g = new GuestDisk(cfg, plan, i, pool), d = g.disk, rg = guestStream(streams, i);
+    const g = new GuestDisk(cfg, plan, i, pool, extents), d = g.disk, rg = guestStream(streams, i);
     const born = plan.created[i], dies = plan.dies[i];
-    snap.fill(0);
+    sAlloc = sLive = sRecl = 0;
+    perBlock = cfg.blockBytes * g.scale;
     take(d, bornQ, i * NQ);
-    bornQ[i * NQ + Q_PROV] = d.provisionedBytes;
+    bornQ[i * NQ + Q_PROV] = g.provisionedBytes;
     bornQ[i * NQ + Q_DISKS] = 1;
     // Batch ticks k·batch and fstrim passes j·interval after creation, merged in time order.
     let k = Math.floor(born / cfg.batch) + 1, j = trimming ? Math.floor(born / cfg.fstrimInterval) + 1 : trims + 1;
@@ -271,7 +178,7 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
     }
     if (dies <= h) {
       take(d, goneQ, i * NQ, 0);
-      goneQ[i * NQ + Q_PROV] = -d.provisionedBytes;
+      goneQ[i * NQ + Q_PROV] = -g.provisionedBytes;
       goneQ[i * NQ + Q_DISKS] = -1;
     }
     d.release(pool);

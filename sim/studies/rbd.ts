@@ -26,11 +26,13 @@ export const rbdSchema = z.object({
       .meta({ description: 'data written (and deleted, at the steady used fraction) per unit time, as a share of the provisioned size' }),
     fill_time: duration().prefault('30d').meta({ description: 'time a new disk takes to reach its used fraction' }),
     delete_extent: distribution('bytes').prefault({ lognormal: { median: '32MiB', sigma: 1.2 } })
-      .meta({ description: 'size of one deleted file (a run of live blocks freed together, one discard request when online)' }),
+      .meta({ description: 'size of one file the guest deletes (a run of live blocks freed together, one discard request when online) or writes; files are never cut to fit a batch' }),
     reuse: fraction().default(0.3)
-      .meta({ description: 'share of writes the filesystem allocator puts into the lowest free blocks (reusing freed ones) rather than fresh blocks further on' }),
+      .meta({ description: 'share of written files the filesystem allocator puts into space freed by deleted files (at random freed blocks) rather than at its rotating cursor, which sweeps on into fresh blocks' }),
     fs_block: bytes({ positive: true }).prefault('1MiB')
       .meta({ description: 'model block: the unit of extents (object sizes must be power-of-two multiples of it)' }),
+    simulated_size: bytes({ positive: true }).prefault('16GiB')
+      .meta({ description: 'disks larger than this are simulated as scale models of this size (same used fraction, churn share, allocator and deleted-file sizes; object counts scaled up): the cost of a disk is this size. Keep it well above the deleted files (the default 16 GiB model differs from whole 100 GiB disks by well under 1 % of the pool); set it to the largest disk size to simulate every block' }),
   }).strict().prefault({}),
   batch: duration({ positive: true }).prefault('1d').meta({ description: 'time step of the guests\' write/delete batches' }),
   discard: z.enum(['none', 'online', 'fstrim']).default('none')
@@ -87,6 +89,7 @@ export function modelConfig(input: StudyInput<RbdConfig>): RbdModelConfig {
     horizon: input.horizon,
     batch: c.batch,
     blockBytes: c.guest.fs_block,
+    simulatedBytes: c.guest.simulated_size,
     discard: c.discard,
     discardReachesCeph: missingDiscardPath(c).length === 0,
     fstrimInterval: c.fstrim_interval,

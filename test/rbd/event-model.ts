@@ -1,7 +1,8 @@
 import { Simulation } from '../../sim/engine/simulation.js';
 import type { Streams } from '../../sim/random/streams.js';
 import { WordPool } from '../../sim/openstack/rbd-disk.js';
-import { GuestDisk, guestStream, planDisks, type RbdModelConfig, type RbdResult } from '../../sim/openstack/rbd-model.js';
+import { planDisks, type RbdModelConfig, type RbdResult } from '../../sim/openstack/rbd-model.js';
+import { ExtentBlocks, GuestDisk, guestStream } from '../../sim/openstack/rbd-guest.js';
 
 /**
  * Reference for runRbd: the same disks and guests, run as one interleaved discrete-event
@@ -16,7 +17,7 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
   const sim = new Simulation();
   const guests: (GuestDisk | undefined)[] = new Array(plan.count);
   const rngs = Array.from({ length: plan.count }, (_, i) => guestStream(streams, i));
-  const bb = cfg.blockBytes;
+  const extents = new ExtentBlocks(cfg.deleteExtent, cfg.blockBytes);
   let alloc = 0, live = 0, prov = 0, reclaimedGone = 0, disks = 0;
   let tNear = NaN, tFull = NaN;
   const series = new Float64Array(cfg.seriesX.length);
@@ -28,19 +29,19 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
   };
   const sum = () => {
     alloc = 0; live = 0;
-    for (const g of guests) if (g) { alloc += g.disk.allocBlocks * bb; live += g.disk.liveBlocks * bb; }
+    for (const g of guests) if (g) { alloc += g.allocatedBytes; live += g.liveBytes; }
   };
   const create = (i: number) => {
-    const g = new GuestDisk(cfg, plan, i, pool);
+    const g = new GuestDisk(cfg, plan, i, pool, extents);
     guests[i] = g;
-    prov += g.disk.provisionedBytes;
+    prov += g.provisionedBytes;
     disks++;
   };
   const created = sim.register({ fire: (i) => { create(i); sum(); check(); } }, 'created');
   const deleted = sim.register({ fire: (i) => {
     const g = guests[i]!;
-    reclaimedGone += g.disk.reclaimedBlocks * bb;
-    prov -= g.disk.provisionedBytes;
+    reclaimedGone += g.reclaimedBytes;
+    prov -= g.provisionedBytes;
     disks--;
     g.disk.release(pool);
     guests[i] = undefined;
@@ -72,7 +73,7 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
   const frozen = fullest();
   cfg.seriesX.forEach((x, i) => { if (x >= tFull) series[i] = frozen; });
   let reclaimed = reclaimedGone;
-  for (const g of guests) if (g) reclaimed += g.disk.reclaimedBlocks * bb;
+  for (const g of guests) if (g) reclaimed += g.reclaimedBytes;
   return {
     timeToNearfull: tNear, timeToFull: tFull,
     usedFractionEnd: cfg.pool.meanFill(cfg.baseStoredBytes + alloc), fullestFractionEnd: frozen,

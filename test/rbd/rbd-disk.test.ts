@@ -51,11 +51,11 @@ for (const block of [1 * MiB, 4 * KiB]) {
   const hand = (mode: 'none' | 'online' | 'fstrim') => {
     const d = new RbdDisk(1 * GiB, 4 * MiB, block);
     const counts: number[] = [];
-    d.write(1, true);
+    d.write(1);
     counts.push(d.allocatedObjects);
-    assert.equal(d.write(200 * perMiB, true), 200 * perMiB);
+    assert.equal(d.write(200 * perMiB), 200 * perMiB);
     d.cursor = 600 * perMiB;
-    d.write(1, false);
+    d.write(1);
     counts.push(d.allocatedObjects);
     assert.equal(d.free(1, 200 * perMiB, mode === 'online'), 200 * perMiB);
     counts.push(d.allocatedObjects);
@@ -75,7 +75,7 @@ for (const block of [1 * MiB, 4 * KiB]) {
 test('online discards under the minimum are dropped (16 KiB objects, 4 KiB blocks, 64 KiB minimum)', () => {
   const run = (minBlocks: number, len: number) => {
     const d = new RbdDisk(1 * MiB, 16 * KiB, 4 * KiB);
-    d.write(64, true); // 256 KiB: objects 0..15
+    d.write(64); // 256 KiB: objects 0..15
     const before = d.allocatedObjects;
     d.free(0, len, true, minBlocks);
     const gone = before - d.allocatedObjects;
@@ -94,7 +94,7 @@ test('clone: first write copies up the whole object; discard never removes objec
   assert.equal(d.liveBlocks, 300);
   d.cursor = 10;
   d.free(10, 1, false);
-  d.write(1, false); // rewrite block 10: copy-up of object 1
+  d.write(1); // rewrite block 10: copy-up of object 1
   assert.equal(d.allocatedObjects, 1);
   assert.equal(d.allocatedBytes, 8 * MiB);
   d.free(8, 8, true); // the whole of object 1, online: inside the overlap, it stays
@@ -102,53 +102,88 @@ test('clone: first write copies up the whole object; discard never removes objec
   d.trim();
   assert.equal(d.allocatedObjects, 1);
   d.cursor = 400;
-  d.write(16, false); // objects 50, 51
+  d.write(16); // objects 50, 51
   d.free(400, 16, false);
   d.trim();
   assert.equal(d.allocatedObjects, 1, 'outside the overlap fstrim removes them');
   d.release();
 });
 
-test('allocator: reusing freed blocks keeps the touched area near the live data; fresh blocks climb to the whole disk', () => {
+test('allocator: writes into freed space keep the touched area near the live data; fresh blocks at the cursor climb to the whole disk', () => {
   const touched = (reuse: boolean) => {
     const d = new RbdDisk(1 * GiB, 4 * MiB, 1 * MiB);
-    d.write(100, true);
+    d.write(100);
     let seed = 1;
     for (let i = 0; i < 300; i++) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
-      d.free(seed % d.blocks, 10, false);
-      d.write(10, reuse);
+      const start = seed % 100;
+      d.free(start, 10, false);
+      if (reuse) assert.equal(d.writeFreed(0, 10, 1 << 10), 10);
+      else d.write(10);
     }
     const n = d.allocatedObjects;
     d.release();
     return n;
   };
-  const firstFit = touched(true), nextFit = touched(false);
-  assert.ok(firstFit <= 40, `first fit touched ${firstFit} objects`);
-  assert.equal(nextFit, 256, 'next fit sweeps the whole disk');
+  assert.equal(touched(true), 25, 'freed space only: the first 100 blocks');
+  assert.equal(touched(false), 256, 'next fit sweeps the whole disk');
+});
+
+test('writes into freed space take only blocks that held data before, from the goal on, and leave the cursor alone', () => {
+  const d = new RbdDisk(1 * GiB, 4 * MiB, 1 * MiB);       // 1024 blocks, 4 per object
+  d.write(100);                                            // blocks 0–99
+  d.write(10);                                             // next fit from the cursor: 100–109
+  assert.equal(d.cursor, 110);
+  d.free(20, 8, false);                                    // a deleted file: blocks 20–27
+  d.free(60, 2, false);                                    // another: 60–61
+  assert.equal(d.writeFreed(22, 5), 5, 'freed blocks 22–26');
+  assert.deepEqual([21, 22, 26, 27].map((b) => d.isLive(b)), [false, true, true, false]);
+  assert.equal(d.writeFreed(27, 10), 3, 'freed 27, 60, 61; never-touched blocks 110 on are the cursor\'s');
+  assert.ok(!d.isLive(110) && d.isLive(60) && d.isLive(61));
+  assert.equal(d.cursor, 110, 'the cursor did not move');
+  assert.equal(d.writeFreed(0, 10, 1), 2, 'only blocks 20 and 21 lie within one word of the goal');
+  assert.equal(d.liveBlocks, 110);
+  assert.equal(d.allocatedObjects, 28, 'no object created: every freed block is in an existing object');
+  d.release();
 });
 
 /** A plain per-block reference of the same rules, to check the word-parallel disk against. */
 class Reference {
   live: boolean[];
+  touched: boolean[];
   alloc: boolean[];
   cursor = 0;
   reclaimed = 0;
   constructor(readonly blocks: number, readonly bpo: number, readonly overlap: number) {
     this.live = new Array(blocks).fill(false);
+    this.touched = new Array(blocks).fill(false);
     this.alloc = new Array(blocks / bpo).fill(false);
   }
-  write(n: number, reuse: boolean, allocate = true): number {
-    let p = reuse ? 0 : this.cursor, done = 0, last = -1;
+  write(n: number, allocate = true): number {
+    let p = this.cursor, done = 0, last = -1;
     for (let i = 0; i < this.blocks && done < n; i++, p = (p + 1) % this.blocks) {
       if (!this.live[p]) {
         this.live[p] = true;
+        this.touched[p] = true;
         if (allocate) this.alloc[Math.floor(p / this.bpo)] = true;
         done++;
         last = p;
       }
     }
-    if (!reuse && last >= 0) this.cursor = (last + 1) % this.blocks;
+    if (last >= 0) this.cursor = (last + 1) % this.blocks;
+    return done;
+  }
+  /** Into freed blocks only (free, touched before), from start to the end or 32·span blocks on. */
+  writeFreed(start: number, n: number, span: number): number {
+    let done = 0;
+    const end = Math.min(this.blocks, (Math.floor(start / 32) + span) * 32);
+    for (let p = start; p < end && done < n; p++) {
+      if (!this.live[p] && this.touched[p]) {
+        this.live[p] = true;
+        this.alloc[Math.floor(p / this.bpo)] = true;
+        done++;
+      }
+    }
     return done;
   }
   free(start: number, n: number, online: boolean, minDiscard: number): number {
@@ -186,15 +221,17 @@ class Reference {
   }
 }
 
-type Op = { kind: 'write'; n: number; reuse: boolean } | { kind: 'free'; start: number; n: number } | { kind: 'trim' };
+type Op = { kind: 'write'; n: number } | { kind: 'freed'; start: number; n: number; span: number }
+  | { kind: 'free'; start: number; n: number } | { kind: 'trim' };
 
 const opArb = fc.oneof(
-  fc.record({ kind: fc.constant('write' as const), n: fc.integer({ min: 0, max: 200 }), reuse: fc.boolean() }),
+  fc.record({ kind: fc.constant('write' as const), n: fc.integer({ min: 0, max: 200 }) }),
+  fc.record({ kind: fc.constant('freed' as const), start: fc.nat(), n: fc.integer({ min: 1, max: 150 }), span: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('free' as const), start: fc.nat(), n: fc.integer({ min: 1, max: 150 }) }),
   fc.record({ kind: fc.constant('trim' as const) }),
 );
 
-test('property: the word-parallel disk matches the per-block reference; allocated ≤ provisioned; live data always in existing objects; no discard ⇒ allocated never decreases', () => {
+test('property: the word-parallel disk matches the per-block reference (writes at the cursor and into freed space, frees, fstrim); allocated ≤ provisioned; live data always in existing objects; no discard ⇒ allocated never decreases', () => {
   fc.assert(fc.property(
     fc.constantFrom(1, 2, 4, 8, 32, 64),       // blocks per object (64: objects span words)
     fc.integer({ min: 1, max: 12 }),            // objects
@@ -209,11 +246,14 @@ test('property: the word-parallel disk matches the per-block reference; allocate
       const ref = new Reference(objects * bpo, bpo, ov * bpo);
       const parent = Math.floor(ov * bpo / 2);
       d.markParentData(parent);
-      ref.write(parent, true, false);
+      ref.write(parent, false);
       let prevAlloc = d.allocBlocks;
       for (const op of ops) {
         if (op.kind === 'write') {
-          assert.equal(d.write(op.n, op.reuse), ref.write(op.n, op.reuse));
+          assert.equal(d.write(op.n), ref.write(op.n));
+        } else if (op.kind === 'freed') {
+          const start = op.start % d.blocks;
+          assert.equal(d.writeFreed(start, op.n, op.span), ref.writeFreed(start, op.n, op.span));
         } else if (op.kind === 'free') {
           const start = op.start % d.blocks;
           assert.equal(d.free(start, op.n, mode === 'online', minDiscard), ref.free(start, op.n, mode === 'online', minDiscard));
@@ -223,6 +263,8 @@ test('property: the word-parallel disk matches the per-block reference; allocate
         }
         for (let b = 0; b < d.blocks; b++) {
           assert.equal(d.isLive(b), ref.live[b], `live block ${b}`);
+          assert.equal(d.isTouched(b), ref.touched[b], `touched block ${b}`);
+          if (d.isLive(b)) assert.ok(d.isTouched(b), 'live data is in touched blocks');
           assert.equal(d.isAllocated(b), ref.alloc[Math.floor(b / bpo)], `object of block ${b}`);
           if (b >= ov * bpo && d.isLive(b)) assert.ok(d.isAllocated(b), 'live data outside the parent overlap is in an existing object');
         }
