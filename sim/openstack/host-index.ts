@@ -239,11 +239,11 @@ export class HostIndex {
       if (this.bFrontDirty[b]) this.frontier(b);
       if (this.sio !== 0) for (let q = b * BLOCK; q < b * BLOCK + this.bFrontCount[b]; q++) if (this.rawIo[bFront[q]] > top) top = this.rawIo[bFront[q]];
     }
-    const levels = this.levelBest.length > top ? this.levelBest : this.levels(top);
+    const levels = this.levels(top), io = this.rawIo, neg = this.sio < 0;
     for (let b = b0; b < b1; b++) {
       if (this.bElig[b] === 0) continue;
       const base = b * BLOCK, fc = this.bFrontCount[b];
-      if (top !== 0) levels.fill(-Infinity, 0, top + 1);
+      for (let l = 0; l <= top; l++) levels[l] = -Infinity;
       let i = 0, j = 0, n = 0, bestY = -Infinity;
       while (i < m || j < fc) {
         let h: number;
@@ -255,7 +255,15 @@ export class HostIndex {
           if (ax > cx || (ax === cx && sc * rawC[a] >= sc * rawC[c])) { h = a; i++; } else { h = c; j++; }
         }
         const y = sc * rawC[h];
-        if (top === 0 ? y > bestY : this.keep(h, y, top, levels)) { out[n++] = h; bestY = y; }
+        if (top === 0) {
+          if (y > bestY) { out[n++] = h; bestY = y; }
+        } else {
+          const level = neg ? io[h] : top - io[h];
+          if (y > levels[level]) {
+            out[n++] = h;
+            for (let l = level; l <= top && levels[l] < y; l++) levels[l] = y;
+          }
+        }
       }
       const t = acc; acc = out; out = t; m = n;
     }
@@ -296,11 +304,19 @@ export class HostIndex {
         if (y > bestY) { this.bFront[base + m++] = h; bestY = y; }
       }
     } else {
-      const levels = this.levels(top);
-      levels.fill(-Infinity, 0, top + 1);
+      // Levels: 0 the best I/O count (the count itself for a negative multiplier, top − count
+      // for a positive one); a host is kept when its y beats the best kept at its level or a
+      // better one, which it then raises for its level and the worse ones.
+      const levels = this.levels(top), io = this.rawIo, neg = this.sio < 0;
+      for (let l = 0; l <= top; l++) levels[l] = -Infinity;
       for (let q = base; q < base + n; q++) {
         const h = order[q];
-        if (this.slackRam[h] !== -Infinity && this.keep(h, sc * rawC[h], top, levels)) this.bFront[base + m++] = h;
+        if (this.slackRam[h] === -Infinity) continue;
+        const y = sc * rawC[h], level = neg ? io[h] : top - io[h];
+        if (y > levels[level]) {
+          this.bFront[base + m++] = h;
+          for (let l = level; l <= top && levels[l] < y; l++) levels[l] = y;
+        }
       }
     }
     this.bFrontCount[b] = m;
@@ -313,20 +329,6 @@ export class HostIndex {
     return this.levelBest;
   }
 
-  /**
-   * The sweep's test for host h (hosts come by x descending): kept when its y beats the best y
-   * kept at its I/O level or a better one; then that y is recorded for its level and the worse
-   * ones. Level 0 is the best: the count itself for a negative multiplier, top − count for a
-   * positive one, 0 for every host when the count is ignored.
-   */
-  private keep(h: number, y: number, top: number, levels: Float64Array): boolean {
-    const io = this.rawIo[h];
-    const level = this.sio < 0 ? io : this.sio > 0 ? top - io : 0;
-    if (y <= levels[level]) return false;
-    const last = this.sio === 0 ? 0 : top;
-    for (let l = level; l <= last && levels[l] < y; l++) levels[l] = y;
-    return true;
-  }
 
   /** Host h changed (usage, reservation, service state). */
   update(h: number): void {
