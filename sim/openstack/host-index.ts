@@ -25,11 +25,12 @@ export const SUPER = 8;
  * keeps the best y per count level: a host is kept when its y beats every kept host's at its
  * level or a better one. Blocks also carry the count's min/max (pass 1's extremes, cheap bounds).
  * Measured on the 1,000-host scenario (CPU per replication, medians of interleaved runs): 22 ms
- * before the weigher, 22.5 ms with io_ops_weight_multiplier 0, 28.5 ms with the default −1, for
- * the same placements there: ~2.7 ms the 3-D sweep and its larger frontiers, ~1 ms re-summarising
- * blocks whose rebuilds finished, ~1.5 ms pass 1 (a block with a busy host takes its shortcut
- * less often). Splitting idle and busy hosts instead (2-D frontier of the idle ones, busy ones
- * listed) was slower: a rack's burst leaves nearly every host busy.
+ * before the weigher, 22.5 ms with io_ops_weight_multiplier 0, 28.5 ms with the default −1
+ * (bursts there go to distinct hosts either way): ~2.7 ms the 3-D sweep and its larger
+ * frontiers, ~1 ms re-summarising blocks whose rebuilds finished, ~1.5 ms pass 1 (a block with
+ * a busy host takes its shortcut less often). Splitting idle and busy hosts instead (2-D
+ * frontier of the idle ones, busy ones listed) was slower: a rack's burst leaves nearly every
+ * host busy.
  *
  * Superblocks (SUPER = 8 blocks, 128 hosts) carry the same summaries and a frontier merged from
  * their blocks', so a placement on 1,000 hosts weighs 8 superblock frontiers and the blocks of
