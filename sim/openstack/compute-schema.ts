@@ -109,4 +109,5 @@ export function defaultIoOpsWeightMultiplier(release: NovaConfig['release']): nu
     case 'antelope': return -1.0;
   }
 }
+
 export type OnFailure = z.output<typeof onFailureSchema>;
