@@ -40,7 +40,7 @@ export class RbdDisk {
   readonly touched: Uint32Array;
   /** One bit per trim unit (a word, or one object when objects span words) freed since the last fstrim. */
   readonly dirty: Uint32Array;
-  /** One bit per word of `live` that has a free block (first fit skips full words 32 at a time). */
+  /** One bit per word of `live` that has a free block (the cursor skips full words 32 at a time). */
   private readonly notFull: Uint32Array;
   liveBlocks = 0;
   allocBlocks = 0;

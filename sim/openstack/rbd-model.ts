@@ -43,7 +43,7 @@ export interface RbdModelConfig {
   /** Data written (and, in steady state, deleted) per second, as a fraction of the provisioned size. */
   churn: Distribution;
   fillTime: number;
-  /** Share of each batch's writes the allocator puts into freed blocks (first fit) rather than fresh ones. */
+  /** Share of written files the allocator puts into space freed by deleted files rather than at its cursor. */
   reuse: number;
   deleteExtent: Distribution;
   sources: DiskSource[];
