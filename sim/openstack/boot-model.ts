@@ -22,7 +22,8 @@ import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
  *       when the image is qcow2 and `force_raw_images` (§9.1); with instance disks on RBD the
  *       base is then `rbd import`ed as a full copy of the virtual size per instance (§9.2);
  *  3. releases the build slot — the semaphore wraps `build_and_run_instance`, which returns when
- *     the domain is started, not when the guest OS is up;
+ *     the domain is started, not when the guest OS is up; the instance is ACTIVE from then on
+ *     (`onActive`);
  *  4. boots the guest: its CPU work shares the host cores (processor sharing, one core at most
  *     per guest) and, at the same time, it reads its boot working set through the storage path
  *     (local disk, or the Ceph network). The boot is done when both are done.
@@ -51,6 +52,13 @@ export interface BootModelOptions {
   hostCores: ArrayLike<number>;
   /** Stream for NFS direct-fetch failures (one draw per NFS download attempt). */
   nfsFallback: Rng;
+  /**
+   * Handler fired with a boot's payload when its domain is running: libvirt's spawn returns once
+   * the domain's power state is RUNNING (`_wait_for_boot`), and nova then sets vm_state ACTIVE,
+   * so the build leaves the compute's io_workload there (§7 IoOpsWeigher), not when the guest OS
+   * is up. Optional; fired synchronously, in the same instant as the build slot's release.
+   */
+  onActive?: number;
 }
 
 const LOCAL = 0, RBD = 1;
@@ -81,6 +89,7 @@ export class BootModel {
   private readonly hostCores: Float64Array;
   private readonly downloadCap: number;
   private readonly nic: number;
+  private readonly activeId: number;
 
   // Resources, created on first use (a storm may touch a few hosts of a big cloud).
   private readonly builds: (Limiter | undefined)[];
@@ -124,6 +133,7 @@ export class BootModel {
     this.sim = sim;
     this.cloud = cloud;
     this.nfsFallback = opts.nfsFallback;
+    this.activeId = opts.onActive ?? -1;
     this.hosts = opts.hostCores.length;
     this.images = images.length;
     this.hostCores = Float64Array.from(opts.hostCores);
@@ -306,6 +316,7 @@ export class BootModel {
   private rootDiskReady(b: number): void {
     const host = this.bootHost[b];
     if (this.bootGated[b] === 1) this.builds[host]!.release();
+    if (this.activeId >= 0) this.sim.fire(this.activeId, this.bootPayload[b]);
     const cpu = this.bootCpu[b];
     const read = this.imageRead[this.bootImage[b]];
     // Zero work starts no flow (and creates no per-host link); a boot with none at all still

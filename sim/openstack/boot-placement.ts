@@ -27,9 +27,10 @@ export class BootPlacement {
   private readonly scheduler: Scheduler;
 
   /**
-   * `countsBuilds`: the caller tells `booted(i)` when a boot finishes, so the IoOpsWeigher sees
-   * each host's boots in flight (§7: consume_from_request adds one, the compute's stats drop it
-   * when the build ends). Without it num_io_ops stays 0 on every host and the weigher adds nothing.
+   * `countsBuilds`: the caller tells `booted(i)` when a build ends, so the IoOpsWeigher sees
+   * each host's builds in flight (§7: consume_from_request adds one, the compute's io_workload
+   * counts the instance while its vm_state is BUILDING). Without it num_io_ops stays 0 on every
+   * host and the weigher adds nothing.
    */
   constructor(cloud: Cloud, instances: number, rng: Rng, hosts?: number, private readonly countsBuilds = false) {
     this.state = new ComputeState(cloud, instances, 0);
@@ -49,7 +50,10 @@ export class BootPlacement {
     return h;
   }
 
-  /** Instance `i`'s boot finished: its host has one build fewer in flight. */
+  /**
+   * Instance `i`'s build ended: vm_state ACTIVE, i.e. its domain is running (BootModel's
+   * `onActive`, not the guest OS being up); its host has one build fewer in flight.
+   */
   booted(i: number): void {
     this.state.ioEnd(i);
   }

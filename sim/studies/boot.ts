@@ -14,7 +14,9 @@ import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from '.
  * storm of N boots at once (an evacuation, a scale-out) or under Poisson arrivals.
  *
  * Boots go through nova's filter scheduler onto an empty cloud (BootPlacement); a boot that
- * gets NoValidHost is counted in `no_valid_host` and has no boot time.
+ * gets NoValidHost is counted in `no_valid_host` and has no boot time. The IoOpsWeigher sees
+ * each host's builds in flight (§7): a boot counts on its host from its placement until its
+ * instance is ACTIVE (the domain runs, BootModel `onActive`), so a storm spreads by count.
  *
  * Common random numbers: every boot's flavor, image, boot CPU work, clone latency, arrival time
  * and lifetime are drawn up front in boot order from their own streams, so every design of one
@@ -154,15 +156,28 @@ function pick(cum: Float64Array, u: number): number {
   return k;
 }
 
-/** Runs one replication and returns the boot times (in request order) and the model. */
-export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationContext): { bootTimes: Float64Array; model: BootModel; completion: number; noValidHost: number } {
+export interface BootRun {
+  /** Boot times of the booted requests, in request order. */
+  bootTimes: Float64Array;
+  model: BootModel;
+  placement: BootPlacement;
+  /** Host of each request (ComputeState index), −1 for NoValidHost. */
+  hostOf: Int32Array;
+  completion: number;
+  noValidHost: number;
+}
+
+/** Runs one replication: the boot times (in request order), where each went, and the model. */
+export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationContext): BootRun {
   const { cloud, config } = input;
   const w = drawWorkload(cloud, config, input.horizon, ctx);
   const n = w.arrival.length;
   const sim = new Simulation(1024);
   if (ctx.tracer) sim.tracer = ctx.tracer;
-  const model = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: ctx.streams.stream('nfs-fallback') });
-  const placement = new BootPlacement(cloud, n, ctx.streams.stream('scheduler'), config.hosts);
+  const placement = new BootPlacement(cloud, n, ctx.streams.stream('scheduler'), config.hosts, true);
+  const activeId = sim.register({ fire: (i: number) => placement.booted(i) } as Handler, 'boot.active');
+  const model = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: ctx.streams.stream('nfs-fallback'), onActive: activeId });
+  const hostOf = new Int32Array(n);
   const bootIndex = new Int32Array(n);
   const bootTimes = new Float64Array(n).fill(NaN);
   let completed = 0;
@@ -174,6 +189,7 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
     fire: (i: number) => {
       if (i + 1 < n) sim.at(w.arrival[i + 1], arrivalId, i + 1);
       const host = placement.place(i, w.flavor[i]);
+      hostOf[i] = host;
       if (host < 0) { noValidHost++; finished(); return; }
       bootIndex[i] = model.boot(host, w.image[i], w.cpu[i], w.clone[i], bootedId, i);
     },
@@ -197,7 +213,7 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   }
   if (completed + noValidHost !== n) throw new Error(`boot study: ${n - completed - noValidHost} of ${n} boots never completed`);
   const booted = noValidHost === 0 ? bootTimes : bootTimes.filter((t) => !Number.isNaN(t));
-  return { bootTimes: booted, model, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost };
+  return { bootTimes: booted, model, placement, hostOf, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost };
 }
 
 export const bootStudy: StudyDefinition<BootConfig> = {

@@ -23,12 +23,18 @@ export function cloudOf(patch: Record<string, unknown>): Cloud {
 
 export interface Booted { payload: number; time: number }
 
-/** A BootModel in its own simulation, with a log of completed boots and a way to act later. */
+/**
+ * A BootModel in its own simulation, with logs of boots whose instance became ACTIVE (domain
+ * running) and of completed boots (guest up), and a way to act later.
+ */
 export function harness(cloud: Cloud, hosts = 4, seed = 1, cores = 8) {
   const sim = new Simulation();
+  const active: Booted[] = [];
+  const activeId = sim.register({ fire: (p: number) => { active.push({ payload: p, time: sim.now }); } } as Handler, 'test.active');
   const model = new BootModel(sim, cloud, {
     hostCores: new Float64Array(hosts).fill(cores),
     nfsFallback: new Streams(seed, 0).stream('nfs-fallback'),
+    onActive: activeId,
   });
   const booted: Booted[] = [];
   const doneId = sim.register({ fire: (p: number) => { booted.push({ payload: p, time: sim.now }); } } as Handler, 'test.booted');
@@ -36,7 +42,7 @@ export function harness(cloud: Cloud, hosts = 4, seed = 1, cores = 8) {
   const actId = sim.register({ fire: (i: number) => actions[i]() } as Handler, 'test.action');
   let next = 0;
   return {
-    sim, model, booted,
+    sim, model, booted, active,
     /** Boots `image` on `host`; returns the payload that shows in `booted`. */
     boot(host: number, image = 0, cpu = 0, clone = 0, gated = true): number {
       const p = next++;
