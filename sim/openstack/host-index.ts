@@ -66,6 +66,13 @@ export class HostIndex {
   private readonly bFrontDirty: Uint8Array;
   private readonly bStale: Uint8Array;
   private readonly sStale: Uint8Array;
+  /**
+   * Change counters of each block and superblock: bumped whenever one of their hosts changes
+   * (or on rebuild), so that a bound computed for the same weighing scales can be reused while
+   * the counter has not moved (see Scheduler.select).
+   */
+  readonly bVersion: Float64Array;
+  readonly sVersion: Float64Array;
   /** The same summaries per superblock (SUPER consecutive blocks), from its blocks' summaries. */
   readonly supers: number;
   readonly sElig: Int32Array;
@@ -115,6 +122,7 @@ export class HostIndex {
     this.bFrontCount = new Int32Array(nb);
     this.bFrontDirty = new Uint8Array(nb).fill(1);
     this.bStale = new Uint8Array(nb);
+    this.bVersion = new Float64Array(nb);
     this.bOrder = new Int32Array(nb * BLOCK);
     for (let h = 0; h < H; h++) this.bOrder[h] = h;
     this.mergeA = new Int32Array(SUPER * BLOCK);
@@ -133,6 +141,7 @@ export class HostIndex {
     this.sFrontCount = new Int32Array(ns);
     this.sFrontDirty = new Uint8Array(ns).fill(1);
     this.sStale = new Uint8Array(ns);
+    this.sVersion = new Float64Array(ns);
     this.sr = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.sc = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     this.sio = Math.sign(s.ioOpsWeightMultiplier);
@@ -350,6 +359,8 @@ export class HostIndex {
       this.sStale[S] = 1;
       this.bFrontDirty[b] = 1;
       this.sFrontDirty[S] = 1;
+      this.bVersion[b]++;
+      this.sVersion[S]++;
     }
   }
 
@@ -360,6 +371,8 @@ export class HostIndex {
     for (let S = 0; S < this.supers; S++) this.summariseSuper(S);
     this.bStale.fill(0);
     this.sStale.fill(0);
+    for (let b = 0; b < this.blocks; b++) this.bVersion[b]++;
+    for (let S = 0; S < this.supers; S++) this.sVersion[S]++;
   }
 
   /** Brings superblock S's summaries (and its blocks') up to date; call before reading them. */
@@ -395,15 +408,21 @@ export class HostIndex {
    * frontier is built only once it is weighed again unchanged. Returns whether it went by blocks.
    */
   superBound(S: number, rLo: number, ramScale: number, cLo: number, cpuScale: number, ioScale: number,
-    out: Float64Array, blockBounds: Float64Array): boolean {
+    out: Float64Array, blockBounds: Float64Array, blockVer: Float64Array): boolean {
     const dirty = this.sFrontDirty[S];
     if (dirty === 1) {
       this.sFrontDirty[S] = 2;
       const b0 = S * SUPER, b1 = Math.min(this.blocks, b0 + SUPER);
       let best = -Infinity;
       for (let b = b0; b < b1; b++) {
-        const w = this.bElig[b] === 0 ? -Infinity : this.bound(b, rLo, ramScale, cLo, cpuScale, ioScale);
-        blockBounds[b] = w;
+        // blockBounds[b] still holds b's bound for these scales when blockVer[b] says b has not changed.
+        let w: number;
+        if (blockVer[b] === this.bVersion[b]) w = blockBounds[b];
+        else {
+          w = this.bElig[b] === 0 ? -Infinity : this.bound(b, rLo, ramScale, cLo, cpuScale, ioScale);
+          blockBounds[b] = w;
+          blockVer[b] = this.bVersion[b];
+        }
         if (w > best) best = w;
       }
       out[S] = best;
