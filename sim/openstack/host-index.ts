@@ -96,6 +96,12 @@ export class HostIndex {
   private levelBest = new Float64Array(16);
   /** Each block's hosts in the order of its last frontier sort. */
   private readonly bOrder: Int32Array;
+  /**
+   * Whether bOrder is still sorted: 0 yes, 1 all but host bMoved[b] (one placement, typically),
+   * 2 no (several hosts moved). An I/O count or eligibility change does not move a host.
+   */
+  private readonly bOrderDirty: Uint8Array;
+  private readonly bMoved: Int32Array;
   private readonly mergeA: Int32Array;
   private readonly mergeB: Int32Array;
 
@@ -125,6 +131,8 @@ export class HostIndex {
     this.bVersion = new Float64Array(nb);
     this.bOrder = new Int32Array(nb * BLOCK);
     for (let h = 0; h < H; h++) this.bOrder[h] = h;
+    this.bOrderDirty = new Uint8Array(nb).fill(2);
+    this.bMoved = new Int32Array(nb);
     this.mergeA = new Int32Array(SUPER * BLOCK);
     this.mergeB = new Int32Array(SUPER * BLOCK);
     const ns = Math.ceil(nb / SUPER);
@@ -297,17 +305,34 @@ export class HostIndex {
   private frontier(b: number): void {
     const base = b * BLOCK, n = this.bSize[b];
     const order = this.bOrder, sr = this.sr, sc = this.sc, raw = this.rawRam, rawC = this.rawCpu;
-    for (let q = base + 1; q < base + n; q++) {
-      const h = order[q], x = sr * raw[h], y = sc * rawC[h];
-      let pos = q;
-      while (pos > base) {
-        const o = order[pos - 1], ox = sr * raw[o];
-        if (ox > x || (ox === x && sc * rawC[o] >= y)) break;
-        order[pos] = o;
-        pos--;
+    if (this.bOrderDirty[b] === 2) {
+      for (let q = base + 1; q < base + n; q++) {
+        const h = order[q], x = sr * raw[h], y = sc * rawC[h];
+        let pos = q;
+        while (pos > base) {
+          const o = order[pos - 1], ox = sr * raw[o];
+          if (ox > x || (ox === x && sc * rawC[o] >= y)) break;
+          order[pos] = o;
+          pos--;
+        }
+        order[pos] = h;
       }
+    } else if (this.bOrderDirty[b] === 1) {
+      // One host moved: take it out and put it back at its place (ties after their equals, as the sort).
+      const h = this.bMoved[b], x = sr * raw[h], y = sc * rawC[h], end = base + n;
+      let q = base;
+      while (order[q] !== h) q++;
+      for (; q < end - 1; q++) order[q] = order[q + 1];
+      let pos = base;
+      while (pos < end - 1) {
+        const o = order[pos], ox = sr * raw[o];
+        if (!(ox > x || (ox === x && sc * rawC[o] >= y))) break;
+        pos++;
+      }
+      for (q = end - 1; q > pos; q--) order[q] = order[q - 1];
       order[pos] = h;
     }
+    this.bOrderDirty[b] = 0;
     if (this.bStale[b] !== 0) { this.summarise(b); this.bStale[b] = 0; }
     let m = 0;
     const top = this.sio === 0 || this.bElig[b] === 0 ? 0 : this.bMaxIo[b];
@@ -349,8 +374,17 @@ export class HostIndex {
 
   /** Host h changed (usage, reservation, service state). */
   update(h: number): void {
+    const r0 = this.rawRam[h], c0 = this.rawCpu[h];
+    const changed = this.setHost(h);
+    // The block's order covers ineligible hosts too: one that moved is out of place even if it
+    // stays out of the summaries.
+    if (this.rawRam[h] !== r0 || this.rawCpu[h] !== c0) {
+      const b = (h / BLOCK) | 0, d = this.bOrderDirty[b];
+      if (d === 0) { this.bOrderDirty[b] = 1; this.bMoved[b] = h; }
+      else if (d === 1 && this.bMoved[b] !== h) this.bOrderDirty[b] = 2;
+    }
     // A host that was and stays ineligible does not enter its block's summary.
-    if (this.setHost(h)) {
+    if (changed) {
       const b = (h / BLOCK) | 0;
       const S = (b / SUPER) | 0;
       // Summaries are brought up to date when a placement reads them (refresh): a burst of
@@ -367,6 +401,7 @@ export class HostIndex {
   /** Everything changed (start of a replication, a copy of another state). */
   rebuild(): void {
     for (let h = 0; h < this.s.hostCount; h++) this.setHost(h);
+    this.bOrderDirty.fill(2);
     for (let b = 0; b < this.blocks; b++) this.summarise(b);
     for (let S = 0; S < this.supers; S++) this.summariseSuper(S);
     this.bStale.fill(0);

@@ -287,3 +287,29 @@ test('property: bounds kept across placements (same scales, unchanged superblock
     },
   ), { numRuns: 40 });
 });
+
+test('property: a host whose usage changed while it was down is weighed at its new place once back', () => {
+  // The frontier sort keeps each block's order between rebuilds and only moves the hosts that
+  // changed: a host emptied while down (its instances deleted) must not be weighed at its old,
+  // fuller place when it comes back (it would be hidden behind hosts with more free vCPUs).
+  fc.assert(fc.property(
+    fc.record({ x: fc.integer({ min: 8, max: 120 }), fill: fc.double({ min: 0.5, max: 0.95, noNaN: true }), seed: fc.nat(1000) }),
+    ({ x, fill, seed }) => {
+      const c = cloud({
+        nova: { cpu_weight_multiplier: 0, io_ops_weight_multiplier: 0 },
+        racks: [{ name: 'a', hosts: 8, ram: '64GiB', vcpus: 64 }, { name: 'b', hosts: 200, ram: '64GiB', vcpus: 16 }],
+        flavors: [{ name: 'm', ram: '4GiB', vcpus: 1, share: 1 }],
+        fill,
+      });
+      const s = buildCloud(c, seed).state;
+      const sch = new Scheduler(s, undefined);
+      assert.equal(sch.select(4096, 1, -1, -1, -1), sch.selectScan(4096, 1, -1, -1, -1));
+      s.setServiceUp(x, false);
+      while (s.head[x] >= 0) s.detach(s.head[x], false);
+      assert.equal(sch.select(4096, 1, -1, -1, -1), sch.selectScan(4096, 1, -1, -1, -1));
+      s.setServiceUp(x, true);
+      assert.equal(sch.select(4096, 1, -1, -1, -1), x);
+      assert.equal(sch.select(4096, 1, -1, -1, -1), sch.selectScan(4096, 1, -1, -1, -1));
+    },
+  ), { numRuns: 30 });
+});
