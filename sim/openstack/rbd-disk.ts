@@ -157,7 +157,8 @@ export class RbdDisk {
 
   /** Core of write: sets up to `n` free blocks from `start` on (wrapping once); the cursor follows. */
   private fill(start: number, n: number, allocate: boolean): number {
-    const live = this.live, words = this.words;
+    const live = this.live, touched = this.touched, notFull = this.notFull, words = this.words;
+    const tailFill = ~this.tailMask; // the last word's bits past the disk's end count as full
     let w = start >>> 5;
     if (w >= words) { w = 0; start = 0; }
     let mask = bitsFrom(start & 31);
@@ -171,9 +172,9 @@ export class RbdDisk {
         const c = free === -1 ? 32 : popcount(free); // a wholly free word is the common case of fresh writes
         const take = c > remaining ? lowestSetBits(free, remaining) : free;
         remaining -= c > remaining ? remaining : c;
-        live[w] |= take;
-        this.touched[w] |= take;
-        if (this.wordFull(w)) this.notFull[w >>> 5] &= ~(1 << (w & 31));
+        const now = (live[w] |= take);
+        touched[w] |= take;
+        if ((w === words - 1 ? now | tailFill : now) === -1) notFull[w >>> 5] &= ~(1 << (w & 31));
         lastW = w;
         lastTake = take;
         if (allocate) this.allocate(w, take);
