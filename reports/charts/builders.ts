@@ -10,6 +10,7 @@ import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.j
 import { metricAcrossDesigns, designNames } from '../summary.js';
 import { axisTitle, formatNumber, metricLabel, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
+import { lineStyle, PALETTE, type LineStyle } from './lines.js';
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json|svg|png. */
@@ -23,7 +24,6 @@ export interface Chart {
 
 export const WIDTH = 560;
 export const HEIGHT = 300;
-const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
 
 function config() {
   return {
@@ -182,6 +182,30 @@ function seriesAcrossDesigns(study: StudySummary, series: string): { design: str
   return out;
 }
 
+/** Everything a series line and its band are drawn from: equal arrays mean identical lines. */
+function seriesValues(s: SeriesStats): number[][] {
+  return [s.x, s.p50, s.p05, s.p95, s.mean];
+}
+
+function middle(v: number[]): number {
+  return v[Math.floor(v.length / 2)];
+}
+
+/** The last finite value (where a time series or a sweep line ends up). */
+function last(v: (number | null)[]): number {
+  for (let i = v.length - 1; i >= 0; i--) { const x = v[i]; if (x !== null && Number.isFinite(x)) return x; }
+  return NaN;
+}
+
+/** Colour, dash and width channels of a line layer. */
+function lineEncoding(style: LineStyle): object {
+  return { color: style.color, ...(style.strokeDash ? { strokeDash: style.strokeDash } : {}), ...(style.strokeWidth ? { strokeWidth: style.strokeWidth } : {}) };
+}
+
+function notes(style: LineStyle): string {
+  return style.notes.map((n) => ` ${n}`).join('');
+}
+
 /** CDF per design: the median replication's curve, with the p05–p95 band across replications. */
 export function cdfChart(studyName: string, study: StudySummary, series: string): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
@@ -189,11 +213,13 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   const unit = rows[0].s.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
   const label = metricLabel(series.replace(/_?(cdf|quantiles)$/i, ''));
+  // Legend from the leftmost curve (smallest median) to the rightmost.
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', domainOf(study), 'median');
   const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
-    design, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
+    design: style.label.get(design)!, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
   }))).filter((r) => r.median !== null);
   const xTitle = axisTitle(label, scale);
-  const color = colour('design', 'Design', domainOf(study));
+  const color = style.color;
   const title = `${label}: cumulative distribution per design`;
   // A heavy tail in a few replications (p95 band to 20 h while medians end at 2 h) would squash
   // every curve against the axis: cut the axis past the medians and say so.
@@ -202,7 +228,7 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   const cut = medMax > 0 && hiMax > 2 * medMax ? medMax * 1.5 : undefined;
   // Designs whose typical values differ by orders of magnitude (an RBD snapshot freezes for
   // milliseconds, a local one for minutes) each get room on a symmetric-log axis.
-  const medians = rows.map(({ s }) => s.p50[Math.floor(s.p50.length / 2)] / scale.divisor).filter((v) => Number.isFinite(v) && v > 0);
+  const medians = rows.map(({ s }) => middle(s.p50) / scale.divisor).filter((v) => Number.isFinite(v) && v > 0);
   const spread = medians.length > 1 ? Math.max(...medians) / Math.min(...medians) : 1;
   const symlog = !cut && spread > 30;
   const xScale = cut
@@ -218,14 +244,15 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
     title,
     caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.'
       + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : '')
-      + (symlog ? ' The value axis is logarithmic (linear near zero): the designs differ by orders of magnitude.' : ''),
+      + (symlog ? ' The value axis is logarithmic (linear near zero): the designs differ by orders of magnitude.' : '')
+      + notes(style),
     spec: top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}${symlog ? '; log axis' : ''}`, [
       { mark: { type: 'area', orient: 'horizontal', opacity }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
         x: { field: 'lo', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, x2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
-        x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, color,
+        x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, ...lineEncoding(style),
         tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
     ], data),
   };
@@ -264,19 +291,21 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   const yScale = pickScale(first.unit, [...rows.flatMap((r) => r.s.p95), ...thresholds.map((t) => t.value)]);
   const xScale = pickScale(first.xUnit, rows.flatMap((r) => r.s.x));
   const label = metricLabel(series);
+  // Legend from the line ending highest to the lowest, as the lines stand at the right edge.
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', domainOf(study));
   const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
-    design, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
+    design: style.label.get(design)!, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
   })));
   const xName = first.xLabel || 'Time';
   const xTitle = axisTitle(xName.charAt(0).toUpperCase() + xName.slice(1), xScale);
   const yTitle = axisTitle(label, yScale);
-  const color = colour('design', 'Design', domainOf(study));
+  const color = style.color;
   const layer: unknown[] = [
     { mark: { type: 'area', opacity: 0.18 }, encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' },
       color } },
     { mark: { type: 'line', strokeWidth: 2.5 }, encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, color,
+      x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
       tooltip: [{ field: 'design' }, { field: 'x', format: '.4~g' }, { field: 'median', format: '.4~g' }] } },
   ];
   if (exact.length) {
@@ -287,12 +316,12 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   }
   if (thresholds.length) {
     const t = thresholds.map((th) => ({ threshold: `${th.label} (${formatNumber(th.value / yScale.divisor)} ${yScale.label})`.replace(/ \)$/, ')'), y: th.value / yScale.divisor }));
+    // One layer per threshold with a fixed dash: the strokeDash channel belongs to the designs.
+    // Each line carries its own text label, so it needs no legend entry.
+    const dashes = [[6, 4], [2, 2], [10, 3]];
     layer.push(
-      { data: { values: t }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 2 }, encoding: {
-        y: { field: 'y', type: 'quantitative', title: yTitle },
-        // Each line carries its own text label, so it needs no legend entry.
-        strokeDash: { field: 'threshold', type: 'nominal', title: 'Threshold', scale: { range: [[6, 4], [2, 2], [10, 3]] }, legend: null },
-        stroke: { value: '#c00' } } },
+      ...t.map((row, i) => ({ data: { values: [row] }, mark: { type: 'rule', strokeDash: dashes[i % dashes.length], strokeWidth: 2, color: '#c00' }, encoding: {
+        y: { field: 'y', type: 'quantitative', title: yTitle } } })),
       { data: { values: t }, mark: { type: 'text', align: 'left', dx: 4, dy: -7, color: '#c00', fontSize: 12 }, encoding: {
         y: { field: 'y', type: 'quantitative' }, x: { datum: 0, type: 'quantitative' }, text: { field: 'threshold' } } },
     );
@@ -303,8 +332,11 @@ export function bandChart(studyName: string, study: StudySummary, series: string
     name: `${slug(studyName)}-${slug(series)}-${overTime ? 'over-time' : `vs-${slug(first.xLabel)}`}`,
     study: studyName,
     title,
-    caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}${exact.length ? '; dashed black line: the closed-form value' : ''}.`,
-    spec: top(title, `median and p05–p95 band across replications`, layer, data),
+    caption: `Line: median across replications; band: 5th–95th percentile${thresholds.length ? '; dashed red lines: thresholds' : ''}${exact.length ? '; dashed black line: the closed-form value' : ''}.${notes(style)}`,
+    // The closed-form curve's dash has a legend of its own ("Theory"), apart from the designs'.
+    spec: exact.length && style.strokeDash
+      ? { ...top(title, `median and p05–p95 band across replications`, layer, data), resolve: { scale: { strokeDash: 'independent' } } } as TopLevelSpec
+      : top(title, `median and p05–p95 band across replications`, layer, data),
   };
 }
 
@@ -343,22 +375,30 @@ export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep
     x: numeric ? (p.x as number) / xScale.divisor : String(p.x),
     mean: scaled(p.stats.mean, yScale), lo: scaled(p.stats.ci95[0], yScale), hi: scaled(p.stats.ci95[1], yScale),
   }));
-  const lines = [...new Set(points.map((p) => p.line))];
+  const lines = [...new Set(data.map((d) => d.line))];
+  const of = (line: string) => data.filter((d) => d.line === line);
+  const xs = [...new Set(data.map((d) => String(d.x)))];
+  const style = lineStyle('line', multi ? 'Design (swept parameter)' : 'Design', lines.map((line) => ({
+    name: line,
+    values: [of(line).map((d) => (typeof d.x === 'number' ? d.x : xs.indexOf(d.x))), ...(['mean', 'lo', 'hi'] as const).map((k) => of(line).map((d) => d[k] ?? NaN))],
+    end: last(of(line).map((d) => d.mean)),
+  })), 'desc', lines, 'last point');
+  for (const d of data) d.line = style.label.get(d.line)!;
   const swept = paramTitle(sweeps[0].parameter);
   const xTitle = useX ? axisTitle(metricLabel(xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
   const yTitle = axisTitle(label, yScale);
   const x = { field: 'x', type: numeric ? 'quantitative' : 'ordinal', title: xTitle };
-  const color = colour('line', multi ? 'Design (swept parameter)' : 'Design', lines);
+  const color = style.color;
   const title = `${label} against ${useX ? metricLabel(xMetric!).toLowerCase() : paramTitle(sweeps[0].parameter)}`;
   const n = points[0].stats.n;
   return {
     name: `${slug(studyName)}-${slug(metric)}-sweep${useX ? `-vs-${slug(xMetric!)}` : `-${slug(paramTitle(sweeps[0].parameter).replace(/ \(.*\)$/, ''))}`}`,
     study: studyName,
     title,
-    caption: `Line and points: mean over ${n} replications at each swept value; band: 95 % confidence interval.`,
+    caption: `Line and points: mean over ${n} replications at each swept value; band: 95 % confidence interval.${notes(style)}`,
     spec: top(title, `mean and 95 % CI per swept value`, [
       { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
-      { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, color,
+      { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
         tooltip: [{ field: 'line', title: 'design' }, { field: 'x', title: 'x' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
     ], data),
   };
@@ -433,7 +473,8 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
     for (const ch of ['color', 'shape', 'strokeDash']) {
       const legend = enc?.[ch]?.legend;
       const domain: string[] | undefined = enc?.[ch]?.scale?.domain;
-      if (legend && typeof legend === 'object' && domain) {
+      // A legend beside the plot keeps its single column.
+      if (legend && typeof legend === 'object' && domain && legend.orient !== 'right') {
         const widest = Math.max(...domain.map((l) => String(l).length)) * 11 + 40;
         legend.columns = Math.max(1, Math.min(domain.length, Math.floor(s.width / widest)));
       }

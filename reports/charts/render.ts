@@ -66,3 +66,29 @@ export function svgToPng(svg: string, scale = 2): RasterImage {
   const image = resvg.render();
   return { png: image.asPng(), width: image.width, height: image.height, pixels: image.pixels };
 }
+
+/**
+ * Cuts the blank strip Vega leaves on the right: without canvas text metrics it over-estimates
+ * legend labels' width (by about a third), and a legend beside the plot then widens the chart
+ * by hundreds of empty pixels, which shrinks everything else once the image is fitted to a page
+ * or a slide. Only white columns are removed (found by rasterising once at 1×), never ink.
+ */
+export function trimBlankRight(svg: string, margin = 12): string {
+  const head = /^<svg[^>]*\swidth="(\d+(?:\.\d+)?)"\s+height="(\d+(?:\.\d+)?)"\s+viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg);
+  if (!head) return svg;
+  const width = Number(head[1]);
+  const img = svgToPng(svg, 1);
+  let lastInk = -1;
+  for (let x = img.width - 1; x >= 0 && lastInk < 0; x--) {
+    for (let y = 0; y < img.height; y++) {
+      const i = 4 * (y * img.width + x);
+      if (img.pixels[i] + img.pixels[i + 1] + img.pixels[i + 2] < 750) { lastInk = x; break; }
+    }
+  }
+  const trimmed = Math.ceil(lastInk + 1 + margin);
+  if (lastInk < 0 || trimmed >= width - margin) return svg;
+  const w = String(trimmed);
+  return svg
+    .replace(head[0], head[0].replace(`width="${head[1]}"`, `width="${w}"`).replace(`viewBox="0 0 ${head[3]} `, `viewBox="0 0 ${w} `))
+    .replace(`<rect width="${head[1]}" height="${head[2]}"`, `<rect width="${w}" height="${head[2]}"`);
+}

@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forSlide, type Chart } from './builders.js';
-import { renderSvg, svgToPng } from './render.js';
+import { renderSvg, svgToPng, trimBlankRight } from './render.js';
 
 export interface WrittenChart {
   chart: Chart;
@@ -23,7 +23,9 @@ export async function writeCharts(outDir: string, charts: Chart[], forSlides: Se
   mkdirSync(dir, { recursive: true });
   const out: WrittenChart[] = [];
   for (const chart of charts) {
-    const { svg, warnings } = await renderSvg(chart.spec);
+    const rendered = await renderSvg(chart.spec);
+    const svg = trimBlankRight(rendered.svg);
+    const warnings = rendered.warnings;
     const png = svgToPng(svg).png;
     const files = { spec: `charts/${chart.name}.vl.json`, svg: `charts/${chart.name}.svg`, png: `charts/${chart.name}.png` };
     writeFileSync(join(outDir, files.spec), JSON.stringify(chart.spec, null, 2) + '\n');
@@ -33,7 +35,7 @@ export async function writeCharts(outDir: string, charts: Chart[], forSlides: Se
     if (forSlides.has(chart.name)) {
       const slide = await renderSvg(forSlide(chart.spec));
       slidePngPath = join(dir, `${chart.name}.slide.png`);
-      writeFileSync(slidePngPath, svgToPng(slide.svg).png);
+      writeFileSync(slidePngPath, svgToPng(trimBlankRight(slide.svg)).png);
       warnings.push(...slide.warnings);
     }
     out.push({ chart, svg, files, pngPath: join(outDir, files.png), slidePngPath, warnings });
