@@ -30,7 +30,13 @@ export const SUPER = 8;
  * frontiers, ~1 ms re-summarising blocks whose rebuilds finished, ~1.5 ms pass 1 (a block with
  * a busy host takes its shortcut less often). Splitting idle and busy hosts instead (2-D
  * frontier of the idle ones, busy ones listed) was slower: a rack's burst leaves nearly every
- * host busy.
+ * host busy. Most of that extra cost went into weighing superblocks again and again with the
+ * same scales; with bounds kept across placements (bVersion/sVersion, Scheduler.select) and
+ * the block order re-sorted only where hosts moved, the default −1 costs about what no weigher
+ * did (in-process, interleaved: ×1.02–1.04 of the commit before the weigher). Also measured and
+ * dropped (no gain beyond ±2 %): I/O-only refresh of the summaries, hosts whose rebuild finished
+ * joining the frontier lists instead of a rebuild, a 2-D frontier of idle hosts with busy hosts
+ * bounded by their block's extremes, other block/superblock sizes.
  *
  * Superblocks (SUPER = 8 blocks, 128 hosts) carry the same summaries and a frontier merged from
  * their blocks', so a placement on 1,000 hosts weighs 8 superblock frontiers and the blocks of
