@@ -11,6 +11,7 @@ import { metricAcrossDesigns, designNames } from '../summary.js';
 import { axisTitle, formatNumber, metricLabel, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
 import { lineStyle, PALETTE, type LineStyle } from './lines.js';
+import { inPanels, PANELS_FROM } from './panels.js';
 
 export interface Chart {
   /** File stem: charts/<name>.vl.json|svg|png. */
@@ -237,16 +238,10 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   const xAxis = symlog ? { values: logTicks(Math.min(...medians) / 3, Math.max(0, ...data.map((d) => d.hi ?? 0))), format: '~g' } : {};
   // Clamp rather than clip: Vega sizes the chart to its marks' unclipped bounds.
   if (cut) for (const d of data) { if (d.hi !== null && d.hi > cut) d.hi = cut; if (d.lo !== null && d.lo > cut) d.lo = cut; }
-  const opacity = rows.length > 3 ? 0.12 : 0.18;
-  return {
-    name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
-    study: studyName,
-    title,
-    caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.'
-      + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : '')
-      + (symlog ? ' The value axis is logarithmic (linear near zero): the designs differ by orders of magnitude.' : '')
-      + notes(style),
-    spec: top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}${symlog ? '; log axis' : ''}`, [
+  const panels = rows.length >= PANELS_FROM;
+  const opacity = panels ? 0.25 : rows.length > 3 ? 0.12 : 0.18;
+  const firstLabel = style.label.get(rows[0].design)!;
+  const layered = top(title, `P(value ≤ x); band = p05–p95 across replications${cut ? '; axis cut past the medians' : ''}${symlog ? '; log axis' : ''}${panels ? '; one panel per design' : ''}`, [
       { mark: { type: 'area', orient: 'horizontal', opacity }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
         x: { field: 'lo', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, x2: { field: 'hi' }, color } },
@@ -254,7 +249,19 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
         x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, ...lineEncoding(style),
         tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
-    ], data),
+    ], data);
+  return {
+    name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
+    study: studyName,
+    title,
+    caption: 'Line: median over replications of each quantile; band: 5th–95th percentile across replications.'
+      + (cut ? ` The axis stops at ${formatNumber(cut)} ${scale.label}; the band of a few replications runs on to ${formatNumber(hiMax)} ${scale.label}.` : '')
+      + (symlog ? ' The value axis is logarithmic (linear near zero): the designs differ by orders of magnitude.' : '')
+      + (panels
+        ? ` One panel per design, in order of median, lowest first; grey dashed line in the other panels: the median of ${rows[0].design}, the first design.`
+          + [...style.sameAs].map(([name, twin]) => ` ${name} gives exactly the same values as ${twin}.`).join('')
+        : notes(style)),
+    spec: panels ? inPanels(layered, 'design', style.order, firstLabel, 1) : layered,
   };
 }
 
@@ -460,9 +467,22 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
   const s = structuredClone(spec) as any;
   // The slide prints the chart's title itself; a long title here would widen the whole PNG.
   delete s.title;
-  s.width = 440;
-  // A long y-axis title in 19 px needs more than 300 px of plot height, or it pushes the plot down.
-  if (s.height === HEIGHT) s.height = 310;
+  if (s.facet) {
+    // Small multiples: the panels share the narrower width; headers grow with the other text.
+    // Two rows of panels: a slide's picture box is wide and short, and a tall image would shrink.
+    const panels = s.facet.sort.length;
+    s.columns = panels <= 4 ? panels : Math.min(5, Math.ceil(panels / 2));
+    s.spec.width = 200;
+    s.spec.height = 190;
+    s.spacing = { row: 56, column: 32 };
+    s.config = { ...s.config, header: { ...s.config?.header, labelFontSize: 15 } };
+    // One y title per row at 19 px must fit beside a panel: the CDF's short form.
+    for (const layer of s.spec.layer) if (layer.encoding?.y?.title === 'Cumulative probability') layer.encoding.y.title = 'P(value ≤ x)';
+  } else {
+    s.width = 440;
+    // A long y-axis title in 19 px needs more than 300 px of plot height, or it pushes the plot down.
+    if (s.height === HEIGHT) s.height = 310;
+  }
   s.config = {
     ...s.config,
     axis: { ...s.config?.axis, labelFontSize: 18, titleFontSize: 19 },
@@ -480,6 +500,6 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
       }
     }
   };
-  for (const layer of s.layer ?? []) fix(layer.encoding);
+  for (const layer of s.layer ?? s.spec?.layer ?? []) fix(layer.encoding);
   return s as TopLevelSpec;
 }

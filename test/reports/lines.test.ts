@@ -8,52 +8,86 @@ import { loadFixture } from './fixtures.js';
 
 const reference = loadFixture('reference-cloud');
 
-/** A study of `n` designs, each a copy of the fixture's first boot CDF pushed right by its index. */
-function manyDesigns(n: number): StudySummary {
-  const boot = structuredClone(reference.summary.studies.boot);
-  const template = boot.designs['glance-http'];
+/** A study of `n` designs, each a copy of the fixture's first curve of `series`, scaled up by its index. */
+function manyDesigns(n: number, studyName: 'boot' | 'rbd' = 'boot', series = 'boot_time_cdf', step = 0.15): StudySummary {
+  const study = structuredClone(reference.summary.studies[studyName]);
+  const template = Object.values(study.designs)[0];
   const designs: StudySummary['designs'] = {};
   for (let i = 0; i < n; i++) {
     const d = structuredClone(template);
-    const s = d.series!.boot_time_cdf;
-    for (const k of ['mean', 'p05', 'p50', 'p95'] as const) s[k] = s[k].map((v) => v * (1 + 0.15 * i));
-    d.metrics.boot_time_p95.mean *= 1 + 0.15 * i;
+    const s = d.series![series];
+    for (const k of ['mean', 'p05', 'p50', 'p95'] as const) s[k] = s[k].map((v) => v * (1 + step * i));
+    for (const m of Object.values(d.metrics)) m.mean *= 1 + step * i;
     designs[`design-${i}`] = d;
   }
-  return { ...boot, designs, sweeps: undefined };
+  return { ...study, designs, sweeps: undefined };
 }
 
 const enc = (c: { spec: unknown }, layer: number) => (c.spec as any).layer[layer].encoding;
 
-test('nine designs: every line gets its own colour and dash pair, the legend lists them by median, and it renders cleanly', async () => {
-  const study = manyDesigns(9);
-  // Design order of the study reversed, so that legend order (by median) and study order differ.
+test('nine designs over time: every line gets its own colour and dash pair, the legend lists them as they end, and it renders cleanly', async () => {
+  const study = manyDesigns(9, 'rbd', 'pool_usage', 0.04);
+  // Design order of the study reversed, so that legend order (by end value) and study order differ.
   const reversed: StudySummary = { ...study, designs: Object.fromEntries(Object.entries(study.designs).reverse()) };
-  const c = cdfChart('boot', reversed, 'boot_time_cdf')!;
+  const c = bandChart('rbd', reversed, 'pool_usage', [{ label: 'nearfull', value: 0.85 }])!;
   const line = enc(c, 1);
   assert.ok(line.strokeDash, 'more than six lines: dashes as a second cue');
   const pairs = line.color.scale.domain.map((d: string, i: number) => `${line.color.scale.range[i]} ${line.strokeDash.scale.range[line.strokeDash.scale.domain.indexOf(d)]}`);
   assert.equal(new Set(pairs).size, 9, 'no two lines share colour and dash');
   assert.ok(new Set(line.strokeDash.scale.range.map(String)).size >= 4, 'several dash patterns');
-  assert.deepEqual(line.color.scale.domain, Array.from({ length: 9 }, (_, i) => `design-${i}`), 'legend from the smallest median up');
+  assert.deepEqual(line.color.scale.domain, Array.from({ length: 9 }, (_, i) => `design-${8 - i}`), 'legend from the highest end down');
   // Colours follow the study's order (the same on the by-design chart), not the legend's.
-  const byDesign = metricByDesign('boot', reversed, 'boot_time_p95')!;
+  const byDesign = metricByDesign('rbd', reversed, Object.keys(Object.values(reversed.designs)[0].metrics)[0])!;
   const designColour = enc(byDesign, 0).color.scale;
   for (const [i, d] of line.color.scale.domain.entries()) {
     assert.equal(line.color.scale.range[i], designColour.range[designColour.domain.indexOf(d)], `${d}: same colour on both charts`);
   }
   assert.equal(line.color.legend.orient, 'right');
-  assert.match(c.caption, /Legend in order of each line's median, lowest first/);
+  assert.match(c.caption, /Legend in order of each line's end value, highest first/);
   // The first design of the study (design-8 here) is the thicker line.
   assert.match(line.strokeWidth.condition.test, /design-8/);
   assert.match(c.caption, /Thicker line: design-8/);
   const { svg, warnings } = await renderSvg(c.spec);
   assert.deepEqual(warnings, []);
-  assert.equal((svg.match(/stroke-dasharray/g) ?? []).length > 0, true, 'dashes drawn');
+  assert.ok(svg.includes('stroke-dasharray'), 'dashes drawn');
   for (let i = 0; i < 9; i++) assert.ok(svg.includes(`>design-${i}<`), `legend entry design-${i}`);
+  assert.equal((svg.match(/aria-label="Symbol legend/g) ?? []).length, 1, 'one legend for colour and dash together');
   const slideWarnings: string[] = [];
   compileSpec(forSlide(c.spec), slideWarnings);
   assert.deepEqual(slideWarnings, []);
+});
+
+test('a CDF of five or more designs is drawn in panels: every point kept, the first design as reference in the others', async () => {
+  const study = manyDesigns(7);
+  const twin = structuredClone(study.designs['design-2']);
+  study.designs['design-2-again'] = twin;
+  const c = cdfChart('boot', study, 'boot_time_cdf')!;
+  const spec = c.spec as any;
+  assert.equal(spec.facet.field, 'design');
+  assert.equal(spec.facet.sort.length, 8);
+  assert.equal(spec.facet.sort[0], 'design-0', 'panels from the smallest median on');
+  assert.ok(spec.facet.sort.includes('design-2-again (= design-2)'));
+  const rows = spec.data.values as { design: string; role: string; reference?: string }[];
+  const points = Object.values(study.designs).reduce((k, d) => k + d.series!.boot_time_cdf.x.length, 0);
+  assert.equal(rows.filter((r) => r.role === 'own').length, points, 'no point dropped');
+  const refPanels = new Set(rows.filter((r) => r.role === 'ref').map((r) => r.design));
+  assert.equal(refPanels.size, 7, 'the reference in every panel but its own');
+  assert.ok(!refPanels.has('design-0'));
+  assert.match(c.caption, /One panel per design/);
+  assert.match(c.caption, /design-2-again gives exactly the same values as design-2/);
+  const { svg, warnings } = await renderSvg(c.spec);
+  assert.deepEqual(warnings, []);
+  for (const mark of ['mark-line', 'mark-area']) assert.ok(svg.includes(mark), mark);
+  assert.equal((svg.match(/class="[^"]*\brole-title-text\b/g) ?? []).length, 1 + 8, 'the chart title and a header per panel');
+  assert.ok(svg.includes('role-legend'), 'legend for the reference line');
+  assert.ok(svg.includes('>design-2-again<') && svg.includes('>(= design-2)<'), 'header says which panel is a copy, on two lines');
+  const slideWarnings: string[] = [];
+  const slide = forSlide(c.spec) as any;
+  compileSpec(slide, slideWarnings);
+  assert.deepEqual(slideWarnings, []);
+  assert.equal(slide.columns, 4, 'two rows of panels on a slide');
+  // Four designs or fewer stay overlaid.
+  assert.equal((cdfChart('boot', manyDesigns(4), 'boot_time_cdf')!.spec as any).facet, undefined);
 });
 
 test('up to six lines stay solid, with a legend under the plot', () => {
