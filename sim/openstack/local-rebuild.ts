@@ -51,7 +51,10 @@ export class LocalRebuilds {
   /** `onRunning` is the handler fired with the instance index when its rebuild is done. */
   constructor(private readonly sim: Simulation, private readonly s: ComputeState, cloud: Cloud, streams: Streams, private readonly onRunning: number) {
     const images = cloud.images ?? [];
-    this.boot = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: streams.stream('nfs-fallback') });
+    // The rebuild stops counting in num_io_ops when nova sets the instance ACTIVE: when spawn
+    // returns with the domain running (BootModel's onActive), not when the guest OS is up.
+    const hActive = sim.register({ fire: (id) => this.active(id) }, 'rebuild-active');
+    this.boot = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: streams.stream('nfs-fallback'), onActive: hActive });
     this.cpu = images.map((im) => im.boot.cpu);
     this.cpuRng = streams.stream('rebuild-boot');
     const N = s.instanceCount;
@@ -76,6 +79,11 @@ export class LocalRebuilds {
     this.current[i] = id;
     const image = this.imageOf[i];
     this.boot.boot(host, image, this.cpu[image].sample(this.cpuRng), 0, this.hDone, id, false);
+  }
+
+  private active(id: number): void {
+    const i = this.instanceOfRebuild[id];
+    if (this.current[i] === id) this.s.ioEnd(i); // else its host died: the frozen record keeps the count
   }
 
   private done(id: number): void {

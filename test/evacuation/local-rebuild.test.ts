@@ -56,6 +56,13 @@ test('cold _base: two rebuilds of one image on the same destination share one do
   assert.equal(60 + uncontendedBootTime(c, 0, { cpuSeconds: 10 }), 72);
 });
 
+test('a rebuild stops counting in num_io_ops when the instance is ACTIVE (domain started after the download), not when the guest is up', () => {
+  const c = localCloud({ instances: [{ flavor: 's', count: 2, host: 'r1-1' }] });
+  const at = (t: number) => Array.from(run(c, cfg, [{ host: 'r1-1', at: 100, repair: 1e4 }], t).state.ioOps);
+  assert.deepEqual(at(161), [0, 2], 'both rebuilds count on r1-2 while the image downloads (160–162)');
+  assert.deepEqual(at(165), [0, 0], 'ACTIVE at 162: the guests still boot until 172');
+});
+
 test('warm _base: an instance of the image already on the destination means no download', () => {
   const c = localCloud({ instances: [{ flavor: 's', count: 2, host: 'r1-1' }, { flavor: 's', count: 1, host: 'r1-2' }] });
   const r = run(c, cfg, [{ host: 'r1-1', at: 100, repair: 1e4 }], 2e4);
