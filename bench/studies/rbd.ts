@@ -15,7 +15,7 @@ const DAY = 86400, GiB = 2 ** 30;
 /**
  * The rbd study's cost: one replication of 2,000 disks × 100 GiB over one year (target ≲ 180 ms
  * on one core: 100 replications in 10 s on 2 workers), for each design of scenarios/rbd.yaml with
- * its guests (12 GiB scale models of the disks, the default), and online-discard once more with
+ * its guests (10 GiB scale models of the disks, the default), and online-discard once more with
  * every disk simulated whole (guest.simulated_size 100 GiB: the cost the scale model saves).
  * Then the target itself: scenarios/rbd-2000-disks.yaml (the same disks, online discard), its
  * 100 replications on 2 workers, wall time with worker start-up, as `headroom run` does it.

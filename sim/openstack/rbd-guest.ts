@@ -65,7 +65,7 @@ export class ExtentBlocks {
  * fraction, churn (a share of the disk per day), allocator, image data share and object size, and
  * deleted files of the same absolute sizes; its block counts are multiplied by `scale` (disk
  * objects ÷ model objects). The filesystem's rules are all per block or per file, so a model much
- * larger than the files behaves like the disk in proportion (test/rbd checks a 12 GiB model
+ * larger than the files behaves like the disk in proportion (test/rbd checks a 10 GiB model
  * against full 100 GiB disks); the cost of a disk is its model's size.
  */
 export class GuestDisk {

@@ -31,8 +31,8 @@ export const rbdSchema = z.object({
       .meta({ description: 'share of written files the filesystem allocator puts into space freed by deleted files (at random freed blocks) rather than at its rotating cursor, which sweeps on into fresh blocks' }),
     fs_block: bytes({ positive: true }).prefault('1MiB')
       .meta({ description: 'model block: the unit of extents (object sizes must be power-of-two multiples of it)' }),
-    simulated_size: bytes({ positive: true }).prefault('12GiB')
-      .meta({ description: 'disks larger than this are simulated as scale models of this size (same used fraction, churn share, allocator and deleted-file sizes; object counts scaled up): the cost of a disk is this size. Keep it well above the deleted files (the default 12 GiB model gives the allocated bytes of whole 100 GiB disks within 0.5 %, the gross reclaim of fstrim within 1.5 % at a year and 3.5 % in the first weeks); set it to the largest disk size to simulate every block' }),
+    simulated_size: bytes({ positive: true }).prefault('10GiB')
+      .meta({ description: 'disks larger than this are simulated as scale models of this size (same used fraction, churn share, allocator and deleted-file sizes; object counts scaled up): the cost of a disk is this size. Keep it well above the deleted files (the default 10 GiB model gives the allocated bytes of whole 100 GiB disks within 0.6 %, the gross reclaim of fstrim within 1.5 % at a year and 4 % in the first weeks); set it to the largest disk size to simulate every block' }),
   }).strict().prefault({}),
   batch: duration({ positive: true }).prefault('1d').meta({ description: 'time step of the guests\' write/delete batches' }),
   discard: z.enum(['none', 'online', 'fstrim']).default('none')
