@@ -7,25 +7,18 @@
  * `exact` values itself (summary.json studies.<s>.designs.<d>.exact); those take precedence.
  */
 import { exactQueueValues, queueStudy, type QueueConfig, type QueueExact } from '../sim/studies/queue.js';
-import { deepMerge, getPath, isObject, type Json } from '../sim/scenario/merge.js';
+import { designSection } from '../sim/scenario/load.js';
+import { getPath } from '../sim/scenario/merge.js';
 import type { StudyInput } from '../sim/studies/study.js';
 
 /**
  * The queue study's config for one design of a parsed scenario, or undefined when there is no
  * queue section or the loader would reject it (schema or the study's own check, e.g. ρ ≥ 1: no
- * steady state to compare against). Mirrors sim/scenario/load.ts: study-level designs replace the
- * top-level ones, a patch is deep-merged onto the section, and the keys the loader adds to every
- * study section are stripped before the study's schema sees it.
+ * steady state to compare against). The section is merged by the loader's own designSection.
  */
 export function queueConfig(scenario: unknown, design: string): QueueConfig | undefined {
-  const section = getPath(scenario, ['studies', queueStudy.name]);
-  if (!isObject(section)) return undefined;
-  const patch = isObject(section.designs)
-    ? section.designs[design]
-    : getPath(scenario, ['designs', design, 'studies', queueStudy.name]) as Json | undefined;
-  const { cloud: _cloud, ...own } = isObject(patch) ? patch : {};
-  const merged = deepMerge(section, own) as Record<string, Json>;
-  const { designs: _d, sweeps: _s, horizon: _h, replications: _r, ...raw } = merged;
+  const raw = designSection(scenario, queueStudy.name, design);
+  if (raw === undefined) return undefined;
   const parsed = queueStudy.schema.safeParse(raw);
   if (!parsed.success) return undefined;
   const name = getPath(scenario, ['name']);

@@ -225,6 +225,21 @@ function planStudy(
   return plan;
 }
 
+/**
+ * The unparsed section of `study` in `design`, with the design's patch merged exactly as `headroom
+ * run` merges it and without the keys the loader handles itself (designs, sweeps, horizon,
+ * replications): for readers of a scenario outside a run (the report's closed-form values).
+ */
+export function designSection(raw: unknown, study: string, design: string): Record<string, Json> | undefined {
+  if (!isObject(raw) || !isObject(raw.studies) || !isObject(raw.studies[study])) return undefined;
+  const section = raw.studies[study] as Record<string, Json>;
+  const studyLevel = isObject(section.designs);
+  const designs = studyLevel ? section.designs : raw.designs;
+  const merged = mergeDesign(raw as Record<string, Json>, study, studyLevel, isObject(designs) ? designs[design] : undefined);
+  const { designs: _d, sweeps: _s, horizon: _h, replications: _r, ...rest } = (merged.studies as Record<string, Record<string, Json>>)[study];
+  return rest;
+}
+
 function mergeDesign(raw: Record<string, Json>, study: string, studyLevel: boolean, patch: Json | undefined): Record<string, Json> {
   const merged = clone(raw);
   delete merged.designs;

@@ -60,23 +60,3 @@ export function parseUnit(text: string | number, kind: UnitKind): number | undef
   }
 }
 
-/** Formats seconds for people: 0.42 s, 3.1 min, 5.2 h, 12 d. */
-export function formatDuration(seconds: number): string {
-  const a = Math.abs(seconds);
-  if (a < 120) return `${round(seconds)} s`;
-  if (a < 7200) return `${round(seconds / 60)} min`;
-  if (a < 3 * 86400) return `${round(seconds / 3600)} h`;
-  return `${round(seconds / 86400)} d`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes, i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${round(v)} ${units[i]}`;
-}
-
-/** Four significant digits: enough to tell a mean from the ends of its confidence interval. */
-function round(v: number): string {
-  return Math.abs(v) >= 1000 ? v.toFixed(0) : String(Number(v.toPrecision(4)));
-}
