@@ -6,7 +6,7 @@
  * means a wrong formula and a wrong simulator cannot agree by accident. A study may also publish
  * `exact` values itself (summary.json studies.<s>.designs.<d>.exact); those take precedence.
  */
-import { exactQueueValues, queueStudy, type QueueConfig, type QueueExact } from '../sim/studies/queue.js';
+import { exactQueueValues, queueStudy, type QueueConfig } from '../sim/studies/queue.js';
 import { designSection } from '../sim/scenario/load.js';
 import { getPath } from '../sim/scenario/merge.js';
 import type { StudyInput } from '../sim/studies/study.js';
@@ -29,20 +29,14 @@ export function queueConfig(scenario: unknown, design: string): QueueConfig | un
   return (queueStudy.check?.(input) ?? []).length === 0 ? parsed.data : undefined;
 }
 
-/** M/G/1 FCFS with exponential service is M/M/1, for which the study also gives the tails. */
-function exact(cfg: QueueConfig): QueueExact {
-  return exactQueueValues(cfg.model === 'mg1-fcfs' && cfg.service.kind === 'exponential' ? { ...cfg, model: 'mmc' } : cfg);
-}
-
 /** Closed-form metric values (queue study metric names) of one design, in the study's metric order. */
 export function exactMetrics(studyName: string, scenario: unknown, design: string): Record<string, number> | undefined {
   const cfg = studyName === queueStudy.name ? queueConfig(scenario, design) : undefined;
   if (!cfg) return undefined;
-  const e = exact(cfg) as Record<string, unknown>;
+  const e = exactQueueValues(cfg) as Record<string, unknown>;
   const out: Record<string, number> = {};
   for (const m of Object.keys(queueStudy.metrics)) {
-    // Little's law, L = λW, holds for every stable queue: its measured error should be 0.
-    const v = m === 'littles_law_error' ? 0 : e[m];
+    const v = e[m];
     if (typeof v === 'number' && Number.isFinite(v)) out[m] = v;
   }
   return out;
@@ -55,7 +49,7 @@ const TAILS: Record<string, 'waitTail' | 'numberTail'> = { wait_tail: 'waitTail'
 export function exactSeries(studyName: string, scenario: unknown, design: string, series: string): ((x: number) => number) | undefined {
   const which = TAILS[series];
   const cfg = which && studyName === queueStudy.name ? queueConfig(scenario, design) : undefined;
-  return cfg ? exact(cfg)[which] : undefined;
+  return cfg ? exactQueueValues(cfg)[which] : undefined;
 }
 
 /** P(at least k of n independent hosts down), each down with probability u = MTTR/(MTBF+MTTR). */

@@ -327,6 +327,8 @@ export interface QueueExact {
   wait_probability?: number;
   blocking?: number;
   response_per_size?: number;
+  /** Little's law, L = λW, holds for every stable queue: the measured error's exact value is 0. */
+  littles_law_error?: number;
   /** P(wait > t) */
   waitTail?: (t: number) => number;
   /** P(N ≥ k) */
@@ -348,6 +350,12 @@ export function erlangC(c: number, a: number): number {
 }
 
 export function exactQueueValues(cfg: QueueConfig): QueueExact {
+  // M/G/1 FCFS with exponential service is M/M/1, which also has closed-form tails.
+  if (cfg.model === 'mg1-fcfs' && cfg.service.kind === 'exponential') return exactQueueValues({ ...cfg, model: 'mmc', servers: 1 });
+  return { ...closedForms(cfg), littles_law_error: 0 };
+}
+
+function closedForms(cfg: QueueConfig): QueueExact {
   const lambda = cfg.arrival_rate, es = cfg.service.mean, c = cfg.servers;
   const a = lambda * es, rho = a / c;
   const c2 = cfg.service.variance / (es * es);
