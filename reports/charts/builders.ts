@@ -353,7 +353,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
  * is that metric's mean, which lets different strategies (reservation size, spare hosts) share
  * one axis; several sweeps are then drawn together.
  */
-export function sweepChart(studyName: string, study: StudySummary, sweeps: Sweep[], metric: string, xMetric?: string): Chart | undefined {
+export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string): Chart | undefined {
   type Pt = { line: string; x: number | string; stats: MetricStats };
   const points: Pt[] = [];
   const multi = sweeps.length > 1;

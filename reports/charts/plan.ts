@@ -121,9 +121,9 @@ function build(name: string, study: StudySummary, r: Request, scenario: Scenario
       const sweeps = study.sweeps ?? [];
       if (sweeps.length === 0) return [];
       // One chart across every sweep when they share the x metric; otherwise one per sweep.
-      const together = r.x ? sweepChart(name, study, sweeps, r.metric, r.x) : undefined;
+      const together = r.x ? sweepChart(name, sweeps, r.metric, r.x) : undefined;
       if (together) return [together];
-      return sweeps.map((sw) => sweepChart(name, study, [sw], r.metric, r.x)).filter((c): c is Chart => !!c);
+      return sweeps.map((sw) => sweepChart(name, [sw], r.metric, r.x)).filter((c): c is Chart => !!c);
     }
     case 'series': {
       const out: Chart[] = [];

@@ -298,7 +298,7 @@ export class RbdDisk {
   /** fstrim: every existing object without live data (outside a clone's parent overlap) goes. Returns blocks reclaimed. */
   trim(): number {
     const before = this.reclaimedBlocks;
-    const dirty = this.dirty, live = this.live, alloc = this.alloc, groups = this.groups, uw = this.unitWords;
+    const dirty = this.dirty, live = this.live, groups = this.groups, uw = this.unitWords;
     for (let dw = 0; dw < dirty.length; dw++) {
       let d = dirty[dw];
       while (d !== 0) {

@@ -116,7 +116,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
 
   const plans: StudyPlan[] = [];
   for (const study of present) {
-    const plan = planStudy(study, raw, src, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined });
+    const plan = planStudy(study, raw, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined });
     if (plan) plans.push(plan);
   }
   const expect = checkExpect(raw, plans, at);
@@ -130,7 +130,7 @@ type At = (path: (string | number)[], message: string, keyOnly?: boolean) => voi
 type Origin = (path: (string | number)[]) => (string | number)[] | undefined;
 
 function planStudy(
-  study: StudyDefinition, raw: Record<string, Json>, src: SourceMap, schema: ReturnType<typeof rootSchema>, at: At,
+  study: StudyDefinition, raw: Record<string, Json>, schema: ReturnType<typeof rootSchema>, at: At,
   common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean },
 ): StudyPlan | undefined {
   const section = (raw.studies as Record<string, Json>)[study.name] as Record<string, Json>;

@@ -5,7 +5,6 @@ import { Simulation } from '../engine/simulation.js';
 import { Limiter } from '../resources/limiter.js';
 import { SharedLink } from '../resources/shared-link.js';
 import { Tally, TimeWeighted } from '../resources/monitors.js';
-import type { Distribution } from '../random/distributions.js';
 import type { Rng } from '../random/streams.js';
 import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
 

@@ -224,7 +224,7 @@ class Reference {
 type Op = { kind: 'write'; n: number } | { kind: 'freed'; start: number; n: number; span: number }
   | { kind: 'free'; start: number; n: number } | { kind: 'trim' };
 
-const opArb = fc.oneof(
+const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('write' as const), n: fc.integer({ min: 0, max: 200 }) }),
   fc.record({ kind: fc.constant('freed' as const), start: fc.nat(), n: fc.integer({ min: 1, max: 150 }), span: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('free' as const), start: fc.nat(), n: fc.integer({ min: 1, max: 150 }) }),

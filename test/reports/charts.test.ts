@@ -96,7 +96,7 @@ test('slide variants compile cleanly too', () => {
 test('missing data draws nothing: no study, no metric, no sweep', () => {
   const evac = reference.summary.studies.evacuation;
   assert.equal(metricByDesign('evacuation', evac, 'no_such_metric'), undefined);
-  assert.equal(sweepChart('evacuation', evac, [], 'any_stranded'), undefined);
+  assert.equal(sweepChart('evacuation', [], 'any_stranded'), undefined);
   const bare: StudySummary = { title: 'Empty', question: '?', designs: { a: { metrics: {} } } };
   assert.deepEqual(chartsForStudy('evacuation', bare, undefined), []);
   assert.deepEqual(chartsForSummary({ ...reference.summary, studies: {} }, undefined), []);

@@ -135,7 +135,7 @@ test('identical CDFs and identical sweep lines are labelled too', () => {
   const boot = structuredClone(reference.summary.studies.boot);
   const sw = boot.sweeps![0];
   sw.designs['rbd-clone'] = structuredClone(sw.designs['nfs-direct']);
-  const chart = sweepChart('boot', boot, [sw], 'storm_completion')!;
+  const chart = sweepChart('boot', [sw], 'storm_completion')!;
   assert.ok(enc(chart, 1).color.scale.domain.includes('rbd-clone (= nfs-direct)'));
   assert.match(chart.caption, /rbd-clone gives exactly the same values as nfs-direct/);
 });
