@@ -72,6 +72,8 @@ export class GuestDisk {
   readonly disk: RbdDisk;
   /** Disk blocks per model block (1 when the disk is simulated whole). */
   readonly scale: number;
+  /** Bytes of the real disk one model block stands for: blockBytes × scale. */
+  readonly bytesPerBlock: number;
   /** Provisioned size of the real disk. */
   readonly provisionedBytes: number;
   readonly target: number;
@@ -94,6 +96,7 @@ export class GuestDisk {
     const objects = Math.max(1, Math.ceil(plan.size[i] / ob));
     const modelObjects = Math.min(objects, Math.max(1, Math.floor(cfg.simulatedBytes / ob)));
     this.scale = objects / modelObjects;
+    this.bytesPerBlock = bb * this.scale;
     this.provisionedBytes = objects * ob;
     const dataBytes = src.dataBytes / this.scale;
     const disk = new RbdDisk(modelObjects * ob, ob, bb, src.clone ? dataBytes : 0, pool);
@@ -115,9 +118,9 @@ export class GuestDisk {
     this.minDiscardBlocks = Math.max(1, Math.ceil(cfg.minDiscardBytes / bb));
   }
 
-  get allocatedBytes(): number { return this.disk.allocBlocks * this.cfg.blockBytes * this.scale; }
-  get liveBytes(): number { return this.disk.liveBlocks * this.cfg.blockBytes * this.scale; }
-  get reclaimedBytes(): number { return this.disk.reclaimedBlocks * this.cfg.blockBytes * this.scale; }
+  get allocatedBytes(): number { return this.disk.allocBlocks * this.bytesPerBlock; }
+  get liveBytes(): number { return this.disk.liveBlocks * this.bytesPerBlock; }
+  get reclaimedBytes(): number { return this.disk.reclaimedBlocks * this.bytesPerBlock; }
 
   /**
    * One batch of the guest: its writes are whole files, as many as bring the written volume

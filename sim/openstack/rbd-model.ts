@@ -155,7 +155,7 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
     const g = new GuestDisk(cfg, plan, i, pool, extents), d = g.disk, rg = guestStream(streams, i);
     const born = plan.created[i], dies = plan.dies[i];
     sAlloc = sLive = sRecl = 0;
-    perBlock = cfg.blockBytes * g.scale;
+    perBlock = g.bytesPerBlock;
     take(d, bornQ, i * NQ);
     bornQ[i * NQ + Q_PROV] = g.provisionedBytes;
     bornQ[i * NQ + Q_DISKS] = 1;
