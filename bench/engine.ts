@@ -1,5 +1,5 @@
 import { Simulation } from '../sim/engine/simulation.js';
-import { Processes, type Process } from '../sim/engine/process.js';
+import { Processes, type Process } from '../sim/resources/process.js';
 import { Limiter } from '../sim/resources/limiter.js';
 import { SharedLink } from '../sim/resources/shared-link.js';
 import type { Rng } from '../sim/random/streams.js';

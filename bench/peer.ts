@@ -95,7 +95,7 @@ export async function peerFigures(size: PeerSizes): Promise<BenchFigure[]> {
     { name: PEER_NAMES.generatorHold, unit: 'events/s', value: rate(holdEvents, ms.generatorHold), biggerIsBetter: true, extra: `${holdSize}, one generator process per entity, ${of}` },
     { name: PEER_NAMES.heapMmc, unit: 'events/s', value: rate(mmcEventCount, ms.heapMmc), biggerIsBetter: true, extra: `the M/M/c ceiling; ${mmcSize}, service starts inline, ${of}` },
     { name: PEER_NAMES.engineMmc, unit: 'events/s', value: rate(mmcEventCount, ms.engineMmc), biggerIsBetter: true, extra: `${mmcSize}, handler objects + Limiter (a grant is an event), ${of}; ${spread(ms.engineMmc, ms.heapMmc)}` },
-    // sim/engine/process.ts cites this figure for what generator processes cost.
+    // sim/resources/process.ts cites this figure for what generator processes cost.
     {
       name: 'generator cost vs handler objects (time ratio)', unit: 'x', value: median(ms.generatorHold) / median(ms.engineHold), biggerIsBetter: false,
       extra: 'hold model: generator-process CPU time per event ÷ handler-object CPU time per event',

@@ -1,6 +1,10 @@
-// Runs every compiled test file with node's test runner. node --test given no files (or a
+// Runs the compiled test files with node's test runner. node --test given no files (or a
 // folder) runs zero tests and exits 0, so the file list is expanded here and a run that
 // executed no test is a failure.
+//
+// Two tiers: `npm test` runs every *.test.js except *.full.test.js (unit, property, hand-worked
+// logs, small validation runs: about a minute on a 2-core machine); `npm run test:full` (--full)
+// runs only the *.full.test.js files (full-size validation, CLI and report end-to-end).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +20,10 @@ function listTests(dir) {
   return out;
 }
 
-const only = process.argv.slice(2);
-let files = listTests('dist/test');
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const only = args.filter((a) => a !== '--full');
+let files = listTests('dist/test').filter((f) => f.endsWith('.full.test.js') === full);
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did the build run?)');

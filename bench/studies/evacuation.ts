@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Streams } from '../../sim/random/streams.js';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import type { BenchFigure, BenchSuite } from '../figure.js';

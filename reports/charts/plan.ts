@@ -5,7 +5,7 @@
  */
 import type { StudySummary, Summary } from '../summary.js';
 import { metricNames, seriesNames } from '../summary.js';
-import { parseUnit } from '../../sim/scenario/units.js';
+import { parseUnit } from '../../sim/units/units.js';
 import { exactMetrics, exactSeries } from '../exact.js';
 import {
   bandChart, cdfChart, isQuantileSeries, metricByDesign, spreadByDesign, sweepChart, validationChart,

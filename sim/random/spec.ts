@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseUnit, EXPECTED, type UnitKind } from '../scenario/units.js';
+import { parseUnit, EXPECTED, type UnitKind } from '../units/units.js';
 import {
   Deterministic, EmpiricalCdf, EmpiricalSamples, Erlang, Exponential, Lognormal, Normal, Uniform, Weibull,
   type Distribution,

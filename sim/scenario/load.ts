@@ -3,7 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { studies } from '../studies/registry.js';
 import type { StudyDefinition, StudyInput } from '../studies/study.js';
-import type { Cloud } from './cloud.js';
+import type { Cloud } from '../openstack/cloud.js';
 import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
 import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
 import { jsonSchema, rootSchema } from './schema.js';

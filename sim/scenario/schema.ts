@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cloudSchema } from './cloud.js';
-import { duration } from './zod-units.js';
+import { cloudSchema } from '../openstack/cloud.js';
+import { duration } from '../units/zod-units.js';
 import { studies } from '../studies/registry.js';
 
 /**

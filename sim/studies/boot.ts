@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { Simulation, type Handler } from '../engine/simulation.js';
-import { BootModel } from '../openstack/boot-model.js';
-import { BootPlacement, hostCores } from '../openstack/boot-placement.js';
+import { BootModel } from '../openstack/images/boot-model.js';
+import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import type { Distribution } from '../random/distributions.js';
-import type { Cloud } from '../scenario/cloud.js';
-import { duration, rate } from '../scenario/zod-units.js';
+import type { Cloud } from '../openstack/cloud.js';
+import { duration, rate } from '../units/zod-units.js';
 import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
 /**

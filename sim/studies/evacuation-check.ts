@@ -1,6 +1,6 @@
-import { buildCloudCached } from '../openstack/cloud-build.js';
-import { ComputeState, DOWN, RUNNING, STRANDED } from '../openstack/compute-state.js';
-import { Scheduler } from '../openstack/scheduler.js';
+import { buildCloudCached } from '../openstack/nova/cloud-build.js';
+import { ComputeState, DOWN, RUNNING, STRANDED } from '../openstack/nova/compute-state.js';
+import { Scheduler } from '../openstack/nova/scheduler.js';
 import { hookParams, type EvacuationConfig } from './evacuation.js';
 import type { StudyInput } from './study.js';
 

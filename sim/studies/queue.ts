@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
-import { count, duration, rate } from '../scenario/zod-units.js';
+import { count, duration, rate } from '../units/zod-units.js';
 import { Simulation } from '../engine/simulation.js';
 import { Limiter } from '../resources/limiter.js';
 import { SharedLink } from '../resources/shared-link.js';

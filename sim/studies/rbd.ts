@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
-import { bytes, count, duration, fraction, rate } from '../scenario/zod-units.js';
-import type { Cloud } from '../scenario/cloud.js';
-import { CephPool } from '../openstack/ceph-pool.js';
-import { runRbd, type DiskSource, type RbdModelConfig } from '../openstack/rbd-model.js';
+import { bytes, count, duration, fraction, rate } from '../units/zod-units.js';
+import type { Cloud } from '../openstack/cloud.js';
+import { CephPool } from '../openstack/ceph/ceph-pool.js';
+import { runRbd } from '../openstack/ceph/rbd-model.js';
+import type { DiskSource, RbdModelConfig } from '../openstack/ceph/rbd-plan.js';
 import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
 
 /**

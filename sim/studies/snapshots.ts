@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
-import { bandwidth, count, duration, fraction } from '../scenario/zod-units.js';
+import { bandwidth, count, duration, fraction } from '../units/zod-units.js';
 import { quantileSorted } from 'simple-statistics';
-import { SnapshotFleet, type SnapshotParams } from '../openstack/snapshot.js';
-import type { Cloud } from '../scenario/cloud.js';
+import { SnapshotFleet, type SnapshotParams } from '../openstack/guest/snapshot.js';
+import type { Cloud } from '../openstack/cloud.js';
 import type { Problem, StudyDefinition, StudyInput } from './study.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Streams } from '../random/streams.js';
 import type { Tracer } from '../engine/simulation.js';
-import type { Cloud } from '../scenario/cloud.js';
+import type { Cloud } from '../openstack/cloud.js';
 
 /**
  * The contract between a study and the rest of the pipeline.

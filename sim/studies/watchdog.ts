@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
-import { count, duration, fraction } from '../scenario/zod-units.js';
-import { WatchdogFleet, type WatchdogParams } from '../openstack/watchdog.js';
+import { count, duration, fraction } from '../units/zod-units.js';
+import { WatchdogFleet, type WatchdogParams } from '../openstack/guest/watchdog.js';
 import type { StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Simulation, type Handler } from '../../sim/engine/simulation.js';
-import { ABSENT, BaseImageCache, FETCHING, PRESENT } from '../../sim/openstack/image-cache.js';
-import { uncontendedBootTime } from '../../sim/openstack/boot-time.js';
+import { ABSENT, BaseImageCache, FETCHING, PRESENT } from '../../sim/openstack/images/image-cache.js';
+import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
 // openstack-facts §9.1 (_base cache, per-image lock, cache manager) and §8.3 (build semaphore).

@@ -1,7 +1,7 @@
 import { Simulation, type Handler } from '../../sim/engine/simulation.js';
-import { BootModel } from '../../sim/openstack/boot-model.js';
+import { BootModel } from '../../sim/openstack/images/boot-model.js';
 import { Streams } from '../../sim/random/streams.js';
-import { cloudSchema, type Cloud } from '../../sim/scenario/cloud.js';
+import { cloudSchema, type Cloud } from '../../sim/openstack/cloud.js';
 
 /**
  * Tiny clouds for hand-worked boot tests. Sizes and bandwidths are bare numbers (bytes, bytes/s)

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { uncontendedBootTime } from '../../sim/openstack/boot-time.js';
+import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
 // One boot on an idle cloud, hand-worked per path (openstack-facts §2, §9.1, §9.2), and checked

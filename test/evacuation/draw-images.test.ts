@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { drawImages } from '../../sim/openstack/local-rebuild.js';
+import { drawImages } from '../../sim/openstack/nova/local-rebuild.js';
 
 /** The draw as first written: a linear walk of the cumulative shares. */
 function linear(shares: number[], draws: number[]): number[] {

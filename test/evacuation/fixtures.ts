@@ -1,9 +1,9 @@
-import { cloudSchema, type Cloud } from '../../sim/scenario/cloud.js';
+import { cloudSchema, type Cloud } from '../../sim/openstack/cloud.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { Streams } from '../../sim/random/streams.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
-import { EvacuationModel } from '../../sim/openstack/evacuation.js';
-import { FailureProcess } from '../../sim/openstack/failures.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { EvacuationModel } from '../../sim/openstack/nova/evacuation.js';
+import { FailureProcess } from '../../sim/openstack/nova/failures.js';
 import { evacuationParams, evacuationSchema, failureConfig, type EvacuationConfig } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 

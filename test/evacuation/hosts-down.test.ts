@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { Exponential, Lognormal } from '../../sim/random/distributions.js';
 import { Streams } from '../../sim/random/streams.js';
-import { FailureProcess, type FailureConfig } from '../../sim/openstack/failures.js';
+import { FailureProcess, type FailureConfig } from '../../sim/openstack/nova/failures.js';
 
 const H = 3600;
 

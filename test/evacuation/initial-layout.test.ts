@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import { Streams } from '../../sim/random/streams.js';
 import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 
 const INSTANCES = Object.keys(metrics).indexOf('instances');
 

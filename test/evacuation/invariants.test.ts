@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { Streams } from '../../sim/random/streams.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
-import { ComputeState, RUNNING } from '../../sim/openstack/compute-state.js';
-import { EvacuationModel } from '../../sim/openstack/evacuation.js';
-import { FailureProcess } from '../../sim/openstack/failures.js';
-import { HostIndex } from '../../sim/openstack/host-index.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { ComputeState, RUNNING } from '../../sim/openstack/nova/compute-state.js';
+import { EvacuationModel } from '../../sim/openstack/nova/evacuation.js';
+import { FailureProcess } from '../../sim/openstack/nova/failures.js';
+import { HostIndex } from '../../sim/openstack/nova/host-index.js';
 import { evacuationParams, failureConfig } from '../../sim/studies/evacuation.js';
 import { cloud, config } from './fixtures.js';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultIoOpsWeightMultiplier, novaSchema } from '../../sim/openstack/compute-schema.js';
-import { ComputeState } from '../../sim/openstack/compute-state.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
-import { BootPlacement } from '../../sim/openstack/boot-placement.js';
-import { Scheduler } from '../../sim/openstack/scheduler.js';
+import { defaultIoOpsWeightMultiplier, novaSchema } from '../../sim/openstack/nova/compute-schema.js';
+import { ComputeState } from '../../sim/openstack/nova/compute-state.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { BootPlacement } from '../../sim/openstack/nova/boot-placement.js';
+import { Scheduler } from '../../sim/openstack/nova/scheduler.js';
 import { cloud, config, runScript, scripted, smallRack } from './fixtures.js';
 
 /**

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultCpuRatio, defaultRamRatio, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity } from '../../sim/openstack/placement.js';
-import { novaSchema } from '../../sim/openstack/compute-schema.js';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
-import { Scheduler } from '../../sim/openstack/scheduler.js';
+import { defaultCpuRatio, defaultRamRatio, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity } from '../../sim/openstack/nova/placement.js';
+import { novaSchema } from '../../sim/openstack/nova/compute-schema.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { Scheduler } from '../../sim/openstack/nova/scheduler.js';
 import { cloud } from './fixtures.js';
 
 test('openstack-facts §6.2: 256 GiB host, 32 GiB reserved, ratio 1.5: kilo 360448 MB, antelope 344064 MB', () => {

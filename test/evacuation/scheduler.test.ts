@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildCloud } from '../../sim/openstack/cloud-build.js';
-import { Scheduler } from '../../sim/openstack/scheduler.js';
-import { HostIndex } from '../../sim/openstack/host-index.js';
+import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { Scheduler } from '../../sim/openstack/nova/scheduler.js';
+import { HostIndex } from '../../sim/openstack/nova/host-index.js';
 import { cloud, smallRack } from './fixtures.js';
 
 /** r1-1: l+m, r1-2: m, r1-3: l, r1-4: m+m (16 GiB hosts, 512 MB reserved: capacity 15872 MB). */

@@ -1,8 +1,9 @@
 import { Simulation } from '../../sim/engine/simulation.js';
 import type { Streams } from '../../sim/random/streams.js';
-import { WordPool } from '../../sim/openstack/rbd-disk.js';
-import { planDisks, type RbdModelConfig, type RbdResult } from '../../sim/openstack/rbd-model.js';
-import { ExtentBlocks, GuestDisk, guestStream } from '../../sim/openstack/rbd-guest.js';
+import { WordPool } from '../../sim/openstack/ceph/rbd-disk.js';
+import type { RbdResult } from '../../sim/openstack/ceph/rbd-model.js';
+import { planDisks, type RbdModelConfig } from '../../sim/openstack/ceph/rbd-plan.js';
+import { ExtentBlocks, GuestDisk, guestStream } from '../../sim/openstack/ceph/rbd-guest.js';
 
 /**
  * Reference for runRbd: the same disks and guests, run as one interleaved discrete-event

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { RbdDisk, WordPool } from '../../sim/openstack/rbd-disk.js';
-import { Groups, lowestSetBits, popcount } from '../../sim/openstack/rbd-bits.js';
+import { RbdDisk, WordPool } from '../../sim/openstack/ceph/rbd-disk.js';
+import { Groups, lowestSetBits, popcount } from '../../sim/openstack/ceph/rbd-bits.js';
 
 const KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
 

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Streams } from '../../sim/random/streams.js';
 import { Deterministic, Exponential, Lognormal, Uniform } from '../../sim/random/distributions.js';
-import { CephPool } from '../../sim/openstack/ceph-pool.js';
-import { cephSchema } from '../../sim/openstack/ceph-schema.js';
-import { planDisks, runRbd, type RbdModelConfig } from '../../sim/openstack/rbd-model.js';
-import { ExtentBlocks, GuestDisk } from '../../sim/openstack/rbd-guest.js';
-import { WordPool } from '../../sim/openstack/rbd-disk.js';
+import { CephPool } from '../../sim/openstack/ceph/ceph-pool.js';
+import { cephSchema } from '../../sim/openstack/ceph/ceph-schema.js';
+import { runRbd } from '../../sim/openstack/ceph/rbd-model.js';
+import { planDisks, type RbdModelConfig } from '../../sim/openstack/ceph/rbd-plan.js';
+import { ExtentBlocks, GuestDisk } from '../../sim/openstack/ceph/rbd-guest.js';
+import { WordPool } from '../../sim/openstack/ceph/rbd-disk.js';
 import { normalCdf, normalQuantile } from '../../sim/stats/t.js';
 import { runRbdEvents } from './event-model.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Streams } from '../../sim/random/streams.js';
-import { cloudSchema } from '../../sim/scenario/cloud.js';
+import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { rbdStudy, rbdSchema, diskSources, type RbdConfig } from '../../sim/studies/rbd.js';
 import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
 import { findStudy } from '../../sim/studies/registry.js';

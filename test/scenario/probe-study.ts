@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StudyDefinition } from '../../sim/studies/study.js';
-import { duration, rate } from '../../sim/scenario/zod-units.js';
+import { duration, rate } from '../../sim/units/zod-units.js';
 import { studies } from '../../sim/studies/registry.js';
 
 /**

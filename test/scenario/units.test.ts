@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUnit } from '../../sim/scenario/units.js';
+import { parseUnit } from '../../sim/units/units.js';
 
 test('durations convert to seconds', () => {
   assert.equal(parseUnit('60s', 'duration'), 60);

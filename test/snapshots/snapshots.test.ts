@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { Deterministic, Lognormal } from '../../sim/random/distributions.js';
 import { Streams, type Rng } from '../../sim/random/streams.js';
 import type { Tracer } from '../../sim/engine/simulation.js';
-import { SnapshotFleet, type SnapshotParams } from '../../sim/openstack/snapshot.js';
+import { SnapshotFleet, type SnapshotParams } from '../../sim/openstack/guest/snapshot.js';
 import { snapshotsSchema, snapshotsStudy } from '../../sim/studies/snapshots.js';
-import { cloudSchema } from '../../sim/scenario/cloud.js';
+import { cloudSchema } from '../../sim/openstack/cloud.js';
 
 /** Fixed draws: agent enabled iff enabledDraw < share; agent answers iff answerDraw < agentAnswers. */
 function fixedStreams(enabledDraw: number, answerDraw: number): Streams {

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { Deterministic, Exponential, Lognormal } from '../../sim/random/distributions.js';
 import { Streams, type Rng } from '../../sim/random/streams.js';
 import type { Tracer } from '../../sim/engine/simulation.js';
-import { WatchdogFleet, watchdogClosedForm, type WatchdogAction, type WatchdogParams } from '../../sim/openstack/watchdog.js';
+import { WatchdogFleet, watchdogClosedForm, type WatchdogAction, type WatchdogParams } from '../../sim/openstack/guest/watchdog.js';
 import { watchdogStudy, watchdogSchema } from '../../sim/studies/watchdog.js';
-import { cloudSchema } from '../../sim/scenario/cloud.js';
+import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { summarize } from '../../sim/stats/summary.js';
 
 const YEAR = 365 * 86400;

@@ -1,4 +1,4 @@
-import type { Rng } from '../random/streams.js';
+import type { Rng } from '../../random/streams.js';
 import type { ComputeState } from './compute-state.js';
 import { BLOCK, HostIndex, SUPER } from './host-index.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bandwidth, bytes, fraction } from '../scenario/zod-units.js';
+import { bandwidth, bytes, fraction } from '../../units/zod-units.js';
 
 /**
  * `cloud.ceph`: the Ceph cluster behind RBD (OSDs, redundancy, full ratios, object sizes) and its

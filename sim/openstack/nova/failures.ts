@@ -1,6 +1,6 @@
-import type { Simulation } from '../engine/simulation.js';
-import type { Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Distribution } from '../../random/distributions.js';
+import type { Rng, Streams } from '../../random/streams.js';
 
 /** Told when a host physically goes down (first cause) and comes back (last cause cleared). */
 export interface FailureListener {

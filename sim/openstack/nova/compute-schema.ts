@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { bytes, duration, fraction, rate } from '../scenario/zod-units.js';
-import { distribution } from '../random/spec.js';
+import { bytes, duration, fraction, rate } from '../../units/zod-units.js';
+import { distribution } from '../../random/spec.js';
 
 /**
  * Compute side of `cloud:`: nova's settings, racks of hosts, flavors and fill.

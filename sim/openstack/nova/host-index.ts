@@ -1,4 +1,26 @@
-import type { ComputeState } from './compute-state.js';
+/**
+ * What the index reads of the compute hosts: ComputeState's per-host arrays (declared here, not
+ * imported, so that compute-state.ts → host-index.ts is the only arrow between the two).
+ */
+export interface IndexedHosts {
+  readonly nova: { readonly ramWeightMultiplier: number; readonly cpuWeightMultiplier: number; readonly cpuRatio: number };
+  readonly ioOpsWeightMultiplier: number;
+  readonly hostCount: number;
+  readonly totalMb: Float64Array;
+  readonly vcpus: Float64Array;
+  readonly azOf: Int32Array;
+  readonly maxUnitMb: Float64Array;
+  readonly reservedMb: Float64Array;
+  readonly ramCap: Float64Array;
+  readonly vcpuCap: Float64Array;
+  readonly residentMb: Float64Array;
+  readonly heldMb: Float64Array;
+  readonly residentVcpu: Float64Array;
+  readonly heldVcpu: Float64Array;
+  readonly serviceUp: Uint8Array;
+  readonly enabled: Uint8Array;
+  readonly ioOps: Float64Array;
+}
 
 /** Hosts per block. */
 export const BLOCK = 16;
@@ -111,7 +133,7 @@ export class HostIndex {
   private readonly mergeA: Int32Array;
   private readonly mergeB: Int32Array;
 
-  constructor(private readonly s: ComputeState) {
+  constructor(private readonly s: IndexedHosts) {
     const H = s.hostCount;
     this.slackRam = new Float64Array(H);
     this.slackCpu = new Float64Array(H);

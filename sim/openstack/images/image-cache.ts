@@ -1,4 +1,4 @@
-import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Handler, Simulation } from '../../engine/simulation.js';
 
 /** State of one image's base file in one host's `_base` directory. */
 export const ABSENT = 0;

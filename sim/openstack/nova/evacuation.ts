@@ -1,7 +1,7 @@
-import type { Simulation } from '../engine/simulation.js';
-import type { Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
-import type { Cloud } from '../scenario/cloud.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Distribution } from '../../random/distributions.js';
+import type { Rng, Streams } from '../../random/streams.js';
+import type { Cloud } from '../cloud.js';
 import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
 import type { FailureListener } from './failures.js';
 import { MB } from './placement.js';
@@ -30,7 +30,7 @@ export interface EvacuationParams {
   sharedStorage: boolean;
   /**
    * Local storage with `cloud.images`: rebuilds run through the boot model on this cloud
-   * (sim/openstack/local-rebuild.ts) instead of drawing `restartLocal`.
+   * (sim/openstack/nova/local-rebuild.ts) instead of drawing `restartLocal`.
    */
   localRebuild: Cloud | undefined;
   /** Delay after repair before the operator live-migrates evacuated instances home; undefined = never. */

@@ -1,8 +1,8 @@
-import { Lognormal, type Distribution } from '../random/distributions.js';
-import { AleaRng, type Streams } from '../random/streams.js';
-import { normalCdf } from '../stats/t.js';
+import { Lognormal, type Distribution } from '../../random/distributions.js';
+import { AleaRng, type Streams } from '../../random/streams.js';
+import { normalCdf } from '../../stats/t.js';
 import { RbdDisk, type WordPool } from './rbd-disk.js';
-import type { DiskPlan, RbdModelConfig } from './rbd-model.js';
+import type { DiskPlan, RbdModelConfig } from './rbd-plan.js';
 
 /**
  * Sizes of deleted files in model blocks: max(1, round(X ÷ blockBytes)), X ~ `guest.delete_extent`.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { distribution } from '../random/spec.js';
-import { bandwidth, bytes, duration, fraction } from '../scenario/zod-units.js';
+import { distribution } from '../../random/spec.js';
+import { bandwidth, bytes, duration, fraction } from '../../units/zod-units.js';
 
 /**
  * Image side of `cloud:`: images, glance-api nodes, the NFS image store, how images reach the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { computeCloudShape } from '../openstack/compute-schema.js';
-import { imageCloudShape } from '../openstack/image-schema.js';
-import { cephSchema } from '../openstack/ceph-schema.js';
+import { computeCloudShape } from './nova/compute-schema.js';
+import { imageCloudShape } from './images/image-schema.js';
+import { cephSchema } from './ceph/ceph-schema.js';
 
 /**
  * `cloud:` — one description of the cloud shared by every study. Each domain owns its keys in

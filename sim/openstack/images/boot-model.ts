@@ -1,8 +1,8 @@
-import type { Handler, Simulation } from '../engine/simulation.js';
-import type { Rng } from '../random/streams.js';
-import { Limiter } from '../resources/limiter.js';
-import { SharedLink } from '../resources/shared-link.js';
-import type { Cloud } from '../scenario/cloud.js';
+import type { Handler, Simulation } from '../../engine/simulation.js';
+import type { Rng } from '../../random/streams.js';
+import { Limiter } from '../../resources/limiter.js';
+import { SharedLink } from '../../resources/shared-link.js';
+import type { Cloud } from '../cloud.js';
 import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
 
 /**

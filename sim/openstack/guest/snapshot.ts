@@ -1,8 +1,8 @@
-import { Simulation, type Handler } from '../engine/simulation.js';
-import type { Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
-import { Limiter } from '../resources/limiter.js';
-import { SharedLink } from '../resources/shared-link.js';
+import { Simulation, type Handler } from '../../engine/simulation.js';
+import type { Distribution } from '../../random/distributions.js';
+import type { Rng, Streams } from '../../random/streams.js';
+import { Limiter } from '../../resources/limiter.js';
+import { SharedLink } from '../../resources/shared-link.js';
 
 /**
  * Scheduled image snapshots (`nova image-create`) of running instances, and how long their

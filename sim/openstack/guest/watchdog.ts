@@ -1,6 +1,6 @@
-import { Simulation, type Handler } from '../engine/simulation.js';
-import type { Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
+import { Simulation, type Handler } from '../../engine/simulation.js';
+import type { Distribution } from '../../random/distributions.js';
+import type { Rng, Streams } from '../../random/streams.js';
 
 /**
  * A fleet of guests that hang now and then, and what the i6300esb watchdog action

@@ -1,4 +1,4 @@
-import type { Cloud } from '../scenario/cloud.js';
+import type { Cloud } from '../cloud.js';
 
 /**
  * Closed-form time of ONE boot on an otherwise idle cloud: the BootModel's path with every link

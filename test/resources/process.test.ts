@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Simulation } from '../../sim/engine/simulation.js';
-import { PASSIVATE, Processes, type Process } from '../../sim/engine/process.js';
+import { PASSIVATE, Processes, type Process } from '../../sim/resources/process.js';
 import { Limiter } from '../../sim/resources/limiter.js';
 import { SharedLink } from '../../sim/resources/shared-link.js';
 import { Signal } from '../../sim/resources/signal.js';

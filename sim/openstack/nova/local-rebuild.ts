@@ -1,11 +1,11 @@
-import type { Simulation } from '../engine/simulation.js';
-import type { Distribution } from '../random/distributions.js';
-import type { Rng, Streams } from '../random/streams.js';
-import type { Cloud } from '../scenario/cloud.js';
-import { BootModel } from './boot-model.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Distribution } from '../../random/distributions.js';
+import type { Rng, Streams } from '../../random/streams.js';
+import type { Cloud } from '../cloud.js';
+import { BootModel } from '../images/boot-model.js';
 import { hostCores } from './boot-placement.js';
 import type { ComputeState } from './compute-state.js';
-import { ABSENT, PRESENT } from './image-cache.js';
+import { ABSENT, PRESENT } from '../images/image-cache.js';
 
 /**
  * Evacuation rebuilds on local storage (openstack-facts §8.2, §9.1): with instance disks in

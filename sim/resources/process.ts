@@ -1,7 +1,7 @@
-import type { Handler, Simulation } from './simulation.js';
-import type { Limiter } from '../resources/limiter.js';
-import type { SharedLink } from '../resources/shared-link.js';
-import type { Signal } from '../resources/signal.js';
+import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Limiter } from './limiter.js';
+import type { SharedLink } from './shared-link.js';
+import type { Signal } from './signal.js';
 
 /**
  * Process style on top of the handler engine, for model code that reads as a story:

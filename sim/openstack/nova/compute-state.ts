@@ -1,4 +1,4 @@
-import type { Cloud } from '../scenario/cloud.js';
+import type { Cloud } from '../cloud.js';
 import { ioOpsWeightMultiplier } from './compute-schema.js';
 import type { HostIndex } from './host-index.js';
 import { MB, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';

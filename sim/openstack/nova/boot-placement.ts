@@ -1,5 +1,5 @@
-import type { Rng } from '../random/streams.js';
-import type { Cloud } from '../scenario/cloud.js';
+import type { Rng } from '../../random/streams.js';
+import type { Cloud } from '../cloud.js';
 import { ComputeState } from './compute-state.js';
 import { Scheduler } from './scheduler.js';
 
@@ -16,7 +16,7 @@ export function hostCores(cloud: Cloud): Float64Array {
 }
 
 /**
- * Boots placed through nova's filter scheduler (sim/openstack/scheduler.ts: placement fit,
+ * Boots placed through nova's filter scheduler (sim/openstack/nova/scheduler.ts: placement fit,
  * ComputeFilter, RAM/CPU/IoOps weighers, host_subset_size) onto an empty cloud: instance i of the boot
  * study is instance i of a ComputeState, attached when it is scheduled and detached when it is
  * deleted. With `hosts` set, the hosts beyond the first N are disabled (the ComputeFilter skips

@@ -1,5 +1,5 @@
-import type { Cloud } from '../scenario/cloud.js';
-import { Streams, type Rng } from '../random/streams.js';
+import type { Cloud } from '../cloud.js';
+import { Streams, type Rng } from '../../random/streams.js';
 import { ComputeState, RUNNING } from './compute-state.js';
 import { Scheduler } from './scheduler.js';
 
