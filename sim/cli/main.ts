@@ -6,6 +6,8 @@ import { VERSION } from './version.js';
 import { runCommand } from './run.js';
 import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
+import { shardRunCommand } from './shard.js';
+import { mergeCommand } from './merge.js';
 
 /**
  * headroom's command line. Exit codes: 0 ok; 1 an `expect` bound failed (run) or a failure
@@ -39,7 +41,15 @@ export function program(): Command {
     .option('--replication <k>', 'rerun only replication K in-process (for debugging)', whole('--replication', 0))
     .option('--trace <file>', 'with --replication: write an event trace (JSON lines)')
     .option('--no-report', 'skip charts, report.html and deck.pptx')
-    .action(async (file: string, opts) => { process.exitCode = await runCommand(file, opts); });
+    .option('--shard <k/n>', 'run only replication block K of N (1-based) and write a partial result for headroom merge')
+    .action(async (file: string, opts) => { process.exitCode = await (opts.shard !== undefined ? shardRunCommand(file, opts) : runCommand(file, opts)); });
+
+  p.command('merge')
+    .description('join the shard folders of one scenario (headroom run --shard K/N) into the output folder a single run writes')
+    .argument('<dirs...>', 'shard folders, one per shard 1..N')
+    .option('--out <dir>', 'output folder (default out/<scenario name>)')
+    .option('--no-report', 'skip charts, report.html and deck.pptx')
+    .action(async (dirs: string[], opts) => { process.exitCode = await mergeCommand(dirs, opts); });
 
   p.command('validate')
     .description('check scenarios without running them')
