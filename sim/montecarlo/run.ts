@@ -114,3 +114,5 @@ function decode(reason: unknown): Error {
   }
   return reason instanceof Error ? reason : new Error(msg);
 }
+
+export { decode as decodeFailure };
