@@ -12,13 +12,21 @@ export const EXIT_QUEUE = 4;
  */
 export async function queueRunCommand(file: string, opts: RunOptions & { queue: string; chunk?: number; queueTimeout?: number }): Promise<number> {
   const tty = process.stderr.isTTY;
+  // Logs get a line when workers come or go, every 2 s of progress at most, and at the end.
+  let last = { at: -Infinity, workers: -1 };
+  const log = (s: QueueStatus) => {
+    const now = performance.now();
+    if (s.chunksDone < s.chunks && s.workersConnected === last.workers && now - last.at < 2000) return;
+    last = { at: now, workers: s.workersConnected };
+    console.error(statusLine(s));
+  };
   try {
     return await runCommand(file, opts, {
       results: (loaded, o) => runOnQueue(loaded, {
         ...o, url: opts.queue, version: VERSION, chunk: opts.chunk,
         workerTimeoutMs: (opts.queueTimeout ?? 60) * 1000,
-        // The progress bar shows replications on a terminal; logs get a line per change.
-        onStatus: tty ? undefined : (s) => console.error(statusLine(s)),
+        // The progress bar shows replications on a terminal.
+        onStatus: tty ? undefined : log,
       }),
     });
   } catch (e) {
