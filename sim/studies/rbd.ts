@@ -71,12 +71,12 @@ export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]
   const blank: DiskSource = { share: 1, dataBytes: 0, clone: false, objectBytes: ceph.rbd_default_object_size };
   const images = c.disks.from_images ? cloud.images ?? [] : [];
   if (images.length === 0 || images.every((i) => i.share === 0)) return { sources: [blank], imagesPoolBytes: 0 };
-  const inCeph = (cloud.glance as { store?: string } | undefined)?.store === 'rbd';
+  const inCeph = cloud.glance.store === 'rbd';
   const sources = images.map((i): DiskSource => {
     // A raw image in this cluster's Glance store is cloned (nova's is_cloneable); anything else is
     // downloaded and imported as a full copy with Ceph's default object size.
-    const clone = inCeph && i.format === 'raw';
-    return { share: i.share, dataBytes: i.size, clone, objectBytes: clone ? ceph.glance_chunk_size : ceph.rbd_default_object_size };
+    const clone = inCeph && cloud.glance.show_image_direct_url && i.format === 'raw';
+    return { share: i.share, dataBytes: Math.min(i.virtual_size, i.data_size ?? i.size), clone, objectBytes: clone ? ceph.glance_chunk_size : ceph.rbd_default_object_size };
   });
   const imagesPoolBytes = inCeph ? images.reduce((a, i) => a + i.size, 0) : 0;
   return { sources, imagesPoolBytes };
