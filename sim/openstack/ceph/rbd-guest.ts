@@ -99,7 +99,7 @@ export class GuestDisk {
     this.bytesPerBlock = bb * this.scale;
     this.provisionedBytes = objects * ob;
     const dataBytes = src.dataBytes / this.scale;
-    const disk = new RbdDisk(modelObjects * ob, ob, bb, src.clone ? dataBytes : 0, pool);
+    const disk = new RbdDisk(modelObjects * ob, ob, bb, src.clone ? dataBytes : 0, pool, src.unitBytes);
     this.disk = disk;
     const dataBlocks = Math.min(disk.blocks, Math.ceil(dataBytes / bb));
     if (src.clone) disk.markParentData(dataBlocks);
