@@ -29,8 +29,10 @@ export const rbdSchema = z.object({
     fill_time: duration().prefault('30d').meta({ description: 'time a new disk takes to reach its used fraction' }),
     delete_extent: distribution('bytes').prefault({ lognormal: { median: '32MiB', sigma: 1.2 } })
       .meta({ description: 'size of one file the guest deletes (a run of live blocks freed together, one discard request when online) or writes; files are never cut to fit a batch' }),
-    reuse: fraction().default(0.3)
-      .meta({ description: 'share of written files the filesystem allocator puts into space freed by deleted files (at random freed blocks) rather than at its rotating cursor, which sweeps on into fresh blocks' }),
+    reuse: fraction().optional()
+      .meta({ description: 'share of written files the filesystem allocator puts into space freed by deleted files (at random freed blocks) rather than at its rotating cursor, which sweeps on into fresh blocks. Default: by each disk\'s file system (docs/boot-and-storage.md §8): ext4 0 (stream allocation next-fit from a global goal), xfs and ntfs 1 (best fit in free extents, freed holes first)' }),
+    filesystem: z.enum(['ext4', 'xfs', 'ntfs']).default('ext4')
+      .meta({ description: 'file system of blank disks, and of images that do not name theirs' }),
     fs_block: bytes({ positive: true }).prefault('1MiB')
       .meta({ description: 'model block: the unit of extents (object sizes must be power-of-two multiples of it)' }),
     simulated_size: bytes({ positive: true }).prefault('10GiB')
@@ -89,11 +91,25 @@ function seriesX(input: StudyInput<RbdConfig>): number[] {
   return xs;
 }
 
+/**
+ * Share of new files a guest file system writes into space freed by deleted files, by file system
+ * (docs/boot-and-storage.md §8). ext4's multi-block allocator serves a file larger than
+ * mb_stream_req (16 blocks, 64 KiB) as a stream request whose goal is the last allocation
+ * (s_mb_last_group/start): next fit from a global cursor — the model's cursor, which takes the
+ * free blocks it passes, freed or never used. XFS picks a best-fit free extent in the file's
+ * allocation group (by-size btree), so a freed hole of the right size is taken before fresh
+ * space; NTFS likewise reuses freed clusters first [inferred from its allocator's first fit].
+ */
+export function freedSpaceReuse(fs: 'ext4' | 'xfs' | 'ntfs'): number {
+  return fs === 'ext4' ? 0 : 1;
+}
+
 /** Disk sources and the images pool's data from cloud.images and Glance's store (facts §9.2). */
 export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]; imagesPoolBytes: number } {
   const ceph = cloud.ceph!;
   const unit = (objectBytes: number) => allocationUnit(ceph, objectBytes, c.guest.fs_block);
-  const blank: DiskSource = { share: 1, dataBytes: 0, clone: false, objectBytes: ceph.rbd_default_object_size, unitBytes: unit(ceph.rbd_default_object_size) };
+  const reuse = (fs: 'ext4' | 'xfs' | 'ntfs' | undefined) => c.guest.reuse ?? freedSpaceReuse(fs ?? c.guest.filesystem);
+  const blank: DiskSource = { share: 1, dataBytes: 0, clone: false, objectBytes: ceph.rbd_default_object_size, unitBytes: unit(ceph.rbd_default_object_size), reuse: reuse(undefined) };
   const images = c.disks.from_images ? cloud.images ?? [] : [];
   if (images.length === 0 || images.every((i) => i.share === 0)) return { sources: [blank], imagesPoolBytes: 0 };
   const inCeph = cloud.glance.store === 'rbd';
@@ -102,7 +118,7 @@ export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]
     // downloaded and imported as a full copy with Ceph's default object size.
     const clone = inCeph && cloud.glance.show_image_direct_url && i.format === 'raw';
     const objectBytes = clone ? ceph.glance_chunk_size : ceph.rbd_default_object_size;
-    return { share: i.share, dataBytes: Math.min(i.virtual_size, i.data_size ?? i.size), clone, objectBytes, unitBytes: unit(objectBytes) };
+    return { share: i.share, dataBytes: Math.min(i.virtual_size, i.data_size ?? i.size), clone, objectBytes, unitBytes: unit(objectBytes), reuse: reuse(i.filesystem) };
   });
   const imagesPoolBytes = inCeph ? images.reduce((a, i) => a + i.size, 0) : 0;
   return { sources, imagesPoolBytes };
@@ -130,7 +146,6 @@ export function modelConfig(input: StudyInput<RbdConfig>): RbdModelConfig {
     usedFraction: c.guest.used_fraction,
     churn: c.guest.churn,
     fillTime: c.guest.fill_time,
-    reuse: c.guest.reuse,
     deleteExtent: c.guest.delete_extent,
     sources,
     seriesX: seriesX(input),

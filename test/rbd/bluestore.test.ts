@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RbdDisk, WordPool } from '../../sim/openstack/ceph/rbd-disk.js';
 import { allocationUnit, cephSchema, defaultMinAllocSize, objectStore } from '../../sim/openstack/ceph/ceph-schema.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
-import { rbdSchema, rbdStudy, type RbdConfig } from '../../sim/studies/rbd.js';
+import { diskSources, freedSpaceReuse, rbdSchema, rbdStudy, type RbdConfig } from '../../sim/studies/rbd.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { Streams } from '../../sim/random/streams.js';
 
@@ -122,4 +122,32 @@ test('allocated ÷ used as a time-average: hand-worked intervals, and the study 
     { replication: 0, streams: new Streams(4, 0) });
   const m = v[names.indexOf('allocated_over_live_mean')];
   assert.ok(m >= 1 && m < v[names.indexOf('provisioned_bytes_end')] / v[names.indexOf('live_bytes_end')], `${m}`);
+});
+
+test('a guest file system writes over its own free space: XFS/NTFS into freed holes at once, ext4 once its stream cursor has wrapped', () => {
+  // 64 blocks, BlueStore units of one block; 32 blocks written, then blocks 8–23 deleted (no discard).
+  const used = () => { const d = new RbdDisk(64 * MiB, 4 * MiB, MiB, 0, new WordPool(), MiB); d.write(32); d.free(8, 16, false); return d; };
+  const xfs = used();
+  assert.equal(xfs.writeFreed(8, 16), 16);
+  assert.equal(xfs.allocBlocks, 32, 'a 16 MiB file into the freed hole adds nothing to the pool');
+  const ext4 = used();
+  assert.equal(ext4.write(16), 16);
+  assert.equal(ext4.allocBlocks, 48, 'the cursor (at block 32) writes fresh blocks: +16');
+  // Long used: the cursor has swept to the end and wrapped; the next file lands on freed blocks.
+  assert.equal(ext4.write(16), 16); // blocks 48–63: the disk is now full of allocation
+  ext4.free(40, 16, false);
+  assert.equal(ext4.write(16), 16);
+  assert.equal(ext4.allocBlocks, 64, 'after the wrap a fresh 16 MiB file adds nothing: it reuses freed space');
+  // The rule by file system, and an explicit reuse overriding it.
+  assert.deepEqual((['ext4', 'xfs', 'ntfs'] as const).map(freedSpaceReuse), [0, 1, 1]);
+  const images = [
+    { name: 'u', size: '2GiB', virtual_size: '2GiB', format: 'raw', filesystem: 'ext4' },
+    { name: 'r', size: '2GiB', virtual_size: '10GiB', format: 'raw', filesystem: 'xfs' },
+    { name: 'x', size: '2GiB', virtual_size: '10GiB', format: 'raw' },
+  ];
+  const cloud = cloudSchema.parse({ racks: [{ name: 'r', hosts: 1, ram: '64GiB', vcpus: 16 }], flavors: [{ name: 'm', ram: '4GiB', vcpus: 2, share: 1 }],
+    ceph: { osds: 3, osd_size: '1TiB' }, images, glance: { store: 'rbd', show_image_direct_url: true } });
+  assert.deepEqual(diskSources(cloud, rbdSchema.parse({})).sources.map((s) => s.reuse), [0, 1, 0]);
+  assert.deepEqual(diskSources(cloud, rbdSchema.parse({ guest: { filesystem: 'xfs' } })).sources.map((s) => s.reuse), [0, 1, 1]);
+  assert.deepEqual(diskSources(cloud, rbdSchema.parse({ guest: { reuse: 0.3 } })).sources.map((s) => s.reuse), [0.3, 0.3, 0.3]);
 });

@@ -15,6 +15,8 @@ export interface DiskSource {
   clone: boolean;
   /** RBD object size of the disk (a clone inherits its parent's, §9.2). */
   objectBytes: number;
+  /** Share of the guest's written files its file system puts into space freed by deleted files (docs/boot-and-storage.md §8). */
+  reuse: number;
   /** Unit the object store allocates and frees space in (the object on FileStore; BlueStore's min_alloc_size, at least a model block). */
   unitBytes: number;
 }
@@ -45,8 +47,6 @@ export interface RbdModelConfig {
   /** Data written (and, in steady state, deleted) per second, as a fraction of the provisioned size. */
   churn: Distribution;
   fillTime: number;
-  /** Share of written files the allocator puts into space freed by deleted files rather than at its cursor. */
-  reuse: number;
   deleteExtent: Distribution;
   sources: DiskSource[];
   /** Points (seconds) at which the fullest OSD's fill is recorded. */

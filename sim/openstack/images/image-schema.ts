@@ -23,6 +23,8 @@ export const imageSchema = z.object({
   data_size: bytes({ positive: true }).optional()
     .meta({ description: 'bytes of non-zero data in the raw image (what `rbd import` writes: it skips zeroes); default: the image size (a qcow2 file holds about its allocated clusters)' }),
   format: z.enum(['qcow2', 'raw']),
+  filesystem: z.enum(['ext4', 'xfs', 'ntfs']).optional()
+    .meta({ description: "the guest's root file system (Ubuntu and Debian cloud images ext4, RHEL-family XFS, Windows NTFS): how it places new files in its free space (docs/boot-and-storage.md §8); default ext4" }),
   share: z.number().min(0).default(1).meta({ description: 'share of boots using this image (normalised over all images)' }),
   boot: bootProfileSchema.prefault({}),
 }).strict();
