@@ -166,7 +166,7 @@ const metrics = {
   live_bytes_end: { unit: 'bytes', description: 'data the guest filesystems hold at the horizon' },
   provisioned_bytes_end: { unit: 'bytes', description: 'provisioned size of all disks at the horizon' },
   disks_end: { unit: 'count', description: 'disks at the horizon' },
-  allocated_over_live_mean: { unit: '×', description: 'time-average over the horizon of the space the object store holds for the disks ÷ the data their guests hold (allocated ÷ used): what a byte of guest data costs in the pool, independent of where the horizon falls in an fstrim cycle' },
+  allocated_over_live_mean: { unit: '×', description: 'time-average over the horizon of the space the object store holds for the disks ÷ the data their guests hold (allocated ÷ used): what a byte of guest data costs in the pool, independent of where the horizon falls in an fstrim cycle; below 1 when clones still share their parent image\'s data' },
 };
 
 export const rbdStudy: StudyDefinition<RbdConfig> = {
