@@ -91,12 +91,10 @@ test('check: BlueStore before Luminous and FileStore from Reef are problems; min
 });
 
 test('rbd study: online discard reclaims less than fstrim on FileStore (objects emptied piece by piece stay), not on BlueStore', () => {
-  const names = Object.keys(rbdStudy.metrics);
   const run = (discard: string, ceph: Record<string, unknown>) => {
     const cfg = { disks: { initial: 20, size: '4GiB' }, guest: { churn: '3%/d', delete_extent: '8MiB' }, discard,
       hw_disk_bus: 'scsi', hw_scsi_model: 'virtio-scsi', hw_disk_discard: 'unmap' };
-    const v = rbdStudy.replicate(input(cfg, ceph), { replication: 0, streams: new Streams(4, 0) });
-    return v[names.indexOf('allocated_bytes_end')];
+    return rbdStudy.replicate(input(cfg, ceph), { replication: 0, streams: new Streams(4, 0) }).metrics.allocated_bytes_end;
   };
   const filestore = { release: 'hammer' }, bluestore = { release: 'squid' };
   const fs = { none: run('none', filestore), online: run('online', filestore), fstrim: run('fstrim', filestore) };
@@ -117,11 +115,10 @@ test('allocated ÷ used as a time-average: hand-worked intervals, and the study 
   // State until 20 was (40, 20): ratio 2 over 10 s; then 3 over 30 s → (20 + 90) / 40 = 2.75.
   r.advance(50, 30, 10);
   assert.equal(r.mean, (2 * 10 + 3 * 30) / 40);
-  const names = Object.keys(rbdStudy.metrics);
   const v = rbdStudy.replicate(input({ disks: { initial: 4, size: '4GiB' }, discard: 'fstrim', hw_disk_bus: 'scsi', hw_scsi_model: 'virtio-scsi', hw_disk_discard: 'unmap' }, {}),
-    { replication: 0, streams: new Streams(4, 0) });
-  const m = v[names.indexOf('allocated_over_live_mean')];
-  assert.ok(m >= 1 && m < v[names.indexOf('provisioned_bytes_end')] / v[names.indexOf('live_bytes_end')], `${m}`);
+    { replication: 0, streams: new Streams(4, 0) }).metrics;
+  const m = v.allocated_over_live_mean;
+  assert.ok(m >= 1 && m < v.provisioned_bytes_end / v.live_bytes_end, `${m}`);
 });
 
 test('a guest file system writes over its own free space: XFS/NTFS into freed holes at once, ext4 once its stream cursor has wrapped', () => {
