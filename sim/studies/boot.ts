@@ -5,6 +5,7 @@ import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Cloud } from '../openstack/cloud.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import { duration, rate } from '../units/zod-units.js';
 import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
@@ -90,7 +91,7 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
   if (cloud.ephemeral_storage === 'nfs') {
     out.push({ path: ['cloud', 'ephemeral_storage'], message: 'instance disks on NFS are not modelled by the boot study (expected local or rbd)' });
   }
-  const total = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+  const total = totalHostCount(cloud);
   if (config.hosts !== undefined && config.hosts > total) {
     out.push({ path: ['studies', 'boot', 'hosts'], message: `${config.hosts} hosts asked, the racks have ${total} (expected at most ${total})` });
   }
