@@ -4,7 +4,11 @@ import { parse } from 'yaml';
 import { ImportError, readBundle, type ImportIssue } from './bundle.js';
 import type { RackSource } from './racks.js';
 import { reconcile, type Inventory } from './reconcile.js';
-import { anonymize, Anonymizer, scenarioYaml } from './write.js';
+import { studies } from '../../studies/registry.js';
+import type { Cloud } from '../../openstack/cloud.js';
+import { formatPath } from '../problems.js';
+import { rootSchema } from '../schema.js';
+import { anonymize, Anonymizer, scenarioData, scenarioYaml, type ScenarioData } from './write.js';
 
 /**
  * `headroom import`: an inventory bundle (`openstack … -f json` outputs) → a scenario
@@ -41,13 +45,35 @@ export function importBundle(inputs: string[], opts: ImportOptions = {}): Import
   const source = opts.anonymize ? 'an OpenStack inventory' : inputs.join(' ');
   const skipped = inv.serversRead - inv.serversKept;
   const name = opts.name ?? (opts.anonymize ? 'imported' : `imported-${basename(resolve(inputs[0])).replace(/\.json$/, '')}`);
-  const yaml = scenarioYaml(inv, {
-    name,
-    comment: `headroom import of ${source}: ${inv.hosts.length} hosts, ${inv.serversKept} instances`
-      + `${skipped > 0 ? ` (${skipped} of ${inv.serversRead} servers skipped: see the import's warnings)` : ''}.\n`
-      + 'Capacity, reservations and allocation ratios are placement\'s; every instance is pinned to its host.',
-  });
+  const data = scenarioData(inv, name);
+  const invalid = validate(data);
+  if (invalid.length > 0) {
+    throw new ImportError([...inv.issues, ...invalid.map((m) => ({ rule: 'scenario', message: `the imported scenario does not validate: ${m} (expected a valid scenario: a fault of the import, please report it with the bundle)`, refuse: true }))]);
+  }
+  const yaml = scenarioYaml(data,
+    `headroom import of ${source}: ${inv.hosts.length} hosts, ${inv.serversKept} instances`
+    + `${skipped > 0 ? ` (${skipped} of ${inv.serversRead} servers skipped: see the import's warnings)` : ''}.\n`
+    + 'Capacity, reservations and allocation ratios are placement\'s; every instance is pinned to its host.');
   return { yaml, inventory: inv, warnings: inv.issues, mapping };
+}
+
+/**
+ * The scenario checked as \`headroom validate\` checks it (schema, then each study's own checks,
+ * the pinned fit-check among them), on the data rather than on its YAML: re-parsing 10⁵ lines
+ * would double the import's time (docs/import.md).
+ */
+function validate(data: ScenarioData): string[] {
+  const parsed = rootSchema().safeParse(data);
+  const path = (p: PropertyKey[]) => formatPath(p.map((x) => (typeof x === 'symbol' ? String(x) : x)));
+  if (!parsed.success) return parsed.error.issues.map((i) => `${path(i.path)}: ${i.message}`);
+  const root = parsed.data as { name: string; seed: number; horizon: number; cloud: Cloud; studies: Record<string, unknown> };
+  const out: string[] = [];
+  for (const study of studies) {
+    if (root.studies[study.name] === undefined) continue;
+    const input = { scenarioName: root.name, seed: root.seed, horizon: root.horizon, design: 'baseline', cloud: root.cloud, config: root.studies[study.name] };
+    for (const p of study.check?.(input) ?? []) out.push(`${path(p.path)}: ${p.message}`);
+  }
+  return out;
 }
 
 /**

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ImportedHost, Inventory } from './reconcile.js';
 
+type Flow = Record<string, string | number | boolean | undefined>;
+
 /**
  * The imported inventory as an ordinary scenario (docs/import.md): nova's section holds the
  * reservation and ratios most hosts share, each rack the RAM and vCPUs most of its hosts have,
  * and a host lists only what differs, so the file reads like one written by hand and designs
  * that patch `cloud.nova` still reach the hosts that follow it. Every instance is pinned.
  */
-export interface WriteOptions {
-  name: string;
-  comment?: string;
-}
 
 /** Names → stable short hashes, per kind (host, group, rack, zone), and the way back. */
 export class Anonymizer {
@@ -60,7 +58,7 @@ export function scalar(v: string | number | boolean): string {
   return plain ? v : JSON.stringify(v);
 }
 
-function flow(o: Record<string, string | number | boolean | undefined>): string {
+function flow(o: Flow): string {
   return `{${Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${scalar(v!)}`).join(', ')}}`;
 }
 
@@ -77,31 +75,44 @@ function mode<T>(values: T[]): T {
 
 const mib = (mb: number) => `${mb}MiB`;
 
-export function scenarioYaml(inv: Inventory, opts: WriteOptions): string {
+/** The scenario as data (what the YAML says), validated before it is written. */
+export interface ScenarioData {
+  name: string;
+  seed: number;
+  horizon: string;
+  replications: number;
+  cloud: {
+    nova: Flow;
+    racks: { name: string; ram: string; vcpus: number; availability_zone?: string; hosts: Flow[] }[];
+    flavors: Flow[];
+    groups?: Flow[];
+    instances: Flow[];
+  };
+  studies: { evacuation: { initial_layout: 'fixed'; check: { level: 1; racks: true } } };
+}
+
+const defined = (o: Flow): Flow => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+export function scenarioData(inv: Inventory, name: string): ScenarioData {
   const hosts = inv.hosts;
+  // Placement semantics: capacity (total − reserved) × ratio, max_unit from the inventory.
   const nova = {
+    release: 'antelope',
     reserved_host_memory_mb: mode(hosts.map((h) => h.reservedMb)),
     reserved_host_cpus: mode(hosts.map((h) => h.reservedCpus)),
     ram_allocation_ratio: mode(hosts.map((h) => h.ramRatio)),
     cpu_allocation_ratio: mode(hosts.map((h) => h.cpuRatio)),
   };
-  const out: string[] = [];
-  if (opts.comment !== undefined) for (const l of opts.comment.split('\n')) out.push(`# ${l}`);
-  out.push(`name: ${scalar(opts.name)}`, 'seed: 1', 'horizon: 365d', 'replications: 100', 'cloud:');
-  // Placement semantics: capacity (total − reserved) × ratio, max_unit from the inventory.
-  out.push(`  nova: ${flow({ release: 'antelope', ...nova })}`);
-  out.push('  racks:');
-  const racks = new Map<string, ImportedHost[]>();
-  for (const h of hosts) { let r = racks.get(h.rack); if (r === undefined) racks.set(h.rack, r = []); r.push(h); }
-  for (const [name, rh] of racks) {
+  const byRack = new Map<string, ImportedHost[]>();
+  for (const h of hosts) { let r = byRack.get(h.rack); if (r === undefined) byRack.set(h.rack, r = []); r.push(h); }
+  const racks: ScenarioData['cloud']['racks'] = [];
+  for (const [rackName, rh] of byRack) {
     const ram = mode(rh.map((h) => h.totalMb)), vcpus = mode(rh.map((h) => h.vcpus));
     const zones = new Set(rh.map((h) => h.availabilityZone));
     const zone = zones.size === 1 ? rh[0].availabilityZone : undefined;
-    out.push(`    - name: ${scalar(name)}`, `      ram: ${mib(ram)}`, `      vcpus: ${vcpus}`);
-    if (zone !== undefined) out.push(`      availability_zone: ${scalar(zone)}`);
-    out.push('      hosts:');
-    for (const h of rh) {
-      out.push(`        - ${flow({
+    racks.push({
+      name: rackName, ram: mib(ram), vcpus, ...(zone !== undefined ? { availability_zone: zone } : {}),
+      hosts: rh.map((h) => defined({
         name: h.name,
         ram: h.totalMb !== ram ? mib(h.totalMb) : undefined,
         vcpus: h.vcpus !== vcpus ? h.vcpus : undefined,
@@ -112,26 +123,47 @@ export function scenarioYaml(inv: Inventory, opts: WriteOptions): string {
         ram_max_unit: h.maxUnitMb !== h.totalMb ? mib(h.maxUnitMb) : undefined,
         enabled: h.enabled ? undefined : false,
         availability_zone: zone === undefined ? h.availabilityZone : undefined,
-      })}`);
-    }
+      })),
+    });
   }
-  out.push('  flavors:');
   // The flavors of the imported instances (share: their count, the real mix); all of them when there is none.
   const used = inv.flavors.filter((f) => f.instances > 0);
-  const flavors = used.length > 0 ? used : inv.flavors;
-  for (const f of flavors) {
-    out.push(`    - ${flow({ name: f.name, ram: mib(f.ramMb), vcpus: f.vcpus, disk: `${f.diskGb}GiB`, share: f.instances })}`);
+  const flavors = (used.length > 0 ? used : inv.flavors)
+    .map((f) => ({ name: f.name, ram: mib(f.ramMb), vcpus: f.vcpus, disk: `${f.diskGb}GiB`, share: f.instances }));
+  return {
+    name, seed: 1, horizon: '365d', replications: 100,
+    cloud: {
+      nova, racks, flavors,
+      ...(inv.groups.length > 0 ? { groups: inv.groups.map((g) => ({ name: g.name, policy: g.policy })) } : {}),
+      instances: inv.instances.map((l) => defined({ host: l.host, flavor: l.flavor, count: l.count > 1 ? l.count : undefined, group: l.group, availability_zone: l.availabilityZone })),
+    },
+    studies: { evacuation: { initial_layout: 'fixed', check: { level: 1, racks: true } } },
+  };
+}
+
+/** The data as YAML: one flow mapping per host, flavor, group and instance line. */
+export function scenarioYaml(d: ScenarioData, comment?: string): string {
+  const out: string[] = [];
+  if (comment !== undefined) for (const l of comment.split('\n')) out.push(`# ${l}`);
+  out.push(`name: ${scalar(d.name)}`, `seed: ${d.seed}`, `horizon: ${d.horizon}`, `replications: ${d.replications}`, 'cloud:');
+  out.push(`  nova: ${flow(d.cloud.nova)}`, '  racks:');
+  for (const r of d.cloud.racks) {
+    out.push(`    - name: ${scalar(r.name)}`, `      ram: ${r.ram}`, `      vcpus: ${r.vcpus}`);
+    if (r.availability_zone !== undefined) out.push(`      availability_zone: ${scalar(r.availability_zone)}`);
+    out.push('      hosts:');
+    for (const h of r.hosts) out.push(`        - ${flow(h)}`);
   }
-  if (inv.groups.length > 0) {
+  out.push('  flavors:');
+  for (const f of d.cloud.flavors) out.push(`    - ${flow(f)}`);
+  if (d.cloud.groups !== undefined) {
     out.push('  groups:');
-    for (const g of inv.groups) out.push(`    - ${flow({ name: g.name, policy: g.policy })}`);
+    for (const g of d.cloud.groups) out.push(`    - ${flow(g)}`);
   }
-  if (inv.instances.length > 0) {
+  if (d.cloud.instances.length === 0) out.push('  instances: []');
+  else {
     out.push('  instances:');
-    for (const l of inv.instances) {
-      out.push(`    - ${flow({ host: l.host, flavor: l.flavor, count: l.count > 1 ? l.count : undefined, group: l.group, availability_zone: l.availabilityZone })}`);
-    }
-  } else out.push('  instances: []');
+    for (const l of d.cloud.instances) out.push(`    - ${flow(l)}`);
+  }
   out.push('studies:', '  evacuation:',
     '    # every instance is pinned: the inventory is the initial state of every replication',
     '    initial_layout: fixed',
