@@ -193,10 +193,20 @@ export function pinProblems(cloud: Cloud): PinProblem[] {
 
 const cache = new Map<string, BuiltCloud>();
 
-/** Key of everything the initial placement depends on. */
+const keys = new WeakMap<Cloud, string>();
+
+/**
+ * Key of everything the initial placement depends on; remembered per cloud object, since an
+ * imported cloud's key is megabytes long and every replication of a fixed layout asks for it.
+ */
 function fillKey(cloud: Cloud, seed: number | string): string {
-  return JSON.stringify([seed, cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
-    cloud.groups ?? null, cloud.spare_hosts, cloud.server_groups ?? null]);
+  let k = keys.get(cloud);
+  if (k === undefined) {
+    k = JSON.stringify([cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
+      cloud.groups ?? null, cloud.spare_hosts, cloud.server_groups ?? null]);
+    keys.set(cloud, k);
+  }
+  return `${JSON.stringify(seed)}${k}`;
 }
 
 /**
