@@ -139,6 +139,43 @@ test('import rules: a host over its placement capacity keeps its instances, its 
   } finally { rmSync(d, { recursive: true, force: true }); }
 });
 
+test('import rules: in-flight and unknown statuses, pre-2.88 hypervisor figures that disagree with placement, unknown group policies, hypervisors without a provider', () => {
+  const d = copy(V2021);
+  try {
+    const servers = readJson(join(d, 'servers.json'));
+    servers[0].Status = 'VERIFY_RESIZE';
+    servers[1].Status = 'SOFT_DELETED';
+    writeJson(join(d, 'servers.json'), servers);
+    const hv = readJson(join(d, 'hypervisors.json'));
+    hv[1]['Memory MB'] = 60000;
+    hv.push({ ID: 99, 'Hypervisor Hostname': 'cmp-9.example.org', 'Hypervisor Type': 'QEMU', 'Host IP': '10.0.0.99', State: 'up', 'vCPUs Used': 0, vCPUs: 8, 'Memory MB Used': 0, 'Memory MB': 8192 });
+    writeJson(join(d, 'hypervisors.json'), hv);
+    const groups = readJson(join(d, 'server_groups.json'));
+    groups[0].Policies = ['colocate'];
+    writeJson(join(d, 'server_groups.json'), groups);
+    const r = importBundle([d], { racks: RACKS });
+    const msg = (rule: string) => r.warnings.filter((w) => w.rule === rule).map((w) => w.message);
+    assert.match(msg('in-flight')[0], /servers\.json:\d+:\d+: \$\[0\]\.Status: server "vm-01" is VERIFY_RESIZE: imported on cmp-1.example.org, where it is now/);
+    assert.match(msg('status')[0], /\$\[1\]\.Status: server "vm-02" has status SOFT_DELETED: skipped/);
+    assert.match(msg('hypervisor-mismatch')[0], /hypervisors\.json:\d+:\d+: \$\[1\]\["Memory MB"\]: hypervisor "cmp-2.example.org" reports 60000 MB, placement's MEMORY_MB total is 65536: placement's is used/);
+    assert.match(msg('unmatched')[0], /\$\[5\]\["Hypervisor Hostname"\]: hypervisor "cmp-9.example.org" matches no resource provider by UUID or name: not imported/);
+    assert.match(msg('group-policy')[0], /server_groups\.json:\d+:\d+: \$\[0\]\.Policies: server group "web" has policy "colocate": its members are imported ungrouped/);
+    assert.equal(evacuationInput(r.yaml).cloud.groups, undefined);
+  } finally { rmSync(d, { recursive: true, force: true }); }
+});
+
+test('import: an old bundle without placement falls back to the hypervisor list\'s memory figures, host by host, and says so', () => {
+  const d = copy(V2021);
+  try {
+    for (const f of ['resource_providers.json', 'inventory', 'usage']) rmSync(join(d, f), { recursive: true });
+    const r = importBundle([d], { racks: RACKS });
+    assert.equal(r.warnings.filter((w) => w.rule === 'no-placement').length, 4);
+    const { state: s } = buildCloud(evacuationInput(r.yaml).cloud, 1);
+    assert.deepEqual(Array.from(s.totalMb), [65536, 65536, 131072, 65536]);
+    assert.equal(s.instanceCount, 14);
+  } finally { rmSync(d, { recursive: true, force: true }); }
+});
+
 test('import rules: bad files refuse the import with their file and position', () => {
   const d = copy(V2024);
   try {

@@ -1,4 +1,5 @@
-import type { ImportedHost } from './reconcile.js';
+/** What rack assignment reads and sets of an imported host. */
+export interface RackedHost { name: string; serviceHost?: string; availabilityZone?: string; rack: string }
 
 /** `--racks`: a host → rack map (CSV or YAML), or a pattern whose first group names the rack. */
 export type RackSource = { kind: 'map'; file: string; map: Map<string, string> } | { kind: 'pattern'; pattern: RegExp };
@@ -9,9 +10,9 @@ export type RackSource = { kind: 'map'; file: string; map: Map<string, string> }
  * host in exactly one); else availability zones, when there are two or more; else one rack per
  * host. A host matches a map or pattern by its hypervisor hostname or its compute service host.
  */
-export function assignRacks(hosts: ImportedHost[], aggregates: { name: string; az?: string; hosts: string[] }[], source?: RackSource): string[] {
+export function assignRacks<H extends RackedHost>(hosts: H[], aggregates: { name: string; az?: string; hosts: string[] }[], source?: RackSource): string[] {
   const warnings: string[] = [];
-  const keys = (h: ImportedHost) => (h.serviceHost !== undefined && h.serviceHost !== h.name ? [h.name, h.serviceHost] : [h.name]);
+  const keys = (h: RackedHost) => (h.serviceHost !== undefined && h.serviceHost !== h.name ? [h.name, h.serviceHost] : [h.name]);
   if (source !== undefined) {
     const missing: string[] = [];
     for (const h of hosts) {
@@ -45,11 +46,11 @@ export function assignRacks(hosts: ImportedHost[], aggregates: { name: string; a
 }
 
 /** Each host in exactly one of the aggregates: its rack; undefined when they do not split the hosts. */
-function partition(hosts: ImportedHost[], aggs: { name: string; hosts: string[] }[], keys: (h: ImportedHost) => string[]): Map<ImportedHost, string> | undefined {
+function partition<H extends RackedHost>(hosts: H[], aggs: { name: string; hosts: string[] }[], keys: (h: RackedHost) => string[]): Map<H, string> | undefined {
   if (aggs.length < 2) return undefined;
   const member = new Map<string, string[]>();
   for (const a of aggs) for (const h of a.hosts) member.set(h, [...(member.get(h) ?? []), a.name]);
-  const out = new Map<ImportedHost, string>();
+  const out = new Map<H, string>();
   for (const h of hosts) {
     const found = new Set(keys(h).flatMap((k) => member.get(k) ?? []));
     if (found.size !== 1) return undefined;

@@ -125,6 +125,7 @@ export function reconcile(files: BundleFile[], opts: ReconcileOptions = {}): Inv
     const r = f.rows[0];
     for (const key of [str(r.id)?.toLowerCase(), f.uuid, str(r.hypervisor_hostname)]) if (key !== undefined) shows.set(key, r);
   }
+  const placementPresent = nodes.size > 0;
   for (const f of of('hypervisors')) {
     f.rows.forEach((r, k) => {
       const id = str(r.ID)?.toLowerCase(), hostname = str(r['Hypervisor Hostname']);
@@ -135,16 +136,17 @@ export function reconcile(files: BundleFile[], opts: ReconcileOptions = {}): Inv
       n ??= byName.get(hostname);
       if (n === undefined) {
         const mem = num(r['Memory MB']), cpus = num(r.vCPUs);
-        if (nodes.size > 0 || mem === undefined || cpus === undefined) {
+        if (placementPresent || mem === undefined || cpus === undefined) {
           warn('unmatched', f, [k, 'Hypervisor Hostname'], `hypervisor ${JSON.stringify(hostname)} matches no resource provider by UUID or name: not imported (expected its provider in resource provider list, with its inventory)`);
           return;
         }
         // No placement data at all: a pre-2.88 hypervisor list is the only capacity there is.
         n = { name: hostname, inv: new Map(), usage: new Map(), baremetal: false, enabled: true, usedMb: 0, usedVcpu: 0 };
-        n.inv.set('MEMORY_MB', { total: mem }); n.inv.set('VCPU', { total: cpus });
+        // nova's defaults (docs/openstack-facts.md §6.3): reserved_host_memory_mb 512, ratios 1.0 and 4.0.
+        n.inv.set('MEMORY_MB', { total: mem, reserved: 512, allocation_ratio: 1.0 }); n.inv.set('VCPU', { total: cpus, reserved: 0, allocation_ratio: 4.0 });
         nodes.set(`hypervisor:${hostname}`, n);
         byName.set(hostname, n);
-        warn('no-placement', f, [k], `hypervisor ${JSON.stringify(hostname)}: no placement inventory in the bundle, so its Memory MB and vCPUs are used with nova's default reservation and ratios (expected resource provider inventory list outputs)`);
+        if (str(r['Hypervisor Type'])?.toLowerCase() !== 'ironic') warn('no-placement', f, [k], `hypervisor ${JSON.stringify(hostname)}: no placement inventory in the bundle, so its Memory MB and vCPUs are used with nova's defaults: reserved_host_memory_mb 512, ram_allocation_ratio 1.0, cpu_allocation_ratio 4.0 (expected resource provider inventory list outputs)`);
       }
       n.hypervisor = { f, k, row: r };
       n.show = shows.get(id ?? '') ?? shows.get(hostname);
