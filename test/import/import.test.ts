@@ -10,6 +10,8 @@ import { JsonLocator } from '../../sim/scenario/import/json-locate.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 import { checkNPlusK } from '../../sim/studies/evacuation-check.js';
+import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
+import { Streams } from '../../sim/random/streams.js';
 import type { EvacuationConfig } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 
@@ -92,6 +94,17 @@ test('import: headroom check of the imported cloud matches the hand-worked answe
     { failure: 'cmp-3.example.org', instances: 4 }, { failure: 'rack r1', instances: 3 }, { failure: 'rack r2', instances: 4 },
   ]);
   assert.deepEqual(checkNPlusK(input, 1, { racks: true }).stranded, res.stranded, 'pruning changes nothing');
+});
+
+test('import: a replication of the evacuation study starts from the imported layout', () => {
+  const input = evacuationInput(importBundle([V2024], { racks: RACKS }).yaml);
+  const hot = { ...input, config: { ...input.config, host_failures: { afr: 0.99 } } };
+  const out = evacuationStudy.replicate(hot, { replication: 0, streams: new Streams(1, 0) }) as unknown;
+  // Metrics by position (Float64Array) or by name ({ metrics }), whichever the study contract returns.
+  const value = (name: string): number => (ArrayBuffer.isView(out) ? (out as Float64Array)[Object.keys(metrics).indexOf(name)] : (out as { metrics: Record<string, number> }).metrics[name]);
+  assert.equal(value('instances'), 14);
+  assert.equal(value('build_failures'), 0);
+  assert.ok(value('host_failures') > 0);
 });
 
 test('import rules: ERROR, SHELVED and baremetal are skipped with a located warning; --strict refuses them', () => {

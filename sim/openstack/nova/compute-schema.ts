@@ -88,7 +88,6 @@ export const instanceSchema = z.object({
   host: z.string().optional().meta({ description: "pin to this host (a listed host's name, or `<rack>-<n>` for counted hosts, n from 1); otherwise placed by the scheduler. Pinned instances must fit the host's placement capacity" }),
   availability_zone: z.string().optional(),
   group: z.string().optional().meta({ description: 'server group name: one of `groups`, or else an anti-affinity group' }),
-  name: z.string().optional().meta({ description: 'what the instance is called (imported: the server name); for people, not the model' }),
 }).strict();
 
 /**
