@@ -89,3 +89,18 @@ test('rack hosts: a count needs the rack size; a list needs each host\'s size fr
     'pins.yaml:7:11: cloud.racks[0].vcpus: missing (expected the vcpus of the rack\'s 2 hosts)',
   ]);
 });
+
+test("per-host capacity: the CPUWeigher counts free vCPUs with each host's own cpu_allocation_ratio (index and scan alike)", () => {
+  // a: 1 GiB more free RAM, 8 vCPUs × 1.0; b: 8 vCPUs × 4.0. With cpu_weight_multiplier 2 the
+  // CPU weigher (b: 32 free, a: 8) outweighs the RAM weigher; with one ratio for both it would tie
+  // and a would win on RAM.
+  const c = cloud({
+    nova: { reserved_host_memory_mb: 0, cpu_weight_multiplier: 2.0 },
+    racks: [{ name: 'r1', ram: '16GiB', vcpus: 8, hosts: [{ name: 'a', ram: '17GiB', cpu_allocation_ratio: 1.0 }, { name: 'b', cpu_allocation_ratio: 4.0 }] }],
+    flavors: [{ name: 'm', ram: '1GiB', vcpus: 1, share: 1 }],
+  });
+  const s = new ComputeState(c, 0, 0);
+  const sched = new Scheduler(s, undefined);
+  assert.equal(sched.selectScan(1024, 1, -1, -1, -1), 1);
+  assert.equal(sched.select(1024, 1, -1, -1, -1), 1);
+});
