@@ -152,7 +152,7 @@ test('import rules: a host over its placement capacity keeps its instances, its 
   } finally { rmSync(d, { recursive: true, force: true }); }
 });
 
-test('import rules: in-flight and unknown statuses, pre-2.88 hypervisor figures that disagree with placement, unknown group policies, hypervisors without a provider', () => {
+test('import rules: in-flight and unknown statuses, pre-2.88 hypervisor figures that disagree with placement, unknown group policies, hypervisors without a provider, step sizes', () => {
   const d = copy(V2021);
   try {
     const servers = readJson(join(d, 'servers.json'));
@@ -163,6 +163,9 @@ test('import rules: in-flight and unknown statuses, pre-2.88 hypervisor figures 
     hv[1]['Memory MB'] = 60000;
     hv.push({ ID: 99, 'Hypervisor Hostname': 'cmp-9.example.org', 'Hypervisor Type': 'QEMU', 'Host IP': '10.0.0.99', State: 'up', 'vCPUs Used': 0, vCPUs: 8, 'Memory MB Used': 0, 'Memory MB': 8192 });
     writeJson(join(d, 'hypervisors.json'), hv);
+    const inv = readJson(join(d, 'inventory', '1b0e3d4a-0c1f-4b5e-9a21-000000000002.json'));
+    inv[1].step_size = 256;
+    writeJson(join(d, 'inventory', '1b0e3d4a-0c1f-4b5e-9a21-000000000002.json'), inv);
     const groups = readJson(join(d, 'server_groups.json'));
     groups[0].Policies = ['colocate'];
     writeJson(join(d, 'server_groups.json'), groups);
@@ -174,6 +177,7 @@ test('import rules: in-flight and unknown statuses, pre-2.88 hypervisor figures 
     assert.match(msg('unmatched')[0], /\$\[5\]\["Hypervisor Hostname"\]: hypervisor "cmp-9.example.org" matches no resource provider by UUID or name: not imported/);
     assert.match(msg('group-policy')[0], /server_groups\.json:\d+:\d+: \$\[0\]\.Policies: server group "web" has policy "colocate": its members are imported ungrouped/);
     assert.equal(evacuationInput(r.yaml).cloud.groups, undefined);
+    assert.match(msg('inventory-units')[0], /1 inventories with min_unit or step_size above 1, e\.g\. cmp-2\.example\.org MEMORY_MB min_unit 1 step_size 256: not modelled/);
   } finally { rmSync(d, { recursive: true, force: true }); }
 });
 

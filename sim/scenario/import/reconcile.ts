@@ -213,6 +213,7 @@ export function reconcile(files: BundleFile[], opts: ReconcileOptions = {}): Inv
 
   // ---- capacity from placement, reconciled with pre-2.88 hypervisor figures ---------------------
   const baremetal: string[] = [];
+  const units: string[] = [];
   const hosts: ImportedHost[] = [];
   for (const n of nodes.values()) {
     const mem = n.inv.get('MEMORY_MB'), cpu = n.inv.get('VCPU');
@@ -239,10 +240,16 @@ export function reconcile(files: BundleFile[], opts: ReconcileOptions = {}): Inv
       if (hm !== undefined && hm !== h.totalMb) warn('hypervisor-mismatch', f, [k, 'Memory MB'], `hypervisor ${JSON.stringify(n.name)} reports ${hm} MB, placement's MEMORY_MB total is ${h.totalMb}: placement's is used (expected equal figures; the resource tracker has not reported since a change?)`);
       if (hc !== undefined && hc !== h.vcpus) warn('hypervisor-mismatch', f, [k, 'vCPUs'], `hypervisor ${JSON.stringify(n.name)} reports ${hc} vCPUs, placement's VCPU total is ${h.vcpus}: placement's is used (expected equal figures)`);
     }
+    // min_unit and step_size are 1 on nova's compute nodes; anything else is said, not modelled.
+    for (const [rc, row] of [['MEMORY_MB', mem], ['VCPU', cpu]] as const) {
+      const min = num(row.min_unit) ?? 1, step = num(row.step_size) ?? 1;
+      if (min > 1 || step > 1) units.push(`${n.name} ${rc} min_unit ${min} step_size ${step}`);
+    }
     n.host = h;
     if (!n.enabled) warn('disabled', n.hypervisor?.f, n.hypervisor ? [n.hypervisor.k] : undefined, `${JSON.stringify(n.name)}: ${n.disabledWhy}: imported as enabled: false (not a scheduling target; its instances stay)`);
     hosts.push(h);
   }
+  if (units.length > 0) warn('inventory-units', undefined, undefined, `${units.length} inventories with min_unit or step_size above 1, e.g. ${units.slice(0, 3).join('; ')}: not modelled (expected 1, as nova reports them; the scheduler model may place a flavor placement would refuse there)`);
   if (baremetal.length > 0) warn('baremetal', undefined, undefined, `${baremetal.length} ironic/baremetal node(s) skipped with their instances, e.g. ${baremetal.slice(0, 3).join(', ')} (expected virtual compute nodes: baremetal nodes are not evacuated by nova)`);
   if (hosts.length === 0) refuse(`no compute host with MEMORY_MB and VCPU inventory in the bundle (expected resource provider list and per-provider inventory list outputs, or a hypervisor list --long with memory figures)`);
 
