@@ -119,9 +119,16 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
  * policies are kept in the scenario but do not constrain the modelled scheduler.
  */
 export function enforcedGroup(cloud: Pick<Cloud, 'groups'>, name: string): boolean {
-  const g = cloud.groups?.find((x) => x.name === name);
-  return g === undefined || g.policy === 'anti-affinity';
+  let soft = unenforced.get(cloud);
+  if (soft === undefined) {
+    soft = new Set((cloud.groups ?? []).filter((g) => g.policy !== 'anti-affinity').map((g) => g.name));
+    unenforced.set(cloud, soft);
+  }
+  return !soft.has(name);
 }
+
+/** Per cloud, the groups whose policy the scheduler does not enforce (10⁴ groups in an imported cloud). */
+const unenforced = new WeakMap<Pick<Cloud, 'groups'>, Set<string>>();
 
 function listRequests(cloud: Cloud, probe: ComputeState): Requests {
   const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
