@@ -10,7 +10,7 @@ import { duration, rate } from '../units/zod-units.js';
 import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
 /**
- * Boot study (issue 4, openstack-facts §2, §8.3, §9): how long boots take when images come by
+ * Boot study (issue 4, docs/openstack-facts.md §2, §8.3, §9): how long boots take when images come by
  * Glance HTTP streaming, by NFS direct fetch, or as Ceph RBD copy-on-write clones — alone, in a
  * storm of N boots at once (an evacuation, a scale-out) or under Poisson arrivals.
  *
@@ -240,7 +240,7 @@ export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
   warnings({ cloud }) {
     const out: string[] = [];
     if (cloud.glance.image_cache && cloud.glance.store === 'rbd') {
-      out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (openstack-facts §9.3); it only fills when images are downloaded');
+      out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (docs/openstack-facts.md §9.3); it only fills when images are downloaded');
     }
     return out;
   },

@@ -9,7 +9,7 @@ import type { MetricDef, Problem, SeriesDef, StudyDefinition, StudyInput, Thresh
 
 /**
  * rbd: when does the Ceph pool holding the instances' disks reach nearfull and full, with and
- * without discard (facts §5, §10; issue 5)?
+ * without discard (docs/openstack-facts.md §5, §10; issue 5)?
  */
 export const rbdSchema = z.object({
   disks: z.object({
@@ -18,7 +18,7 @@ export const rbdSchema = z.object({
     lifetime: distribution('duration').optional().meta({ description: 'time until a disk is deleted (rbd rm); absent: disks stay. Initial disks draw theirs from the start (their remaining life: exact for exponential lifetimes)' }),
     size: distribution('bytes').prefault('100GiB').meta({ description: 'provisioned size of a disk' }),
     from_images: z.boolean().default(true)
-      .meta({ description: 'disks boot from cloud.images (by share): raw images in a Glance rbd store become CoW clones, others full copies (facts §9.2); false or no images: blank disks' }),
+      .meta({ description: 'disks boot from cloud.images (by share): raw images in a Glance rbd store become CoW clones, others full copies (docs/openstack-facts.md §9.2); false or no images: blank disks' }),
   }).strict().prefault({}),
   guest: z.object({
     used_fraction: distribution('fraction').prefault({ uniform: { min: '20%', max: '60%' } })
@@ -40,7 +40,7 @@ export const rbdSchema = z.object({
     .meta({ description: 'none; online (mount -o discard: each freed extent discarded at once); fstrim (periodic batch trim of free space)' }),
   fstrim_interval: duration({ positive: true }).prefault('7d'),
   min_discard: bytes().prefault('64KiB').meta({ description: 'online discards shorter than this are dropped; only changes `rbd du` when objects are smaller than it (a shorter discard never covers a whole object of 64 KiB or more) and fs_block is below it' }),
-  hw_scsi_model: z.string().optional().meta({ description: 'image property; virtio-scsi is needed for discard (facts §5)' }),
+  hw_scsi_model: z.string().optional().meta({ description: 'image property; virtio-scsi is needed for discard (docs/openstack-facts.md §5)' }),
   hw_disk_bus: z.enum(['virtio', 'scsi', 'ide', 'sata', 'usb']).default('virtio').meta({ description: 'image property; scsi is needed for discard' }),
   hw_disk_discard: z.enum(['unmap', 'ignore']).optional().meta({ description: 'nova.conf [libvirt] hw_disk_discard; unmap is needed for discard (unset = no discard attribute)' }),
   series_interval: duration({ positive: true }).prefault('7d').meta({ description: 'spacing of the pool usage series' }),
@@ -48,7 +48,7 @@ export const rbdSchema = z.object({
 
 export type RbdConfig = z.output<typeof rbdSchema>;
 
-/** What stops discards from reaching Ceph (facts §5, §10); empty when the path is complete. */
+/** What stops discards from reaching Ceph (docs/openstack-facts.md §5, §10); empty when the path is complete. */
 export function missingDiscardPath(c: RbdConfig): string[] {
   const missing: string[] = [];
   if (c.hw_scsi_model !== 'virtio-scsi') missing.push('image property hw_scsi_model=virtio-scsi');
@@ -65,7 +65,7 @@ function seriesX(input: StudyInput<RbdConfig>): number[] {
   return xs;
 }
 
-/** Disk sources and the images pool's data from cloud.images and Glance's store (facts §9.2). */
+/** Disk sources and the images pool's data from cloud.images and Glance's store (docs/openstack-facts.md §9.2). */
 export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]; imagesPoolBytes: number } {
   const ceph = cloud.ceph!;
   const blank: DiskSource = { share: 1, dataBytes: 0, clone: false, objectBytes: ceph.rbd_default_object_size };

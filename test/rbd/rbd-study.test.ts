@@ -87,7 +87,7 @@ test('check: a missing Ceph cluster and an fs_block that does not divide the obj
   assert.deepEqual(rbdStudy.check!(odd).map((p) => p.path), [['studies', 'rbd', 'guest', 'fs_block']]);
 });
 
-test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objects, others full copies with 4 MiB (facts §9.2)', () => {
+test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objects, others full copies with 4 MiB (docs/openstack-facts.md §9.2)', () => {
   const images = [
     { name: 'u', size: '2GiB', virtual_size: '2GiB', format: 'raw', share: 3 },
     { name: 'w', size: '9GiB', virtual_size: '40GiB', format: 'qcow2', share: 1 },
