@@ -1,4 +1,4 @@
-import { quantileSorted as ssQuantileSorted } from 'simple-statistics';
+import { quantileSorted } from '../stats/quantile.js';
 import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
@@ -194,10 +194,6 @@ function thresholdsOf(def: StudyDefinition, input: StudyInput<unknown>): Pick<De
   return t && Object.keys(t).length ? { thresholds: t } : {};
 }
 
-/** R type 7 (simple-statistics' definition, the same one summarize uses); NaN when empty. */
-function quantileSorted(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : ssQuantileSorted(sorted, p);
-}
 
 /** A 0/1 indicator (its mean is a probability) gets the Wilson interval too; nothing else does. */
 const PROPORTION_UNITS = new Set(['0/1', 'probability']);
