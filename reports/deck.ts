@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
+import { formatNumber, formatScaled, formatValue, mentionsUnit, metricText, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
@@ -41,7 +41,11 @@ export function meanPm(mean: number, ci: [number, number], unit: string): string
   if (Math.abs(below - above) > 0.05 * Math.max(below, above)) {
     return `${m} (${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
   }
-  const pm = scale.label === '%' && v > 99 && v < 100 ? h.toFixed(formatScaled(v, scale).split('.')[1]?.length ?? 0) : formatNumber(h);
+  const shownDecimals = formatScaled(v, scale).split('.')[1]?.length ?? 0;
+  // Near 100 % the half-width gets the mean's decimals; one that rounds to 0 there is "< 0.001", never "± 0.000".
+  const pm = scale.label === '%' && v > 99 && v < 100
+    ? (Number(h.toFixed(shownDecimals)) === 0 ? `<${(10 ** -shownDecimals).toFixed(shownDecimals)}` : h.toFixed(shownDecimals))
+    : formatNumber(h);
   // A half-width below the mean's last shown digit would claim digits the mean does not show
   // ("2.26 min ± 0.00594"): say it is below that digit instead.
   const decimals = formatScaled(v, scale).split('.')[1]?.replace(/\D.*$/, '').length ?? 0;
@@ -101,7 +105,7 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   for (const k of keyNumbers(study, horizon)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
-      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? meanPm(stats.mean, stats.ci95, stats.unit) };
+      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon) : meanPm(stats.mean, stats.ci95, stats.unit)) };
     }));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
@@ -213,7 +217,7 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
       runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
       const vals = k ? pickDesigns(k.values.map((v) => {
         const st = s.designs[v.design].metrics[k.metric];
-        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? meanPm(st.mean, st.ci95, st.unit) };
+        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? (st.reached || st.heavyTailed ? metricText(st, summary.horizon) : meanPm(st.mean, st.ci95, st.unit)) };
       })) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
       const v = isValidationStudy(s) ? validationSentence(s) : undefined;

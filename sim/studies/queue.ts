@@ -315,6 +315,13 @@ export const queueStudy: StudyDefinition<QueueConfig, QueueMetric> = {
   needsCloud: false,
   series,
   check,
+  // Response ÷ size = 1 + wait ÷ size in FCFS; the wait does not depend on the job's own size, so
+  // E[wait ÷ size] = E[wait]·E[1 ÷ size], and E[1 ÷ S] is infinite for exponential service (its
+  // density at 0 is positive). The per-replication means then have no finite mean either.
+  heavyTailed(input) {
+    const c = input.config;
+    return (c.model === 'mmc' || c.model === 'mg1-fcfs') && c.service.kind === 'exponential' ? ['response_per_size'] : [];
+  },
   exact(input) {
     const e = exactQueueValues(input.config);
     const values: Partial<Record<QueueMetric, number>> = {};
