@@ -61,3 +61,15 @@ test('an availability near 100 % never reads "± 0.000"', () => {
   assert.doesNotMatch(text, /± 0\.0+$/);
   assert.match(text, /^99\.998\d* % ± <0\.0+1$/);
 });
+
+test('deck: every warning of a study is on its slide, naming its designs; notes describe the slide itself', async () => {
+  const { studyWarnings, slideNotes } = await import('../../reports/deck.js');
+  const rbd = loadFixture('reference-cloud').summary.studies.rbd;
+  assert.deepEqual(studyWarnings(rbd), ['online-discard: design online-discard: discard needs virtio-scsi (hw_disk_bus=scsi); virtio-blk before QEMU 4.0 ignores it']);
+  const chart = { chart: { name: 'rbd-pool-usage-over-time', study: 'rbd', title: 'Pool usage over time', caption: 'Line: median.', spec: {} as never }, svg: '', files: { spec: '', svg: '', png: '' }, pngPath: '', warnings: [] };
+  const notes = slideNotes(rbd, chart, H);
+  assert.match(notes, /The chart on this slide: Pool usage over time\. Line: median\./);
+  assert.match(notes, /The numbers on the right: Time to nearfull; P\(pool reaches full\); Reclaimed by discard, per design\./);
+  assert.match(notes, /Warnings: online-discard: /);
+  assert.doesNotMatch(notes, /table below/);
+});
