@@ -12,7 +12,7 @@ import { grown } from '../engine/grow.js';
 
 /**
  * Validation study: textbook queues built from the same engine and resources the OpenStack
- * models use, so their closed forms (VALIDATION.md 1–4, 7) check the engine, the Limiter, the
+ * models use, so their closed forms (docs/validation.md 1–4, 7) check the engine, the Limiter, the
  * SharedLink, the monitors and the statistics end to end.
  *
  *   mmc       Poisson arrivals, c servers (Limiter), FCFS, exponential service  — Erlang C

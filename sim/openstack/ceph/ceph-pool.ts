@@ -2,7 +2,7 @@ import { rawPerStoredByte, type CephCluster } from './ceph-schema.js';
 
 /**
  * The pool's fill seen per OSD. Ceph's nearfull/backfillfull/full ratios are checked against each
- * OSD, not the cluster average (facts §10): one OSD over the ratio raises the flag, and at full
+ * OSD, not the cluster average (docs/openstack-facts.md §10): one OSD over the ratio raises the flag, and at full
  * the cluster stops client writes. With `osd_imbalance` = fullest ÷ mean, the fullest OSD trips
  * when the mean fill reaches ratio ÷ imbalance.
  */

@@ -9,7 +9,7 @@ import { ABSENT, PRESENT } from '../images/image-cache.js';
 import { grown } from '../../engine/grow.js';
 
 /**
- * Evacuation rebuilds on local storage (openstack-facts §8.2, §9.1): with instance disks in
+ * Evacuation rebuilds on local storage (docs/openstack-facts.md §8.2, §9.1): with instance disks in
  * /var/lib/nova/instances the evacuated instance's root disk is rebuilt from its image on the
  * destination, through the boot study's BootModel — so a rack's rebuild storm shares glance/NFS
  * bandwidth, each destination's `_base` cache (one download per image per host, the others wait
