@@ -1,3 +1,4 @@
+import { quantileSorted } from '../stats/quantile.js';
 import { z } from 'zod';
 import { Simulation } from '../engine/simulation.js';
 import { Exponential, type Distribution } from '../random/distributions.js';
@@ -132,11 +133,9 @@ export function workingState(cloud: Cloud, built: BuiltCloud): ComputeState {
   return s;
 }
 
+/** A downtime quantile of the replication; 0 when no instance went down. */
 function quantile(sorted: Float64Array, n: number, p: number): number {
-  if (n === 0) return 0;
-  const pos = p * (n - 1);
-  const lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return n === 0 ? 0 : quantileSorted(sorted, p);
 }
 
 export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
 import { bandwidth, count, duration, fraction } from '../units/zod-units.js';
-import { quantileSorted } from 'simple-statistics';
+import { quantileSorted } from '../stats/quantile.js';
 import { SnapshotFleet, type SnapshotParams } from '../openstack/guest/snapshot.js';
 import { totalHostCount } from '../openstack/nova/hosts.js';
 import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
@@ -83,8 +83,9 @@ export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotPara
   };
 }
 
+/** A quantile of the replication's freezes (or durations, waits); 0 when there was none. */
 function sortedQuantile(xs: Float64Array, p: number): number {
-  return xs.length === 0 ? 0 : quantileSorted(xs as unknown as number[], p);
+  return xs.length === 0 ? 0 : quantileSorted(xs, p);
 }
 
 export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metrics> = {

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
 import { Streams, type Rng } from '../../random/streams.js';
+import { Shares } from '../../random/distributions.js';
 import { ComputeState, RUNNING } from './compute-state.js';
 import { Scheduler } from './scheduler.js';
 
@@ -88,9 +89,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   let capacity = 0;
   for (let h = 0; h < probe.hostCount; h++) if (probe.enabled[h]) capacity += Math.max(0, probe.ramCap[h]);
   const target = cloud.fill * capacity;
-  const shares = cloud.flavors.map((f) => f.share);
-  const total = shares.reduce((a, b) => a + b, 0);
-  const cum = shares.map((_, i) => shares.slice(0, i + 1).reduce((a, b) => a + b, 0) / total);
+  const flavorMix = new Shares(cloud.flavors.map((f) => f.share));
   const sg = cloud.server_groups;
   const size = sg?.size ?? 1;
   const share = sg?.anti_affinity_share ?? 0;
@@ -100,9 +99,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   let used = 0;
   for (;;) {
     const grouped = share > 0 && rng.next() < qGroup;
-    const v = rng.next();
-    let f = cum.findIndex((c) => v < c);
-    if (f < 0) f = cum.length - 1;
+    const f = flavorMix.pick(rng.next());
     const count = grouped ? size : 1;
     const need = count * probe.flavors[f].ramMb;
     if (used + need > target) break;
