@@ -26,9 +26,9 @@ test('replicate returns the metrics then the downtime CDF, deterministically', (
   const inp = designs().get('no-reserve')!;
   const a = evacuationStudy.replicate(inp, { replication: 3, streams: new Streams(inp.seed, 3) });
   const b = evacuationStudy.replicate(inp, { replication: 3, streams: new Streams(inp.seed, 3) });
-  assert.equal(a.length, names.length + DOWNTIME_PROBS.length);
+  assert.equal(a.length, names.length + DOWNTIME_PROBS.length + inp.config.hosts_down_k.length);
   assert.deepEqual(Array.from(a), Array.from(b));
-  const cdf = Array.from(a.subarray(names.length));
+  const cdf = Array.from(a.subarray(names.length, names.length + DOWNTIME_PROBS.length));
   for (let k = 1; k < cdf.length; k++) assert.ok(cdf[k] >= cdf[k - 1]);
 });
 
