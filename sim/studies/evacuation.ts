@@ -145,28 +145,37 @@ export function localRebuildCloud(cloud: Cloud): Cloud | undefined {
 }
 
 /**
+ * The host that keeps the least memory for its OS and QEMU when filled to its placement capacity
+ * at reservation `reservedMb`, with the flavor mix's mean guest: its guest capacity, physical RAM,
+ * guests, and the host OS + QEMU memory they need (host_overhead).
+ */
+export function fullestHost(cloud: Cloud, reservedMb: number): { capMb: number; totalMb: number; guests: number; needMb: number } {
+  const probe = new ComputeState(cloud, 0, 0);
+  probe.setReservedAll(reservedMb);
+  let best = 0;
+  for (let h = 1; h < probe.hostCount; h++) {
+    if (probe.totalMb[h] - probe.ramCap[h] < probe.totalMb[best] - probe.ramCap[best]) best = h;
+  }
+  let shares = 0, ram = 0, vcpus = 0;
+  for (const f of probe.flavors) { shares += f.share; ram += f.share * f.ramMb; vcpus += f.share * f.vcpus; }
+  const meanRam = shares > 0 ? ram / shares : 0, meanVcpus = shares > 0 ? vcpus / shares : 0;
+  const capMb = Math.max(0, probe.ramCap[best]);
+  const guests = meanRam > 0 ? Math.floor(capMb / meanRam) : 0;
+  const needMb = overheadMb(hostOverhead(cloud.host_overhead), guests, guests * meanVcpus, capMb);
+  return { capMb, totalMb: probe.totalMb[best], guests, needMb };
+}
+
+/**
  * Memory a full host keeps for its OS and QEMU once the hook released the reservation, against
- * the floor it needs (host_overhead.floor, or host OS + QEMU overhead of the guests a full host
- * holds with the flavor mix's mean guest); undefined without a releasing hook.
+ * the floor it needs (host_overhead.floor, or what fullestHost says its guests need); undefined
+ * without a releasing hook.
  */
 export function hookMemoryFloor(cloud: Cloud): { leftMb: number; floorMb: number; guests: number } | undefined {
   const hook = hookParams(cloud);
   if (hook?.releaseToMb === undefined) return undefined;
-  const probe = new ComputeState(cloud, 0, 0);
-  probe.setReservedAll(hook.releaseToMb);
-  let leftMb = Infinity, fullestCap = 0;
-  for (let h = 0; h < probe.hostCount; h++) {
-    const left = probe.totalMb[h] - probe.ramCap[h];
-    if (left < leftMb) { leftMb = left; fullestCap = probe.ramCap[h]; }
-  }
-  const o = hostOverhead(cloud.host_overhead);
-  let shares = 0, ram = 0, vcpus = 0;
-  for (const f of probe.flavors) { shares += f.share; ram += f.share * f.ramMb; vcpus += f.share * f.vcpus; }
-  const meanRam = shares > 0 ? ram / shares : 0, meanVcpus = shares > 0 ? vcpus / shares : 0;
-  const guests = meanRam > 0 ? Math.floor(fullestCap / meanRam) : 0;
-  const floorMb = cloud.host_overhead.floor !== undefined ? cloud.host_overhead.floor / MB
-    : overheadMb(o, guests, guests * meanVcpus, guests * meanRam);
-  return { leftMb: Math.round(leftMb), floorMb, guests };
+  const full = fullestHost(cloud, hook.releaseToMb);
+  const floorMb = cloud.host_overhead.floor !== undefined ? cloud.host_overhead.floor / MB : full.needMb;
+  return { leftMb: Math.round(full.totalMb - full.capMb), floorMb, guests: full.guests };
 }
 
 /** One working copy per built cloud, reused across replications (no per-replication allocation). */
