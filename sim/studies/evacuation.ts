@@ -11,7 +11,7 @@ import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../opensta
 import { hostOverhead, overheadMb } from '../openstack/nova/host-memory.js';
 import { MB } from '../openstack/nova/placement.js';
 import { rule } from '../openstack/nova/releases.js';
-import type { Problem, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;
 
@@ -66,30 +66,30 @@ export type EvacuationConfig = z.output<typeof evacuationSchema>;
 export const DOWNTIME_PROBS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99];
 
 export const metrics = {
-  host_failures: { unit: 'count', description: 'independent host failures over the horizon' },
-  rack_failures: { unit: 'count', description: 'rack outages over the horizon' },
-  max_hosts_down: { unit: 'hosts', description: 'most hosts down at once' },
-  instances_evacuated: { unit: 'count', description: 'evacuate calls that found a destination' },
-  stranded_instances: { unit: 'count', description: 'evacuate calls that got NoValidHost (the instance waits for its source)' },
-  stranded_instance_hours: { unit: 'h', description: 'instance-hours spent stranded' },
-  any_stranded: { unit: '0/1', description: '1 if any instance was stranded: its mean is P(stranded) over the horizon' },
-  downtime_p95: { unit: 's', description: '95th percentile of instance downtime (host crash → running again) in the replication' },
-  recovery_time_max: { unit: 's', description: 'longest failure event, crash → all its instances running' },
-  reserved_gib_hours: { unit: 'GiB·h', description: 'capacity held back (reservations + disabled spares) integrated over time' },
-  held_back_fraction: { unit: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
-  mean_ram_utilisation: { unit: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
-  peak_host_ram_commit: { unit: 'fraction', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
-  instances: { unit: 'count', description: 'instances in the cloud (the fill)' },
-  build_failures: { unit: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
-  rescued_by_retry: { unit: 'count', description: 'stranded instances placed when the operator re-ran host-evacuate (on_failure.retry_stranded)' },
-  data_lost_instances: { unit: 'count', description: 'evacuations that rebuilt the root disk from the image (local storage): the data on the guest disk is lost' },
-  evacuate_refused: { unit: 'count', description: 'evacuate calls refused because the instance was mid-rebuild on a host that died (task_state rebuilding: 409 before Zed)' },
-  peak_host_memory_commit: { unit: 'fraction', description: 'highest (guest RAM + host OS + QEMU overhead) / physical RAM of a running host (above 1: the host is short of memory, OOM risk)' },
-  any_host_above_physical: { unit: '0/1', description: '1 if a running host ever committed more memory than it has (guest RAM + host OS + QEMU): its mean is P(any host above physical RAM)' },
-  min_host_memory_left: { unit: 'GiB', description: 'least physical RAM a running host kept for its OS and QEMU (total − guest RAM), e.g. after the hook released the reservation' },
-  mean_hosts_down: { unit: 'hosts', description: 'time-average number of hosts down (any cause)' },
-  failure_burst_share: { unit: 'fraction', description: 'share of host failures with another within burst_window (failures that come in bursts)' },
-} as const;
+  host_failures: { label: 'Host failures', unit: 'count', kind: 'count', description: 'independent host failures over the horizon' },
+  rack_failures: { label: 'Rack failures', unit: 'count', kind: 'count', description: 'rack outages over the horizon' },
+  max_hosts_down: { label: 'Most hosts down at once', unit: 'hosts', kind: 'level', description: 'most hosts down at once' },
+  instances_evacuated: { label: 'Instances evacuated', unit: 'count', kind: 'count', description: 'evacuate calls that found a destination' },
+  stranded_instances: { label: 'Stranded instances', unit: 'count', kind: 'count', description: 'evacuate calls that got NoValidHost (the instance waits for its source)' },
+  stranded_instance_hours: { label: 'Stranded instance-hours', unit: 'h', kind: 'duration', description: 'instance-hours spent stranded' },
+  any_stranded: { label: 'P(any instance stranded)', unit: '0/1', kind: 'probability', description: '1 if any instance was stranded: its mean is P(stranded) over the horizon' },
+  downtime_p95: { label: 'Instance downtime p95', unit: 's', kind: 'duration', description: '95th percentile of instance downtime (host crash → running again) in the replication' },
+  recovery_time_max: { label: 'Longest recovery', unit: 's', kind: 'duration', description: 'longest failure event, crash → all its instances running' },
+  reserved_gib_hours: { label: 'Reserved GiB-hours', unit: 'GiB·h', kind: 'size', description: 'capacity held back (reservations + disabled spares) integrated over time' },
+  held_back_fraction: { label: 'Capacity held back', unit: 'fraction', kind: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
+  mean_ram_utilisation: { label: 'Mean RAM utilisation', unit: 'fraction', kind: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
+  peak_host_ram_commit: { label: 'Peak host RAM commit', unit: 'fraction', kind: 'ratio', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
+  instances: { label: 'Instances', unit: 'count', kind: 'count', description: 'instances in the cloud (the fill)' },
+  build_failures: { label: 'Build failures', unit: 'count', kind: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
+  rescued_by_retry: { label: 'Rescued by a retry', unit: 'count', kind: 'count', description: 'stranded instances placed when the operator re-ran host-evacuate (on_failure.retry_stranded)' },
+  data_lost_instances: { label: 'Disks rebuilt from the image (data lost)', unit: 'count', kind: 'count', description: 'evacuations that rebuilt the root disk from the image (local storage): the data on the guest disk is lost' },
+  evacuate_refused: { label: 'Evacuations refused (mid-rebuild)', unit: 'count', kind: 'count', description: 'evacuate calls refused because the instance was mid-rebuild on a host that died (task_state rebuilding: 409 before Zed)' },
+  peak_host_memory_commit: { label: 'Peak host memory commit', unit: 'fraction', kind: 'ratio', description: 'highest (guest RAM + host OS + QEMU overhead) / physical RAM of a running host (above 1: the host is short of memory, OOM risk)' },
+  any_host_above_physical: { label: 'P(any host above physical RAM)', unit: '0/1', kind: 'probability', description: '1 if a running host ever committed more memory than it has (guest RAM + host OS + QEMU): its mean is P(any host above physical RAM)' },
+  min_host_memory_left: { label: 'Least memory left for host OS + QEMU', unit: 'GiB', kind: 'size', description: 'least physical RAM a running host kept for its OS and QEMU (total − guest RAM), e.g. after the hook released the reservation' },
+  mean_hosts_down: { label: 'Hosts down (time average)', unit: 'hosts', kind: 'level', description: 'time-average number of hosts down (any cause)' },
+  failure_burst_share: { label: 'Failures in bursts', unit: 'fraction', kind: 'fraction', description: 'share of host failures with another within burst_window (failures that come in bursts)' },
+} as const satisfies Record<string, MetricDef>;
 
 export function failureConfig(c: EvacuationConfig): FailureConfig {
   let ttf: Distribution | undefined;
@@ -198,20 +198,29 @@ function quantile(sorted: Float64Array, n: number, p: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
+export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {
   name: 'evacuation',
   title: 'Host evacuation: headroom for failed computes',
   question: 'When compute hosts or racks die, does `nova host-evacuate` find room for every instance, and what does each way of keeping headroom cost?',
   schema: evacuationSchema,
   metrics,
+  keyMetrics: ['any_stranded', 'stranded_instance_hours', 'downtime_p95', 'stranded_instances'],
+  charts: [
+    { kind: 'sweep', metric: 'any_stranded', x: 'held_back_fraction' },
+    { kind: 'sweep', metric: 'stranded_instance_hours', x: 'held_back_fraction' },
+    { kind: 'series', series: 'downtime_cdf' },
+    { kind: 'design', metric: 'any_stranded' },
+    { kind: 'design', metric: 'stranded_instance_hours' },
+    { kind: 'spread', metric: 'downtime_p95' },
+  ],
   series(input) {
     return {
       downtime_cdf: {
-        unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
+        label: 'Instance downtime', unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
         x: DOWNTIME_PROBS, xLabel: 'probability', xUnit: 'fraction',
       },
       hosts_down_at_least: {
-        unit: 'fraction', description: 'share of the time with k or more hosts down',
+        label: 'P(k or more hosts down)', unit: 'fraction', description: 'share of the time with k or more hosts down',
         x: input.config.hosts_down_k, xLabel: 'hosts down (k)', xUnit: 'hosts',
       },
     };
@@ -280,34 +289,37 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
     failures.advance();
     const n = model.downtimeCount;
     const sorted = model.downtimes.subarray(0, n).sort();
-    const out = new Float64Array(Object.keys(metrics).length + DOWNTIME_PROBS.length + input.config.hosts_down_k.length);
-    let k = 0;
-    out[k++] = failures.hostFailures;
-    out[k++] = failures.rackFailures;
-    out[k++] = failures.maxHostsDown;
-    out[k++] = model.evacuated;
-    out[k++] = model.strandings;
-    out[k++] = model.strandedSeconds / 3600;
-    out[k++] = model.strandings > 0 ? 1 : 0;
-    out[k++] = quantile(sorted, n, 0.95);
-    out[k++] = model.recoveryMax;
-    out[k++] = model.reservedGibHours();
-    out[k++] = model.heldBackFraction(input.horizon);
-    out[k++] = model.meanRamUtilisation(input.horizon);
-    out[k++] = model.peakCommit;
-    out[k++] = state.instanceCount;
-    out[k++] = built.fillFailures + model.buildFailures;
-    out[k++] = model.rescuedByRetry;
-    out[k++] = model.dataLost;
-    out[k++] = model.refusedCalls;
-    out[k++] = model.peakMemoryCommit;
-    out[k++] = model.peakMemoryCommit > 1 ? 1 : 0;
-    out[k++] = (model.minMemoryLeftMb === Infinity ? 0 : model.minMemoryLeftMb) * MB / 2 ** 30;
-    out[k++] = failures.meanHostsDown();
-    out[k++] = failures.burstShare(input.config.burst_window);
-    for (const p of DOWNTIME_PROBS) out[k++] = quantile(sorted, n, p);
-    for (const kk of input.config.hosts_down_k) out[k++] = failures.probAtLeast(kk);
-    return out;
+    return {
+      metrics: {
+        host_failures: failures.hostFailures,
+        rack_failures: failures.rackFailures,
+        max_hosts_down: failures.maxHostsDown,
+        instances_evacuated: model.evacuated,
+        stranded_instances: model.strandings,
+        stranded_instance_hours: model.strandedSeconds / 3600,
+        any_stranded: model.strandings > 0 ? 1 : 0,
+        downtime_p95: quantile(sorted, n, 0.95),
+        recovery_time_max: model.recoveryMax,
+        reserved_gib_hours: model.reservedGibHours(),
+        held_back_fraction: model.heldBackFraction(input.horizon),
+        mean_ram_utilisation: model.meanRamUtilisation(input.horizon),
+        peak_host_ram_commit: model.peakCommit,
+        instances: state.instanceCount,
+        build_failures: built.fillFailures + model.buildFailures,
+        rescued_by_retry: model.rescuedByRetry,
+        data_lost_instances: model.dataLost,
+        evacuate_refused: model.refusedCalls,
+        peak_host_memory_commit: model.peakMemoryCommit,
+        any_host_above_physical: model.peakMemoryCommit > 1 ? 1 : 0,
+        min_host_memory_left: (model.minMemoryLeftMb === Infinity ? 0 : model.minMemoryLeftMb) * MB / 2 ** 30,
+        mean_hosts_down: failures.meanHostsDown(),
+        failure_burst_share: failures.burstShare(input.config.burst_window),
+      },
+      series: {
+        downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)),
+        hosts_down_at_least: input.config.hosts_down_k.map((k) => failures.probAtLeast(k)),
+      },
+    };
   },
 };
 

@@ -7,6 +7,7 @@ import type { Tracer } from '../../sim/engine/simulation.js';
 import { SnapshotFleet, type SnapshotParams } from '../../sim/openstack/guest/snapshot.js';
 import { snapshotsSchema, snapshotsStudy } from '../../sim/studies/snapshots.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
+import { replicateFlat } from '../flat.js';
 
 /** Fixed draws: agent enabled iff enabledDraw < share; agent answers iff answerDraw < agentAnswers. */
 function fixedStreams(enabledDraw: number, answerDraw: number): Streams {
@@ -159,9 +160,9 @@ function metricsOf(v: Float64Array): Record<string, number> {
 
 test('study: fractions sum to 1, series after metrics, live kilo freezes far longer than current, RBD never', () => {
   const ctx = (r: number) => ({ replication: r, streams: new Streams(5, r) });
-  const kilo = metricsOf(snapshotsStudy.replicate(input('kilo', 'local'), ctx(0)));
-  const cur = metricsOf(snapshotsStudy.replicate(input('antelope', 'local'), ctx(0)));
-  const rbdV = snapshotsStudy.replicate(input('antelope', 'rbd'), ctx(0));
+  const kilo = metricsOf(replicateFlat(snapshotsStudy, input('kilo', 'local'), ctx(0)));
+  const cur = metricsOf(replicateFlat(snapshotsStudy, input('antelope', 'local'), ctx(0)));
+  const rbdV = replicateFlat(snapshotsStudy, input('antelope', 'rbd'), ctx(0));
   const rbd = metricsOf(rbdV);
   for (const m of [kilo, cur, rbd]) {
     assert.ok(Math.abs(m.failed_fraction + m.crash_consistent_fraction + m.app_consistent_fraction - 1) < 1e-12);
@@ -177,7 +178,7 @@ test('study: fractions sum to 1, series after metrics, live kilo freezes far lon
   // 80 instances × 3 rounds: app-consistent ≈ 0.9 × 0.95
   assert.ok(Math.abs(cur.app_consistent_fraction - 0.855) < 0.08, `${cur.app_consistent_fraction}`);
   // kilo's default (live snapshots disabled): every snapshot cold, nothing frozen, the guest down instead
-  const cold = metricsOf(snapshotsStudy.replicate(input('kilo', 'local', {}, false), ctx(0)));
+  const cold = metricsOf(replicateFlat(snapshotsStudy, input('kilo', 'local', {}, false), ctx(0)));
   assert.equal(cold.cold_fraction, 1);
   assert.equal(cold.freeze_seconds_max, 0);
   assert.ok(cold.guest_downtime_seconds_p95 > kilo.freeze_seconds_p95, `${cold.guest_downtime_seconds_p95} vs ${kilo.freeze_seconds_p95}`);
