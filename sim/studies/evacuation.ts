@@ -86,7 +86,7 @@ export const metrics = {
   evacuate_refused: { label: 'Evacuations refused (mid-rebuild)', unit: 'count', kind: 'count', description: 'evacuate calls refused because the instance was mid-rebuild on a host that died (task_state rebuilding: 409 before Zed)' },
   peak_host_memory_commit: { label: 'Peak host memory commit', unit: 'fraction', kind: 'ratio', description: 'highest (guest RAM + host OS + QEMU overhead) / physical RAM of a running host (above 1: the host is short of memory, OOM risk)' },
   any_host_above_physical: { label: 'P(any host above physical RAM)', unit: '0/1', kind: 'probability', description: '1 if a running host ever committed more memory than it has (guest RAM + host OS + QEMU): its mean is P(any host above physical RAM)' },
-  min_host_memory_left: { label: 'Least memory left for host OS + QEMU', unit: 'GiB', kind: 'size', description: 'least physical RAM a running host kept for its OS and QEMU (total − guest RAM), e.g. after the hook released the reservation' },
+  min_host_memory_left: { label: 'Least memory left for host OS + QEMU', unit: 'GiB', kind: 'size', description: 'least physical RAM a running host kept for its OS and QEMU (total − guest RAM, 0 when guest RAM alone exceeds it), e.g. after the hook released the reservation' },
   mean_hosts_down: { label: 'Hosts down (time average)', unit: 'hosts', kind: 'level', description: 'time-average number of hosts down (any cause)' },
   failure_burst_share: { label: 'Failures in bursts', unit: 'fraction', kind: 'fraction', description: 'share of host failures with another within burst_window (failures that come in bursts)' },
 } as const satisfies Record<string, MetricDef>;
@@ -212,6 +212,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     { kind: 'design', metric: 'any_stranded' },
     { kind: 'design', metric: 'stranded_instance_hours' },
     { kind: 'spread', metric: 'downtime_p95' },
+    { kind: 'design', metric: 'peak_host_memory_commit' },
   ],
   series(input) {
     return {
@@ -311,7 +312,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
         evacuate_refused: model.refusedCalls,
         peak_host_memory_commit: model.peakMemoryCommit,
         any_host_above_physical: model.peakMemoryCommit > 1 ? 1 : 0,
-        min_host_memory_left: (model.minMemoryLeftMb === Infinity ? 0 : model.minMemoryLeftMb) * MB / 2 ** 30,
+        min_host_memory_left: (model.minMemoryLeftMb === Infinity ? 0 : Math.max(0, model.minMemoryLeftMb)) * MB / 2 ** 30,
         mean_hosts_down: failures.meanHostsDown(),
         failure_burst_share: failures.burstShare(input.config.burst_window),
       },

@@ -125,7 +125,7 @@ function sortedQuantile(xs: Float64Array, p: number): number {
 export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metrics> = {
   name: 'snapshots',
   title: 'Quiesced snapshots through the qemu guest agent',
-  question: 'How long are guests frozen by quiesced snapshots (qemu guest agent fsfreeze), and how many snapshots fail or fall back to crash-consistent when the agent does not answer?',
+  question: 'How long are guests frozen by quiesced snapshots (qemu guest agent fsfreeze) or stopped by cold ones, and how many snapshots fail or fall back to crash-consistent when the agent does not answer?',
   schema: snapshotsSchema,
   metrics,
   keyMetrics: ['freeze_seconds_p95', 'failed_fraction', 'crash_consistent_fraction', 'app_consistent_fraction'],
@@ -134,6 +134,7 @@ export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metri
     { kind: 'spread', metric: 'freeze_seconds_p95' },
     { kind: 'design', metric: 'failed_fraction' },
     { kind: 'design', metric: 'crash_consistent_fraction' },
+    { kind: 'design', metric: 'guest_downtime_seconds_p95' },
   ],
   series: () => ({
     freeze_seconds_quantiles: {
