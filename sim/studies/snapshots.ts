@@ -9,7 +9,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import type { MetricDef, StudyDefinition, StudyInput } from './study.js';
 
 /**
- * `studies.snapshots`: nightly image snapshots and the guest freezes or stops they cause (facts
+ * `studies.snapshots`: nightly image snapshots and the guest freezes or stops they cause (docs/openstack-facts.md
  * §4, §12). The release (`cloud.nova.release`, its rules in releases.ts), `disable_libvirt_livesnapshot`,
  * the storage (`cloud.ephemeral_storage`: local/nfs file disks, or rbd) and Glance's store (the
  * same Ceph cluster or not) choose the snapshot path; designs usually patch those.

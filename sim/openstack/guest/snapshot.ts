@@ -7,8 +7,8 @@ import { rule, type QuiesceRule, type RbdSnapshot, type Release } from '../nova/
 
 /**
  * Scheduled image snapshots (`nova image-create`) of running instances: how long their guests
- * stay frozen by the qemu guest agent's fsfreeze, or stopped by a cold snapshot (facts §4, §12,
- * §8.3; the release of every rule below: sim/openstack/nova/releases.ts, docs/nova-releases.md).
+ * stay frozen by the qemu guest agent's fsfreeze, or stopped by a cold snapshot (docs/openstack-facts.md
+ * §4, §12, §8.3; the release of every rule below: sim/openstack/nova/releases.ts, docs/nova-releases.md).
  *
  * Every `interval` each instance asks for a snapshot at a random offset inside `window`. On its
  * compute, `max_concurrent_snapshots` (Victoria+; 0 = unlimited, as before Victoria) snapshots

@@ -61,7 +61,7 @@ export const instanceSchema = z.object({
 }).strict();
 
 /**
- * The failure hook (S. Han's approach, openstack-facts §1): on failure detection, configuration
+ * The failure hook (S. Han's approach, docs/openstack-facts.md §1): on failure detection, configuration
  * management lowers `reserved_host_memory_mb` on the survivors (config run + nova-compute
  * restart: the option is not mutable) and/or enables spare hosts; undone after repair.
  */
