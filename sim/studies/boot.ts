@@ -5,6 +5,7 @@ import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Cloud } from '../openstack/cloud.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import { duration, rate } from '../units/zod-units.js';
 import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 import { rule } from '../openstack/nova/releases.js';
@@ -108,7 +109,7 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
       if (!cloud.flavors.some((f) => f.name === name)) out.push({ path: ['cloud', 'compute_node', 'cpu_utilisation', name], message: `no flavor named ${JSON.stringify(name)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
     }
   }
-  const total = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+  const total = totalHostCount(cloud);
   if (config.hosts !== undefined && config.hosts > total) {
     out.push({ path: ['studies', 'boot', 'hosts'], message: `${config.hosts} hosts asked, the racks have ${total} (expected at most ${total})` });
   }

@@ -5,6 +5,7 @@ import { quantileSorted } from 'simple-statistics';
 import { SnapshotFleet, type SnapshotParams } from '../openstack/guest/snapshot.js';
 import { Deterministic } from '../random/distributions.js';
 import { rule } from '../openstack/nova/releases.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import type { Cloud } from '../openstack/cloud.js';
 import type { MetricDef, StudyDefinition, StudyInput } from './study.js';
 
@@ -62,16 +63,11 @@ const metrics = {
   guest_downtime_seconds_max: { label: 'Longest guest downtime (cold)', unit: 's', kind: 'duration', description: 'longest guest downtime of a cold snapshot in the replication' },
 } as const satisfies Record<string, MetricDef>;
 
-function totalHosts(cloud: Cloud): number {
-  let n = 0;
-  for (const r of cloud.racks) n += r.hosts;
-  return n;
-}
 
 export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotParams {
   const c = input.config, cloud = input.cloud;
   return {
-    computes: c.computes ?? totalHosts(cloud),
+    computes: c.computes ?? totalHostCount(cloud),
     instancesPerCompute: c.instances_per_compute,
     interval: c.interval,
     window: c.window,

@@ -113,7 +113,6 @@ export class EvacuationModel implements FailureListener {
   private heldBackMb = 0;
   private lastT = 0;
   private released = false;
-  private readonly highReservedMb: number;
   private restoreToken = -1;
   private hostsDownCount = 0;
   private pendingMoveBacks = 0;
@@ -198,7 +197,6 @@ export class EvacuationModel implements FailureListener {
     this.scratch = buf.scratch;
     this.refused = buf.refused.fill(0);
     this.totalRamMb = s.totalRamMb();
-    this.highReservedMb = s.nova.reservedMb;
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
     for (let h = 0; h < s.hostCount; h++) this.noteCommit(h);
@@ -571,7 +569,7 @@ export class EvacuationModel implements FailureListener {
     const s = this.s;
     if (this.released) {
       this.released = false;
-      s.setReservedAll(this.highReservedMb);
+      s.restoreReservedAll();
     }
     for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
     this.heldBackMb = this.computeHeldBack();
