@@ -9,6 +9,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import { totalHostCount } from '../openstack/nova/hosts.js';
 import { duration, rate } from '../units/zod-units.js';
 import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
+import { rule } from '../openstack/nova/releases.js';
 
 /**
  * Boot study (issue 4, docs/openstack-facts.md §2, §8.3, §9): how long boots take when images come by
@@ -68,8 +69,8 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
   if (images.length === 0) out.push({ path: ['cloud', 'images'], message: 'no images to boot (expected at least one image under cloud.images)' });
   else if (!images.some((i) => i.share > 0)) out.push({ path: ['cloud', 'images'], message: 'every image has share 0 (expected at least one image with share > 0)' });
   if (cloud.image_transfer === 'nfs-direct') {
-    if (cloud.nova.release !== 'kilo') {
-      out.push({ path: ['cloud', 'image_transfer'], message: `NFS direct fetch (image_file_url) was removed in Pike, nova.release is ${cloud.nova.release} (expected nova.release kilo, or glance-http)` });
+    if (!rule('imageFileUrl', cloud.nova.release)) {
+      out.push({ path: ['cloud', 'image_transfer'], message: `NFS direct fetch (image_file_url) was removed in Pike, nova.release is ${cloud.nova.release} (expected nova.release ocata or earlier, or glance-http)` });
     }
     if (cloud.glance.store !== 'nfs') {
       out.push({ path: ['cloud', 'glance', 'store'], message: `NFS direct fetch copies from glance's filesystem store on the NFS mount, but glance.store is ${cloud.glance.store} (expected nfs)` });

@@ -1,7 +1,7 @@
 import { buildCloudCached } from '../openstack/nova/cloud-build.js';
 import { ComputeState, DOWN, RUNNING, STRANDED } from '../openstack/nova/compute-state.js';
 import { Scheduler } from '../openstack/nova/scheduler.js';
-import { hookParams, type EvacuationConfig } from './evacuation.js';
+import { fullestHost, hookParams, type EvacuationConfig } from './evacuation.js';
 import type { StudyInput } from './study.js';
 
 export interface CheckResult {
@@ -109,8 +109,18 @@ export function checkNPlusK(input: StudyInput<EvacuationConfig>, level: 1 | 2, o
   }
   for (const x of stranded.slice(0, maxLines)) lines.push(`    ${x.failure}: ${x.instances} stranded`);
   if (stranded.length > maxLines) lines.push(`    … and ${stranded.length - maxLines} more`);
-  lines.push(failed ? `FAIL: the cloud does not survive N+${level}${racks ? ' and rack failures' : ''}` : `OK: the cloud survives N+${level}${racks ? ' and every rack failure' : ''}`);
+  // Surviving by overcommitting memory is not the same as surviving: say what a full host commits.
+  const full = fullestHost(cloud, hook?.releaseToMb ?? s.nova.reservedMb);
+  const commit = (full.capMb + full.needMb) / full.totalMb;
+  const commits = commit > 1
+    ? ` — but a host filled to its placement capacity (guest RAM ${pct(full.capMb / full.totalMb)} % of physical${hook?.releaseToMb !== undefined ? ' after the hook' : ''}) would commit up to ${pct(commit)} % of its physical RAM with its host OS and QEMU overhead: the OOM killer, not the scheduler, then decides`
+    : '';
+  lines.push(failed ? `FAIL: the cloud does not survive N+${level}${racks ? ' and rack failures' : ''}` : `OK: the cloud survives N+${level}${racks ? ' and every rack failure' : ''}${commits}`);
   return { lines, stranded, failed, runs, evacuated };
+}
+
+function pct(x: number): string {
+  return String(Math.round(x * 100));
 }
 
 /**

@@ -3,14 +3,16 @@ import { z } from 'zod';
 import { Simulation } from '../engine/simulation.js';
 import { Exponential, type Distribution } from '../random/distributions.js';
 import { distribution } from '../random/spec.js';
-import { fraction, rate } from '../units/zod-units.js';
+import { duration, fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { buildCloud, buildCloudCached, enforcedGroup, pinProblems, type BuiltCloud } from '../openstack/nova/cloud-build.js';
 import { totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
-import { FailureProcess, type FailureConfig } from '../openstack/nova/failures.js';
+import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../openstack/nova/failures.js';
+import { hostOverhead, overheadMb } from '../openstack/nova/host-memory.js';
 import { MB } from '../openstack/nova/placement.js';
+import { rule } from '../openstack/nova/releases.js';
 import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;
@@ -27,6 +29,18 @@ export const evacuationSchema = z.object({
     rate: rate().meta({ description: 'outages per rack, e.g. 0.2/y' }),
     duration: distribution('duration'),
   }).strict().optional(),
+  failure_domains: z.array(z.object({
+    name: z.string().min(1).meta({ description: "names the domain kind and its random streams ('domain/<name>', …)" }),
+    racks: z.number().int().min(1).default(1).meta({ description: 'consecutive racks per domain, e.g. 2 for a PDU feeding two racks' }),
+    rate: rate().meta({ description: 'events per domain, e.g. 0.1/y' }),
+    duration: distribution('duration').meta({ description: 'from the event to every host of it being back (the repair law)' }),
+    hosts: fraction().default(1).meta({ description: "share of the domain's hosts an event takes down, chosen at random (below 1: a partial event, e.g. half a rack)" }),
+    stagger: duration().prefault('0s').meta({ description: "the event's hosts go down at uniform offsets within this time (a cascade over minutes), not at one instant" }),
+  }).strict()).max(MAX_DOMAIN_KINDS).default([])
+    .meta({ description: 'correlated failures beyond whole racks: power domains spanning racks, partial-rack events, events whose hosts fail over minutes' }),
+  burst_window: duration({ positive: true }).prefault('1h').meta({ description: 'two host failures closer than this are a burst (metric failure_burst_share)' }),
+  hosts_down_k: z.array(z.number().int().min(1)).min(1).default([1, 2, 3])
+    .meta({ description: 'k of the series hosts_down_at_least: time share with k or more hosts down' }),
   detection: z.enum(['heartbeat', 'fencing']).default('heartbeat')
     .meta({ description: 'heartbeat: down after service_down_time − last report phase; fencing: forced-down after fence_delay' }),
   fence_delay: distribution('duration').prefault('30s'),
@@ -69,6 +83,14 @@ export const metrics = {
   peak_host_ram_commit: { label: 'Peak host RAM commit', unit: 'fraction', kind: 'ratio', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
   instances: { label: 'Instances', unit: 'count', kind: 'count', description: 'instances in the cloud (the fill)' },
   build_failures: { label: 'Build failures', unit: 'count', kind: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
+  rescued_by_retry: { label: 'Rescued by a retry', unit: 'count', kind: 'count', description: 'stranded instances placed when the operator re-ran host-evacuate (on_failure.retry_stranded)' },
+  data_lost_instances: { label: 'Disks rebuilt from the image (data lost)', unit: 'count', kind: 'count', description: 'evacuations that rebuilt the root disk from the image (local storage): the data on the guest disk is lost' },
+  evacuate_refused: { label: 'Evacuations refused (mid-rebuild)', unit: 'count', kind: 'count', description: 'evacuate calls refused because the instance was mid-rebuild on a host that died (task_state rebuilding: 409 before Zed)' },
+  peak_host_memory_commit: { label: 'Peak host memory commit', unit: 'fraction', kind: 'ratio', description: 'highest (guest RAM + host OS + QEMU overhead) / physical RAM of a running host (above 1: the host is short of memory, OOM risk)' },
+  any_host_above_physical: { label: 'P(any host above physical RAM)', unit: '0/1', kind: 'probability', description: '1 if a running host ever committed more memory than it has (guest RAM + host OS + QEMU): its mean is P(any host above physical RAM)' },
+  min_host_memory_left: { label: 'Least memory left for host OS + QEMU', unit: 'GiB', kind: 'size', description: 'least physical RAM a running host kept for its OS and QEMU (total − guest RAM, 0 when guest RAM alone exceeds it), e.g. after the hook released the reservation' },
+  mean_hosts_down: { label: 'Hosts down (time average)', unit: 'hosts', kind: 'level', description: 'time-average number of hosts down (any cause)' },
+  failure_burst_share: { label: 'Failures in bursts', unit: 'fraction', kind: 'fraction', description: 'share of host failures with another within burst_window (failures that come in bursts)' },
 } as const satisfies Record<string, MetricDef>;
 
 export function failureConfig(c: EvacuationConfig): FailureConfig {
@@ -83,6 +105,8 @@ export function failureConfig(c: EvacuationConfig): FailureConfig {
     repairCrews: c.repair_crews ?? Infinity,
     rackRate: c.rack_failures?.rate ?? 0,
     rackDuration: c.rack_failures?.duration,
+    domains: c.failure_domains.map((d) => ({ name: d.name, racks: d.racks, rate: d.rate, duration: d.duration, hostShare: d.hosts, stagger: d.stagger })),
+    burstWindow: c.burst_window,
   };
 }
 
@@ -109,6 +133,8 @@ export function evacuationParams(cloud: Cloud, c: EvacuationConfig): EvacuationP
     moveBack: c.move_back ? c.move_back_after : undefined,
     hook: hookParams(cloud),
     churnRate: cloud.churn?.rate ?? 0,
+    retry: cloud.on_failure?.retry_stranded,
+    overhead: hostOverhead(cloud.host_overhead),
   };
 }
 
@@ -118,6 +144,40 @@ export function evacuationParams(cloud: Cloud, c: EvacuationConfig): EvacuationP
  */
 export function localRebuildCloud(cloud: Cloud): Cloud | undefined {
   return cloud.ephemeral_storage === 'local' && (cloud.images?.length ?? 0) > 0 ? cloud : undefined;
+}
+
+/**
+ * The host that keeps the least memory for its OS and QEMU when filled to its placement capacity
+ * at reservation `reservedMb`, with the flavor mix's mean guest: its guest capacity, physical RAM,
+ * guests, and the host OS + QEMU memory they need (host_overhead).
+ */
+export function fullestHost(cloud: Cloud, reservedMb: number): { capMb: number; totalMb: number; guests: number; needMb: number } {
+  const probe = new ComputeState(cloud, 0, 0);
+  probe.setReservedAll(reservedMb);
+  let best = 0;
+  for (let h = 1; h < probe.hostCount; h++) {
+    if (probe.totalMb[h] - probe.ramCap[h] < probe.totalMb[best] - probe.ramCap[best]) best = h;
+  }
+  let shares = 0, ram = 0, vcpus = 0;
+  for (const f of probe.flavors) { shares += f.share; ram += f.share * f.ramMb; vcpus += f.share * f.vcpus; }
+  const meanRam = shares > 0 ? ram / shares : 0, meanVcpus = shares > 0 ? vcpus / shares : 0;
+  const capMb = Math.max(0, probe.ramCap[best]);
+  const guests = meanRam > 0 ? Math.floor(capMb / meanRam) : 0;
+  const needMb = overheadMb(hostOverhead(cloud.host_overhead), guests, guests * meanVcpus, capMb);
+  return { capMb, totalMb: probe.totalMb[best], guests, needMb };
+}
+
+/**
+ * Memory a full host keeps for its OS and QEMU once the hook released the reservation, against
+ * the floor it needs (host_overhead.floor, or what fullestHost says its guests need); undefined
+ * without a releasing hook.
+ */
+export function hookMemoryFloor(cloud: Cloud): { leftMb: number; floorMb: number; guests: number } | undefined {
+  const hook = hookParams(cloud);
+  if (hook?.releaseToMb === undefined) return undefined;
+  const full = fullestHost(cloud, hook.releaseToMb);
+  const floorMb = cloud.host_overhead.floor !== undefined ? cloud.host_overhead.floor / MB : full.needMb;
+  return { leftMb: Math.round(full.totalMb - full.capMb), floorMb, guests: full.guests };
 }
 
 /** One working copy per built cloud, reused across replications (no per-replication allocation). */
@@ -152,12 +212,17 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     { kind: 'design', metric: 'any_stranded' },
     { kind: 'design', metric: 'stranded_instance_hours' },
     { kind: 'spread', metric: 'downtime_p95' },
+    { kind: 'design', metric: 'peak_host_memory_commit' },
   ],
-  series() {
+  series(input) {
     return {
       downtime_cdf: {
         label: 'Instance downtime', unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
         x: DOWNTIME_PROBS, xLabel: 'probability', xUnit: 'fraction',
+      },
+      hosts_down_at_least: {
+        label: 'P(k or more hosts down)', unit: 'fraction', description: 'share of the time with k or more hosts down',
+        x: input.config.hosts_down_k, xLabel: 'hosts down (k)', xUnit: 'hosts',
       },
     };
   },
@@ -190,14 +255,18 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
   warnings(input) {
     const w: string[] = [];
     const cloud = input.cloud;
-    if (input.config.detection === 'fencing' && cloud.nova.release === 'kilo') {
-      w.push('fencing with forced-down: the force-down API arrived in Liberty (microversion 2.11); on kilo the service is only seen down after service_down_time');
+    if (input.config.detection === 'fencing' && !rule('forceDown', cloud.nova.release)) {
+      w.push(`fencing with forced-down: the force-down API arrived in Liberty (microversion 2.11); on ${cloud.nova.release} the service is only seen down after service_down_time`);
     }
     const f = cloud.on_failure;
     if (f?.release_reservation_to !== undefined && Math.round(f.release_reservation_to / MB) > cloud.nova.reserved_host_memory_mb) {
       w.push('on_failure.release_reservation_to is larger than reserved_host_memory_mb: the hook takes capacity away during failures');
     }
-    if (f !== undefined && hookParams(cloud) === undefined) w.push('on_failure has nothing to do (no lower reservation, no spare hosts): it is ignored');
+    if (f !== undefined && hookParams(cloud) === undefined && f.retry_stranded === undefined) w.push('on_failure has nothing to do (no lower reservation, no spare hosts, no retry): it is ignored');
+    const floor = hookMemoryFloor(cloud);
+    if (floor !== undefined && floor.leftMb < floor.floorMb) {
+      w.push(`the hook releases the reservation to ${floor.leftMb} MB: a host filled to its placement capacity keeps ${floor.leftMb} MB for its OS and QEMU, below the ${Math.round(floor.floorMb)} MB it needs (host_overhead: host OS + QEMU for ${floor.guests} guests)`);
+    }
     if (cloud.ephemeral_storage === 'local' && localRebuildCloud(cloud) === undefined) {
       w.push('ephemeral_storage local without cloud.images: evacuation rebuilds take the restart.local distribution, not the boot model (no image download, _base cache or contention between rebuilds)');
     }
@@ -205,7 +274,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     if (soft.length > 0) {
       w.push(`${soft.length} server group(s) with policy affinity, soft-affinity or soft-anti-affinity (e.g. ${soft[0].name}: ${soft[0].policy}) do not constrain the modelled scheduler: their members are placed and evacuated as if ungrouped`);
     }
-    if (cloud.nova.release === 'kilo') w.push('kilo had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations');
+    if (!rule('rebuildClaim', cloud.nova.release)) w.push(`${cloud.nova.release} had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations`);
     try {
       const built = buildCloudCached(cloud, input.seed);
       if (built.fillFailures > 0) w.push(`${built.fillFailures} instances of the initial fill got NoValidHost and are not in the cloud`);
@@ -249,8 +318,19 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
         peak_host_ram_commit: model.peakCommit,
         instances: state.instanceCount,
         build_failures: built.fillFailures + model.buildFailures,
+        rescued_by_retry: model.rescuedByRetry,
+        data_lost_instances: model.dataLost,
+        evacuate_refused: model.refusedCalls,
+        peak_host_memory_commit: model.peakMemoryCommit,
+        any_host_above_physical: model.peakMemoryCommit > 1 ? 1 : 0,
+        min_host_memory_left: (model.minMemoryLeftMb === Infinity ? 0 : Math.max(0, model.minMemoryLeftMb)) * MB / 2 ** 30,
+        mean_hosts_down: failures.meanHostsDown(),
+        failure_burst_share: failures.burstShare(input.config.burst_window),
       },
-      series: { downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)) },
+      series: {
+        downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)),
+        hosts_down_at_least: input.config.hosts_down_k.map((k) => failures.probAtLeast(k)),
+      },
     };
   },
 };

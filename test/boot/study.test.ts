@@ -21,7 +21,7 @@ test('check: NFS direct fetch on antelope is refused at cloud.image_transfer wit
   const nfs = { image_transfer: 'nfs-direct', glance: { store: 'nfs' } };
   assert.deepEqual(bootStudy.check!(input(cloudOf({ ...nfs, nova: { release: 'antelope' } }), { storm: { size: 1 } })), [{
     path: ['cloud', 'image_transfer'],
-    message: 'NFS direct fetch (image_file_url) was removed in Pike, nova.release is antelope (expected nova.release kilo, or glance-http)',
+    message: 'NFS direct fetch (image_file_url) was removed in Pike, nova.release is antelope (expected nova.release ocata or earlier, or glance-http)',
   }]);
   assert.deepEqual(bootStudy.check!(input(cloudOf({ ...nfs, nova: { release: 'kilo' } }), { storm: { size: 1 } })), []);
   const wrongStore = bootStudy.check!(input(cloudOf({ nova: { release: 'kilo' }, image_transfer: 'nfs-direct' }), { storm: { size: 1 } }));
@@ -114,7 +114,7 @@ test('scenarios: nfs-direct without the kilo patch fails validation at the desig
     assert.ok(e instanceof ScenarioError);
     assert.equal(e.problems.length, 1);
     assert.deepEqual(e.problems[0].path, ['designs', 'nfs-direct', 'cloud', 'image_transfer']);
-    assert.match(e.problems[0].message, /removed in Pike, nova\.release is antelope \(expected nova\.release kilo, or glance-http\)/);
+    assert.match(e.problems[0].message, /removed in Pike, nova\.release is antelope \(expected nova\.release ocata or earlier, or glance-http\)/);
     return true;
   });
 });

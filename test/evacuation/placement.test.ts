@@ -28,8 +28,8 @@ test('release defaults: kilo 1.5 / 16, antelope 1.0 / 4.0; explicit ratios win',
   assert.equal(resolveNova(novaSchema.parse({ release: 'kilo', ram_allocation_ratio: 1.0 })).ramRatio, 1.0);
 });
 
-test('VCPU: kilo CoreFilter ignores reserved CPUs; placement subtracts them', () => {
-  assert.equal(vcpuCapacity('kilo', 64, 4, 16), 1024);
+test("VCPU: kilo's default filters have no CoreFilter (vCPUs unchecked); placement subtracts reserved CPUs", () => {
+  assert.equal(vcpuCapacity('kilo', 64, 4, 16), Infinity);
   assert.equal(vcpuCapacity('antelope', 64, 4, 4), 240);
   assert.equal(resolveNova(novaSchema.parse({ release: 'kilo', reserved_host_cpus: 4 })).reservedCpus, 0);
 });

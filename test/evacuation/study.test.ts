@@ -18,18 +18,18 @@ function designs(): Map<string, StudyInput<any>> {
   return new Map(plan.variants.filter((v) => !v.sweep).map((v) => [v.design, v.input]));
 }
 
-test('registered; the bundled scenario has the five designs in order (then the racing hook)', () => {
+test('registered; the bundled scenario has the five designs in order (then the racing hook, with retries, and the overhead-aware hook)', () => {
   assert.equal(findStudy('evacuation'), evacuationStudy);
-  assert.deepEqual([...designs().keys()], ['no-reserve', 'static-reserve', 'han-hook', 'spare-hosts', 'overcommit', 'han-hook-race']);
+  assert.deepEqual([...designs().keys()], ['no-reserve', 'static-reserve', 'han-hook', 'spare-hosts', 'overcommit', 'han-hook-race', 'han-hook-race-retry', 'han-hook-overhead-aware']);
 });
 
 test('replicate returns the metrics then the downtime CDF, deterministically', () => {
   const inp = designs().get('no-reserve')!;
   const a = replicateFlat(evacuationStudy, inp, { replication: 3, streams: new Streams(inp.seed, 3) });
   const b = replicateFlat(evacuationStudy, inp, { replication: 3, streams: new Streams(inp.seed, 3) });
-  assert.equal(a.length, names.length + DOWNTIME_PROBS.length);
+  assert.equal(a.length, names.length + DOWNTIME_PROBS.length + inp.config.hosts_down_k.length);
   assert.deepEqual(Array.from(a), Array.from(b));
-  const cdf = Array.from(a.subarray(names.length));
+  const cdf = Array.from(a.subarray(names.length, names.length + DOWNTIME_PROBS.length));
   for (let k = 1; k < cdf.length; k++) assert.ok(cdf[k] >= cdf[k - 1]);
 });
 

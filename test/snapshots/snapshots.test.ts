@@ -21,10 +21,11 @@ function fixedStreams(enabledDraw: number, answerDraw: number): Streams {
  * One instance, one round at t = 0. Dirty 100 MB at 500 MB/s: flush 0.2 s. Root disk 10 GB:
  * block copy at 250 MB/s (alone on a 500 MB/s disk) 40 s, upload at 200 MB/s 50 s, RBD 5 s + flatten at 400 MB/s 25 s.
  */
-function params(over: Partial<SnapshotParams> = {}): SnapshotParams {
+export function params(over: Partial<SnapshotParams> = {}): SnapshotParams {
   return {
     computes: 1, instancesPerCompute: 1, interval: 86400, window: 0, horizon: 1, maxConcurrent: 5,
-    release: 'kilo', storage: 'local', agentEnabledShare: 0.5, agentAnswers: 0.5, requireQuiesce: true,
+    release: 'kilo', liveSnapshot: true, storage: 'local', glanceSameCluster: true, guestRam: new Deterministic(4e9), saveBandwidth: 500e6,
+    agentEnabledShare: 0.5, agentAnswers: 0.5, requireQuiesce: true,
     guestSyncTimeout: 5, onFreezeFailure: 'release',
     dirtyData: new Deterministic(100e6), flushBandwidth: 500e6, diskUsed: new Deterministic(10e9),
     copyBandwidth: 250e6, diskBandwidth: 500e6, pivotTime: 1, uploadBandwidth: 200e6, rbdOverhead: 5, rbdFlattenBandwidth: 400e6,
@@ -32,9 +33,9 @@ function params(over: Partial<SnapshotParams> = {}): SnapshotParams {
   };
 }
 
-const ENABLED = 0, NOT_ENABLED = 0.9, ANSWERS = 0, SILENT = 0.9;
+export const ENABLED = 0, NOT_ENABLED = 0.9, ANSWERS = 0, SILENT = 0.9;
 
-function run(p: SnapshotParams, enabled: number, answer: number) {
+export function run(p: SnapshotParams, enabled: number, answer: number) {
   const log: string[] = [];
   const tracer: Tracer = { event() {}, note(t, what) { log.push(`${+t.toFixed(6)} ${what}`); } };
   const fleet = new SnapshotFleet(p, fixedStreams(enabled, answer));
@@ -70,14 +71,14 @@ test('kilo without os_require_quiesce never quiesces, even with a working agent:
 });
 
 test('current, agent answers: freeze only after the mirror, flush + pivot = 1.2 s, app-consistent', () => {
-  const r = run(params({ release: 'current' }), ENABLED, ANSWERS);
+  const r = run(params({ release: 'antelope' }), ENABLED, ANSWERS);
   assert.deepEqual(r.log, ['0 requested', '0 mirror started, guest running', '40 guest-sync answered: fsfreeze', '41.2 thawed',
     '41.2 extract and upload', '91.2 image ready: app-consistent']);
   assert.deepEqual([...r.freezes].map((x) => +x.toFixed(6)), [1.2]);
 });
 
 test('current, agent silent: 5 s guest-sync timeout, then continues unquiesced (crash-consistent), even with os_require_quiesce', () => {
-  const r = run(params({ release: 'current' }), ENABLED, SILENT);
+  const r = run(params({ release: 'antelope' }), ENABLED, SILENT);
   assert.deepEqual(r.log, ['0 requested', '0 mirror started, guest running', '40 mirror complete, guest-sync sent, no answer',
     '45 guest-sync timed out: continuing unquiesced', '45 extract and upload', '95 image ready: crash-consistent']);
   assert.equal(r.crash, 1);
@@ -85,15 +86,15 @@ test('current, agent silent: 5 s guest-sync timeout, then continues unquiesced (
 });
 
 test('current: os_require_quiesce makes only the "agent not enabled" pre-check fatal', () => {
-  const fatal = run(params({ release: 'current' }), NOT_ENABLED, ANSWERS);
+  const fatal = run(params({ release: 'antelope' }), NOT_ENABLED, ANSWERS);
   assert.deepEqual(fatal.log, ['0 requested', '0 pre-check: os_require_quiesce but agent not enabled: snapshot fails']);
-  const relaxed = run(params({ release: 'current', requireQuiesce: false }), NOT_ENABLED, ANSWERS);
+  const relaxed = run(params({ release: 'antelope', requireQuiesce: false }), NOT_ENABLED, ANSWERS);
   assert.deepEqual(relaxed.log, ['0 requested', '0 mirror started, guest running', '40 mirror complete, agent not enabled: unquiesced',
     '40 extract and upload', '90 image ready: crash-consistent']);
 });
 
 test('on_freeze_failure overrides: current can be made to abort, kilo to continue', () => {
-  const abort = run(params({ release: 'current', onFreezeFailure: 'abort' }), ENABLED, SILENT);
+  const abort = run(params({ release: 'antelope', onFreezeFailure: 'abort' }), ENABLED, SILENT);
   assert.deepEqual(abort.log.slice(-1), ['45 guest-sync timed out: snapshot aborted']);
   const cont = run(params({ onFreezeFailure: 'continue' }), ENABLED, SILENT);
   assert.deepEqual(cont.log.slice(2), ['5 guest-sync timed out: continuing unquiesced', '45 extract and upload', '95 image ready: crash-consistent']);
@@ -101,18 +102,18 @@ test('on_freeze_failure overrides: current can be made to abort, kilo to continu
 
 test('RBD direct snapshot never quiesces, whatever the agent: crash-consistent in 5 s + flatten 25 s', () => {
   for (const answer of [ANSWERS, SILENT]) {
-    const r = run(params({ release: 'current', storage: 'rbd' }), ENABLED, answer);
-    assert.deepEqual(r.log, ['0 requested', '0 rbd direct snapshot: no quiesce', '30 image ready: crash-consistent']);
+    const r = run(params({ release: 'antelope', storage: 'rbd' }), ENABLED, answer);
+    assert.deepEqual(r.log, ['0 requested', '0 rbd direct snapshot, guest running: no quiesce', '30 image ready: crash-consistent']);
     assert.equal(r.freezes.length, 0);
   }
 });
 
 test('max_concurrent_snapshots: 7 requests at once on one compute with 5 slots, the last 2 wait one snapshot', () => {
-  const r = run(params({ release: 'current', storage: 'rbd', instancesPerCompute: 7 }), ENABLED, ANSWERS);
+  const r = run(params({ release: 'antelope', storage: 'rbd', instancesPerCompute: 7 }), ENABLED, ANSWERS);
   assert.deepEqual([...r.waits].sort((a, b) => a - b), [0, 0, 0, 0, 0, 30, 30]);
   assert.deepEqual([...r.durations].sort((a, b) => a - b), [30, 30, 30, 30, 30, 60, 60]);
   // two computes: each has its own 5 slots, nobody waits
-  const two = run(params({ release: 'current', storage: 'rbd', computes: 2, instancesPerCompute: 5 }), ENABLED, ANSWERS);
+  const two = run(params({ release: 'antelope', storage: 'rbd', computes: 2, instancesPerCompute: 5 }), ENABLED, ANSWERS);
   assert.deepEqual([...two.waits], new Array(10).fill(0));
 });
 
@@ -124,7 +125,7 @@ test('kilo: concurrent block copies share the compute disk and stretch every fre
   const spread = run(params({ computes: 4 }), ENABLED, ANSWERS);
   assert.deepEqual([...spread.freezes].map((x) => +x.toFixed(6)), [40.2, 40.2, 40.2, 40.2]);
   // current: the mirrors share the disk (80 s) but the freeze is still flush + pivot
-  const cur = run(params({ release: 'current', instancesPerCompute: 4 }), ENABLED, ANSWERS);
+  const cur = run(params({ release: 'antelope', instancesPerCompute: 4 }), ENABLED, ANSWERS);
   assert.deepEqual([...cur.freezes].map((x) => +x.toFixed(6)), [1.2, 1.2, 1.2, 1.2]);
   assert.deepEqual([...cur.durations].map((x) => +x.toFixed(6)), [131.2, 131.2, 131.2, 131.2]);
 });
@@ -144,10 +145,11 @@ const cloud = cloudSchema.parse({
   flavors: [{ name: 'm1', ram: '4GiB', vcpus: 2, share: 1 }],
 });
 
-function input(release: 'kilo' | 'antelope', storage: 'local' | 'rbd', config: Record<string, unknown> = {}) {
+function input(release: 'kilo' | 'antelope', storage: 'local' | 'rbd', config: Record<string, unknown> = {}, live = true) {
   return {
     scenarioName: 't', seed: 1, horizon: 3 * 86400, design: `${release}-${storage}`,
-    cloud: { ...cloud, nova: { ...cloud.nova, release }, ephemeral_storage: storage },
+    cloud: { ...cloud, nova: { ...cloud.nova, release, disable_libvirt_livesnapshot: !live }, ephemeral_storage: storage,
+      glance: { ...cloud.glance, store: 'rbd' as const } },
     config: snapshotsSchema.parse(config),
   };
 }
@@ -156,7 +158,7 @@ function metricsOf(v: Float64Array): Record<string, number> {
   return Object.fromEntries(Object.keys(snapshotsStudy.metrics).map((n, i) => [n, v[i]]));
 }
 
-test('study: fractions sum to 1, series after metrics, kilo freezes far longer than current, RBD never', () => {
+test('study: fractions sum to 1, series after metrics, live kilo freezes far longer than current, RBD never', () => {
   const ctx = (r: number) => ({ replication: r, streams: new Streams(5, r) });
   const kilo = metricsOf(replicateFlat(snapshotsStudy, input('kilo', 'local'), ctx(0)));
   const cur = metricsOf(replicateFlat(snapshotsStudy, input('antelope', 'local'), ctx(0)));
@@ -175,14 +177,19 @@ test('study: fractions sum to 1, series after metrics, kilo freezes far longer t
   assert.ok(Math.abs(kilo.app_consistent_fraction - cur.app_consistent_fraction) < 1e-12);
   // 80 instances × 3 rounds: app-consistent ≈ 0.9 × 0.95
   assert.ok(Math.abs(cur.app_consistent_fraction - 0.855) < 0.08, `${cur.app_consistent_fraction}`);
-  assert.deepEqual(snapshotsStudy.check!(input('kilo', 'rbd')).map((p) => p.path), [['cloud', 'ephemeral_storage']]);
-  assert.deepEqual(snapshotsStudy.check!(input('kilo', 'local')), []);
+  // kilo's default (live snapshots disabled): every snapshot cold, nothing frozen, the guest down instead
+  const cold = metricsOf(replicateFlat(snapshotsStudy, input('kilo', 'local', {}, false), ctx(0)));
+  assert.equal(cold.cold_fraction, 1);
+  assert.equal(cold.freeze_seconds_max, 0);
+  assert.ok(cold.guest_downtime_seconds_p95 > kilo.freeze_seconds_p95, `${cold.guest_downtime_seconds_p95} vs ${kilo.freeze_seconds_p95}`);
+  assert.equal(cur.cold_fraction, 0);
+  assert.equal(cur.guest_downtime_seconds_max, 0);
 });
 
 test('property: every request ends exactly once; kilo freeze = flush + copy, current freeze = flush + pivot', () => {
   fc.assert(fc.property(
     fc.record({
-      release: fc.constantFrom('kilo' as const, 'current' as const),
+      release: fc.constantFrom('kilo' as const, 'antelope' as const),
       storage: fc.constantFrom('local' as const, 'rbd' as const),
       perCompute: fc.integer({ min: 1, max: 12 }),
       max: fc.integer({ min: 0, max: 6 }),

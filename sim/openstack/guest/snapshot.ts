@@ -4,43 +4,59 @@ import type { Rng, Streams } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
 import { SharedLink } from '../../resources/shared-link.js';
 import { grown } from '../../engine/grow.js';
+import { rule, type QuiesceRule, type RbdSnapshot, type Release } from '../nova/releases.js';
 
 /**
- * Scheduled image snapshots (`nova image-create`) of running instances, and how long their
- * guests stay frozen by the qemu guest agent's fsfreeze (docs/openstack-facts.md §4, §12, §8.3).
+ * Scheduled image snapshots (`nova image-create`) of running instances: how long their guests
+ * stay frozen by the qemu guest agent's fsfreeze, or stopped by a cold snapshot (docs/openstack-facts.md
+ * §4, §12, §8.3; the release of every rule below: sim/openstack/nova/releases.ts, docs/nova-releases.md).
  *
  * Every `interval` each instance asks for a snapshot at a random offset inside `window`. On its
- * compute, `max_concurrent_snapshots` (§8.3) snapshots run at once; the rest wait FIFO. A
- * request for an instance whose previous snapshot is still running is refused (nova answers 409:
- * task_state image_snapshot) and counts as failed.
+ * compute, `max_concurrent_snapshots` (Victoria+; 0 = unlimited, as before Victoria) snapshots
+ * run at once; the rest wait FIFO. A request for an instance whose previous snapshot is still
+ * running is refused (nova answers 409: task_state image_snapshot) and counts as failed.
  *
- * What happens once a slot is granted depends on the path (§12):
+ * Once a slot is granted, the path depends on the release, the storage and
+ * `[workarounds] disable_libvirt_livesnapshot` (`liveSnapshot` = not disabled):
  *
- *   kilo, local/NFS file   Quiesce only when the image has os_require_quiesce. libvirt sends
- *     guest-sync first (5 s timeout); an agent that is not enabled or does not answer ABORTS the
- *     snapshot. Otherwise fsfreeze flushes the guest's dirty data and the freeze is held across
- *     the whole block copy of the root disk, then thawed; the image is extracted and uploaded.
- *     Without os_require_quiesce nova never quiesces: crash-consistent.
- *   current, local/NFS     os_require_quiesce without the agent enabled (hw_qemu_guest_agent) fails
- *     the pre-check at once. The mirror copies the root disk unfrozen; only when it is complete
- *     does nova quiesce (Yoga+), hold the freeze while it ends the job, and thaw. An agent that
- *     does not answer costs the guest-sync timeout and the snapshot CONTINUES unquiesced
- *     (crash-consistent). Without the agent enabled it is crash-consistent.
- *   current, RBD           direct snapshot inside Ceph (snap, clone, flatten): never quiesced,
- *     crash-consistent (§12, §13.9).
+ *   cold (live snapshots disabled: the default Juno–Pike)   managedSave writes the guest's RAM to
+ *     disk and stops it; the root disk is extracted (qemu-img convert, on the compute's disk);
+ *     the guest is restored; then the image is uploaded. Quiesce is never called (os_require_quiesce
+ *     is irrelevant): crash-consistent, the guest down from save to restore.
+ *   live, local/NFS file, by the release's quiesce rule:
+ *     none (Icehouse)   block copy, never quiesced.
+ *     require (Kilo, Liberty)   quiesce only with os_require_quiesce; guest-sync first (5 s
+ *       timeout); an agent not enabled or silent ABORTS the snapshot; otherwise the freeze is held
+ *       across the whole block copy. Without os_require_quiesce: crash-consistent.
+ *     try (Mitaka–Xena)   quiesce tried whenever the agent is enabled and held across the whole
+ *       copy; a failure (agent not enabled, silent) aborts only with os_require_quiesce, otherwise
+ *       the copy goes on unquiesced.
+ *     after (Yoga on)   os_require_quiesce without the agent enabled fails the pre-check at once;
+ *       the mirror copies unfrozen; only when it is complete does nova quiesce, hold the freeze
+ *       while it ends the job (`pivotTime`), and thaw; a silent agent costs the guest-sync timeout
+ *       and the snapshot continues unquiesced.
+ *   RBD, by the release's RBD rule:
+ *     cold-extract (Icehouse–Liberty)   always cold, extracted from RBD (qemu-img convert).
+ *     direct-cold (Mitaka)   always cold; a direct snapshot inside Ceph (snap, clone, flatten)
+ *       while the guest is suspended.
+ *     direct-live (Newton on)   the direct snapshot with the guest running (cold when live
+ *       snapshots are disabled). Never quiesced: crash-consistent.
+ *     When Glance's store is not the same Ceph cluster the direct snapshot fails
+ *     (ImageUnacceptable) and nova falls back to the standard snapshot, COLD for RBD: suspend,
+ *     extract, resume, upload.
  *
  * Freeze length = dirty bytes ÷ the guest disk's write bandwidth (the FIFREEZE sync) + the time
- * the freeze is held (kilo: the block copy; current: `pivotTime`). Block copies read and write
- * the compute's local disk, so the copies running at once on one compute share `diskBandwidth`
- * (processor sharing, each at most `copyBandwidth`): under kilo, concurrent snapshots on a compute
- * stretch each other's freezes.
+ * the freeze is held (require/try: the block copy; after: `pivotTime`). Block copies and
+ * extracts read and write the compute's local disk, so those running at once on one compute
+ * share `diskBandwidth` (processor sharing, each at most `copyBandwidth`). managedSave writes and
+ * restore reads the guest's RAM at `saveBandwidth`.
  *
  * Common random numbers: the agent-enabled flag per instance comes from stream `agent-enabled`
- * in instance order; request offsets from `snapshot-schedule` in instance order each round; each
- * request of instance i draws (dirty bytes, disk used, agent answers) from `snapshot/i` in that
- * order, whether the design uses them or not, so every design sees the same workload.
+ * in instance order, the guest RAM from `guest-ram` in instance order; request offsets from
+ * `snapshot-schedule` in instance order each round; each request of instance i draws (dirty bytes,
+ * disk used, agent answers) from `snapshot/i` in that order, whether the design uses them or not,
+ * so every design sees the same workload.
  */
-export type SnapshotRelease = 'kilo' | 'current';
 export type SnapshotStorage = 'local' | 'rbd';
 export type Consistency = 'failed' | 'crash' | 'app';
 
@@ -55,8 +71,17 @@ export interface SnapshotParams {
   horizon: number;
   /** max_concurrent_snapshots per compute (§8.3). */
   maxConcurrent: number;
-  release: SnapshotRelease;
+  /** The nova release: its quiesce and RBD rules (releases.ts). */
+  release: Release;
+  /** Live snapshots allowed (`disable_libvirt_livesnapshot` false). */
+  liveSnapshot: boolean;
   storage: SnapshotStorage;
+  /** RBD: Glance stores images in the same Ceph cluster (else the direct snapshot falls back, cold). */
+  glanceSameCluster: boolean;
+  /** Guest RAM that managedSave writes and restore reads back. */
+  guestRam: Distribution;
+  /** managedSave / restore bandwidth. */
+  saveBandwidth: number;
   /** Share of instances whose image has hw_qemu_guest_agent=yes (agent enabled). */
   agentEnabledShare: number;
   /** Probability that an enabled agent answers guest-sync (running and responsive). */
@@ -65,7 +90,7 @@ export interface SnapshotParams {
   requireQuiesce: boolean;
   /** libvirt guest-sync timeout (5 s). */
   guestSyncTimeout: number;
-  /** What a failed freeze does: by release (kilo aborts, current continues), or forced. */
+  /** What a failed freeze does: by the release's quiesce rule, or forced. */
   onFreezeFailure: 'release' | 'abort' | 'continue';
   dirtyData: Distribution;
   /** Guest disk write bandwidth: how fast fsfreeze's sync flushes dirty data. */
@@ -99,6 +124,10 @@ export interface SnapshotResults {
   waits: Float64Array;
   /** Requests refused because the instance's previous snapshot was still running. */
   refused: number;
+  /** Snapshots taken cold (guest stopped by managedSave). */
+  cold: number;
+  /** Guest stopped, save to restore, of every cold snapshot (seconds). */
+  downtimes: Float64Array;
 }
 
 class Fire implements Handler {
@@ -131,6 +160,11 @@ export class SnapshotFleet {
   private readonly frozeAt: Float64Array;
   private readonly dirty: Float64Array;
   private readonly used: Float64Array;
+  private readonly ram: Float64Array;
+  private readonly coldMode: Uint8Array;
+  private readonly stoppedAt: Float64Array;
+  private readonly quiesce: QuiesceRule;
+  private readonly rbd: RbdSnapshot;
   private readonly snapRng: Rng[] = [];
   private readonly scheduleRng: Rng;
   private readonly hRound: number;
@@ -141,10 +175,14 @@ export class SnapshotFleet {
   private readonly hCopied: number;
   private readonly hThawed: number;
   private readonly hDone: number;
+  private readonly hSaved: number;
+  private readonly hResumed: number;
+  private readonly hRbdDone: number;
   private readonly freezes = new Samples();
   private readonly durations = new Samples();
   private readonly waits = new Samples();
-  private counts = { requested: 0, failed: 0, crash: 0, app: 0, refused: 0 };
+  private readonly downtimes = new Samples();
+  private counts = { requested: 0, failed: 0, crash: 0, app: 0, refused: 0, cold: 0 };
 
   constructor(params: SnapshotParams, streams: Streams, sim = new Simulation()) {
     this.sim = sim;
@@ -158,6 +196,11 @@ export class SnapshotFleet {
     this.frozeAt = new Float64Array(n);
     this.dirty = new Float64Array(n);
     this.used = new Float64Array(n);
+    this.ram = new Float64Array(n);
+    this.coldMode = new Uint8Array(n);
+    this.stoppedAt = new Float64Array(n);
+    this.quiesce = rule('quiesce', params.release);
+    this.rbd = rule('rbdSnapshot', params.release);
     this.hRound = sim.register(new Fire(() => this.round()), 'snapshot-round');
     this.hRequest = sim.register(new Fire((i) => this.request(i)), 'snapshot-requested');
     this.hGranted = sim.register(new Fire((i) => this.granted(i)), 'snapshot-slot-granted');
@@ -166,6 +209,9 @@ export class SnapshotFleet {
     this.hCopied = sim.register(new Fire((i) => this.copied(i)), 'block-copy-complete');
     this.hThawed = sim.register(new Fire((i) => this.thawed(i)), 'thawed');
     this.hDone = sim.register(new Fire((i) => this.done(i)), 'snapshot-done');
+    this.hSaved = sim.register(new Fire((i) => this.saved(i)), 'managed-save-complete');
+    this.hResumed = sim.register(new Fire((i) => this.resumed(i)), 'guest-restored');
+    this.hRbdDone = sim.register(new Fire((i) => this.rbdDirectDone(i)), 'rbd-direct-snapshot-complete');
     const cap = params.maxConcurrent > 0 ? params.maxConcurrent : params.instancesPerCompute; // 0 = unlimited in nova
     for (let c = 0; c < params.computes; c++) {
       this.limiters.push(new Limiter(sim, Math.max(1, cap), `snapshots@${c}`));
@@ -176,6 +222,8 @@ export class SnapshotFleet {
       this.agentEnabled[i] = enabled.next() < params.agentEnabledShare ? 1 : 0;
       this.snapRng.push(streams.stream(`snapshot/${i}`));
     }
+    const ram = streams.stream('guest-ram');
+    for (let i = 0; i < n; i++) this.ram[i] = params.guestRam.sample(ram);
     this.scheduleRng = streams.stream('snapshot-schedule');
     sim.schedule(0, this.hRound, 0);
   }
@@ -183,7 +231,7 @@ export class SnapshotFleet {
   /** Runs every round that starts before the horizon, and lets the last snapshots finish. */
   run(): SnapshotResults {
     this.sim.run();
-    return { ...this.counts, freezes: this.freezes.values(), durations: this.durations.values(), waits: this.waits.values() };
+    return { ...this.counts, freezes: this.freezes.values(), durations: this.durations.values(), waits: this.waits.values(), downtimes: this.downtimes.values() };
   }
 
   private tracing(): boolean { return this.sim.tracer !== undefined; }
@@ -222,33 +270,98 @@ export class SnapshotFleet {
   private granted(i: number): void {
     const p = this.p, sim = this.sim;
     this.waits.push(sim.now - this.requestedAt[i]);
+    this.coldMode[i] = 0;
     if (p.storage === 'rbd') {
-      if (this.tracing()) this.note('rbd direct snapshot: no quiesce', i);
-      sim.schedule(p.rbdOverhead + this.used[i] / p.rbdFlattenBandwidth, this.hDone, i);
+      const direct = this.rbd !== 'cold-extract' && p.glanceSameCluster;
+      const live = this.rbd === 'direct-live' && p.liveSnapshot && direct;
+      if (live) {
+        if (this.tracing()) this.note('rbd direct snapshot, guest running: no quiesce', i);
+        sim.schedule(this.rbdDirectTime(i), this.hRbdDone, i);
+      } else {
+        if (this.tracing() && this.rbd !== 'cold-extract' && !p.glanceSameCluster) this.note('rbd direct snapshot refused: glance store is not this Ceph cluster (ImageUnacceptable)', i);
+        this.suspend(i);
+      }
       return;
     }
-    if (p.release === 'kilo') {
-      if (!p.requireQuiesce) {
+    if (!p.liveSnapshot) { this.suspend(i); return; }
+    const q = this.quiesce;
+    if (q === 'none') {
+      if (this.tracing()) this.note('block copy, no quiesce (no quiesce before kilo)', i);
+      this.startCopy(i);
+    } else if (q === 'require' || q === 'try') {
+      if (q === 'require' && !p.requireQuiesce) {
         if (this.tracing()) this.note('block copy, no quiesce (kilo quiesces only with os_require_quiesce)', i);
         this.startCopy(i);
       } else if (!this.agentEnabled[i]) {
-        this.fail(i, 'quiesce impossible, agent not enabled: snapshot fails');
+        if (this.abortsOnFreezeFailure()) this.fail(i, 'quiesce impossible, agent not enabled: snapshot fails');
+        else {
+          if (this.tracing()) this.note('quiesce skipped, agent not enabled: block copy unquiesced', i);
+          this.startCopy(i);
+        }
       } else if (!this.answers[i]) {
         if (this.tracing()) this.note('guest-sync sent, no answer', i);
         sim.schedule(p.guestSyncTimeout, this.hSyncTimeout, i);
       } else {
-        // §12 kilo: frozen (fsfreeze flushes first) before the block copy and held across all of it.
+        // Frozen (fsfreeze flushes first) before the block copy and held across all of it.
         this.freeze(i);
         sim.schedule(this.flushTime(i), this.hFlushed, i);
       }
+    } else {
+      if (p.requireQuiesce && !this.agentEnabled[i]) {
+        this.fail(i, 'pre-check: os_require_quiesce but agent not enabled: snapshot fails');
+        return;
+      }
+      if (this.tracing()) this.note('mirror started, guest running', i);
+      this.startCopy(i);
+    }
+  }
+
+  /** A failed freeze aborts: forced, or by the quiesce rule (require: always; try: with os_require_quiesce). */
+  private abortsOnFreezeFailure(): boolean {
+    const p = this.p;
+    if (p.onFreezeFailure !== 'release') return p.onFreezeFailure === 'abort';
+    return this.quiesce === 'require' || (this.quiesce === 'try' && p.requireQuiesce);
+  }
+
+  private rbdDirectTime(i: number): number {
+    return this.p.rbdOverhead + this.used[i] / this.p.rbdFlattenBandwidth;
+  }
+
+  /** Cold snapshot: managedSave stops the guest (its RAM written to disk). */
+  private suspend(i: number): void {
+    this.coldMode[i] = 1;
+    this.stoppedAt[i] = this.sim.now;
+    if (this.tracing()) this.note('managedSave: guest stopped (cold snapshot)', i);
+    this.sim.schedule(this.ram[i] / this.p.saveBandwidth, this.hSaved, i);
+  }
+
+  private saved(i: number): void {
+    const p = this.p;
+    if (p.storage === 'rbd' && this.rbd !== 'cold-extract' && p.glanceSameCluster) {
+      if (this.tracing()) this.note('rbd direct snapshot, guest suspended', i);
+      this.sim.schedule(this.rbdDirectTime(i), this.hRbdDone, i);
       return;
     }
-    if (p.requireQuiesce && !this.agentEnabled[i]) {
-      this.fail(i, 'pre-check: os_require_quiesce but agent not enabled: snapshot fails');
-      return;
-    }
-    if (this.tracing()) this.note('mirror started, guest running', i);
+    if (this.tracing()) this.note('extract root disk', i);
     this.startCopy(i);
+  }
+
+  private rbdDirectDone(i: number): void {
+    if (this.coldMode[i]) this.restore(i);
+    else this.done(i);
+  }
+
+  /** Restore from the managed save image: the guest runs again once its RAM is read back. */
+  private restore(i: number): void {
+    this.sim.schedule(this.ram[i] / this.p.saveBandwidth, this.hResumed, i);
+  }
+
+  private resumed(i: number): void {
+    this.downtimes.push(this.sim.now - this.stoppedAt[i]);
+    if (this.tracing()) this.note('guest restored', i);
+    // The direct RBD snapshot is the image already; an extract still has to be uploaded.
+    if (this.p.storage === 'rbd' && this.rbd !== 'cold-extract' && this.p.glanceSameCluster) this.done(i);
+    else this.upload(i);
   }
 
   private startCopy(i: number): void {
@@ -257,12 +370,13 @@ export class SnapshotFleet {
 
   private copied(i: number): void {
     const p = this.p, sim = this.sim;
-    if (p.release === 'kilo') {
+    if (this.coldMode[i]) { this.restore(i); return; }
+    if (this.quiesce !== 'after') {
       if (this.frozen[i]) this.thawed(i);
       else this.upload(i);
       return;
     }
-    // current: quiesce only now that the mirror is complete (Yoga+).
+    // after (Yoga+): quiesce only now that the mirror is complete.
     if (!this.agentEnabled[i]) {
       if (this.tracing()) this.note('mirror complete, agent not enabled: unquiesced', i);
       this.upload(i);
@@ -276,15 +390,13 @@ export class SnapshotFleet {
   }
 
   private syncTimedOut(i: number): void {
-    const p = this.p;
-    const abort = p.onFreezeFailure === 'abort' || (p.onFreezeFailure === 'release' && p.release === 'kilo');
-    if (abort) {
+    if (this.abortsOnFreezeFailure()) {
       this.fail(i, 'guest-sync timed out: snapshot aborted');
       return;
     }
     if (this.tracing()) this.note('guest-sync timed out: continuing unquiesced', i);
-    if (p.release === 'kilo') this.startCopy(i);
-    else this.upload(i);
+    if (this.quiesce === 'after') this.upload(i);
+    else this.startCopy(i);
   }
 
   private freeze(i: number): void {
@@ -309,6 +421,7 @@ export class SnapshotFleet {
   private done(i: number): void {
     if (this.frozen[i]) this.counts.app++;
     else this.counts.crash++;
+    if (this.coldMode[i]) this.counts.cold++;
     this.durations.push(this.sim.now - this.requestedAt[i]);
     if (this.tracing()) this.note(this.frozen[i] ? 'image ready: app-consistent' : 'image ready: crash-consistent', i);
     this.finish(i);

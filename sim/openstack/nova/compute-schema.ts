@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { bytes, duration, fraction, rate } from '../../units/zod-units.js';
 import { distribution } from '../../random/spec.js';
+import { hostOverheadSchema } from './host-memory.js';
+import { atLeast, CURRENT_RELEASE, RELEASES, rule, type Release } from './releases.js';
 
 /**
  * Compute side of `cloud:`: nova's settings, racks of hosts, flavors and fill.
@@ -8,25 +10,30 @@ import { distribution } from '../../random/spec.js';
  * Keys are snake_case as in nova.conf; every knob a sweep may vary is a plain scalar field.
  */
 export const novaSchema = z.object({
-  release: z.enum(['kilo', 'antelope']).prefault('antelope')
-    .meta({ description: 'nova release whose defaults and semantics are modelled (kilo: RamFilter total×ratio − reserved, ratios 1.5/16, failed evacuation leaves vm_state unchanged; antelope: placement (total − reserved)×ratio, max_unit = total, ratios 1.0/4.0, NoValidHost → ERROR)' }),
+  release: z.enum(RELEASES).prefault('antelope')
+    .meta({ description: `nova release whose defaults and semantics are modelled, icehouse to ${CURRENT_RELEASE} (the rules and where each changed: docs/nova-releases.md)` }),
+  deployed_on: z.enum(RELEASES).optional()
+    .meta({ description: 'release the compute nodes were first deployed on (default: release). From Stein the initial allocation ratios apply only when the compute node record is created, so a cloud deployed before Antelope keeps 1.5 / 16.0' }),
   ram_allocation_ratio: z.number().positive().optional()
-    .meta({ description: 'default by release: kilo 1.5, antelope 1.0 (docs/openstack-facts.md §6.3)' }),
+    .meta({ description: 'default: the initial ratio of the release (deployed_on from Stein): 1.5 until Zed, 1.0 from Antelope' }),
   cpu_allocation_ratio: z.number().positive().optional()
-    .meta({ description: 'default by release: kilo 16.0, antelope 4.0 (docs/openstack-facts.md §6.3)' }),
+    .meta({ description: 'default: the initial ratio of the release (deployed_on from Stein): 16.0 until Zed, 4.0 from Antelope' }),
+  disable_libvirt_livesnapshot: z.boolean().optional()
+    .meta({ description: '[workarounds] disable_libvirt_livesnapshot; default by release: True Juno–Pike, False from Queens (the option exists from Kilo)' }),
   reserved_host_memory_mb: z.number().int().min(0).default(512),
   reserved_host_cpus: z.number().int().min(0).default(0),
   ram_weight_multiplier: z.number().default(1.0)
     .meta({ description: 'RAMWeigher multiplier: positive spreads, negative stacks (§7)' }),
   cpu_weight_multiplier: z.number().optional()
-    .meta({ description: 'CPUWeigher multiplier; default 1.0 on antelope, 0 on kilo (the CPU weigher did not exist yet)' }),
+    .meta({ description: 'CPUWeigher multiplier; default 1.0 from Rocky, 0 before (no CPUWeigher)' }),
   io_ops_weight_multiplier: z.number().optional()
-    .meta({ description: 'IoOpsWeigher multiplier on num_io_ops (builds and rebuilds in flight on the host); default -1.0 on both releases (the weigher arrived in Juno): prefer hosts with fewer ongoing I/O operations (§7)' }),
+    .meta({ description: 'IoOpsWeigher multiplier on num_io_ops (builds and rebuilds in flight on the host); default -1.0 from Kilo (the weigher arrived in Kilo), 0 before: prefer hosts with fewer ongoing I/O operations (§7)' }),
   host_subset_size: z.number().int().min(1).default(1)
     .meta({ description: 'the scheduler picks at random among the N best weighed hosts (§7)' }),
   report_interval: duration({ positive: true }).prefault('10s'),
   service_down_time: duration({ positive: true }).prefault('60s'),
-}).strict();
+}).strict().refine((n) => n.deployed_on === undefined || atLeast(n.release, n.deployed_on),
+  { path: ['deployed_on'], message: 'deployed_on is later than release (expected a release at or before nova.release)' });
 
 /**
  * One compute host of a rack given by name, with what differs from its rack and from `nova:`
@@ -104,6 +111,11 @@ export const onFailureSchema = z.object({
   evacuation: z.enum(['wait', 'race']).default('wait')
     .meta({ description: 'wait: host-evacuate starts only after the hook ran; race: it does not wait' }),
   restore_after_repair: z.boolean().default(true),
+  retry_stranded: z.object({
+    after: distribution('duration').meta({ description: 'delay from a host-evacuate that stranded instances to the operator re-running it' }),
+    attempts: z.number().int().min(1).default(1).meta({ description: 'most re-runs per failed host' }),
+  }).strict().optional()
+    .meta({ description: 'the operator re-runs host-evacuate for the instances left in ERROR (or unchanged, before Queens) on a failed host; nova itself never retries' }),
 }).strict();
 
 export const serverGroupsSchema = z.object({
@@ -127,25 +139,18 @@ export const computeCloudShape = {
   server_groups: serverGroupsSchema.optional(),
   churn: churnSchema.optional(),
   ephemeral_storage: z.enum(['rbd', 'local', 'nfs']).prefault('rbd'),
+  host_overhead: hostOverheadSchema.prefault({}).meta({ description: 'memory each compute needs besides guest RAM (host OS, QEMU per guest), which nova does not count' }),
 };
 
 export type NovaConfig = z.output<typeof novaSchema>;
 
-/**
- * `io_ops_weight_multiplier` resolved against the release: the IoOpsWeigher came in Juno
- * (nova-specs juno/io-ops-weight, nova/scheduler/weights/io_ops.py) with −1.0, so Kilo and
- * Antelope share the default. The DiskWeigher (Liberty) is not modelled: hosts have no disk size.
- */
+/** `io_ops_weight_multiplier` resolved against the release (releases.ts: the IoOpsWeigher came in Kilo at −1.0). */
 export function ioOpsWeightMultiplier(n: NovaConfig): number {
   return n.io_ops_weight_multiplier ?? defaultIoOpsWeightMultiplier(n.release);
 }
 
-/** Both modelled releases: Juno added the weigher at −1.0 and nova/conf/scheduler.py keeps it. */
-export function defaultIoOpsWeightMultiplier(release: NovaConfig['release']): number {
-  switch (release) {
-    case 'kilo': return -1.0;
-    case 'antelope': return -1.0;
-  }
+export function defaultIoOpsWeightMultiplier(release: Release): number {
+  return rule('ioOpsWeightMultiplier', release);
 }
 
 export type OnFailure = z.output<typeof onFailureSchema>;

@@ -5,6 +5,8 @@ import type { Cloud } from '../cloud.js';
 import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
 import type { FailureListener } from './failures.js';
 import { MB } from './placement.js';
+import { memoryCommit, type HostOverhead } from './host-memory.js';
+import { rule } from './releases.js';
 import { LocalRebuilds } from './local-rebuild.js';
 import { Scheduler } from './scheduler.js';
 import { grown } from '../../engine/grow.js';
@@ -40,6 +42,10 @@ export interface EvacuationParams {
   hook: HookParams | undefined;
   /** Churn replacements per second (0 = none). */
   churnRate: number;
+  /** The operator re-runs host-evacuate for stranded instances; undefined = never. */
+  retry: { after: Distribution; attempts: number } | undefined;
+  /** Host OS and QEMU memory (host-memory.ts), for the commit metrics. */
+  overhead: HostOverhead;
 }
 
 /**
@@ -61,6 +67,13 @@ export interface EvacuationParams {
  * The failure hook (Han, §1) lowers the reservation of every host and/or enables spare hosts a
  * config-management run after detection, and restores both once every host is back and the
  * evacuated instances went home; host-evacuate waits for it or races it.
+ *
+ * nova never retries a failed evacuation, but operators do: with `retry` the stranded instances
+ * of a failed host are evacuated again `after` a delay, up to `attempts` times while the host is
+ * down (they are in ERROR from Queens, ACTIVE on the dead host before; the evacuate API accepts
+ * both, releases.ts evacuateChecks). An instance whose rebuild was under way on a host that dies
+ * keeps task_state rebuilding: before Zed the evacuate API refuses it (409), so it waits for that
+ * host's repair.
  */
 export class EvacuationModel implements FailureListener {
   readonly scheduler: Scheduler;
@@ -77,6 +90,20 @@ export class EvacuationModel implements FailureListener {
   runningArea = 0;
   /** Highest guest RAM allocated on one host / its physical RAM (above 1: overcommitted memory). */
   peakCommit = 0;
+  /** Highest (guest RAM + host OS + QEMU overhead) / physical RAM of a running host. */
+  peakMemoryCommit = 0;
+  /** Least physical RAM left for the host OS and QEMU (total − guest RAM) on a running host, MB. */
+  minMemoryLeftMb = Infinity;
+  /** Stranded instances that a re-run of host-evacuate placed. */
+  rescuedByRetry = 0;
+  /** Re-runs of host-evacuate for stranded instances. */
+  retryRuns = 0;
+  /** Evacuations that rebuilt the root disk from the image (local storage): the disk's data is gone. */
+  dataLost = 0;
+  /** Evacuate calls refused because the instance was mid-rebuild (task_state not None, before Zed). */
+  refusedCalls = 0;
+  /** vm_state of a stranded instance, by release (for logs). */
+  readonly strandedVmState: string;
   /** Called with one line per decision when set (tests, traces). */
   log: ((line: string) => void) | undefined;
   /** Local-storage rebuilds through the boot model, or undefined (restart distributions). */
@@ -105,6 +132,10 @@ export class EvacuationModel implements FailureListener {
   private readonly incidentStart: number[] = [];
   private readonly incidentPending: number[] = [];
   private readonly scratch: Int32Array;
+  private readonly refused: Uint8Array;
+  private readonly retryLeft: Int32Array;
+  private readonly retryToken: Float64Array;
+  private readonly taskStateMustBeNone: boolean;
 
   private readonly detectionRng: Rng;
   private readonly reactionRng: Rng;
@@ -113,6 +144,7 @@ export class EvacuationModel implements FailureListener {
   private readonly restartRng: Rng;
   private readonly hookRng: Rng;
   private readonly churnRng: Rng;
+  private readonly retryRng: Rng;
   private readonly hDetect: number;
   private readonly hEvacuate: number;
   private readonly hRestarted: number;
@@ -123,6 +155,7 @@ export class EvacuationModel implements FailureListener {
   private readonly hChurn: number;
   /** The flavor mix churn creates draw from (as the fill draws them). */
   private readonly flavorMix: Shares;
+  private readonly hRetry: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -142,6 +175,11 @@ export class EvacuationModel implements FailureListener {
     this.hookRng = streams.stream('hook');
     this.churnRng = streams.stream('churn');
     this.flavorMix = new Shares(s.flavors.map((f) => f.share));
+    this.retryRng = streams.stream('retry-stranded');
+    this.strandedVmState = rule('noValidHostOnEvacuate', s.nova.release) === 'error' ? 'ERROR' : 'vm_state unchanged';
+    this.taskStateMustBeNone = rule('evacuateChecks', s.nova.release).taskStateMustBeNone;
+    this.retryLeft = new Int32Array(H);
+    this.retryToken = new Float64Array(H).fill(-1);
     this.detectToken = new Float64Array(H).fill(-1);
     this.evacToken = new Float64Array(H).fill(-1);
     this.moveBackToken = new Float64Array(H).fill(-1);
@@ -153,7 +191,7 @@ export class EvacuationModel implements FailureListener {
     // ~1.3 MB that would otherwise be garbage every replication).
     let buf = instanceBuffers.get(s);
     if (buf === undefined) {
-      buf = { restartToken: new Float64Array(N), downSince: new Float64Array(N), strandedSince: new Float64Array(N), incidentOf: new Int32Array(N), scratch: new Int32Array(N) };
+      buf = { restartToken: new Float64Array(N), downSince: new Float64Array(N), strandedSince: new Float64Array(N), incidentOf: new Int32Array(N), scratch: new Int32Array(N), refused: new Uint8Array(N) };
       instanceBuffers.set(s, buf);
     }
     this.restartToken = buf.restartToken.fill(-1);
@@ -161,6 +199,7 @@ export class EvacuationModel implements FailureListener {
     this.strandedSince = buf.strandedSince.fill(-1);
     this.incidentOf = buf.incidentOf.fill(-1);
     this.scratch = buf.scratch;
+    this.refused = buf.refused.fill(0);
     this.totalRamMb = s.totalRamMb();
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
@@ -175,6 +214,7 @@ export class EvacuationModel implements FailureListener {
     this.hRestore = sim.register({ fire: () => this.hookRestore() }, 'hook-restore');
     this.hMoveBack = sim.register({ fire: (h) => this.moveBack(h) }, 'move-back');
     this.hChurn = sim.register({ fire: () => this.churn() }, 'churn');
+    this.hRetry = sim.register({ fire: (h) => this.retryStranded(h) }, 'retry-stranded');
     if (p.churnRate > 0) sim.schedule(this.churnGap(), this.hChurn);
   }
 
@@ -202,8 +242,14 @@ export class EvacuationModel implements FailureListener {
   }
 
   private noteCommit(h: number): void {
-    const c = this.s.residentMb[h] / this.s.totalMb[h];
+    const s = this.s;
+    const c = s.residentMb[h] / s.totalMb[h];
     if (c > this.peakCommit) this.peakCommit = c;
+    if (!s.alive[h]) return;
+    const m = memoryCommit(this.p.overhead, s.totalMb[h], s.residentCount[h], s.residentVcpu[h], s.residentMb[h]);
+    if (m > this.peakMemoryCommit) this.peakMemoryCommit = m;
+    const left = s.totalMb[h] - s.residentMb[h];
+    if (left < this.minMemoryLeftMb) this.minMemoryLeftMb = left;
   }
 
   private setState(i: number, st: number): void {
@@ -230,7 +276,8 @@ export class EvacuationModel implements FailureListener {
     if (this.moveBackToken[h] >= 0) { this.sim.cancel(this.moveBackToken[h]); this.moveBackToken[h] = -1; this.pendingMoveBacks--; }
     this.note(`host ${s.hostNames[h]} down`);
     s.ioFreeze(h);
-    if (this.incidentStart.length <= incident) { this.incidentStart[incident] = this.sim.now; this.incidentPending[incident] = 0; }
+    // Incidents may arrive out of id order (a staggered domain event's later hosts).
+    if (this.incidentStart[incident] === undefined) { this.incidentStart[incident] = this.sim.now; this.incidentPending[incident] = 0; }
     for (let i = s.head[h]; i >= 0; i = s.next[i]) {
       const st = s.state[i];
       if (st === RUNNING) {
@@ -244,6 +291,7 @@ export class EvacuationModel implements FailureListener {
         this.restartToken[i] = -1;
         this.rebuilds?.abort(i);
         this.setState(i, DOWN);
+        if (this.taskStateMustBeNone) this.refused[i] = 1;
       }
     }
     if (s.serviceUp[h]) {
@@ -283,19 +331,55 @@ export class EvacuationModel implements FailureListener {
     const s = this.s;
     this.note(`host-evacuate ${s.hostNames[h]}`);
     let n = 0;
-    for (let i = s.head[h]; i >= 0; i = s.next[i]) if (s.state[i] === DOWN) this.scratch[n++] = i;
-    for (let k = 0; k < n; k++) this.evacuate(this.scratch[k], h);
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) {
+      if (s.state[i] !== DOWN) continue;
+      if (this.refused[i]) { this.refusedCalls++; this.note(`evacuate i${i}: refused, task_state rebuilding (409)`); continue; }
+      this.scratch[n++] = i;
+    }
+    let stranded = 0;
+    for (let k = 0; k < n; k++) if (!this.evacuate(this.scratch[k], h)) stranded++;
+    if (stranded > 0 && this.p.retry !== undefined) {
+      this.retryLeft[h] = this.p.retry.attempts;
+      this.scheduleRetry(h);
+    }
   }
 
-  private evacuate(i: number, src: number): void {
+  private scheduleRetry(h: number): void {
+    if (this.retryToken[h] >= 0 || this.retryLeft[h] <= 0) return;
+    this.retryLeft[h]--;
+    this.retryToken[h] = this.sim.schedule(this.p.retry!.after.sample(this.retryRng), this.hRetry, h);
+  }
+
+  /** The operator re-runs host-evacuate on a failed host for its stranded instances. */
+  private retryStranded(h: number): void {
+    this.retryToken[h] = -1;
+    const s = this.s;
+    if (s.alive[h]) return;
+    this.advance();
+    this.retryRuns++;
+    this.note(`host-evacuate ${s.hostNames[h]} again (stranded instances)`);
+    let n = 0;
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) if (s.state[i] === STRANDED) this.scratch[n++] = i;
+    let left = 0;
+    for (let k = 0; k < n; k++) {
+      if (this.evacuate(this.scratch[k], h)) this.rescuedByRetry++;
+      else left++;
+    }
+    if (left > 0) this.scheduleRetry(h);
+  }
+
+  /** One evacuate call; false when it got NoValidHost (the instance is stranded, counted once per failure). */
+  private evacuate(i: number, src: number): boolean {
     const s = this.s;
     const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], src, s.groupOf[i], s.azReq[i], i);
     if (dest < 0) {
-      this.setState(i, STRANDED);
-      this.strandings++;
-      this.strandedSince[i] = this.sim.now;
-      this.note(`evacuate i${i} from ${s.hostNames[src]}: NoValidHost, stranded (${s.nova.release === 'kilo' ? 'vm_state unchanged' : 'ERROR'})`);
-      return;
+      if (s.state[i] !== STRANDED) {
+        this.setState(i, STRANDED);
+        this.strandings++;
+        this.strandedSince[i] = this.sim.now;
+      }
+      this.note(`evacuate i${i} from ${s.hostNames[src]}: NoValidHost, stranded (${this.strandedVmState})`);
+      return false;
     }
     s.detach(i, true);
     s.attach(i, dest);
@@ -306,14 +390,28 @@ export class EvacuationModel implements FailureListener {
     this.away[src].push(i);
     this.rebuilds?.left(i, src);
     this.evacuated++;
+    // Local storage: the destination rebuilds the root disk from the image (§8.2 instance_on_disk
+    // false) and the source's copy is destroyed when its compute restarts: the data is lost.
+    if (!this.p.sharedStorage) this.dataLost++;
     this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
-    if (!s.alive[dest]) return; // dead but not yet seen down: it waits for that host's evacuation
+    if (s.state[i] === STRANDED) {
+      this.strandedSeconds += this.sim.now - this.strandedSince[i];
+      this.strandedSince[i] = -1;
+      this.setState(i, DOWN);
+    }
+    if (!s.alive[dest]) {
+      // Dead but not yet seen down: the rebuild RPC reaches no compute and task_state stays
+      // rebuilding; it waits for that host's evacuation (refused before Zed).
+      if (this.taskStateMustBeNone) this.refused[i] = 1;
+      return true;
+    }
     this.setState(i, EVACUATING);
     // Local storage: rebuild_instance rebuilds the root disk from the image on the destination
     // (§8.2 instance_on_disk false), a boot that competes with the other rebuilds (§9.1).
-    if (this.rebuilds !== undefined) { this.rebuilds.start(i, dest); return; }
+    if (this.rebuilds !== undefined) { this.rebuilds.start(i, dest); return true; }
     const d = this.p.sharedStorage ? this.p.restartShared : this.p.restartLocal;
     this.restartToken[i] = this.sim.schedule(d.sample(this.restartRng), this.hRestarted, i);
+    return true;
   }
 
   private restarted(i: number): void {
@@ -348,6 +446,8 @@ export class EvacuationModel implements FailureListener {
     if (this.evacToken[h] >= 0) { this.sim.cancel(this.evacToken[h]); this.evacToken[h] = -1; }
     // A hook run still pending for this host's failure is moot: the host is back.
     if (this.hookToken[h] >= 0) { this.sim.cancel(this.hookToken[h]); this.hookToken[h] = -1; }
+    if (this.retryToken[h] >= 0) { this.sim.cancel(this.retryToken[h]); this.retryToken[h] = -1; }
+    this.retryLeft[h] = 0;
     this.waiting[h] = 0;
     this.hookDone[h] = 0;
     // nova-compute starts: it destroys the evacuated guests and drops their allocations (§8.2).
@@ -358,6 +458,7 @@ export class EvacuationModel implements FailureListener {
     // Instances never evacuated (or stranded) are restarted here by the operator.
     for (let i = s.head[h]; i >= 0; i = s.next[i]) {
       const st = s.state[i];
+      this.refused[i] = 0;
       if (st === DOWN || st === STRANDED) {
         this.setState(i, EVACUATING);
         if (this.rebuilds !== undefined && this.rebuilds.needsRebuild(i, h)) {
@@ -370,6 +471,7 @@ export class EvacuationModel implements FailureListener {
         this.restartToken[i] = this.sim.schedule(d, this.hRestarted, i);
       }
     }
+    this.noteCommit(h);
     if (this.p.moveBack !== undefined && this.away[h].length > 0) {
       this.moveBackToken[h] = this.sim.schedule(this.p.moveBack.sample(this.moveBackRng), this.hMoveBack, h);
       this.pendingMoveBacks++;
@@ -543,7 +645,7 @@ export class EvacuationModel implements FailureListener {
 }
 
 const instanceBuffers = new WeakMap<ComputeState, {
-  restartToken: Float64Array; downSince: Float64Array; strandedSince: Float64Array; incidentOf: Int32Array; scratch: Int32Array;
+  restartToken: Float64Array; downSince: Float64Array; strandedSince: Float64Array; incidentOf: Int32Array; scratch: Int32Array; refused: Uint8Array;
 }>();
 
 function fmt(t: number): string {

@@ -17,9 +17,35 @@ export interface FailureConfig {
   /** Outages per rack per second (power, top-of-rack switch); 0 = none. */
   rackRate: number;
   rackDuration: Distribution | undefined;
+  /** Further failure domains (power domains, partial racks, …); none when absent. */
+  domains?: DomainConfig[];
+  /** Two failures closer than this are a burst (burstShare). */
+  burstWindow?: number;
+}
+
+/**
+ * A kind of correlated failure: a partition of the hosts into domains (each domain `racks`
+ * consecutive racks, e.g. a PDU feeding two racks), each failing at `rate`; an event takes down
+ * `hostShare` of its domain's hosts (chosen at random: a partial-rack event when < 1), each at a
+ * uniform offset within `stagger` of the event's start (hosts failing over minutes, e.g. a
+ * cooling or power-supply cascade), all restored `duration` after the start.
+ */
+export interface DomainConfig {
+  name: string;
+  racks: number;
+  /** Events per domain per second. */
+  rate: number;
+  duration: Distribution;
+  hostShare: number;
+  /** Seconds over which an event's hosts go down (0 = all at once). */
+  stagger: number;
 }
 
 const OWN = 1, RACK = 2;
+/** Cause bit of domain kind k. */
+const domainBit = (k: number): number => 4 << k;
+/** Most domain kinds (cause bits of a Uint16Array beyond OWN and RACK). */
+export const MAX_DOMAIN_KINDS = 14;
 
 /**
  * Physical failures and repairs: per-host renewal processes (time to failure, then repair by
@@ -42,9 +68,14 @@ export class FailureProcess {
   downArea = 0;
   /** Time-integral of 1{hosts down ≥ k}, k = 0..hostCount (s). */
   readonly atLeastArea: Float64Array;
+  /** Events per domain kind over the horizon. */
+  readonly domainEvents: Int32Array;
   private lastT = 0;
+  /** Times at which a host went down (any cause), for the burst share. */
+  private downTimes = new Float64Array(256);
+  private downCount = 0;
 
-  private readonly causes: Uint8Array;
+  private readonly causes: Uint16Array;
   private readonly queue: Int32Array;
   private qHead = 0;
   private qLen = 0;
@@ -57,6 +88,18 @@ export class FailureProcess {
   private readonly hRepairDone: number;
   private readonly hRackFail: number;
   private readonly hRackRestore: number;
+  private readonly domains: DomainConfig[];
+  /** Per kind: first host of each domain, plus one past the end. */
+  private readonly domainStart: Int32Array[];
+  private readonly domainRngs: Rng[];
+  private readonly domainRepairRngs: Rng[];
+  private readonly domainHostRngs: Rng[];
+  private readonly hDomainFail: number;
+  private readonly hDomainHost: number;
+  private readonly hDomainRestore: number;
+  /** Per kind and host: 1 + the incident of its domain's current event taking it down, 0 = none. */
+  private readonly chosen: Int32Array[];
+  private readonly pick: Int32Array;
 
   constructor(
     private readonly sim: Simulation,
@@ -67,7 +110,7 @@ export class FailureProcess {
     streams: Streams,
     private readonly listener: FailureListener,
   ) {
-    this.causes = new Uint8Array(hostCount);
+    this.causes = new Uint16Array(hostCount);
     this.queue = new Int32Array(hostCount);
     this.atLeastArea = new Float64Array(hostCount + 1);
     this.ttfRng = streams.stream('host-failures');
@@ -78,6 +121,26 @@ export class FailureProcess {
     this.hRepairDone = sim.register({ fire: (h) => this.repairDone(h) }, 'host-repaired');
     this.hRackFail = sim.register({ fire: (r) => this.rackFailure(r) }, 'rack-failure');
     this.hRackRestore = sim.register({ fire: (r) => this.rackRestore(r) }, 'rack-restored');
+    this.domains = cfg.domains ?? [];
+    if (this.domains.length > MAX_DOMAIN_KINDS) throw new Error(`at most ${MAX_DOMAIN_KINDS} failure domain kinds`);
+    this.domainEvents = new Int32Array(this.domains.length);
+    const racks = rackStart.length - 1;
+    this.domainStart = this.domains.map((d) => {
+      const starts: number[] = [];
+      for (let r = 0; r < racks; r += d.racks) starts.push(rackStart[r]);
+      starts.push(hostCount);
+      return Int32Array.from(starts);
+    });
+    this.domainRngs = this.domains.map((d) => streams.stream(`domain/${d.name}`));
+    this.domainRepairRngs = this.domains.map((d) => streams.stream(`domain-repair/${d.name}`));
+    this.domainHostRngs = this.domains.map((d) => streams.stream(`domain-hosts/${d.name}`));
+    this.chosen = this.domains.map(() => new Int32Array(hostCount));
+    this.pick = new Int32Array(hostCount);
+    const K = Math.max(1, this.domains.length);
+    // Payloads: domain index × K + kind for events, host × K + kind for a host of an event.
+    this.hDomainFail = sim.register({ fire: (x) => this.domainFailure(x % K, Math.floor(x / K)) }, 'domain-failure');
+    this.hDomainHost = sim.register({ fire: (x) => this.domainHostDown(x % K, Math.floor(x / K)) }, 'domain-host-down');
+    this.hDomainRestore = sim.register({ fire: (x) => this.domainRestore(x % K, Math.floor(x / K)) }, 'domain-restored');
   }
 
   /** Draws the first failure of every host (in host order) and rack (in rack order). */
@@ -87,6 +150,80 @@ export class FailureProcess {
     if (this.cfg.rackRate > 0 && this.cfg.rackDuration !== undefined) {
       for (let r = 0; r + 1 < this.rackStart.length; r++) this.sim.schedule(this.nextRackGap(), this.hRackFail, r);
     }
+    // Each kind in declaration order, its domains in order.
+    this.domains.forEach((d, k) => {
+      if (d.rate <= 0) return;
+      for (let j = 0; j + 1 < this.domainStart[k].length; j++) this.sim.schedule(this.domainGap(k), this.hDomainFail, j * this.kinds() + k);
+    });
+  }
+
+  private kinds(): number { return Math.max(1, this.domains.length); }
+
+  private domainGap(k: number): number {
+    return -Math.log(1 - this.domainRngs[k].next()) / this.domains[k].rate;
+  }
+
+  /**
+   * An event of kind k in domain j: draws its duration, then which hosts (a uniform random
+   * subset of round(hostShare × size), at least one) and each one's offset, in host order.
+   */
+  private domainFailure(k: number, j: number): void {
+    const d = this.domains[k], K = this.kinds();
+    this.domainEvents[k]++;
+    const lo = this.domainStart[k][j], hi = this.domainStart[k][j + 1], size = hi - lo;
+    const duration = d.duration.sample(this.domainRepairRngs[k]);
+    const rng = this.domainHostRngs[k];
+    const take = Math.max(1, Math.min(size, Math.round(d.hostShare * size)));
+    // Partial Fisher–Yates over the domain's hosts: the first `take` are the chosen ones.
+    for (let x = 0; x < size; x++) this.pick[x] = lo + x;
+    for (let x = 0; x < take; x++) {
+      const y = x + Math.floor(rng.next() * (size - x));
+      const t = this.pick[x]; this.pick[x] = this.pick[y]; this.pick[y] = t;
+    }
+    const chosen = this.chosen[k];
+    const incident = this.incidents++;
+    for (let x = 0; x < take; x++) chosen[this.pick[x]] = incident + 1;
+    for (let h = lo; h < hi; h++) {
+      if (!chosen[h]) continue;
+      const offset = d.stagger > 0 ? rng.next() * d.stagger : 0;
+      if (offset >= duration) { chosen[h] = 0; continue; }
+      if (offset === 0) this.down(h, domainBit(k), incident, -1);
+      else this.sim.schedule(offset, this.hDomainHost, h * K + k);
+    }
+    this.sim.schedule(duration, this.hDomainRestore, j * K + k);
+  }
+
+  private domainHostDown(k: number, h: number): void {
+    this.down(h, domainBit(k), this.chosen[k][h] - 1, -1);
+  }
+
+  private domainRestore(k: number, j: number): void {
+    const chosen = this.chosen[k];
+    for (let h = this.domainStart[k][j]; h < this.domainStart[k][j + 1]; h++) {
+      if (!chosen[h]) continue;
+      chosen[h] = 0;
+      this.up(h, domainBit(k));
+    }
+    this.sim.schedule(this.domainGap(k), this.hDomainFail, j * this.kinds() + k);
+  }
+
+  /** Time-average number of hosts down so far (call advance() first). */
+  meanHostsDown(): number {
+    return this.sim.now > 0 ? this.downArea / this.sim.now : 0;
+  }
+
+  /**
+   * Share of host failures (any cause) that have another within `window` before or after them:
+   * the failures that arrive in bursts.
+   */
+  burstShare(window: number): number {
+    const n = this.downCount, t = this.downTimes;
+    if (n === 0) return 0;
+    let inBurst = 0;
+    for (let x = 0; x < n; x++) {
+      if ((x > 0 && t[x] - t[x - 1] <= window) || (x + 1 < n && t[x + 1] - t[x] <= window)) inBurst++;
+    }
+    return inBurst / n;
   }
 
   /** A scripted failure (tests, what-if): host h fails at `at` and is repaired `repair` later. */
@@ -166,6 +303,12 @@ export class FailureProcess {
     if (scriptedRepair >= 0) { this.hostFailures++; this.startRepair(h, scriptedRepair); }
     if (was !== 0) return;
     this.advance();
+    if (this.downCount === this.downTimes.length) {
+      const bigger = new Float64Array(this.downCount * 2);
+      bigger.set(this.downTimes);
+      this.downTimes = bigger;
+    }
+    this.downTimes[this.downCount++] = this.sim.now;
     this.hostsDown++;
     if (this.hostsDown > this.maxHostsDown) this.maxHostsDown = this.hostsDown;
     this.listener.hostDown(h, incident >= 0 ? incident : this.incidents++);

@@ -1,17 +1,29 @@
 import type { NovaConfig } from './compute-schema.js';
+import { rule, type Release } from './releases.js';
+
+export type { Release } from './releases.js';
 
 /**
- * Capacity arithmetic that changed between nova releases (docs/openstack-facts.md §6, §13.1–13.4).
- * Everything is in MB (nova's MiB-based "MB") and vCPUs.
+ * Capacity arithmetic that changed between nova releases (docs/openstack-facts.md §6, §13.1–13.4;
+ * the release of each change: releases.ts). Everything is in MB (nova's MiB-based "MB") and vCPUs.
  */
-export type Release = 'kilo' | 'antelope';
 
-/** Release defaults of the allocation ratios when nova.conf leaves them unset (§6.3). */
-export function defaultRamRatio(release: Release): number {
-  return release === 'kilo' ? 1.5 : 1.0;
+/**
+ * Default allocation ratios of a compute node when nova.conf leaves them unset. Until Stein the
+ * scheduler default applied at every update, so the running release decides; from Stein the
+ * `initial_*_allocation_ratio` of the release that CREATED the compute node record stays (an
+ * upgraded cloud keeps 1.5 / 16.0 after Antelope).
+ */
+export function defaultRatios(release: Release, deployedOn: Release = release): { ram: number; cpu: number } {
+  const now = rule('defaultRatios', release);
+  const r = now.appliedAt === 'record-creation' ? rule('defaultRatios', deployedOn) : now;
+  return { ram: r.ram, cpu: r.cpu };
 }
-export function defaultCpuRatio(release: Release): number {
-  return release === 'kilo' ? 16.0 : 4.0;
+export function defaultRamRatio(release: Release, deployedOn: Release = release): number {
+  return defaultRatios(release, deployedOn).ram;
+}
+export function defaultCpuRatio(release: Release, deployedOn: Release = release): number {
+  return defaultRatios(release, deployedOn).cpu;
 }
 
 /** Settings resolved against the release's defaults. */
@@ -29,16 +41,15 @@ export interface ResolvedNova {
 }
 
 export function resolveNova(n: NovaConfig): ResolvedNova {
+  const deployedOn = n.deployed_on ?? n.release;
   return {
     release: n.release,
-    ramRatio: n.ram_allocation_ratio ?? defaultRamRatio(n.release),
-    cpuRatio: n.cpu_allocation_ratio ?? defaultCpuRatio(n.release),
+    ramRatio: n.ram_allocation_ratio ?? defaultRamRatio(n.release, deployedOn),
+    cpuRatio: n.cpu_allocation_ratio ?? defaultCpuRatio(n.release, deployedOn),
     reservedMb: n.reserved_host_memory_mb,
-    // Kilo had no reserved_host_cpus (CoreFilter: total × ratio − used, §6.2).
-    reservedCpus: n.release === 'kilo' ? 0 : n.reserved_host_cpus,
+    reservedCpus: rule('reservedHostCpus', n.release) ? n.reserved_host_cpus : 0,
     ramWeightMultiplier: n.ram_weight_multiplier,
-    // The CPUWeigher arrived in Rocky; Kilo weighed RAM only.
-    cpuWeightMultiplier: n.cpu_weight_multiplier ?? (n.release === 'kilo' ? 0 : 1.0),
+    cpuWeightMultiplier: n.cpu_weight_multiplier ?? rule('cpuWeightMultiplier', n.release),
     hostSubsetSize: n.host_subset_size,
     reportInterval: n.report_interval,
     serviceDownTime: n.service_down_time,
@@ -47,24 +58,34 @@ export function resolveNova(n: NovaConfig): ResolvedNova {
 
 /**
  * Guest RAM a host accepts.
- * kilo RamFilter: limit = total × ratio, used = reserved + instances ⇒ total × ratio − reserved.
+ * RamFilter: limit = total × ratio, used = reserved + instances ⇒ total × ratio − reserved.
  * placement: (total − reserved) × ratio. They differ by reserved × (ratio − 1) (§6.2, §13.1).
+ * Ocata and Pike-with-RamFilter apply both: the smaller wins.
  */
 export function ramCapacityMb(release: Release, totalMb: number, reservedMb: number, ratio: number): number {
-  return release === 'kilo' ? totalMb * ratio - reservedMb : (totalMb - reservedMb) * ratio;
+  const ramFilter = totalMb * ratio - reservedMb;
+  const placement = (totalMb - reservedMb) * ratio;
+  switch (rule('ramFit', release)) {
+    case 'ramfilter': return ramFilter;
+    case 'placement+ramfilter': return Math.min(ramFilter, placement);
+    case 'placement': return placement;
+  }
 }
 
-/** kilo CoreFilter: total × ratio (no reserved CPUs); placement: (total − reserved) × ratio. */
+/**
+ * vCPUs a host accepts: unchecked while the default filters had no CoreFilter (Icehouse–Newton),
+ * placement's (total − reserved) × ratio from Ocata.
+ */
 export function vcpuCapacity(release: Release, vcpus: number, reservedCpus: number, ratio: number): number {
-  return release === 'kilo' ? vcpus * ratio : (vcpus - reservedCpus) * ratio;
+  return rule('vcpuFit', release) === 'unchecked' ? Infinity : (vcpus - reservedCpus) * ratio;
 }
 
 /**
  * Largest single MEMORY_MB request: placement's max_unit is the host's total RAM, not total −
- * reserved (§6.1, §13.3); the Kilo RamFilter had no such limit.
+ * reserved (§6.1, §13.3); the RamFilter alone had no such limit.
  */
 export function ramMaxUnit(release: Release, totalMb: number): number {
-  return release === 'kilo' ? Infinity : totalMb;
+  return rule('ramFit', release) === 'ramfilter' ? Infinity : totalMb;
 }
 
 export const MB = 2 ** 20;
