@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { assertSummary, normaliseSummary, type RunInfo, type ScenarioEcho, type Summary } from './summary.js';
 import { chartsForSummary } from './charts/plan.js';
+import { paretoCharts } from './charts/pareto.js';
 import { writeCharts } from './charts/write.js';
 import { renderHtml } from './html.js';
 import { writeDeck } from './deck.js';
@@ -30,7 +31,8 @@ export async function writeReports(outDir: string, rawSummary: Summary, scenario
   const summary = normaliseSummary(rawSummary);
   let scenario: Record<string, any> | undefined;
   try { scenario = parse(scenarioEcho.text) ?? undefined; } catch { scenario = undefined; }
-  const charts = chartsForSummary(summary, scenario);
+  // Risk against capacity leads a study's charts when it has both (its slide shows it).
+  const charts = [...paretoCharts(summary.studies), ...chartsForSummary(summary, scenario)];
   // Each study's first chart is its main one: it also gets a large-font PNG for its slide.
   const main = new Set(Object.keys(summary.studies).map((s) => charts.find((c) => c.study === s)?.name).filter((n): n is string => !!n));
   const written = await writeCharts(outDir, charts, main);

@@ -1,4 +1,5 @@
 import type { BoundResult } from '../sim/montecarlo/summary.js';
+import type { DecisionData } from '../sim/montecarlo/decision.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
 import { unitKind } from './format.js';
 
@@ -85,6 +86,8 @@ export interface Summary {
   studies: Record<string, StudySummary>;
   /** The scenario's `expect:` bounds, checked. */
   expect?: ExpectResult[];
+  /** Targets, checks, ties and sizing answers (reports/decision.ts). */
+  decision?: DecisionData;
 }
 
 export interface ScenarioEcho {

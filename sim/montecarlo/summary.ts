@@ -2,6 +2,7 @@ import { quantileSorted as ssQuantileSorted } from 'simple-statistics';
 import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
+import type { DecisionData } from './decision.js';
 
 /**
  * The summary.json document: per study, per design, per metric, the statistics of the
@@ -53,6 +54,8 @@ export interface Summary {
   version: string;
   studies: Record<string, StudySummary>;
   expect: BoundResult[];
+  /** Targets, `headroom check` per design, ties and sizing answers (sim/montecarlo/decision.ts), for studies that have them. */
+  decision?: DecisionData;
 }
 
 export interface BoundResult {
