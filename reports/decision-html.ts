@@ -32,7 +32,7 @@ export function sizingTable(d: DecisionData): string {
   if (answers.length === 0) return '';
   const rows = answers.map((a) => `<tr class="${a.answer ? 'ok' : 'failed'}"><td>${escapeHtml(a.design)}</td><td><code>${escapeHtml(knobName(a.knob))}</code></td><td>${escapeHtml(targetText(a))}</td>`
     + `<td>${a.answer ? escapeHtml(answerText(a)) : `<strong>cannot</strong> in ${escapeHtml(formatKnobValue(a.range[0], a.unit))}–${escapeHtml(formatKnobValue(a.range[1], a.unit))}`}</td>`
-    + `<td>${a.answer ? escapeHtml(costText(a, d.reference[a.study] ?? 'the reference')) : ''}</td><td class="num">${a.kind === 'check' ? `${a.evaluations.length} checks` : a.replications}</td></tr>`);
+    + `<td>${a.answer ? escapeHtml(costText(a, d.reference[a.study] ?? 'the reference')) : ''}</td><td class="num">${a.kind === 'check' ? `${a.evaluations.length} check${a.evaluations.length === 1 ? '' : 's'}` : a.replications}</td></tr>`);
   return `<table class="stats sizing"><caption>Sizing (<code>headroom size</code>): per design, the least setting of its knob that meets each target, searched by bisection on common random numbers (${d.sizing!.replications} replications in all; a sweep of every grid point at the budget would run ${d.sizing!.sweepReplications}).</caption>
 <thead><tr><th>Design</th><th>Knob</th><th>Target</th><th>Configure</th><th>Cost</th><th>Replications</th></tr></thead><tbody>
 ${rows.join('\n')}

@@ -80,8 +80,10 @@ function byCost(a: SizingAnswer, b: SizingAnswer): number {
 export interface Question {
   study: string;
   target: string;
-  /** One plain sentence: what to configure and what it costs, or that nothing in range does it. */
+  /** One plain sentence: what to configure and what it costs, or that nothing in range does it (with the alternatives). */
   sentence: string;
+  /** The same answer in a line a slide can carry at 18 pt. */
+  short: string;
   answers: SizingAnswer[];
 }
 
@@ -93,25 +95,31 @@ export function decisionQuestions(d: DecisionData | undefined): Question[] {
   for (const key of keys) {
     const [study, target] = key.split('\u0000');
     const group = answers.filter((a) => a.study === study && a.target === target);
-    const what = targetText(group[0]);
     const reference = d?.reference?.[study] ?? 'the reference design';
     // Overcommit meets a stranding target by selling RAM the hosts do not have: never the recommendation.
     const met = group.filter((a) => a.answer && !overcommits(a)).sort(byCost);
     const over = group.filter(overcommits);
     const cannot = group.filter((a) => !a.answer);
     let sentence: string;
+    let short: string;
+    const q = questionText(group[0]);
     if (met.length === 0 && over.length === 0) {
-      sentence = `No strategy meets “${what}” anywhere in the ranges searched — ${group.map((a) => `${a.design} ${bestText(a)}`).join('; ')}.`;
+      sentence = `${q}: no strategy can, anywhere in the ranges searched — ${group.map((a) => `${a.design} ${bestText(a)}`).join('; ')}.`;
+      short = `${q}: no strategy can within the ranges searched.`;
     } else if (met.length === 0) {
-      sentence = `${questionText(group[0])}, only overcommit works, and only on paper: ${over.map(overcommitText).join('; ')}.`;
+      sentence = `${q}, only overcommit works, and only on paper: ${over.map(overcommitText).join('; ')}.`;
+      short = `${q}: only by overcommitting RAM (${over.map((a) => `${a.design} ${formatKnobValue(a.answer!.configure, a.unit)}`).join(', ')}).`;
     } else {
       const [first, ...rest] = met;
-      sentence = `${questionText(first)}: configure ${first.design} with ${knobName(first.knob)} = ${answerText(first)}; it ${costText(first, reference)}.`;
-      if (rest.length) sentence += ` Also meeting it, dearer: ${rest.map((a) => `${a.design} at ${formatKnobValue(a.answer!.configure, a.unit)} (${a.cost ? `${formatValue(a.cost.heldBackFraction, 'fraction')} held back` : ''})`).join('; ')}.`;
-      if (over.length) sentence += ` ${over.map(overcommitText).join('; ')}.`;
-      if (cannot.length) sentence += ` Not within its range: ${cannot.map((a) => `${a.design} (${bestText(a)})`).join('; ')}.`;
+      sentence = `${q}: configure ${first.design} with ${knobName(first.knob)} = ${answerText(first)}; it ${costText(first, reference)}.`;
+      const others: string[] = [];
+      if (rest.length) others.push(`dearer: ${rest.map((a) => `${a.design} ${formatKnobValue(a.answer!.configure, a.unit)} (${formatValue(a.cost!.heldBackFraction, 'fraction')})`).join(', ')}`);
+      if (cannot.length) others.push(`cannot: ${cannot.map((a) => a.design).join(', ')}`);
+      if (others.length) sentence += ` Others — ${others.join('; ')}.`;
+      if (over.length) sentence += ` ${capitalise(over.map(overcommitText).join('; '))}.`;
+      short = `${q}: ${first.design}, ${knobName(first.knob)} = ${formatKnobValue(first.answer!.configure, first.unit)} — ${formatValue(first.cost!.heldBackFraction, 'fraction')} of RAM held back${first.cost!.instancesLost > 0 ? `, ${formatNumber(first.cost!.instancesLost)} instances fewer` : ''}.`;
     }
-    out.push({ study, target, sentence, answers: group });
+    out.push({ study, target, sentence, short, answers: group });
   }
   return out;
 }
@@ -119,6 +127,18 @@ export function decisionQuestions(d: DecisionData | undefined): Question[] {
 function overcommitText(a: SizingAnswer): string {
   const r = a.answer!.configure;
   return `${a.design} meets it up to ${knobName(a.knob)} ${formatNumber(r)} by letting guests commit up to ${formatValue(r, 'fraction')} of a host's physical RAM, a risk (swap, OOM kills) this target does not measure`;
+}
+
+/** The checks in a slide line: what no design (or only some) survives as configured. */
+export function checkShort(d: DecisionData | undefined): string[] {
+  const out: string[] = [];
+  for (const byDesign of Object.values(d?.checks ?? {})) {
+    const designs = Object.keys(byDesign);
+    const kinds = [...new Set(designs.flatMap((x) => Object.keys(byDesign[x])))];
+    const none = kinds.filter((k) => designs.every((x) => !byDesign[x][k]?.passed));
+    if (none.length) out.push(`As configured, no design survives ${none.map((k) => (k === 'rack' ? 'a rack failure' : k)).join(' or ')} (headroom check).`);
+  }
+  return out;
 }
 
 /** What the checks say no design survives: "No design survives a rack failure (N+1 passes for …)". */
@@ -140,6 +160,12 @@ export function checkSentences(d: DecisionData | undefined): string[] {
   return out;
 }
 
+/** Ties in a slide line. */
+export function tieShort(d: DecisionData | undefined): string[] {
+  return Object.values(d?.ties ?? {}).filter((c) => c.groups[0].length > 1)
+    .map((c) => `${c.groups[0].join(', ')}: no different on ${metricLabel(c.metric)}${c.decidingClass ? ` (${c.decidingClass} failures decide it)` : ''}.`);
+}
+
 /** Designs whose paired difference on the deciding metric has a CI containing 0: "no different". */
 export function tieSentences(d: DecisionData | undefined): string[] {
   const out: string[] = [];
@@ -149,4 +175,8 @@ export function tieSentences(d: DecisionData | undefined): string[] {
     out.push(`${metricLabel(c.metric)} (${study}): ${groups.map((g) => g.join(', ')).join('; ')} are no different (paired 95 % CI of each difference contains 0)${c.decidingClass ? `; ${c.decidingClass} failures decide it: every replication where it happened had one` : ''}.`);
   }
   return out;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -5,7 +5,7 @@
  */
 import type P from 'pptxgenjs';
 import type { DecisionData } from '../sim/montecarlo/decision.js';
-import { answerText, checkSentences, decisionQuestions, knobName, targetText, tieSentences } from './decision.js';
+import { answerText, checkShort, checkSentences, decisionQuestions, knobName, targetText, tieSentences, tieShort } from './decision.js';
 import { formatValue } from './format.js';
 import { FONT } from './charts/render.js';
 
@@ -25,15 +25,16 @@ export function decisionSlideCount(d: DecisionData | undefined): number {
 /** Adds the decision slides; returns how many (0 without a decision block). */
 export function decisionSlides(pres: P.default, d: DecisionData | undefined): number {
   if (!d) return 0;
-  const sentences = [...decisionQuestions(d).map((q) => q.sentence), ...checkSentences(d), ...tieSentences(d)];
+  const questions = decisionQuestions(d);
+  const sentences = [...questions.map((q) => q.sentence), ...checkSentences(d), ...tieSentences(d)];
+  const lines = [...questions.map((q) => q.short), ...checkShort(d), ...tieShort(d)];
   const slide = pres.addSlide();
   title(slide, 'Decision');
-  // Long answers shrink to fit, never below 14 pt.
-  const chars = sentences.reduce((n, s) => n + s.length, 0);
-  const size = Math.max(14, Math.min(20, Math.floor(20 * Math.sqrt(900 / Math.max(900, chars)))));
+  // Short lines at 18 pt (16 when there are many); the full sentences are in the notes and report.html.
+  const size = lines.length > 5 ? 16 : 18;
   const checks = Object.entries(d.checks);
   const textH = checks.length ? 3.9 : 5.9;
-  slide.addText(sentences.map((s) => ({ text: s, options: { bullet: true, breakLine: true } })), { x: 0.5, y: 1.1, w: W - 1, h: textH, fontFace: FONT, fontSize: size, valign: 'top', paraSpaceAfter: 6, fit: 'shrink' });
+  slide.addText(lines.map((s) => ({ text: s, options: { bullet: true, breakLine: true } })), { x: 0.5, y: 1.1, w: W - 1, h: textH, fontFace: FONT, fontSize: size, valign: 'top', paraSpaceAfter: 6 });
   for (const [study, byDesign] of checks.slice(0, 1)) {
     const designs = Object.keys(byDesign);
     const kinds = [...new Set(designs.flatMap((x) => Object.keys(byDesign[x])))];

@@ -58,13 +58,13 @@ export function paretoChart(name: string, study: StudySummary, risk = 'any_stran
   const domain = designNames(study).filter((d) => points.some((p) => p.design === d));
   const all = designNames(study);
   // The design's colour is its place among all the study's designs: the same in every chart.
-  const color = { field: 'design', type: 'nominal', title: 'Design', scale: { domain, range: domain.map((d) => PALETTE[all.indexOf(d) % PALETTE.length]) }, legend: { orient: 'bottom', direction: 'horizontal', columns: Math.min(domain.length, 4), labelLimit: 0 } };
+  const color = { field: 'design', type: 'nominal', title: 'Design', scale: { domain, range: domain.map((d) => PALETTE[all.indexOf(d) % PALETTE.length]) }, legend: { orient: 'right', labelLimit: 0 } };
   const x = { field: 'cost', type: 'quantitative', title: `${metricLabel(cost)} (% of RAM)` };
   const yTitle = `${metricLabel(risk)} (%)`;
   const title = `${metricLabel(risk)} against capacity held back`;
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'Each strategy as designed and at each swept setting; line: the Pareto frontier' },
+    title: { text: title, subtitle: 'Every failure the study simulates; each strategy as designed and at each swept setting; line: Pareto frontier' },
     width: WIDTH, height: HEIGHT,
     config: { font: FONT, background: 'white', title: { fontSize: 17, anchor: 'start', subtitleFontSize: 12, subtitleColor: '#555', offset: 12 }, axis: { labelFontSize: 12, titleFontSize: 13, gridColor: '#e6e6e6' }, legend: { labelFontSize: 12, titleFontSize: 12 }, view: { stroke: '#ddd' } },
     data: { values: data },

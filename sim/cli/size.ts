@@ -53,7 +53,7 @@ export function printAnswers(report: SizingReport, reference: Record<string, str
     const head = `${a.study} / ${a.design}: ${knobName(a.knob)} from ${formatKnobValue(a.range[0], a.unit)} to ${formatKnobValue(a.range[1], a.unit)} (step ${formatKnobValue(a.step, a.unit)}, ${a.safer} is safer)`;
     if (head !== last) { console.log(`\n${head}`); last = head; }
     const what = targetText(a);
-    const runs = a.kind === 'check' ? `${a.evaluations.length} checks` : `${a.replications} replications`;
+    const runs = a.kind === 'check' ? `${a.evaluations.length} check${a.evaluations.length === 1 ? '' : 's'}` : `${a.replications} replications`;
     if (a.answer) console.log(`  ${a.target} — ${what}: configure ${answerText(a)}; ${costText(a, reference[a.study] ?? 'the reference')} [${runs}]`);
     else {
       const b = a.best;
