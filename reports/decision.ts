@@ -5,7 +5,7 @@
  */
 import type { SizingAnswer } from '../sim/montecarlo/sizing.js';
 import type { DecisionData } from '../sim/montecarlo/decision.js';
-import { formatNumber, formatValue, metricLabel } from './format.js';
+import { formatNumber, formatValue } from './format.js';
 
 const BYTE_FACTORS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
 
@@ -28,16 +28,16 @@ function checkScope(check: string): string {
 }
 
 /** "P(any instance stranded) ≤ 1 % at 95 % confidence, host failures" or "N+1 check passes". */
-export function targetText(a: Pick<SizingAnswer, 'kind' | 'class' | 'metric' | 'metricUnit' | 'max' | 'min' | 'confidence'>): string {
+export function targetText(a: Pick<SizingAnswer, 'kind' | 'class' | 'metric' | 'metricLabel' | 'metricUnit' | 'max' | 'min' | 'confidence'>): string {
   const unit = a.metricUnit;
   if (a.kind === 'check') return `the ${a.class} check passes (${checkScope(a.class)})`;
   const bound = a.max !== undefined ? `≤ ${formatValue(a.max, unit)}` : `≥ ${formatValue(a.min!, unit)}`;
   const cls = a.class === 'all' ? 'all failures' : `${a.class} failures only`;
-  return `${metricLabel(a.metric!)} ${bound} at ${formatValue(a.confidence!, 'fraction')} confidence (${cls})`;
+  return `${a.metricLabel ?? a.metric} ${bound} at ${formatValue(a.confidence!, 'fraction')} confidence (${cls})`;
 }
 
 /** The question a target asks, as the start of a sentence: "To keep … ≤ 1 % …" or "To pass the N+1 check (…)". */
-export function questionText(a: Pick<SizingAnswer, 'kind' | 'class' | 'metric' | 'metricUnit' | 'max' | 'min' | 'confidence'>): string {
+export function questionText(a: Pick<SizingAnswer, 'kind' | 'class' | 'metric' | 'metricLabel' | 'metricUnit' | 'max' | 'min' | 'confidence'>): string {
   if (a.kind === 'check') return `To pass the ${a.class} check (${checkScope(a.class)})`;
   return `To keep ${targetText(a)}`;
 }
@@ -163,7 +163,7 @@ export function checkSentences(d: DecisionData | undefined): string[] {
 /** Ties in a slide line. */
 export function tieShort(d: DecisionData | undefined): string[] {
   return Object.values(d?.ties ?? {}).filter((c) => c.groups[0].length > 1)
-    .map((c) => `${c.groups[0].join(', ')}: no different on ${metricLabel(c.metric)}${c.decidingClass ? ` (${c.decidingClass} failures decide it)` : ''}.`);
+    .map((c) => `${c.groups[0].join(', ')}: no different on ${c.label}${c.decidingClass ? ` (${c.decidingClass} failures decide it)` : ''}.`);
 }
 
 /** Designs whose paired difference on the deciding metric has a CI containing 0: "no different". */
@@ -172,7 +172,7 @@ export function tieSentences(d: DecisionData | undefined): string[] {
   for (const [study, c] of Object.entries(d?.ties ?? {})) {
     const groups = c.groups.filter((g) => g.length > 1);
     if (groups.length === 0) continue;
-    out.push(`${metricLabel(c.metric)} (${study}): ${groups.map((g) => g.join(', ')).join('; ')} are no different (paired 95 % CI of each difference contains 0)${c.decidingClass ? `; ${c.decidingClass} failures decide it: every replication where it happened had one` : ''}.`);
+    out.push(`${c.label} (${study}): ${groups.map((g) => g.join(', ')).join('; ')} are no different (paired 95 % CI of each difference contains 0)${c.decidingClass ? `; ${c.decidingClass} failures decide it: every replication where it happened had one` : ''}.`);
   }
   return out;
 }

@@ -6,8 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, StudySummary } from '../summary.js';
-import { designNames } from '../summary.js';
-import { metricLabel } from '../format.js';
+import { designNames, labelOf } from '../summary.js';
 import { FONT } from './render.js';
 import { PALETTE } from './lines.js';
 import { HEIGHT, WIDTH, type Chart } from './builders.js';
@@ -59,9 +58,9 @@ export function paretoChart(name: string, study: StudySummary, risk = 'any_stran
   const all = designNames(study);
   // The design's colour is its place among all the study's designs: the same in every chart.
   const color = { field: 'design', type: 'nominal', title: 'Design', scale: { domain, range: domain.map((d) => PALETTE[all.indexOf(d) % PALETTE.length]) }, legend: { orient: 'right', labelLimit: 0 } };
-  const x = { field: 'cost', type: 'quantitative', title: `${metricLabel(cost)} (% of RAM)` };
-  const yTitle = `${metricLabel(risk)} (%)`;
-  const title = `${metricLabel(risk)} against capacity held back`;
+  const x = { field: 'cost', type: 'quantitative', title: `${labelOf(study, cost)} (% of RAM)` };
+  const yTitle = `${labelOf(study, risk)} (%)`;
+  const title = `${labelOf(study, risk)} against capacity held back`;
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle: 'Every failure the study simulates; each strategy as designed and at each swept setting; line: Pareto frontier' },
@@ -80,7 +79,7 @@ export function paretoChart(name: string, study: StudySummary, risk = 'any_stran
     name: `${name}-pareto-risk-vs-capacity`,
     study: name,
     title,
-    caption: `Point: mean over the replications of each design as designed and of each sweep point; vertical line: its 95 % interval (Wilson for a probability); dashed step line and diamonds: the Pareto frontier (no other setting has both less held back and a lower ${metricLabel(risk)}).`,
+    caption: `Point: mean over the replications of each design as designed and of each sweep point; vertical line: its 95 % interval (Wilson for a probability); dashed step line and diamonds: the Pareto frontier (no other setting has both less held back and a lower ${labelOf(study, risk)}).`,
     spec,
   };
 }

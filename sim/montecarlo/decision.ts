@@ -14,6 +14,7 @@ export interface CheckOutcome { passed: boolean; failures: number; stranding: nu
 
 export interface TieData {
   metric: string;
+  label: string;
   unit: string;
   /** Designs no different from the best one (lowest mean; highest for a `min` target), the best first. */
   groups: string[][];
@@ -99,7 +100,7 @@ export function decisionData(loaded: LoadedScenario, run: RunResult, sizing?: Si
       // Present whenever the metric is, and in at most half the replications: it is what decides.
       if (positive > 0 && withCause === positive && anyCause <= total / 2) decidingClass = cls;
     }
-    ties[res.plan.name] = { metric: target.metric!, unit: target.unit ?? '', groups: [group], pairs, ...(decidingClass ? { decidingClass } : {}) };
+    ties[res.plan.name] = { metric: target.metric!, label: target.label ?? target.metric!, unit: target.unit ?? '', groups: [group], pairs, ...(decidingClass ? { decidingClass } : {}) };
   }
   return { targets: loaded.sizing.targets, reference, checks: checkDesigns(loaded), ties, ...(sizing ? { sizing } : {}) };
 }

@@ -66,6 +66,7 @@ export interface SizingAnswer {
   description: string;
   /** The bound (stochastic), its metric and confidence. */
   metric?: string;
+  metricLabel?: string;
   metricUnit?: string;
   max?: number;
   min?: number;
@@ -307,7 +308,7 @@ async function searchOne(
   return {
     study: plan.name, design: knob.design, knob: knob.parameter, unit: knob.unit, safer: knob.safer, range: [knob.from, knob.to], step: knob.step,
     target: target.name, kind: target.kind, class: target.class, description: target.description,
-    ...(target.metric !== undefined ? { metric: target.metric, metricUnit: target.unit ?? '' } : {}),
+    ...(target.metric !== undefined ? { metric: target.metric, metricLabel: target.label ?? target.metric, metricUnit: target.unit ?? '' } : {}),
     ...(target.max !== undefined ? { max: target.max } : {}),
     ...(target.min !== undefined ? { min: target.min } : {}),
     ...(target.kind === 'stochastic' ? { confidence: target.confidence } : {}),

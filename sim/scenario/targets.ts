@@ -62,6 +62,8 @@ export interface Target {
   kind: 'stochastic' | 'check';
   /** stochastic: the metric whose mean is bounded, its unit, the bound and the class. */
   metric?: string;
+  /** The metric's label, as the study declares it. */
+  label?: string;
   unit?: string;
   max?: number;
   min?: number;
@@ -167,7 +169,7 @@ export function checkSizing(raw: Record<string, unknown>, plans: PlanLike[], at:
       if ((bounds.max === undefined) === (bounds.min === undefined)) { at(path, 'needs exactly one of max or min (expected e.g. {metric: any_stranded, max: 1%})', true); continue; }
       const confidence = parsed.confidence as number;
       if (!(confidence > 0.5 && confidence < 1)) { at([...path, 'confidence'], `${confidence} is outside (50 %, 100 %) (expected e.g. 95%)`); continue; }
-      const target: Target = { study, name, kind: 'stochastic', metric, unit: def.unit, ...bounds, confidence, class: cls, description: '' };
+      const target: Target = { study, name, kind: 'stochastic', metric, label: def.label, unit: def.unit, ...bounds, confidence, class: cls, description: '' };
       target.description = (parsed.description as string | undefined) ?? describe(target, plan.definition);
       out.targets.push(target);
     }
