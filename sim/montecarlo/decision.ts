@@ -32,7 +32,7 @@ export interface DecisionData {
   sizing?: SizingReport;
 }
 
-/** Every check of every design of every study that has them; a pure function of the scenario. */
+/** The checks each design declares or a target names, for every design of every study that has them; a pure function of the scenario. */
 export function checkDesigns(loaded: LoadedScenario): DecisionData['checks'] {
   const out: DecisionData['checks'] = {};
   for (const plan of loaded.studies) {
@@ -42,7 +42,10 @@ export function checkDesigns(loaded: LoadedScenario): DecisionData['checks'] {
     for (const v of plan.variants) {
       if (v.sweep) continue;
       const per: Record<string, CheckOutcome> = {};
+      const wanted = new Set([...(plan.definition.sizing!.declaredChecks?.(v.input) ?? Object.keys(checks)),
+        ...loaded.sizing.targets.filter((t) => t.study === plan.name && t.kind === 'check').map((t) => t.class)]);
       for (const [name, c] of Object.entries(checks)) {
+        if (!wanted.has(name)) continue;
         const r = c.run(v.input);
         per[name] = { passed: r.passed, failures: r.failures, stranding: r.stranding, ...(r.worst && r.stranding > 0 ? { worst: `${r.worst}: ${r.worstCount} stranded` } : {}) };
       }

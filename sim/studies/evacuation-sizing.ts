@@ -41,6 +41,8 @@ export const evacuationSizing: StudySizing<EvacuationConfig> = {
     rack: check('every rack fails at once and its hosts are host-evacuated', 1, false, true, 'rack'),
   },
   causes: { rack: 'rack_failures', host: 'host_failures' },
+  // `check: {level, racks}` of the section: N+2 on 1,000 hosts is half a million pairs.
+  declaredChecks: (input: Input) => ['N+1', ...(input.config.check.level === 2 ? ['N+2'] : []), ...(input.config.check.racks ? ['rack'] : [])],
   capacity(input: Input): Capacity {
     const cloud = input.cloud;
     const probe = new ComputeState(cloud, 0, 0);

@@ -178,6 +178,8 @@ export interface Capacity {
 export interface StudySizing<C> {
   classes: Record<string, FailureClass>;
   checks: Record<string, DeterministicCheck<C>>;
+  /** The checks a design's own section asks for (the review runs these, plus those a target names). */
+  declaredChecks?(input: StudyInput<C>): string[];
   capacity(input: StudyInput<C>): Capacity;
   /** Per failure class, a count metric that is > 0 in a replication where that class happened (to name the class that decides a result). */
   causes?: Record<string, string>;
