@@ -13,6 +13,7 @@ import { executiveSentence, keyNumbers, notReached, validationSentence } from '.
 import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
+import { decisionSlides } from './deck-decision.js';
 
 // pptxgenjs' default export does not typecheck as a constructor under nodenext (STACK.md).
 const PptxGenJS = createRequire(import.meta.url)('pptxgenjs') as typeof P.default;
@@ -201,9 +202,9 @@ export function summarySlides(studies: number): number {
   return Math.max(1, Math.ceil(studies / 5));
 }
 
-/** Title, summary, one slide per study, assumptions. */
-export function slideCount(studies: number): number {
-  return 1 + summarySlides(studies) + studies + 1;
+/** Title, decision (when summary.json has one: decisionSlideCount), summary, one slide per study, assumptions. */
+export function slideCount(studies: number, decision = 0): number {
+  return 1 + decision + summarySlides(studies) + studies + 1;
 }
 
 export interface DeckInput {
@@ -231,6 +232,9 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
   title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
   title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
     { x: 0.7, y: 4.3, w: W - 1.4, h: 0.6, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0' });
+
+  // The decision comes first: what to configure, what it costs, what nothing survives.
+  decisionSlides(pres, summary.decision);
 
   // Summary: one line per study (its main key number); split so each slide stays readable.
   const studies = Object.entries(summary.studies);

@@ -9,9 +9,10 @@ import { formatScaled, formatValue, metricText, pickScale } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { escapeHtml } from './escape.js';
+import { decisionHtml } from './decision-html.js';
+
+export { escapeHtml };
 
 /**
  * Vega numbers its clip paths and gradients from 1 in every SVG; inlined side by side they would
@@ -170,6 +171,7 @@ ${summary.description ? `<p>${escapeHtml(summary.description)}</p>` : ''}
 <nav>${studies.map(([name, s]) => `<a href="#study-${escapeHtml(name)}">${escapeHtml(s.title)}</a>`).join('')}<a href="#assumptions">Assumptions</a><a href="#reproduce">Reproduce</a></nav>
 </header>
 <section id="summary"><h2>Executive summary</h2>
+${decisionHtml(summary.decision)}
 <ul class="answers">${answers.join('\n')}</ul>
 <p class="meta">Every number is a mean over replications with its 95 % confidence interval (Student t; Wilson for probabilities). Designs are compared with common random numbers: the same failures, hangs and workloads hit every design, so paired differences are tighter than the separate intervals suggest.</p>
 </section>

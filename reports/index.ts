@@ -11,6 +11,7 @@ import { readFileSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertSummary, normaliseSummary, type RunInfo, type ScenarioEcho, type Summary } from './summary.js';
 import { chartsForSummary } from './charts/plan.js';
+import { paretoCharts } from './charts/pareto.js';
 import { writeCharts } from './charts/write.js';
 import { renderHtml } from './html.js';
 import { writeDeck } from './deck.js';
@@ -27,7 +28,8 @@ export interface ReportFiles {
 export async function writeReports(outDir: string, rawSummary: Summary, scenarioEcho: ScenarioEcho, run: RunInfo): Promise<ReportFiles> {
   assertSummary(rawSummary);
   const summary = normaliseSummary(rawSummary);
-  const charts = chartsForSummary(summary);
+  // Risk against capacity leads a study's charts when it has both (its slide shows it).
+  const charts = [...paretoCharts(summary.studies), ...chartsForSummary(summary)];
   // Each study's first chart is its main one: it also gets a large-font PNG for its slide.
   const main = new Set(Object.keys(summary.studies).map((s) => charts.find((c) => c.study === s)?.name).filter((n): n is string => !!n));
   const written = await writeCharts(outDir, charts, main);

@@ -4,7 +4,7 @@
  * the study declared in summary.json and its paired differences, so nothing here depends on a
  * particular study's model.
  */
-import type { MetricStats, StudySummary, Sweep } from './summary.js';
+import type { MetricStats, StudySummary } from './summary.js';
 import { labelOf, metricAcrossDesigns } from './summary.js';
 import { formatValue, metricText, pickScale, formatScaled, unitKind } from './format.js';
 import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
@@ -60,30 +60,6 @@ function strongestDifference(study: StudySummary, metric: string, horizon?: numb
 }
 
 /**
- * For a probability swept against capacity held back: the least x at which a strategy keeps the
- * upper CI bound below `target`. This is the sizing answer an architect wants from the sweep.
- */
-export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, target = 0.01, study?: StudySummary): string | undefined {
-  const parts: string[] = [];
-  for (const sw of sweeps) {
-    for (const [design, points] of Object.entries(sw.designs)) {
-      const usable = points.filter((p) => p.metrics[metric] && p.metrics[xMetric]).sort((a, b) => a.metrics[xMetric].mean - b.metrics[xMetric].mean);
-      if (usable.length === 0) continue;
-      const ok = usable.find((p) => p.metrics[metric].ci95[1] < target);
-      if (ok) {
-        parts.push(`${design} from ${formatValue(ok.metrics[xMetric].mean, ok.metrics[xMetric].unit)} held back`);
-      } else {
-        // Not reached (or too few replications to show it): the best bound the sweep did show.
-        const best = usable.reduce((a, b) => (b.metrics[metric].ci95[1] < a.metrics[metric].ci95[1] ? b : a));
-        parts.push(`${design} not within the sweep (best upper bound ${formatValue(best.metrics[metric].ci95[1], 'fraction')} at ${formatValue(best.metrics[xMetric].mean, best.metrics[xMetric].unit)} held back)`);
-      }
-    }
-  }
-  if (parts.length === 0) return undefined;
-  return `${labelOf(study, metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) for ${parts.join('; ')}`;
-}
-
-/**
  * For a validation study, the answer is agreement with theory: the largest relative deviation of
  * a simulated mean from its closed form, and how many 95 % CIs contain the exact value.
  */
@@ -117,7 +93,10 @@ export function executiveSentence(study: StudySummary, horizon?: number): string
     const [ref, ...rest] = main.values;
     const lo = rest.reduce((a, b) => (b.mean < a.mean ? b : a));
     const hi = rest.reduce((a, b) => (b.mean > a.mean ? b : a));
-    text = `${main.label}: ${ref.text} with ${ref.design} (reference); lowest ${lo.text} with ${lo.design}; highest ${hi.text} with ${hi.design} (${main.values.length} designs in the table below).`;
+    // Equal means are a tie, not a winner: name every design that reaches the extreme.
+    const tied = (x: { mean: number }) => rest.filter((v) => v.mean === x.mean).map((v) => v.design);
+    const who = (x: { mean: number; design: string }) => (tied(x).length > 1 ? `${tied(x).join(', ')} (a tie)` : x.design);
+    text = `${main.label}: ${ref.text} with ${ref.design} (reference); lowest ${lo.text} with ${who(lo)}; highest ${hi.text} with ${who(hi)} (${main.values.length} designs in the table below).`;
   } else {
     const perDesign = main.values.map((v) => (main.values.length > 1 ? `${v.text} with ${v.design}` : v.text)).join(', ');
     text = `${main.label}: ${perDesign}.`;
@@ -132,11 +111,5 @@ export function executiveSentence(study: StudySummary, horizon?: number): string
   }
   const diff = strongestDifference(study, main.metric, horizon);
   if (diff) text += ` Largest paired difference: ${diff}.`;
-  // A probability the study asked to see against another metric (risk against capacity held back).
-  const against = study.charts?.find((c) => c.kind === 'sweep' && c.x !== undefined && study.metrics?.[c.metric]?.kind === 'probability');
-  if (study.sweeps?.length && against?.kind === 'sweep') {
-    const s = sweepAnswer(study.sweeps, against.metric, against.x!, undefined, study);
-    if (s) text += ` ${s}.`;
-  }
   return text;
 }

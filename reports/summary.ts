@@ -1,4 +1,5 @@
 import type { BoundResult, MetricInfo, Reached } from '../sim/montecarlo/summary.js';
+import type { DecisionData } from '../sim/montecarlo/decision.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
 import type { ChartRequest, Threshold } from '../sim/studies/study.js';
 import { fallbackLabel, unitKind } from './format.js';
@@ -107,6 +108,8 @@ export interface Summary {
   studies: Record<string, StudySummary>;
   /** The scenario's `expect:` bounds, checked. */
   expect?: ExpectResult[];
+  /** Targets, checks, ties and sizing answers (reports/decision.ts). */
+  decision?: DecisionData;
 }
 
 export interface ScenarioEcho {

@@ -6,6 +6,7 @@ import { VERSION } from './version.js';
 import { runCommand } from './run.js';
 import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
+import { sizeCommand } from './size.js';
 import { importCommand } from './import.js';
 import { shardRunCommand } from './shard.js';
 import { mergeCommand } from './merge.js';
@@ -92,6 +93,14 @@ export function program(): Command {
     .argument('<file>', 'scenario YAML with an evacuation study')
     .option('--level <k>', "failures to check: 1 (every host) or 2 (every pair); default: the scenario's check.level", whole('--level', 1))
     .action(async (file: string, opts) => { process.exitCode = await checkCommand(file, opts); });
+
+  p.command('size')
+    .description("the least setting of each design's knob (scenario's sizing:) that meets each target (targets:); an interval, its cost, or \"cannot\"")
+    .argument('<file>', 'scenario YAML with targets: and sizing:')
+    .option('--json', 'write sizing.json into the output folder')
+    .option('--out <dir>', 'output folder for --json (default out/<scenario name>)')
+    .option('--workers <n>', 'worker threads (default: available cores)', whole('--workers', 1))
+    .action(async (file: string, opts) => { process.exitCode = await sizeCommand(file, opts); });
 
   p.command('import')
     .description('read an OpenStack inventory bundle (openstack … -f json outputs, scripts/export-openstack.sh) and write a scenario of the real cloud')

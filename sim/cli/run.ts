@@ -8,9 +8,12 @@ import { layoutOf } from '../montecarlo/layout.js';
 import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
 import { defaultWorkers, ReplicationFailure, runScenario, type RunOptions as MonteCarloOptions, type RunResult } from '../montecarlo/run.js';
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
+import { decisionData } from '../montecarlo/decision.js';
+import { sizeScenario } from '../montecarlo/sizing.js';
 import { OutputFolder, replicationsCsv } from './output.js';
 import { VERSION } from './version.js';
 import { formatMeanCi, formatValue, metricText } from '../../reports/format.js';
+import { checkSentences, decisionQuestions, tieSentences } from '../../reports/decision.js';
 
 export interface RunOptions {
   replications?: number;
@@ -68,6 +71,12 @@ export async function runCommand(file: string, opts: RunOptions, mode: RunMode =
       return 0;
     }
     const summary = buildSummary(loaded, run, VERSION);
+    // The scenario's sizing (docs/sizing.md) runs after the studies, on the same worker count.
+    const sizing = loaded.sizing.knobs.length > 0
+      ? await sizeScenario(loaded, { workers, signal: abort.signal, onProgress: process.stderr.isTTY ? (line) => process.stderr.write(`sizing ${line}\n`) : undefined })
+      : undefined;
+    const decision = decisionData(loaded, run, sizing);
+    if (decision) summary.decision = decision;
     out.write('summary.json', JSON.stringify(summary, null, 2) + '\n');
     out.write('replications.csv', replicationsCsv(run));
     out.write('scenario.yaml', loaded.text);
@@ -95,6 +104,7 @@ export async function runCommand(file: string, opts: RunOptions, mode: RunMode =
     if (abort.signal.aborted) throw new Error('interrupted');
     out.commit();
     printSummary(summary);
+    printDecision(summary);
     // Studies that replay their own arrays (rbd) fire no engine events: no rate to show then.
     const rate = runInfo.eventsPerSecond > 0 ? `, ${formatRate(runInfo.eventsPerSecond)} events/s` : '';
     console.log(`\n${run.workers} worker(s), ${(run.wallMs / 1000).toFixed(1)} s${rate}`);
@@ -144,6 +154,15 @@ function printSummary(summary: Summary): void {
     }
     void name;
   }
+}
+
+/** The decision, as the report leads with it. */
+function printDecision(summary: Summary): void {
+  const d = summary.decision;
+  const lines = [...decisionQuestions(d).map((q) => q.sentence), ...checkSentences(d), ...tieSentences(d)];
+  if (lines.length === 0) return;
+  console.log('\nDecision');
+  for (const l of lines) console.log(`  - ${l}`);
 }
 
 /** Prints every failed `expect:` bound with its measured value and CI; exit 1 if any failed. */

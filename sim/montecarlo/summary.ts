@@ -2,6 +2,7 @@ import { quantileSorted } from '../stats/quantile.js';
 import { pairedDifference, proportionCi, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
+import type { DecisionData } from './decision.js';
 import type { ChartRequest, MetricDef, MetricKind, StudyDefinition, StudyInput, Threshold } from '../studies/study.js';
 
 /**
@@ -93,6 +94,8 @@ export interface Summary {
   version: string;
   studies: Record<string, StudySummary>;
   expect: BoundResult[];
+  /** Targets, `headroom check` per design, ties and sizing answers (sim/montecarlo/decision.ts), for studies that have them. */
+  decision?: DecisionData;
 }
 
 export interface BoundResult {

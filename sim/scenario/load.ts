@@ -7,6 +7,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
 import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
 import { jsonSchema, rootSchema } from './schema.js';
+import { checkSizing, quantityFor, type SizingPlan } from './targets.js';
 
 /**
  * Scenario file → validated, design-patched study inputs.
@@ -60,6 +61,8 @@ export interface LoadedScenario {
   replications: number;
   studies: StudyPlan[];
   expect: Bound[];
+  /** `targets:` and `sizing:` (docs/sizing.md); empty lists when the scenario declares none. */
+  sizing: SizingPlan;
 }
 
 export interface Overrides {
@@ -120,8 +123,9 @@ export function loadScenarioText(text: string, file: string, overrides: Override
     if (plan) plans.push(plan);
   }
   const expect = checkExpect(raw, plans, at);
+  const sizing = checkSizing(raw, plans, at);
   if (problems.length > 0) throw new ScenarioError(dedupe(problems));
-  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect };
+  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect, sizing };
 }
 
 type At = (path: (string | number)[], message: string, keyOnly?: boolean) => void;
@@ -226,6 +230,17 @@ function planStudy(
 }
 
 /**
+ * The whole scenario as `design` of `study` sees it (its patch merged exactly as `headroom run`
+ * merges it), without `designs:`: the base from which the sizing search writes one candidate.
+ */
+export function designScenario(raw: Record<string, Json>, study: string, design: string): Record<string, Json> {
+  const section = (raw.studies as Record<string, Json>)[study] as Record<string, Json>;
+  const studyLevel = isObject(section.designs);
+  const designs = studyLevel ? section.designs : raw.designs;
+  return mergeDesign(raw, study, studyLevel, isObject(designs) ? designs[design] : undefined);
+}
+
+/**
  * The unparsed section of `study` in `design`, with the design's patch merged exactly as `headroom
  * run` merges it and without the keys the loader handles itself (designs, sweeps, horizon,
  * replications): for readers of a scenario outside a run (the report's closed-form values).
@@ -314,7 +329,15 @@ function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bou
     if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (expected one of: ${plan.designs.join(', ')})`, true); continue; }
     if (!(metric in plan.definition.metrics)) { at(path, `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`, true); continue; }
     if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (expected one of: ${STATS.join(', ')})`, true); continue; }
-    const bound = b as { min?: number; max?: number };
+    const written = b as { min?: number | string; max?: number | string };
+    const bound: { min?: number; max?: number } = {};
+    let bad = false;
+    for (const k of ['min', 'max'] as const) {
+      if (written[k] === undefined) continue;
+      const v = quantityFor(written[k]!, plan.definition.metrics[metric].unit);
+      if (typeof v === 'string') { at([...path, k], v); bad = true; } else bound[k] = v;
+    }
+    if (bad) continue;
     if (bound.min === undefined && bound.max === undefined) { at(path, 'has neither min nor max (expected {min: …} and/or {max: …})', true); continue; }
     if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) { at(path, `min ${bound.min} > max ${bound.max} (expected min <= max)`, true); continue; }
     out.push({ key, study: plan.name, design, metric, stat, min: bound.min, max: bound.max });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cloudSchema } from '../openstack/cloud.js';
 import { duration } from '../units/zod-units.js';
 import { studies } from '../studies/registry.js';
+import { sizingSchema, targetsSchema } from './targets.js';
 
 /**
  * The scenario's root schema, assembled from the registered studies. Each study section also
@@ -19,7 +20,8 @@ export const sweepSchema = z.object({
   label: z.string().optional(),
 }).strict();
 
-export const boundSchema = z.object({ min: z.number().optional(), max: z.number().optional() }).strict()
+const boundValue = z.union([z.number(), z.string()]).meta({ description: "a number in the metric's unit, or a unit string: 1%, 5m, 4GiB" });
+export const boundSchema = z.object({ min: boundValue.optional(), max: boundValue.optional() }).strict()
   .meta({ description: 'bound on a summary statistic; the key is study.metric.stat or study.design.metric.stat (stat: mean, p50, p95, p99, min, max, ci95_lo, ci95_hi)' });
 
 const topDesignSchema = z.object({
@@ -61,6 +63,8 @@ export function rootSchema() {
       .meta({ description: 'variants of the cloud compared with common random numbers; each is a patch {cloud: …, studies: …} deep-merged onto the base' }),
     studies: z.object(shape).strict(),
     expect: z.record(z.string(), boundSchema).optional(),
+    targets: targetsSchema.optional(),
+    sizing: sizingSchema.optional(),
   }).strict();
 }
 

@@ -13,6 +13,8 @@ export interface CheckResult {
   /** Failures checked, and those host-evacuated through the scheduler (the others provably strand nothing). */
   runs: number;
   evacuated: number;
+  /** Per kind of failure (N+1, N+2, rack): how many were checked, how many strand, the worst. */
+  kinds: { kind: string; failures: number; stranding: number; worst: string; worstInstances: number }[];
 }
 
 export interface CheckOptions {
@@ -22,6 +24,8 @@ export interface CheckOptions {
   maxLines?: number;
   /** Skip failures that provably strand nothing (default true; false evacuates every one: the tests' reference). */
   prune?: boolean;
+  /** Fail every single host (default true; false with racks: true checks the racks alone). */
+  singles?: boolean;
 }
 
 type Hook = ReturnType<typeof hookParams>;
@@ -80,7 +84,7 @@ export function checkNPlusK(input: StudyInput<EvacuationConfig>, level: 1 | 2, o
   const one = [0], two = [0, 0];
   const hostLabel = (x: number[]) => s.hostNames[x[0]];
   const pairLabel = (x: number[]) => `${s.hostNames[x[0]]} + ${s.hostNames[x[1]]}`;
-  for (const h of active) { one[0] = h; check('N+1', one, hostLabel); }
+  if (opts.singles !== false) for (const h of active) { one[0] = h; check('N+1', one, hostLabel); }
   if (level === 2) {
     for (let a = 0; a < active.length; a++) for (let b = a + 1; b < active.length; b++) {
       two[0] = active[a]; two[1] = active[b];
@@ -116,7 +120,8 @@ export function checkNPlusK(input: StudyInput<EvacuationConfig>, level: 1 | 2, o
     ? ` — but a host filled to its placement capacity (guest RAM ${pct(full.capMb / full.totalMb)} % of physical${hook?.releaseToMb !== undefined ? ' after the hook' : ''}) would commit up to ${pct(commit)} % of its physical RAM with its host OS and QEMU overhead: the OOM killer, not the scheduler, then decides`
     : '';
   lines.push(failed ? `FAIL: the cloud does not survive N+${level}${racks ? ' and rack failures' : ''}` : `OK: the cloud survives N+${level}${racks ? ' and every rack failure' : ''}${commits}`);
-  return { lines, stranded, failed, runs, evacuated };
+  const kinds = [...worst].map(([kind, w]) => ({ kind, failures: w.count, stranding: w.failing, worst: w.label, worstInstances: Math.max(0, w.instances) }));
+  return { lines, stranded, failed, runs, evacuated, kinds };
 }
 
 function pct(x: number): string {

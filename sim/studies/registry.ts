@@ -1,5 +1,6 @@
 import type { StudyDefinition } from './study.js';
 import { evacuationStudy } from './evacuation.js';
+import { evacuationSizing } from './evacuation-sizing.js';
 import { bootStudy } from './boot.js';
 import { watchdogStudy } from './watchdog.js';
 import { snapshotsStudy } from './snapshots.js';
@@ -11,7 +12,8 @@ import { queueStudy } from './queue.js';
  * adding one import and one entry here.
  */
 export const studies: StudyDefinition[] = [
-  evacuationStudy,
+  // The sizing hooks use `headroom check`, which uses the study: joined here, where neither imports the other.
+  { ...evacuationStudy, sizing: evacuationSizing },
   bootStudy,
   watchdogStudy,
   snapshotsStudy,

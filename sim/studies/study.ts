@@ -150,6 +150,45 @@ export interface StudyDefinition<C = any, M extends string = string> {
   /** Lines each series of this design is drawn against (per design: a design may change them). */
   thresholds?(input: StudyInput<C>): Record<string, Threshold[]>;
   replicate(input: StudyInput<C>, ctx: ReplicationContext): Replication<M>;
+  /** What `targets:` and `headroom size` may ask of this study (docs/sizing.md). */
+  sizing?: StudySizing<C>;
+}
+
+/**
+ * A failure class a stochastic target may isolate: it edits the study's section (as written, a
+ * plain YAML value, before parsing) so that only that class of failures happens.
+ */
+export interface FailureClass {
+  description: string;
+  restrict(section: Record<string, unknown>): void;
+}
+
+/** One deterministic check (e.g. every single host failing once): a pure function of the input. */
+export interface DeterministicCheck<C> {
+  description: string;
+  run(input: StudyInput<C>): { passed: boolean; failures: number; stranding: number; worst?: string; worstCount?: number };
+}
+
+/** What a design's setting holds back from sale, for the cost of a sizing answer. */
+export interface Capacity {
+  /** Physical RAM of every host, bytes. */
+  physicalBytes: number;
+  /** RAM placement cannot sell in normal operation (reservations, disabled spares), bytes. */
+  heldBackBytes: number;
+  /** Instances the initial fill places. */
+  instances: number;
+  /** RAM per instance, share-weighted over the flavors, bytes. */
+  meanInstanceBytes: number;
+}
+
+export interface StudySizing<C> {
+  classes: Record<string, FailureClass>;
+  checks: Record<string, DeterministicCheck<C>>;
+  /** The checks a design's own section asks for (the review runs these, plus those a target names). */
+  declaredChecks?(input: StudyInput<C>): string[];
+  capacity(input: StudyInput<C>): Capacity;
+  /** Per failure class, a count metric that is > 0 in a replication where that class happened (to name the class that decides a result). */
+  causes?: Record<string, string>;
 }
 
 /** The names and lengths a design's replication must return, in packing order. */

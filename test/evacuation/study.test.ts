@@ -19,7 +19,11 @@ function designs(): Map<string, StudyInput<any>> {
 }
 
 test('registered; the bundled scenario has the five designs in order (then the racing hook, with retries, and the overhead-aware hook)', () => {
-  assert.equal(findStudy('evacuation'), evacuationStudy);
+  // The registry joins the study with its sizing hooks (evacuation-sizing.ts): same study otherwise.
+  const registered = findStudy('evacuation')!;
+  assert.equal(registered.replicate, evacuationStudy.replicate);
+  assert.equal(registered.metrics, evacuationStudy.metrics);
+  assert.deepEqual(Object.keys(registered.sizing!.checks), ['N+1', 'N+2', 'rack']);
   assert.deepEqual([...designs().keys()], ['no-reserve', 'static-reserve', 'han-hook', 'spare-hosts', 'overcommit', 'han-hook-race', 'han-hook-race-retry', 'han-hook-overhead-aware']);
 });
 

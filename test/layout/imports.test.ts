@@ -87,6 +87,9 @@ const REPORTS_MAY_IMPORT: { prefix: string; typeOnly: boolean }[] = [
   { prefix: 'sim/units/', typeOnly: false },
   { prefix: 'sim/stats/', typeOnly: false },
   { prefix: 'sim/montecarlo/summary.ts', typeOnly: true },
+  // The shapes of summary.json's decision block (targets, checks, ties, sizing answers).
+  { prefix: 'sim/montecarlo/decision.ts', typeOnly: true },
+  { prefix: 'sim/montecarlo/sizing.ts', typeOnly: true },
   { prefix: 'sim/studies/study.ts', typeOnly: true },
 ];
 

@@ -73,6 +73,19 @@ test('a failing expect bound exits 1 and names the bound, the value and its CI',
   assert.ok(existsSync(join(d, 'o', 'summary.json')), 'the output is still written');
 });
 
+test('the CI gate: a bundled scenario passes its own expect bounds, and the same run exits 1 once a bound (a unit string) is moved past its answer', () => {
+  const d = tmp();
+  const base = readFileSync('scenarios/evacuation-local.yaml', 'utf8');
+  const ok = join(d, 'ok.yaml'), bad = join(d, 'bad.yaml');
+  writeFileSync(ok, base);
+  writeFileSync(bad, base.replace('evacuation.local.downtime_p95.mean: {max: 10m}', 'evacuation.local.downtime_p95.mean: {max: 1m}'));
+  const a = run(['run', ok, '--replications', '20', '--out', join(d, 'a'), '--no-report']);
+  assert.equal(a.status, 0, a.stderr);
+  const b = run(['run', bad, '--replications', '20', '--out', join(d, 'b'), '--no-report']);
+  assert.equal(b.status, 1, b.stderr);
+  assert.match(b.stderr, /expect failed: evacuation\.local\.downtime_p95\.mean \[design local\] = [\d.]+ .*expected <= 60/);
+});
+
 test('Ctrl-C stops the workers and leaves no output folder', async () => {
   const d = tmp();
   const out = join(d, 'o');

@@ -5,10 +5,11 @@ import { cdfChart, forSlide, logTicks, metricByDesign, sweepChart, type Chart } 
 import { compileSpec, renderSvg, svgToPng } from '../../reports/charts/render.js';
 import type { StudySummary } from '../../reports/summary.js';
 import { loadFixture } from './fixtures.js';
+import { frontier, paretoCharts, type ParetoPoint } from '../../reports/charts/pareto.js';
 
 const reference = loadFixture('reference-cloud');
 const queue = loadFixture('queue');
-const all = [...chartsForSummary(reference.summary), ...chartsForSummary(queue.summary)];
+const all = [...paretoCharts(reference.summary.studies), ...chartsForSummary(reference.summary), ...chartsForSummary(queue.summary)];
 
 function count(svg: string, cls: string): number {
   return (svg.match(new RegExp(`class="[^"]*\\b${cls}\\b`, 'g')) ?? []).length;
@@ -16,6 +17,7 @@ function count(svg: string, cls: string): number {
 
 /** Marks each kind of chart must contain (by the file-name suffix its builder gives it). */
 function expectedMarks(c: Chart): string[] {
+  if (c.name.endsWith('-pareto-risk-vs-capacity')) return ['mark-line', 'mark-rule role-mark', 'mark-symbol role-mark'];
   if (c.name.endsWith('-cdf') || c.name.endsWith('-over-time') || c.name.includes('-sweep') || /-vs-/.test(c.name)) return ['mark-line', 'mark-area'];
   if (c.name.endsWith('-by-design') || c.name.endsWith('-validation')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
   if (c.name.endsWith('-spread')) return ['mark-rule role-mark', 'mark-symbol role-mark'];
@@ -25,7 +27,7 @@ function expectedMarks(c: Chart): string[] {
 test('the plan draws every chart the issue asks for from the reference fixture', () => {
   const names = all.map((c) => c.name);
   for (const want of [
-    'evacuation-any-stranded-sweep-vs-held-back-fraction', 'evacuation-stranded-instance-hours-sweep-vs-held-back-fraction',
+    'evacuation-pareto-risk-vs-capacity', 'evacuation-any-stranded-sweep-vs-held-back-fraction',
     'evacuation-downtime-cdf', 'boot-boot-time-cdf', 'boot-storm-completion-sweep-storm-size', 'rbd-pool-usage-over-time',
     'rbd-time-to-nearfull-spread', 'watchdog-availability-by-design', 'snapshots-freeze-cdf', 'queue-validation',
   ]) assert.ok(names.includes(want), `missing ${want} in ${names.join(', ')}`);
@@ -50,12 +52,27 @@ test('axis titles carry display units', async () => {
     ['boot-boot-time-cdf', 'Boot time (min)'],
     ['rbd-pool-usage-over-time', 'Pool usage (%)'],
     ['rbd-pool-usage-over-time', 'Time (d)'],
-    ['evacuation-any-stranded-sweep-vs-held-back-fraction', 'Capacity held back (%)'],
+    ['evacuation-pareto-risk-vs-capacity', 'Capacity held back (% of RAM)'],
     ['rbd-reclaimed-bytes-by-design', 'Reclaimed by discard (TiB)'],
   ];
   for (const [name, title] of cases) {
     const { svg } = await renderSvg(byName.get(name)!.spec);
     assert.ok(svg.includes(`>${title}<`), `${name}: axis title "${title}" not in SVG`);
+  }
+});
+
+test('the Pareto frontier keeps exactly the points no other point beats on both risk and capacity', () => {
+  const p = (design: string, cost: number, risk: number): ParetoPoint => ({ design, setting: '', cost, risk, lo: risk, hi: risk });
+  const pts = [p('a', 0, 0.5), p('b', 0.1, 0.2), p('c', 0.1, 0.3), p('d', 0.2, 0.2), p('e', 0.3, 0), p('f', 0.4, 0)];
+  assert.deepEqual(frontier(pts).map((x) => x.design), ['a', 'b', 'e']);
+  // Against brute force on random points.
+  for (let k = 0; k < 50; k++) {
+    const rnd = Array.from({ length: 12 }, (_, i) => p(String(i), Math.round(Math.sin(k * 13 + i * 7) * 50) / 10, Math.round(Math.cos(k * 5 + i * 3) * 50) / 10));
+    const dominated = (x: ParetoPoint) => rnd.some((y) => y !== x && y.cost <= x.cost && y.risk <= x.risk && (y.cost < x.cost || y.risk < x.risk));
+    const expected = rnd.filter((x) => !dominated(x));
+    const got = frontier(rnd);
+    for (const x of expected) assert.ok(got.some((g) => g.cost === x.cost && g.risk === x.risk), `frontier misses ${x.cost},${x.risk}`);
+    for (const g of got) assert.ok(!dominated(g), `frontier keeps a dominated point ${g.cost},${g.risk}`);
   }
 });
 
