@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 import { Scheduler, placementOrder } from '../../sim/openstack/nova/scheduler.js';
-import { cloud } from './fixtures.js';
+import { Streams } from '../../sim/random/streams.js';
+import { evacuationStudy } from '../../sim/studies/evacuation.js';
+import { cloud, config, input } from './fixtures.js';
 
 /**
  * [scheduler] max_placement_results (docs/scale.md): placement hands the scheduler at most that
@@ -178,4 +180,20 @@ test('property: with a limit below the host count, select agrees with the host-b
       }
     },
   ), { numRuns: 150 });
+});
+
+test('a replication is the same whichever replications ran before it on the reused state (indexes laid out again)', () => {
+  const c = cloud({
+    nova: { max_placement_results: 7, host_subset_size: 2 },
+    racks: [{ name: 'r1', hosts: 20, ram: '64GiB', vcpus: 16 }, { name: 'r2', hosts: 20, ram: '64GiB', vcpus: 16 }],
+    flavors: [{ name: 'a', ram: '4GiB', vcpus: 2, share: 2 }, { name: 'b', ram: '8GiB', vcpus: 4, share: 1 }],
+    fill: 0.8,
+    server_groups: { anti_affinity_share: 0.2, size: 2 },
+  });
+  const inp = input(c, config({ host_failures: { afr: '90%' }, rack_failures: { rate: '1/y', duration: { lognormal: { median: '2h', sigma: 0.5 } } } }));
+  const run = (r: number) => Array.from(evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }));
+  const alone = run(3);
+  run(1); run(2);
+  assert.deepEqual(run(3), alone);
+  assert.ok(alone[3] > 0, 'the test needs evacuations');
 });

@@ -65,8 +65,8 @@ export enum Order {
 
 /**
  * Summaries of one level of the index (blocks of BLOCK positions, or superblocks of SUPER
- * blocks), over its eligible hosts (service up and enabled): how many, and the minimum and
- * maximum of each per-host value.
+ * blocks), over its eligible hosts (service up and enabled, and in a shape's index fitting the
+ * shape): how many, and the minimum and maximum of each per-host value.
  */
 export class Summaries {
   /** Eligible hosts. */
@@ -184,7 +184,8 @@ export class Summaries {
  * prefix of the positions.
  *
  * Per position: RAM and VCPU slack (placement capacity − used; −∞ when the ComputeFilter
- * rejects the host: service down or disabled) and the weighers' raw values (physical free RAM
+ * rejects the host: service down or disabled, or in a shape's index when it does not fit the
+ * shape) and the weighers' raw values (physical free RAM
  * total − reserved − used; vcpus × ratio − used; num_io_ops). Per block and superblock
  * (Summaries): min/max of these over eligible hosts, so that a block whose every host passes
  * contributes its extremes without a scan, and its Pareto frontier.
@@ -237,17 +238,12 @@ export class HostIndex {
    * `order`: the host at each position (a permutation of the hosts); the hosts' own order
    * without. `shape`: the one request shape the order is for (its offered hosts are counted).
    */
-  constructor(private readonly s: IndexedHosts, order?: Int32Array, private readonly shape?: { ramMb: number; vcpus: number }) {
+  constructor(private readonly s: IndexedHosts, order?: Int32Array, readonly shape?: { readonly ramMb: number; readonly vcpus: number }) {
     const H = s.hostCount;
     this.hostCount = H;
     const nb = Math.ceil(H / BLOCK), ns = Math.ceil(nb / SUPER);
     this.hostAt = new Int32Array(nb * BLOCK);
     this.positionOf = new Int32Array(H);
-    for (let p = 0; p < H; p++) {
-      const h = order === undefined ? p : order[p];
-      this.hostAt[p] = h;
-      this.positionOf[h] = p;
-    }
     this.ramSlack = new Float64Array(H);
     this.cpuSlack = new Float64Array(H);
     this.freeRam = new Float64Array(H);
@@ -258,19 +254,38 @@ export class HostIndex {
     this.blocks = new Summaries(nb, BLOCK);
     this.supers = new Summaries(ns, SUPER * BLOCK);
     this.blockSize = new Int32Array(nb);
+    for (let b = 0; b < nb; b++) this.blockSize[b] = Math.min(H, (b + 1) * BLOCK) - b * BLOCK;
     this.sortOrder = new Int32Array(nb * BLOCK);
-    for (let p = 0; p < H; p++) this.sortOrder[p] = p;
-    this.orderState = new Uint8Array(nb).fill(Order.Unsorted);
+    this.orderState = new Uint8Array(nb);
     this.moved = new Int32Array(nb);
     this.mergeA = new Int32Array(SUPER * BLOCK);
     this.mergeB = new Int32Array(SUPER * BLOCK);
     this.ramSign = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.cpuSign = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     this.ioSign = Math.sign(s.ioOpsWeightMultiplier);
-    const B = this.blocks, Sp = this.supers;
-    for (let b = 0; b < nb; b++) {
-      const lo = b * BLOCK, hi = Math.min(H, lo + BLOCK);
-      this.blockSize[b] = hi - lo;
+    this.layout(order);
+  }
+
+  /**
+   * Lays the hosts out in `order` (the hosts' own order without) and rebuilds everything: a new
+   * index, or one of the same shape reused for another placement order.
+   */
+  layout(order?: Int32Array): void {
+    const s = this.s, H = this.hostCount, B = this.blocks, Sp = this.supers;
+    for (let p = 0; p < H; p++) {
+      const h = order === undefined ? p : order[p];
+      this.hostAt[p] = h;
+      this.positionOf[h] = p;
+      this.sortOrder[p] = p;
+    }
+    // Placement counts and service state start from nothing (setHost counts them afresh).
+    this.ramSlack.fill(0);
+    this.downEnabled.fill(0);
+    this.offeredHere.fill(0);
+    B.downEnabled.fill(0); B.offered.fill(0); Sp.downEnabled.fill(0); Sp.offered.fill(0);
+    B.minMaxUnit.fill(Infinity); Sp.minMaxUnit.fill(Infinity);
+    for (let b = 0; b < B.count; b++) {
+      const lo = b * BLOCK, hi = lo + this.blockSize[b];
       let zone = s.azOf[this.hostAt[lo]];
       for (let p = lo; p < hi; p++) {
         const h = this.hostAt[p];
@@ -279,8 +294,8 @@ export class HostIndex {
       }
       B.zone[b] = zone;
     }
-    for (let S = 0; S < ns; S++) {
-      const b0 = S * SUPER, b1 = Math.min(nb, b0 + SUPER);
+    for (let S = 0; S < Sp.count; S++) {
+      const b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
       let zone = B.zone[b0];
       for (let b = b0; b < b1; b++) {
         Sp.minMaxUnit[S] = Math.min(Sp.minMaxUnit[S], B.minMaxUnit[b]);
@@ -658,6 +673,7 @@ export class HostIndex {
  */
 export class HostIndexes {
   readonly list: HostIndex[] = [];
+  private readonly spare: HostIndex[] = [];
   private batching = false;
   private readonly touched: Int32Array;
   private readonly isTouched: Uint8Array;
@@ -670,6 +686,30 @@ export class HostIndexes {
 
   add(ix: HostIndex): void {
     this.list.push(ix);
+  }
+
+  /**
+   * A new scheduler takes over: the indexes are kept aside for reuse (`reuse`), so that a state
+   * reused across replications does not allocate them again.
+   */
+  release(): void {
+    for (const ix of this.list) this.spare.push(ix);
+    this.list.length = 0;
+  }
+
+  /** A kept index of this shape (undefined: the hosts' own order), back in service; or undefined. */
+  reuse(ramMb?: number, vcpus?: number): HostIndex | undefined {
+    const spare = this.spare;
+    for (let i = 0; i < spare.length; i++) {
+      const sh = spare[i].shape;
+      if (ramMb === undefined ? sh === undefined : sh !== undefined && sh.ramMb === ramMb && sh.vcpus === vcpus) {
+        const ix = spare[i];
+        spare.splice(i, 1);
+        this.list.push(ix);
+        return ix;
+      }
+    }
+    return undefined;
   }
 
   update(h: number): void {

@@ -170,11 +170,16 @@ export class Scheduler {
     this.scanOnly = options.indexed === false || sample;
     this.orderKey = this.limited && !sample && options.placement !== undefined ? (options.placement.next() * 2 ** 32) | 0 : 0;
     if (this.scanOnly) return;
-    this.indexes = new HostIndexes(H);
+    // A state reused across replications keeps its indexes (same hosts, same settings); they are
+    // current, copyFrom rebuilt them. Shape indexes are laid out again in this run's order.
+    const kept = s.index;
+    this.indexes = kept ?? new HostIndexes(H);
+    kept?.release();
     s.index = this.indexes;
     if (!this.limited) {
-      this.whole = new Search(new HostIndex(s));
-      this.indexes.add(this.whole.index);
+      let ix = this.indexes.reuse();
+      if (ix === undefined) { ix = new HostIndex(s); this.indexes.add(ix); }
+      this.whole = new Search(ix);
     }
   }
 
@@ -186,9 +191,12 @@ export class Scheduler {
       const sh = shapes[i];
       if (sh.ramMb === ramMb && sh.vcpus === vcpus) return sh;
     }
-    const sh = new Search(new HostIndex(this.s, this.order(ramMb, vcpus), { ramMb, vcpus }), ramMb, vcpus);
+    const order = this.order(ramMb, vcpus);
+    let ix = this.indexes!.reuse(ramMb, vcpus);
+    if (ix === undefined) { ix = new HostIndex(this.s, order, { ramMb, vcpus }); this.indexes!.add(ix); }
+    else ix.layout(order);
+    const sh = new Search(ix, ramMb, vcpus);
     shapes.push(sh);
-    this.indexes!.add(sh.index);
     return sh;
   }
 
