@@ -1,6 +1,7 @@
 import { Simulation, type Tracer } from '../engine/simulation.js';
 import { Streams } from '../random/streams.js';
 import type { StudyPlan } from '../scenario/load.js';
+import { packReplication, type Replication } from '../studies/study.js';
 import type { Layout } from './layout.js';
 
 /** A replication that threw: names the replication, seed and variant so it can be rerun alone. */
@@ -24,17 +25,18 @@ export function replicateRange(plan: StudyPlan, layout: Layout, seed: number, fr
     plan.variants.forEach((v, vi) => {
       const o = row + layout.offsets[vi];
       if (r >= v.replications) { out.fill(NaN, o, o + layout.widths[vi]); return; }
-      let values: Float64Array;
+      let values: Replication;
       tracer?.note(0, 'replication', { replication: r, study: plan.name, design: v.design, sweep: v.sweep?.value });
       try {
         values = def.replicate(v.input, { replication: r, streams: new Streams(seed, r), tracer });
       } catch (e) {
         throw new ReplicationError(r, seed, variantName(plan.name, v.design, v.sweep), e);
       }
-      if (values.length !== layout.widths[vi]) {
-        throw new ReplicationError(r, seed, variantName(plan.name, v.design, v.sweep), new Error(`returned ${values.length} values, expected ${layout.widths[vi]}`));
+      try {
+        packReplication(layout.shapes[vi], values, out, o);
+      } catch (e) {
+        throw new ReplicationError(r, seed, variantName(plan.name, v.design, v.sweep), e);
       }
-      out.set(values, o);
     });
   }
   return Simulation.totalEventsFired - before;

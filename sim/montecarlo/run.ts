@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Called after each finished chunk with (replications done, replications total). */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Only these replications [from, to) of a study of `replications` (a shard's block); default all. */
+  block?: (replications: number) => [number, number];
 }
 
 export class ReplicationFailure extends Error {
@@ -61,16 +63,18 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
     const jobs: Promise<void>[] = [];
     let done = 0;
     let events = 0;
-    const total = loaded.studies.reduce((n, s) => n + maxReplications(s), 0);
+    const blockOf = (replications: number) => opts.block?.(replications) ?? [0, replications];
+    const total = loaded.studies.reduce((n, s) => { const [lo, hi] = blockOf(maxReplications(s)); return n + hi - lo; }, 0);
     for (const plan of loaded.studies) {
       const layout = layoutOf(plan);
       const replications = maxReplications(plan);
       const values = new Float64Array(replications * layout.stride);
       results.push({ plan, layout, values, replications });
       // About 8 chunks per worker keeps both cores busy to the end without per-task overhead dominating.
-      const chunk = Math.max(1, Math.ceil(replications / (workers * 8)));
-      for (let from = 0; from < replications; from += chunk) {
-        const to = Math.min(replications, from + chunk);
+      const [lo, hi] = blockOf(replications);
+      const chunk = Math.max(1, Math.ceil((hi - lo) / (workers * 8)));
+      for (let from = lo; from < hi; from += chunk) {
+        const to = Math.min(hi, from + chunk);
         const task: Task = { text: loaded.text, file: loaded.file, overrides: opts.overrides ?? {}, study: plan.name, from, to };
         jobs.push(pool.run(task).then((rows: Float64Array) => {
           values.set(rows.subarray(0, rows.length - 1), from * layout.stride);
@@ -88,7 +92,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
   }
 }
 
-function maxReplications(plan: StudyPlan): number {
+export function maxReplications(plan: StudyPlan): number {
   return plan.variants.reduce((m, v) => Math.max(m, v.replications), 0);
 }
 
@@ -110,3 +114,5 @@ function decode(reason: unknown): Error {
   }
   return reason instanceof Error ? reason : new Error(msg);
 }
+
+export { decode as decodeFailure };

@@ -7,7 +7,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, HUGE } from './fixtures.js';
 
 /**
- * The IoOpsWeigher in the boot study (openstack-facts §7): a boot counts in its host's
+ * The IoOpsWeigher in the boot study (docs/openstack-facts.md §7): a boot counts in its host's
  * num_io_ops from its placement (consume_from_request) until its instance is ACTIVE — libvirt's
  * spawn returns once the domain runs, and nova sets ACTIVE then, before the guest OS is up.
  */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
-// One boot on an idle cloud, hand-worked per path (openstack-facts §2, §9.1, §9.2), and checked
+// One boot on an idle cloud, hand-worked per path (docs/openstack-facts.md §2, §9.1, §9.2), and checked
 // against the closed form the evacuation study can use.
 const qcow = { name: 'q', size: 100, virtual_size: 400, format: 'qcow2', boot: { cpu: '5s', read: 600 } };
 const raw = { name: 'r', size: 400, virtual_size: 400, format: 'raw', boot: { cpu: '5s', read: 600 } };

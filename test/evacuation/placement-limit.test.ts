@@ -191,9 +191,9 @@ test('a replication is the same whichever replications ran before it on the reus
     server_groups: { anti_affinity_share: 0.2, size: 2 },
   });
   const inp = input(c, config({ host_failures: { afr: '90%' }, rack_failures: { rate: '1/y', duration: { lognormal: { median: '2h', sigma: 0.5 } } } }));
-  const run = (r: number) => Array.from(evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }));
+  const run = (r: number) => evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) });
   const alone = run(3);
   run(1); run(2);
   assert.deepEqual(run(3), alone);
-  assert.ok(alone[3] > 0, 'the test needs evacuations');
+  assert.ok(alone.metrics.instances_evacuated > 0, 'the test needs evacuations');
 });

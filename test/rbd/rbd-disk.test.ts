@@ -35,7 +35,7 @@ test('bit helpers: popcount, lowest bits, object groups', () => {
 });
 
 /**
- * Han's experiment (facts §5), by hand: a 1 GiB disk with 4 MiB objects (256 objects). mkfs has
+ * Han's experiment (docs/openstack-facts.md §5), by hand: a 1 GiB disk with 4 MiB objects (256 objects). mkfs has
  * written one block of metadata (object 0). Write 200 MiB of new files right after it (blocks
  * 1..200 of 1 MiB: objects 0..50) and, as a filesystem does, one inode-table block far away
  * (block 600, object 150). Delete the files, then run fstrim.

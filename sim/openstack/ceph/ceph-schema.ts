@@ -5,9 +5,9 @@ import { bandwidth, bytes, fraction } from '../../units/zod-units.js';
  * `cloud.ceph`: the Ceph cluster behind RBD (OSDs, redundancy, full ratios, object sizes) and its
  * network. Owned by the rbd study; the boot study reads `network` for CoW-clone boots.
  *
- * Redundancy: a replicated pool stores `replication` copies (osd_pool_default_size 3, facts §10);
+ * Redundancy: a replicated pool stores `replication` copies (osd_pool_default_size 3, docs/openstack-facts.md §10);
  * an erasure-coded data pool stores k data + m coding chunks, i.e. (k+m)/k raw bytes per byte.
- * The ratios are Ceph's mon_osd_*_ratio defaults (facts §10); they apply to each OSD, so
+ * The ratios are Ceph's mon_osd_*_ratio defaults (docs/openstack-facts.md §10); they apply to each OSD, so
  * `osd_imbalance` (fullest OSD ÷ mean OSD fill, from uneven CRUSH weights and PG counts) decides
  * when the cluster trips.
  */

@@ -2,7 +2,7 @@ import { Groups, bitsFrom, highestBit, lowestBit, lowestSetBits, popcount } from
 
 /**
  * One thin-provisioned RBD image and the guest filesystem on it, at the granularity `rbd du`
- * reports (facts §5, §10): which RADOS objects exist.
+ * reports (docs/openstack-facts.md §5, §10): which RADOS objects exist.
  *
  * Two bitsets over the disk's filesystem blocks (`blockBytes`, a coarse block: default 1 MiB):
  * - `live`: blocks the guest filesystem holds data in;

@@ -36,7 +36,7 @@ const Q_ALLOC = 0, Q_LIVE = 1, Q_PROV = 2, Q_RECL = 3, Q_DISKS = 4, NQ = 5;
  * deletion (events at their own times). The pool is then replayed in time order (time, then
  * priority), Ceph's per-OSD thresholds checked after each change point exactly as an interleaved
  * event simulation would (test/rbd checks that it gives identical results). At full, client writes
- * block (facts §10, §14): the guests stop growing and the pool freezes until the horizon.
+ * block (docs/openstack-facts.md §10, §14): the guests stop growing and the pool freezes until the horizon.
  */
 export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = defaultPool, tracer?: Tracer): RbdResult {
   const plan = planDisks(cfg, streams);

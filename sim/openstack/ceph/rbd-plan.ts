@@ -5,7 +5,7 @@ import type { CephPool } from './ceph-pool.js';
 // The rbd model's configuration and the disks drawn for one replication: read by the pool's
 // replay (rbd-model.ts) and by each guest (rbd-guest.ts).
 
-/** Where a disk's initial data comes from (facts §9.2). */
+/** Where a disk's initial data comes from (docs/openstack-facts.md §9.2). */
 export interface DiskSource {
   /** Relative weight of disks of this source. */
   share: number;

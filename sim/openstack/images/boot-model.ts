@@ -6,7 +6,7 @@ import type { Cloud } from '../cloud.js';
 import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
 
 /**
- * How an instance's root disk reaches a compute node and the guest boots (openstack-facts §2,
+ * How an instance's root disk reaches a compute node and the guest boots (docs/openstack-facts.md §2,
  * §8.3, §9). One BootModel lives inside one Simulation; the boot study drives it with a storm or
  * Poisson arrivals, and the evacuation study can drive it for rebuilds on local storage
  * (`boot(..., gated = false)`: `rebuild_instance` is not under the build semaphore, §8.3).

@@ -4,7 +4,7 @@ import { bandwidth, bytes, duration, fraction } from '../../units/zod-units.js';
 
 /**
  * Image side of `cloud:`: images, glance-api nodes, the NFS image store, how images reach the
- * compute nodes, compute-node I/O and nova's `_base` cache manager (openstack-facts §2, §9).
+ * compute nodes, compute-node I/O and nova's `_base` cache manager (docs/openstack-facts.md §2, §9).
  * Owned by the boot study; the evacuation study's local-storage rebuilds read it.
  * No durations for downloads, conversions or clones are given by the sources (§14): every one
  * of them is a parameter here.
