@@ -86,7 +86,6 @@ export class EvacuationModel implements FailureListener {
   private heldBackMb = 0;
   private lastT = 0;
   private released = false;
-  private readonly highReservedMb: number;
   private restoreToken = -1;
   private hostsDownCount = 0;
   private pendingMoveBacks = 0;
@@ -159,7 +158,6 @@ export class EvacuationModel implements FailureListener {
     this.incidentOf = buf.incidentOf.fill(-1);
     this.scratch = buf.scratch;
     this.totalRamMb = s.totalRamMb();
-    this.highReservedMb = s.nova.reservedMb;
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
     for (let h = 0; h < s.hostCount; h++) this.noteCommit(h);
@@ -464,7 +462,7 @@ export class EvacuationModel implements FailureListener {
     const s = this.s;
     if (this.released) {
       this.released = false;
-      s.setReservedAll(this.highReservedMb);
+      s.restoreReservedAll();
     }
     for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
     this.heldBackMb = this.computeHeldBack();

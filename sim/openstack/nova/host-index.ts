@@ -3,11 +3,13 @@
  * imported, so that compute-state.ts → host-index.ts is the only arrow between the two).
  */
 export interface IndexedHosts {
-  readonly nova: { readonly ramWeightMultiplier: number; readonly cpuWeightMultiplier: number; readonly cpuRatio: number };
+  readonly nova: { readonly ramWeightMultiplier: number; readonly cpuWeightMultiplier: number };
   readonly ioOpsWeightMultiplier: number;
   readonly hostCount: number;
   readonly totalMb: Float64Array;
   readonly vcpus: Float64Array;
+  /** Per-host VCPU allocation ratio (the CPUWeigher's free vCPUs are total × ratio − used). */
+  readonly cpuRatio: Float64Array;
   readonly azOf: Int32Array;
   readonly maxUnitMb: Float64Array;
   readonly reservedMb: Float64Array;
@@ -325,7 +327,7 @@ export class HostIndex {
       this.cpuSlack[p] = -Infinity;
     }
     this.freeRam[p] = s.totalMb[h] - s.reservedMb[h] - used;
-    this.freeCpu[p] = s.vcpus[h] * s.nova.cpuRatio - usedCpu;
+    this.freeCpu[p] = s.vcpus[h] * s.cpuRatio[h] - usedCpu;
     this.ioOps[p] = this.ioSign === 0 ? 0 : s.ioOps[h];
     const down = s.serviceUp[h] === 0 && s.enabled[h] !== 0 ? 1 : 0;
     if (down !== this.downEnabled[p]) {

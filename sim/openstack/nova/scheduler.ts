@@ -530,8 +530,7 @@ export class Scheduler {
     const s = this.s;
     const H = s.hostCount;
     const { serviceUp, enabled, azOf, maxUnitMb, residentMb, heldMb, ramCap, residentVcpu, heldVcpu, vcpuCap,
-      totalMb, reservedMb, vcpus: hostVcpus, ioOps } = s;
-    const cpuRatio = s.nova.cpuRatio;
+      totalMb, reservedMb, vcpus: hostVcpus, ioOps, cpuRatio } = s;
     const offered = (h: number): boolean => enabled[h] !== 0 && (az < 0 || azOf[h] === az) && ramMb <= maxUnitMb[h]
       && ramCap[h] - (residentMb[h] + heldMb[h]) >= ramMb && vcpuCap[h] - (residentVcpu[h] + heldVcpu[h]) >= vcpus;
     // cand: positions in placement's order (hosts without an order); ties go to the earlier.
@@ -562,7 +561,7 @@ export class Scheduler {
       cand[m++] = cand[j];
       const used = residentMb[h] + heldMb[h], usedCpu = residentVcpu[h] + heldVcpu[h];
       const r = totalMb[h] - reservedMb[h] - used;
-      const c = hostVcpus[h] * cpuRatio - usedCpu;
+      const c = hostVcpus[h] * cpuRatio[h] - usedCpu;
       if (r > rMax) rMax = r;
       if (r < rMin) rMin = r;
       if (c > cMax) cMax = c;
@@ -579,7 +578,7 @@ export class Scheduler {
     for (let j = 0; j < m; j++) {
       const h = hostAt(cand[j]);
       const v = (totalMb[h] - reservedMb[h] - (residentMb[h] + heldMb[h]) - ramLow) * ramScale
-        + (hostVcpus[h] * cpuRatio - (residentVcpu[h] + heldVcpu[h]) - cpuLow) * cpuScale + ioOps[h] * ioScale;
+        + (hostVcpus[h] * cpuRatio[h] - (residentVcpu[h] + heldVcpu[h]) - cpuLow) * cpuScale + ioOps[h] * ioScale;
       filled = this.rank(cand[j], v, filled, k);
     }
     return hostAt(this.pick(filled));
