@@ -11,19 +11,20 @@ const ROOT = join(HERE, '..', '..');
 
 /**
  * Peak memory of a real run, as a user starts it: a child process
- * `node dist/sim/cli/headroom.js run scenarios/evacuation-1000-hosts.yaml --replications N
+ * `node dist/sim/cli/headroom.js run scenarios/SCENARIO.yaml --replications N
  * --workers 2 --no-report --out TMP`, with dist/bench/max-rss.js preloaded to record the
  * process's max RSS at exit (main thread and both workers: threads share the RSS). Its wall time
  * (start-up, the initial fill in each worker and the N replications of each design) comes along.
  * Exit 1 (an `expect:` bound failed) still counts: the run completed.
  */
-export async function peakMemoryFigures(replications: number): Promise<BenchFigure[]> {
+export async function peakMemoryFigures(replications: number, scenario = 'evacuation-1000-hosts'): Promise<BenchFigure[]> {
+  const label = scenario === 'evacuation-1000-hosts' ? 'evacuation 1000 hosts' : scenario.replace(/^evacuation-(\d+)-hosts$/, 'evacuation $1 hosts');
   const tmp = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
   try {
     const rssFile = join(tmp, 'max-rss.json');
     const args = [
       '--import', pathToFileURL(join(HERE, 'max-rss.js')).href,
-      join(ROOT, 'dist', 'sim', 'cli', 'headroom.js'), 'run', join(ROOT, 'scenarios', 'evacuation-1000-hosts.yaml'),
+      join(ROOT, 'dist', 'sim', 'cli', 'headroom.js'), 'run', join(ROOT, 'scenarios', `${scenario}.yaml`),
       '--replications', String(replications), '--workers', '2', '--no-report', '--out', join(tmp, 'out'),
     ];
     const t0 = performance.now();
@@ -37,10 +38,10 @@ export async function peakMemoryFigures(replications: number): Promise<BenchFigu
     const wallS = (performance.now() - t0) / 1000;
     if (code !== 0 && code !== 1) throw new Error(`headroom run exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
     const { maxRssKiB } = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKiB: number };
-    const what = `headroom run scenarios/evacuation-1000-hosts.yaml --replications ${replications} --workers 2 --no-report (2 designs), child process`;
+    const what = `headroom run scenarios/${scenario}.yaml --replications ${replications} --workers 2 --no-report (2 designs), child process`;
     return [
-      { name: 'evacuation 1000 hosts run: peak memory (MiB)', unit: 'MiB', value: maxRssKiB / 1024, biggerIsBetter: false, extra: `max RSS of ${what}; worker threads share the process RSS` },
-      { name: 'evacuation 1000 hosts run: wall time, 2 workers (s)', unit: 's', value: wallS, biggerIsBetter: false, extra: `${what}, start-up and per-worker initial fill included${code === 1 ? '; exit 1: an expect bound failed' : ''}` },
+      { name: `${label} run: peak memory (MiB)`, unit: 'MiB', value: maxRssKiB / 1024, biggerIsBetter: false, extra: `max RSS of ${what}; worker threads share the process RSS` },
+      { name: `${label} run: wall time, 2 workers (s)`, unit: 's', value: wallS, biggerIsBetter: false, extra: `${what}, start-up and per-worker initial fill included${code === 1 ? '; exit 1: an expect bound failed' : ''}` },
     ];
   } finally {
     rmSync(tmp, { recursive: true, force: true });

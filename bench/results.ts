@@ -106,6 +106,25 @@ export const EVENT_COUNTING =
   'its pending events included; process start-up, imports and JIT warm-up excluded), so other load on the machine ' +
   'does not stretch them; runs are interleaved round by round and each figure is the median over the rounds.';
 
+/**
+ * What was measured while building the scheduler's host index (sim/openstack/nova/host-index.ts),
+ * kept with the bench rather than in the code: the choices it explains, and the ones dropped.
+ */
+export const HOST_INDEX_NOTES = [
+  '## Notes: the scheduler\'s host index (what was measured)',
+  '',
+  'On the 1,000-host evacuation scenario, CPU per replication, medians of interleaved runs:',
+  '',
+  '- IoOpsWeigher and the three-dimensional frontier: 22 ms before the weigher, 22.5 ms with io_ops_weight_multiplier 0, 28.5 ms with the default −1 (bursts there go to distinct hosts either way): ~2.7 ms the 3-D sweep and its larger frontiers, ~1 ms re-summarising blocks whose rebuilds finished, ~1.5 ms pass 1 (a block with a busy host takes its shortcut less often).',
+  '- Splitting idle and busy hosts instead (2-D frontier of the idle ones, busy ones listed) was slower: a rack\'s burst leaves nearly every host busy.',
+  '- Most of the weigher\'s extra cost went into weighing superblocks again and again with the same scales; with bounds kept across placements (change counters per block and superblock, Scheduler.select) and the block order re-sorted only where hosts moved, the default −1 costs about what no weigher did (in-process, interleaved: ×1.02–1.04 of the commit before the weigher).',
+  '- Measured and dropped (no gain beyond ±2 %): I/O-only refresh of the summaries, hosts whose rebuild finished joining the frontier lists instead of a rebuild, a 2-D frontier of idle hosts with busy hosts bounded by their block\'s extremes, other block/superblock sizes.',
+  '- Superblocks (8 blocks, 128 hosts) carrying the same summaries and a frontier merged from their blocks\': a placement on 1,000 hosts weighs 8 superblock frontiers and the blocks of the best superblock instead of 63 block frontiers (~0.82× CPU per replication). Reusing the bounds of unchanged superblocks and blocks across placements: ~0.83×.',
+  '- Bounds from per-block (max RAM, max CPU) pairs, or from 9 fixed directions of the weight plane, were too loose (with both weighers on, antelope\'s default, the top hosts differ by ~0.2 % of their weight) and most blocks were scanned anyway.',
+  '',
+  'On the 10,000-host scenario with max_placement_results (docs/scale.md), initial fill (CPU, load average ≈ 20 on 2 cores): 21 s with one index in placement\'s order per request shape and summaries over enabled hosts (most blocks mixed: a scan per placement); 12 s counting the offered hosts per block as they change (the candidates\' end without a scan); 9.5 s with a superblock-wide shortcut; 5.5 s with the shape\'s index keeping only the hosts that fit the shape (every block inside the candidates then passes whole); 4.2 s breaking weight ties by placement\'s order instead of the host number (with the host number, equal weights spread over the positions forced a scan of every block holding a lower host).',
+];
+
 export function markdown(r: Results): string {
   const m = r.machine;
   const byName = new Map(r.figures.map((f) => [f.name, f]));
@@ -154,5 +173,6 @@ export function markdown(r: Results): string {
     '', `Ceiling for the ratios: ${fmt(ceil?.value)} events/s (plain heap loop, hold model). Rates are divided by it, times (ms, s) multiplied by it; bytes, MiB, speed-ups and time ratios have no ratio.`,
     `Engine ÷ ceiling (hold model): ${ratio(val(PEER_NAMES.engineHold), ceil?.value)} (target ≥ 0.6); engine ÷ SimPy: ${ratio(val(PEER_NAMES.engineHold), val(PEER_NAMES.simpyHold))}.`,
   );
+  lines.push('', ...HOST_INDEX_NOTES);
   return lines.join('\n') + '\n';
 }

@@ -20,7 +20,7 @@ import type { BenchFigure, BenchSuite } from './figure.js';
  *    SimPy, interleaved (bench/peer.ts);
  * 2. engine extras: a SharedLink storm, bytes per pending event;
  * 3. the queue study's replication cost and the Monte Carlo speed-up of 2 workers over 1;
- * 4. peak memory and wall time of the 1,000-host evacuation run in a child process (bench/peak-memory.ts);
+ * 4. peak memory and wall time of the 1,000- and 10,000-host evacuation runs in a child process (bench/peak-memory.ts);
  * 5. every dist/bench/studies/*.js exporting `suite: BenchSuite` (per-study ms per replication).
  *
  * Writes bench/results.json (machine, figures with ratioToCeiling, github-action-benchmark
@@ -40,8 +40,8 @@ const PEER: PeerSizes = quick
   ? { pending: 10_000, holdEvents: 50_000, mmcJobs: 10_000, rounds: 3 }
   : { pending: 10_000, holdEvents: 1_000_000, mmcJobs: 200_000, rounds: 9 };
 const SIZES = quick
-  ? { bytesPending: 100_000, mcReplications: 4, mcRounds: 1, stormFlows: 1000, peakReplications: 4 }
-  : { bytesPending: 1_000_000, mcReplications: 100, mcRounds: 3, stormFlows: 10_000, peakReplications: 100 };
+  ? { bytesPending: 100_000, mcReplications: 4, mcRounds: 1, stormFlows: 1000, peakReplications: 4, peakReplications10k: 2 }
+  : { bytesPending: 1_000_000, mcReplications: 100, mcRounds: 3, stormFlows: 10_000, peakReplications: 100, peakReplications10k: 4 };
 
 function latencyP50(bench: Bench, name: string): number {
   const r = bench.getTask(name)?.result as { latency?: { p50?: number } } | undefined;
@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     ...(await step('engine extras', engineExtras)),
     ...(await step('Monte Carlo', monteCarloFigures)),
     ...(await step('peak memory (child process)', () => peakMemoryFigures(SIZES.peakReplications))),
+    ...(await step('peak memory, 10,000 hosts (child process)', () => peakMemoryFigures(SIZES.peakReplications10k, 'evacuation-10000-hosts'))),
     ...(await step('study suites', studySuites)),
   ];
   const results = shapeResults(figures, {

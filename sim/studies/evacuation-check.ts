@@ -134,7 +134,7 @@ function pct(x: number): string {
  * Take instance i of a failed host, and P_i the hosts that pass the scheduler's filters for it
  * before anything fails (after the hook's reservation change, which every host gets alike):
  * ComputeFilter (service up, enabled), placement RAM/VCPU fit and max_unit, its availability
- * zone — the predicate of Scheduler.passes, read from the scheduler's HostIndex slacks. When
+ * zone — the predicate of Scheduler.passes. When
  * host-evacuate asks for i, a host of P_i fails the filters only if it is one of the failed
  * hosts (service down), holds another member of i's anti-affinity group (at most group size − 1
  * hosts), or took one of the instances placed before i in this failure (each placement fills
@@ -147,14 +147,23 @@ function pct(x: number): string {
 export class StrandingBound {
   readonly instances: Int32Array;
   readonly margin: Float64Array;
+  /** max_placement_results, and the largest anti-affinity group (see strandsNothing). */
+  private readonly limit: number;
+  private largestGroup = 1;
 
   constructor(s: ComputeState, initial: ComputeState, hook: Hook) {
     const H = s.hostCount;
     s.copyFrom(initial);
     if (hook?.releaseToMb !== undefined) s.setReservedAll(hook.releaseToMb);
-    const ix = s.index;
-    if (ix === undefined) throw new Error('StrandingBound: the state needs its scheduler\'s HostIndex');
-    const { slackRam, slackCpu } = ix;
+    // The ComputeFilter and placement's fit, per host: −∞ when the service is down or disabled.
+    const slackRam = new Float64Array(H), slackCpu = new Float64Array(H);
+    for (let d = 0; d < H; d++) {
+      const up = s.serviceUp[d] !== 0 && s.enabled[d] !== 0;
+      slackRam[d] = up ? s.ramCap[d] - s.usedMb(d) : -Infinity;
+      slackCpu[d] = up ? s.vcpuCap[d] - (s.residentVcpu[d] + s.heldVcpu[d]) : -Infinity;
+    }
+    this.limit = s.nova.maxPlacementResults;
+    for (const g of s.groups) this.largestGroup = Math.max(this.largestGroup, g.length);
     const passing = new Map<string, number>();
     this.instances = new Int32Array(H);
     this.margin = new Float64Array(H).fill(Infinity);
@@ -187,6 +196,9 @@ export class StrandingBound {
       n += this.instances[h];
       if (this.margin[h] < margin) margin = this.margin[h];
     }
+    // Placement hands over at most `limit` candidates: the failed hosts and the group's other
+    // hosts can take |X| + group size − 1 of them, so the argument also needs one left over.
+    if (hosts.length + this.largestGroup - 1 >= this.limit) return n === 0;
     return n === 0 || margin - hosts.length >= n;
   }
 }

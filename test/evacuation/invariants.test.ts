@@ -52,8 +52,8 @@ function checkInvariants(s: ComputeState, model: EvacuationModel, capacity: bool
   }
   // The scheduler's table is current.
   const fresh = new HostIndex(s);
-  assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
-  assert.deepEqual(Array.from(s.index!.rawIo), Array.from(fresh.rawIo));
+  assert.deepEqual(Array.from(s.index!.list[0].ramSlack), Array.from(fresh.ramSlack));
+  assert.deepEqual(Array.from(s.index!.list[0].ioOps), Array.from(fresh.ioOps));
 }
 
 const arbitraryCloud = fc.record({

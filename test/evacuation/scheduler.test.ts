@@ -143,9 +143,9 @@ test('property: the kept-current table answers exactly as the full recomputation
         assert.equal(sch.select(ram, 1, -1, -1, az), sch.selectScan(ram, 1, -1, -1, az));
         assert.equal(sch.select(ram, 2, h, -1, -1), sch.selectScan(ram, 2, h, -1, -1));
         const fresh = new HostIndex(s);
-        assert.deepEqual(Array.from(s.index!.slackRam), Array.from(fresh.slackRam));
-        assert.deepEqual(Array.from(s.index!.rawCpu), Array.from(fresh.rawCpu));
-        assert.deepEqual(Array.from(s.index!.rawIo), Array.from(fresh.rawIo));
+        assert.deepEqual(Array.from(s.index!.list[0].ramSlack), Array.from(fresh.ramSlack));
+        assert.deepEqual(Array.from(s.index!.list[0].freeCpu), Array.from(fresh.freeCpu));
+        assert.deepEqual(Array.from(s.index!.list[0].ioOps), Array.from(fresh.ioOps));
       }
     },
   ), { numRuns: 200 });

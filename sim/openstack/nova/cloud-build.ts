@@ -32,12 +32,13 @@ export interface BuiltCloud {
  */
 export function buildCloud(cloud: Cloud, seed: number | string, replication = -1): BuiltCloud {
   const probe = new ComputeState(cloud, 0, 0);
-  const rng = new Streams(seed, replication).stream('fill');
+  const streams = new Streams(seed, replication);
+  const rng = streams.stream('fill');
   const req = cloud.instances !== undefined ? listRequests(cloud, probe) : fillRequests(cloud, probe, rng);
   const N = req.flavor.length;
   const trial = new ComputeState(cloud, N, req.groupCount);
   setGroups(trial, req.group, req.groupCount);
-  const scheduler = new Scheduler(trial, rng);
+  const scheduler = new Scheduler(trial, rng, { placement: streams.stream('placement') });
   let failures = 0;
   for (let i = 0; i < N; i++) {
     trial.setFlavor(i, req.flavor[i]);

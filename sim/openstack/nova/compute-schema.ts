@@ -30,6 +30,10 @@ export const novaSchema = z.object({
     .meta({ description: 'IoOpsWeigher multiplier on num_io_ops (builds and rebuilds in flight on the host); default -1.0 from Kilo (the weigher arrived in Kilo), 0 before: prefer hosts with fewer ongoing I/O operations (§7)' }),
   host_subset_size: z.number().int().min(1).default(1)
     .meta({ description: 'the scheduler picks at random among the N best weighed hosts (§7)' }),
+  max_placement_results: z.number().int().min(1).default(1000)
+    .meta({ description: '[scheduler] max_placement_results: placement hands the scheduler at most this many allocation candidates per request, and only those are filtered and weighed (since Queens; kilo had no placement and weighed every host). docs/scale.md' }),
+  randomize_allocation_candidates: z.boolean().default(false)
+    .meta({ description: '[placement] randomize_allocation_candidates: when the limit cuts, the candidates are a random sample instead of the first ones in placement\'s order. docs/scale.md' }),
   report_interval: duration({ positive: true }).prefault('10s'),
   service_down_time: duration({ positive: true }).prefault('60s'),
 }).strict().refine((n) => n.deployed_on === undefined || atLeast(n.release, n.deployed_on),

@@ -1,6 +1,6 @@
 import type { Cloud } from '../cloud.js';
 import { ioOpsWeightMultiplier } from './compute-schema.js';
-import type { HostIndex } from './host-index.js';
+import type { HostIndexes } from './host-index.js';
 import { cloudHosts } from './hosts.js';
 import { MB, ramCapacityMb, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
 
@@ -87,8 +87,8 @@ export class ComputeState {
   readonly prev: Int32Array;
   /** Members of each anti-affinity group (fixed at build; check groupOf for churned members). */
   readonly groups: Int32Array[];
-  /** The scheduler's index, told of every change to a host (set by the Scheduler). */
-  index: HostIndex | undefined;
+  /** The scheduler's indexes, told of every change to a host (set by the Scheduler). */
+  index: HostIndexes | undefined;
 
   constructor(cloud: Cloud, instanceCount: number, groupCount: number) {
     this.nova = resolveNova(cloud.nova);
@@ -174,20 +174,14 @@ export class ComputeState {
 
   /** A new reservation on every host at once (the failure hook), one index rebuild. */
   setReservedAll(mb: number): void {
-    const index = this.index;
-    this.index = undefined;
-    for (let h = 0; h < this.hostCount; h++) this.setReserved(h, mb);
-    this.index = index;
-    index?.rebuild();
+    const all = (): void => { for (let h = 0; h < this.hostCount; h++) this.setReserved(h, mb); };
+    if (this.index === undefined) all(); else this.index.batch(all);
   }
 
   /** Every host back to its own reservation (the failure hook's restore), one index rebuild. */
   restoreReservedAll(): void {
-    const index = this.index;
-    this.index = undefined;
-    for (let h = 0; h < this.hostCount; h++) this.setReserved(h, this.baseReservedMb[h]);
-    this.index = index;
-    index?.rebuild();
+    const all = (): void => { for (let h = 0; h < this.hostCount; h++) this.setReserved(h, this.baseReservedMb[h]); };
+    if (this.index === undefined) all(); else this.index.batch(all);
   }
 
   /** nova's view of the service (ComputeFilter). */
@@ -273,7 +267,7 @@ export class ComputeState {
   ioStart(i: number, h: number): void {
     this.ioHost[i] = h;
     this.ioOps[h]++;
-    // With the weigher off the index ignores the count (HostIndex.rawIo stays 0).
+    // With the weigher off the index ignores the count (HostIndex.ioOps stays 0).
     if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
   }
 

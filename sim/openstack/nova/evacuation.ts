@@ -164,7 +164,7 @@ export class EvacuationModel implements FailureListener {
     streams: Streams,
   ) {
     const H = s.hostCount, N = s.instanceCount;
-    this.scheduler = new Scheduler(s, streams.stream('scheduler'));
+    this.scheduler = new Scheduler(s, streams.stream('scheduler'), { placement: streams.stream('placement') });
     this.detectionRng = streams.stream('detection');
     // 'reaction' is drawn once per detection only, so it stays aligned across designs (CRN);
     // draws whose number depends on the design (restarts in place, move-backs) use their own.
@@ -498,24 +498,19 @@ export class EvacuationModel implements FailureListener {
     let moved = 0;
     // No scheduling happens during the moves: the index is brought up to date once per touched
     // host afterwards instead of once per move.
-    const index = s.index;
-    s.index = undefined;
-    const touched = this.scratch;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k];
-      if (s.homeOf[i] !== h || s.state[i] !== RUNNING || s.hostOf[i] === h) continue;
-      if (!s.fits(h, s.ramMb[i], s.vcpusOf[i])) continue;
-      touched[moved++] = s.hostOf[i];
-      s.detach(i, false);
-      s.attach(i, h);
-      this.rebuilds?.moved(i, h);
-      this.noteCommit(h);
-    }
-    s.index = index;
-    if (index !== undefined && moved > 0) {
-      index.update(h);
-      for (let k = 0; k < moved; k++) index.update(touched[k]);
-    }
+    const moves = (): void => {
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k];
+        if (s.homeOf[i] !== h || s.state[i] !== RUNNING || s.hostOf[i] === h) continue;
+        if (!s.fits(h, s.ramMb[i], s.vcpusOf[i])) continue;
+        moved++;
+        s.detach(i, false);
+        s.attach(i, h);
+        this.rebuilds?.moved(i, h);
+        this.noteCommit(h);
+      }
+    };
+    if (s.index === undefined) moves(); else s.index.batch(moves);
     list.length = 0;
     this.note(`moved ${moved} instances back to ${s.hostNames[h]}`);
     this.maybeRestore();

@@ -36,6 +36,9 @@ export interface ResolvedNova {
   ramWeightMultiplier: number;
   cpuWeightMultiplier: number;
   hostSubsetSize: number;
+  /** Candidates placement hands the scheduler per request (Infinity: every host is weighed). */
+  maxPlacementResults: number;
+  randomizeAllocationCandidates: boolean;
   reportInterval: number;
   serviceDownTime: number;
 }
@@ -51,9 +54,22 @@ export function resolveNova(n: NovaConfig): ResolvedNova {
     ramWeightMultiplier: n.ram_weight_multiplier,
     cpuWeightMultiplier: n.cpu_weight_multiplier ?? rule('cpuWeightMultiplier', n.release),
     hostSubsetSize: n.host_subset_size,
+    maxPlacementResults: placementLimit(n.release, n.max_placement_results),
+    randomizeAllocationCandidates: n.randomize_allocation_candidates,
     reportInterval: n.report_interval,
     serviceDownTime: n.service_down_time,
   };
+}
+
+/**
+ * How many allocation candidates the scheduler filters and weighs (docs/scale.md §1). Kilo
+ * had no placement: the FilterScheduler weighed every host. `[scheduler] max_placement_results`
+ * (default 1000) arrived in Queens (nova 17.0.0, commit f029784e "Pass limit to
+ * /allocation_requests", bug 1746294), and antelope keeps it (nova/scheduler/utils.py passes it
+ * as `limit` to GET /allocation_candidates).
+ */
+export function placementLimit(release: Release, maxPlacementResults: number): number {
+  return release === 'kilo' ? Infinity : maxPlacementResults;
 }
 
 /**
