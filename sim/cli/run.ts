@@ -8,8 +8,9 @@ import { layoutOf } from '../montecarlo/layout.js';
 import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
 import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/run.js';
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
-import { OutputFolder, replicationsCsv } from './output.js';
+import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
+import { checkLimits } from '../montecarlo/limits.js';
 import { formatMeanCi, formatValue } from '../../reports/format.js';
 
 export interface RunOptions {
@@ -20,12 +21,14 @@ export interface RunOptions {
   replication?: number;
   trace?: string;
   report?: boolean;
+  force?: boolean;
+  maxMemory?: number;
 }
 
 export class UsageProblem extends Error {}
 
 export async function runCommand(file: string, opts: RunOptions): Promise<number> {
-  const overrides = { seed: opts.seed, replications: opts.replications };
+  const overrides = { seed: opts.seed, replications: opts.replications, maxMemory: opts.maxMemory };
   const loaded = loadScenarioFile(file, overrides);
   if (opts.replication !== undefined) return traceReplication(loaded, opts.replication, opts.trace);
   if (opts.trace !== undefined) {
@@ -33,13 +36,27 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     return 2;
   }
   const workers = opts.workers ?? defaultWorkers();
-  const outDir = opts.out ?? join('out', loaded.name);
-  // Handlers first, then the temporary folder: an interrupt can never strand a half-written one.
+  checkLimits(loaded, workers, opts.maxMemory);
+  const outDir = opts.out ?? join('out', safeFileName(loaded.name));
+  // Signal handlers first, then the output folder: an interrupt can never strand a half-written one.
+  // They stay installed until the cleanup is done, so a second signal cannot cut it short.
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
-  const out = new OutputFolder(outDir);
+  let signalCode = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalCode === 0) signalCode = sig === 'SIGTERM' ? 143 : 130;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let out: OutputFolder;
+  try {
+    out = OutputFolder.open(outDir, { force: opts.force, protect: [file], note: (m) => console.error(`headroom: ${m}`) });
+  } catch (e) {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (e instanceof OutputRefused) { console.error(`headroom: ${e.message}`); return 2; }
+    throw e;
+  }
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: `${loaded.name} [{bar}] {percentage}% | {value}/{total} replications | ETA {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
@@ -86,7 +103,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     out.abandon();
     if (abort.signal.aborted) {
       console.error('headroom: interrupted; workers stopped, no output folder written');
-      return 130;
+      return signalCode || 130;
     }
     if (e instanceof ReplicationFailure) {
       console.error(`headroom: ${e.message}`);
@@ -96,8 +113,8 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 

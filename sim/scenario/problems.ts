@@ -26,7 +26,16 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 export function formatProblem(p: Located): string {
-  return `${p.file}:${p.line}:${p.col}: ${formatPath(p.path)}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col}: ${clip(formatPath(p.path), 120)}: ${clipQuotes(p.message)}`;
+}
+
+/** Cuts every quoted value of a message to about 80 characters (a pasted blob never fills a terminal). */
+export function clipQuotes(message: string): string {
+  return message.replace(/"((?:[^"\\]|\\.){78,})"/g, (_m, inner: string) => `"${inner.slice(0, 74)}..."`);
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 
 /** A parsed YAML document and where its nodes are, for mapping a path to line:col. */

@@ -1,0 +1,65 @@
+import { totalmem } from 'node:os';
+import type { Cloud } from '../openstack/cloud.js';
+import type { StudyInput } from '../studies/study.js';
+
+/**
+ * Memory of one variant's model, estimated from the input before anything is built: the objects
+ * that grow with a scenario — hosts, instances, queue servers, boots of a storm, RBD disks — at
+ * bytes per object measured on the bundled scenarios (evacuation-1000-hosts: about 16 MiB of heap
+ * for 1,000 hosts and 41,000 instances; rbd-2000-disks; boot) and rounded up about fourfold. The
+ * loader refuses a variant beyond the memory limit before a study's own checks build anything
+ * (docs/failure-behaviour.md).
+ */
+const BYTES = { host: 4096, instance: 1024, server: 64, boot: 4096, disk: 16384 } as const;
+
+export function modelOf(input: StudyInput<unknown>): { bytes: number; what: string } {
+  const cloud = input.cloud as Cloud | undefined;
+  const config = input.config as Record<string, unknown>;
+  const parts: string[] = [];
+  let bytes = 0;
+  if (cloud?.racks) {
+    const hosts = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+    const instances = instancesOf(cloud);
+    bytes += hosts * BYTES.host + instances * BYTES.instance;
+    parts.push(`${hosts} hosts`, `≈ ${Math.round(instances)} instances`);
+  }
+  const servers = num(config.servers);
+  if (servers > 0) { bytes += servers * BYTES.server; parts.push(`${servers} servers`); }
+  const storm = num((config.storm as Record<string, unknown> | undefined)?.size);
+  if (storm > 0) { bytes += storm * BYTES.boot; parts.push(`a storm of ${storm} boots`); }
+  const disks = config.disks as Record<string, unknown> | undefined;
+  if (disks) {
+    const n = num(disks.initial) + num(disks.arrivals) * input.horizon;
+    bytes += n * BYTES.disk;
+    parts.push(`≈ ${Math.round(n)} disks`);
+  }
+  return { bytes, what: parts.join(', ') };
+}
+
+/** Instances the fill reaches: fill × RAM of the hosts ÷ the share-weighted flavor RAM (or the explicit list). */
+function instancesOf(cloud: Cloud): number {
+  if (cloud.instances) return cloud.instances.reduce((s, i) => s + i.count, 0);
+  const ram = cloud.racks.reduce((s, r) => s + r.hosts * r.ram, 0);
+  const shares = cloud.flavors.reduce((s, f) => s + f.share, 0);
+  const meanRam = shares > 0 ? cloud.flavors.reduce((s, f) => s + f.share * f.ram, 0) / shares : Math.min(...cloud.flavors.map((f) => f.ram));
+  return meanRam > 0 ? (cloud.fill * ram) / meanRam : 0;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+/** Memory headroom may use: `--max-memory`, else 80 % of the machine's (or the cgroup's) memory. */
+export function memoryLimit(maxMemory?: number): number {
+  if (maxMemory !== undefined) return maxMemory;
+  const c = process.constrainedMemory?.() ?? 0;
+  const total = c > 0 && c < totalmem() ? c : totalmem();
+  return Math.floor(total * 0.8);
+}
+
+export function gib(bytes: number): string {
+  const g = bytes / 2 ** 30;
+  if (g >= 1e6) return `${g.toExponential(2)} GiB`;
+  return g >= 10 ? `${Math.round(g)} GiB` : g >= 0.01 ? `${g.toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
