@@ -6,7 +6,7 @@ import type { Tracer } from '../engine/simulation.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { layoutOf } from '../montecarlo/layout.js';
 import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
-import { defaultWorkers, ReplicationFailure, runScenario } from '../montecarlo/run.js';
+import { defaultWorkers, ReplicationFailure, runScenario, WorkerDied } from '../montecarlo/run.js';
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
@@ -109,6 +109,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       console.error(`headroom: ${e.message}`);
       if (e.causeStack) console.error(e.causeStack.split('\n').slice(1, 4).join('\n'));
       console.error(`rerun it alone with: headroom run ${file} --replication ${e.replication} --trace trace.jsonl${opts.seed !== undefined ? ` --seed ${opts.seed}` : ''}`);
+      console.error(`nothing is kept: the results of the ${e.total - e.failed} replications that succeeded are discarded (a summary without the failed ones would be biased), and ${outDir} is left as it was`);
+      return 3;
+    }
+    if (e instanceof WorkerDied) {
+      console.error(`headroom: ${e.message}`);
+      console.error(`nothing is kept: ${outDir} is left as it was`);
       return 3;
     }
     throw e;

@@ -46,14 +46,14 @@ export type BootConfig = z.output<typeof bootConfigSchema>;
 export const CDF_POINTS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 
 const metrics = {
-  boot_time_p50: { unit: 's', description: 'median boot time (request to guest booted) within the replication' },
-  boot_time_p95: { unit: 's', description: '95th percentile of boot times within the replication' },
-  boot_time_p99: { unit: 's', description: '99th percentile of boot times within the replication' },
-  boot_time_mean: { unit: 's', description: 'mean boot time within the replication' },
+  boot_time_p50: { unit: 's', description: 'median boot time (request to guest booted) within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p95: { unit: 's', description: '95th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p99: { unit: 's', description: '99th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_mean: { unit: 's', description: 'mean boot time within the replication', undefinedWhen: 'no boot completed' },
   storm_completion: { unit: 's', description: 'from the first request until the last guest has booted' },
   bytes_transferred: { unit: 'B', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
   bytes_downloaded: { unit: 'B', description: 'image bytes downloaded into compute `_base` caches' },
-  cache_hit_ratio: { unit: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)' },
+  cache_hit_ratio: { unit: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)', undefinedWhen: 'no boot completed' },
   no_valid_host: { unit: 'count', description: 'boot requests the scheduler found no host for (not booted, not in the boot times)' },
   nfs_fallbacks: { unit: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
 } as const;

@@ -19,6 +19,12 @@ import type { Cloud } from '../openstack/cloud.js';
 export interface MetricDef {
   unit: string;
   description: string;
+  /**
+   * When a replication may leave this metric undefined (NaN), e.g. 'no boot completed'. Any
+   * other NaN, and ±Infinity always, fails the replication like an exception
+   * (docs/failure-behaviour.md).
+   */
+  undefinedWhen?: string;
 }
 
 export interface SeriesDef {
