@@ -153,6 +153,7 @@ function checkDesignNames(raw: Record<string, Json>, at: At): void {
   const check = (designs: Json | undefined, path: (string | number)[]) => {
     if (!isObject(designs)) return;
     for (const name of Object.keys(designs)) {
+      if (RESERVED.has(name)) continue; // reported by checkValues
       if (!NAME.test(name)) at([...path, name], `design name ${quote(name)} uses other characters than letters, digits, . _ - (expected e.g. han-hook)`, true);
       else if (name.length > MAX_DESIGN_NAME) at([...path, name], `design name is ${name.length} characters long (expected at most ${MAX_DESIGN_NAME})`, true);
     }

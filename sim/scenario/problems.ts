@@ -25,8 +25,14 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
+/** Control characters in a key are shown escaped (\u0007): a message never rings a bell or moves the cursor. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatProblem(p: Located): string {
-  return `${p.file}:${p.line}:${p.col}: ${clip(formatPath(p.path), 120)}: ${clipQuotes(p.message)}`;
+  return printable(`${p.file}:${p.line}:${p.col}: ${clip(formatPath(p.path), 120)}: ${clipQuotes(p.message)}`);
 }
 
 /** Cuts every quoted value of a message to about 80 characters (a pasted blob never fills a terminal). */
@@ -96,6 +102,7 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): { path: 
     }
     case 'too_big': {
       const what = issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+      if (Array.isArray(value)) return [{ path, message: `too many items: ${value.length} (expected ${what})` }];
       return [{ path, message: `too big: ${show(value)} (expected ${what})` }];
     }
     case 'not_multiple_of':
