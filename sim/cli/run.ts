@@ -119,8 +119,12 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    // After a signal the handlers stay until the process exits: a further signal arriving
+    // between here and exit must not turn exit 130/143 into a kill.
+    if (signalCode === 0) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
   }
 }
 
