@@ -52,10 +52,15 @@ function num(v: unknown): number {
 /** Memory headroom may use: `--max-memory`, else 80 % of the machine's (or the cgroup's) memory. */
 export function memoryLimit(maxMemory?: number): number {
   if (maxMemory !== undefined) return maxMemory;
-  const c = process.constrainedMemory?.() ?? 0;
-  const total = c > 0 && c < totalmem() ? c : totalmem();
-  return Math.floor(total * 0.8);
+  // Read once: the cgroup lookup behind constrainedMemory costs milliseconds, and the loader asks per variant.
+  if (machineLimit === undefined) {
+    const c = process.constrainedMemory?.() ?? 0;
+    const total = c > 0 && c < totalmem() ? c : totalmem();
+    machineLimit = Math.floor(total * 0.8);
+  }
+  return machineLimit;
 }
+let machineLimit: number | undefined;
 
 export function gib(bytes: number): string {
   const g = bytes / 2 ** 30;

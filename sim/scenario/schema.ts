@@ -54,7 +54,16 @@ export function studySectionSchema(name: string): z.ZodType | undefined {
   return study ? studySection(study.schema) : undefined;
 }
 
+/** Built once per set of registered studies (building it costs tens of milliseconds; validating is cheap). */
+let cachedRoot: { studies: string; schema: ReturnType<typeof buildRootSchema> } | undefined;
+
 export function rootSchema() {
+  const key = studies.map((s) => s.name).join(',');
+  if (cachedRoot?.studies !== key) cachedRoot = { studies: key, schema: buildRootSchema() };
+  return cachedRoot.schema;
+}
+
+function buildRootSchema() {
   const shape: Record<string, z.ZodType> = {};
   for (const s of studies) shape[s.name] = studySection(s.schema).optional();
   return z.object({
