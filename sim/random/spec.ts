@@ -68,12 +68,20 @@ export function distribution(kind: UnitKind) {
       return z.NEVER;
     }
     // Every kind is a quantity >= 0, a fraction at most 1: draws outside are clamped (see the description).
-    if (kind === 'fraction' && d.kind !== 'uniform' && d.kind !== 'empirical' && d.kind !== 'deterministic' && d.kind !== 'normal') return new Clamped(d, 0, 1);
-    return d;
+    const out = kind === 'fraction' && d.kind !== 'uniform' && d.kind !== 'empirical' && d.kind !== 'deterministic' && d.kind !== 'normal' ? new Clamped(d, 0, 1) : d;
+    kinds.set(out, kind);
+    return out;
   }).meta({ description: 'a distribution: a value, or {exponential|lognormal|weibull|uniform|normal|erlang|empirical|deterministic: {...}}. Every parameter is >= 0 (a fraction at most 1); a normal\'s draws below 0 are taken as 0, and a fraction\'s draws are clamped to [0, 1]; shape parameters (sigma, cv, shape) at most 100' });
 }
 
 type Spec = z.input<ReturnType<typeof distribution>>;
+
+const kinds = new WeakMap<Distribution, UnitKind>();
+
+/** What a parsed scenario distribution's values are (durations, bytes, …), for the loader's event estimate. */
+export function unitKindOf(d: Distribution): UnitKind | undefined {
+  return kinds.get(d);
+}
 
 /** The parameter sets each distribution accepts, for messages. */
 const FORMS: Record<string, string> = {

@@ -1,6 +1,8 @@
 import { totalmem } from 'node:os';
 import type { Cloud } from '../openstack/cloud.js';
 import type { StudyInput } from '../studies/study.js';
+import type { Distribution } from '../random/distributions.js';
+import { unitKindOf } from '../random/spec.js';
 
 /**
  * Memory of one variant's model, estimated from the input before anything is built: the objects
@@ -10,7 +12,7 @@ import type { StudyInput } from '../studies/study.js';
  * loader refuses a variant beyond the memory limit before a study's own checks build anything
  * (docs/failure-behaviour.md).
  */
-const BYTES = { host: 4096, instance: 1024, server: 64, boot: 4096, disk: 16384 } as const;
+const BYTES = { host: 4096, instance: 1024, guest: 1024, server: 64, boot: 4096, disk: 16384 } as const;
 
 export function modelOf(input: StudyInput<unknown>): { bytes: number; what: string } {
   const cloud = input.cloud as Cloud | undefined;
@@ -23,6 +25,8 @@ export function modelOf(input: StudyInput<unknown>): { bytes: number; what: stri
     bytes += hosts * BYTES.host + instances * BYTES.instance;
     parts.push(`${hosts} hosts`, `≈ ${Math.round(instances)} instances`);
   }
+  const guests = num(config.guests);
+  if (guests > 0) { bytes += guests * BYTES.guest; parts.push(`${guests} guests`); }
   const servers = num(config.servers);
   if (servers > 0) { bytes += servers * BYTES.server; parts.push(`${servers} servers`); }
   const storm = num((config.storm as Record<string, unknown> | undefined)?.size);
@@ -68,3 +72,37 @@ export function gib(bytes: number): string {
   return g >= 10 ? `${Math.round(g)} GiB` : g >= 0.01 ? `${g.toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
+
+/**
+ * Events one replication may fire, at most: a duration distribution with mean m drives up to
+ * horizon / m events for each object of the study's own population (guests, queue servers, boots
+ * of a storm). Coarse on purpose: it catches the nonsense (a time to hang of 1 ns over a year:
+ * 10^18 events, a replication that never ends), not the cost of a sane scenario.
+ */
+export function eventsOf(input: StudyInput<unknown>): { events: number; what: string } {
+  let perObject = 0;
+  let what = '';
+  const walk = (v: unknown, path: string) => {
+    if (v === null || typeof v !== 'object') return;
+    if (typeof (v as Distribution).sample === 'function') {
+      const d = v as Distribution;
+      if (unitKindOf(d) !== 'duration' || !(d.mean > 0)) return;
+      const n = input.horizon / d.mean;
+      if (n > perObject) what = `${path} (mean ${d.mean} s over a horizon of ${input.horizon} s)`;
+      perObject += n;
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+  };
+  walk(input.config, '');
+  const config = input.config as Record<string, unknown>;
+  // The study's own populations only: the cloud's hosts do not each run every process of every study.
+  const objects = Math.max(1, num(config.guests), num(config.servers), num((config.storm as Record<string, unknown> | undefined)?.size));
+  // A queue runs until its jobs are counted, whatever the horizon: two events per job.
+  const jobs = 2 * (num(config.jobs) + num(config.warmup_jobs));
+  if (jobs > perObject * objects) return { events: jobs, what: `jobs (${num(config.jobs)} counted + ${num(config.warmup_jobs)} warm-up)` };
+  return { events: perObject * objects, what };
+}
+
+/** Events per replication beyond which a run would not end in any useful time (10^10: hours at millions of events per second). */
+export const MAX_EVENTS = 1e10;

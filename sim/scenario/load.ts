@@ -9,7 +9,7 @@ import { describeIssue, locate, ScenarioError, type Located, type SourceMap } fr
 import { jsonSchema, NAME, rootSchema } from './schema.js';
 import { aliasProblem, checkValues, decodeUtf8, RESERVED, reservedMessage } from './input-rules.js';
 import { quote } from '../units/units.js';
-import { gib, memoryLimit, modelOf } from './limits.js';
+import { eventsOf, gib, MAX_EVENTS, memoryLimit, modelOf } from './limits.js';
 
 /**
  * Scenario file → validated, design-patched study inputs.
@@ -222,6 +222,14 @@ function planStudy(
       tooBig = true;
       const path = input.cloud !== undefined ? ['cloud', 'racks'] : ['studies', study.name];
       at(origin(path) ?? path, `too big for this machine: ${model.what} need ≈ ${gib(model.bytes)}; limit ${gib(limit)} (expected a smaller model, or a larger --max-memory)`);
+      return undefined;
+    }
+    const events = eventsOf(input);
+    if (events.events > MAX_EVENTS) {
+      if (tooBig) return undefined;
+      tooBig = true;
+      const path = ['studies', study.name, ...events.what.split(' ')[0].split('.').filter(Boolean)];
+      at(origin(path) ?? path, `too many events: about ${events.events.toExponential(1)} per replication, driven by ${events.what} (expected at most ${MAX_EVENTS.toExponential(0)} events per replication)`);
       return undefined;
     }
     for (const p of study.check?.(input) ?? []) {
