@@ -78,7 +78,7 @@ function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T
   return [values[0], lo, hi].filter((v, i, all) => all.indexOf(v) === i);
 }
 
-function studySlide(pres: P.default, name: string, study: StudySummary, chart: WrittenChart | undefined, scenarioDoc?: Record<string, any>, horizon?: number): void {
+function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | undefined, horizon?: number): void {
   const slide = pres.addSlide();
   heading(slide, study.title, study.question);
   const top = 2.0;
@@ -97,8 +97,8 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
   const x = 0.4 + chartW + 0.2;
   const boxW = W - x - 0.25;
   const rows: P.default.TableRow[] = [];
-  const exact = isValidationStudy(name, study) ? exactValues(name, study, scenarioDoc) : [];
-  for (const k of keyNumbers(name, study, horizon)) {
+  const exact = isValidationStudy(study) ? exactValues(study) : [];
+  for (const k of keyNumbers(study, horizon)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
       return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? meanPm(stats.mean, stats.ci95, stats.unit) };
@@ -122,7 +122,7 @@ function studySlide(pres: P.default, name: string, study: StudySummary, chart: W
   }
   if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
   slide.addText('± half-width of the 95 % CI; (low–high) when lopsided.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
-  slide.addNotes(executiveSentence(name, study, scenarioDoc, horizon));
+  slide.addNotes(executiveSentence(study, horizon));
 }
 
 /** The scenario boiled down to lines a room can read; the full text is in report.html. */
@@ -178,13 +178,12 @@ export function slideCount(studies: number): number {
 
 export interface DeckInput {
   summary: Summary;
-  scenarioDoc?: Record<string, any>;
   scenario: ScenarioEcho;
   run: RunInfo;
   charts: WrittenChart[];
 }
 
-export async function writeDeck(path: string, { summary, scenario, scenarioDoc, run, charts }: DeckInput): Promise<void> {
+export async function writeDeck(path: string, { summary, scenario, run, charts }: DeckInput): Promise<void> {
   const pres = new PptxGenJS();
   pres.layout = 'LAYOUT_WIDE';
   pres.title = `${summary.scenario} capacity review`;
@@ -209,15 +208,15 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
     const slide = pres.addSlide();
     heading(slide, pages > 1 ? `Summary (${i / per + 1}/${pages})` : 'Summary');
     const runs: P.default.TextProps[] = [];
-    for (const [name, s] of studies.slice(i, i + per)) {
-      const k = keyNumbers(name, s, summary.horizon)[0];
+    for (const [, s] of studies.slice(i, i + per)) {
+      const k = keyNumbers(s, summary.horizon)[0];
       runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
       const vals = k ? pickDesigns(k.values.map((v) => {
         const st = s.designs[v.design].metrics[k.metric];
         return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? meanPm(st.mean, st.ci95, st.unit) };
       })) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
-      const v = isValidationStudy(name, s) ? validationSentence(name, s, scenarioDoc) : undefined;
+      const v = isValidationStudy(s) ? validationSentence(s) : undefined;
       const line = v ? v : k ? `${k.label}${unitNote(k.label, unit)}: ${vals.map((v) => (vals.length > 1 ? `${v.text} (${v.design})` : v.text)).join(' · ')}` : 'no metrics reported';
       runs.push({ text: line, options: { breakLine: true } });
     }
@@ -227,7 +226,7 @@ export async function writeDeck(path: string, { summary, scenario, scenarioDoc, 
   }
 
   for (const [name, s] of studies) {
-    studySlide(pres, name, s, charts.find((c) => c.chart.study === name), scenarioDoc, summary.horizon);
+    studySlide(pres, s, charts.find((c) => c.chart.study === name), summary.horizon);
   }
 
   const a = pres.addSlide();

@@ -96,46 +96,11 @@ export function formatMeanCi(mean: number, ci: [number, number] | undefined, uni
   return `${m} (95 % CI ${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
 }
 
-/** Known metric names read better with a hand-written label; anything else is de-snake-cased. */
-const LABELS: Record<string, string> = {
-  any_stranded: 'P(any instance stranded)',
-  stranded_instances: 'Stranded instances',
-  stranded_instance_hours: 'Stranded instance-hours',
-  instances_evacuated: 'Instances evacuated',
-  downtime_p95: 'Instance downtime p95',
-  recovery_time_max: 'Longest recovery',
-  reserved_gib_hours: 'Reserved GiB-hours',
-  mean_ram_utilisation: 'Mean RAM utilisation',
-  held_back_fraction: 'Capacity held back',
-  max_hosts_down: 'Most hosts down at once',
-  storm_completion: 'Boot storm completion',
-  bytes_transferred: 'Bytes transferred',
-  cache_hit_ratio: 'Image cache hit ratio',
-  time_to_nearfull: 'Time to nearfull',
-  time_to_full: 'Time to full',
-  reached_nearfull: 'P(pool reaches nearfull)',
-  reached_full: 'P(pool reaches full)',
-  used_fraction_end: 'Pool used at end',
-  reclaimed_bytes: 'Reclaimed by discard',
-  thin_ratio: 'Thin-provisioning ratio',
-  downtime_minutes_per_guest_year: 'Downtime per guest-year',
-  incidents_needing_operator: 'Incidents needing an operator',
-  failed_fraction: 'Failed snapshots',
-  crash_consistent_fraction: 'Crash-consistent snapshots',
-  app_consistent_fraction: 'App-consistent snapshots',
-  littles_law_error: "Little's law error",
-  queue_length: 'Queue length',
-  fullest_osd_usage: 'Fullest OSD usage',
-  fullest_osd_fraction_end: 'Fullest OSD at end',
-  writes_blocked_time: 'Time with writes blocked',
-  no_valid_host: 'No valid host',
-  wait_tail: 'P(wait > t)',
-  number_in_system_tail: 'P(N ≥ k)',
-};
-
-export function metricLabel(name: string): string {
-  if (LABELS[name]) return LABELS[name];
-  // The unit shows on the axis, so "freeze_seconds_p95" reads "Freeze time p95 (s)".
+/**
+ * A readable label from a metric or series name, for summary files that carry no label (older or
+ * hand-written ones): "freeze_seconds_p95" reads "Freeze time p95" (the unit shows on the axis).
+ */
+export function fallbackLabel(name: string): string {
   const text = name.replace(/_seconds(?=_|$)/, '_time').split('_').join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -4,8 +4,8 @@
  * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { metricNames } from './summary.js';
-import { formatScaled, formatValue, metricLabel, pickScale } from './format.js';
+import { labelOf, metricNames } from './summary.js';
+import { formatScaled, formatValue, pickScale } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
@@ -33,12 +33,12 @@ ${svg}
 </figure>`;
 }
 
-function statsRow(stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean): string {
+function statsRow(study: StudySummary, stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean): string {
   const unit = stats[0].unit;
   const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
   const f = (x: number) => formatScaled(x / scale.divisor, scale);
   const desc = stats[0].description ? ` title="${escapeHtml(stats[0].description)}"` : '';
-  return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(metricLabel(metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
+  return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(labelOf(study, metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
     + `<td>${escapeHtml(design[i])}</td><td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`
     + (withNonFinite ? `<td class="num">${s.nonFinite ? `${s.nonFinite} of ${s.n + s.nonFinite}` : ''}</td>` : '') + '</tr>').join('\n');
 }
@@ -49,7 +49,7 @@ function summaryTable(study: StudySummary): string {
   for (const metric of metricNames(study)) {
     const designs = Object.keys(study.designs).filter((d) => study.designs[d].metrics[metric]);
     if (designs.length === 0) continue;
-    rows.push(statsRow(designs.map((d) => study.designs[d].metrics[metric]), designs, metric, nonFinite));
+    rows.push(statsRow(study, designs.map((d) => study.designs[d].metrics[metric]), designs, metric, nonFinite));
   }
   const first = Object.values(study.designs)[0]?.metrics[metricNames(study)[0]];
   const n = first ? first.n + (first.nonFinite ?? 0) : undefined;
@@ -73,7 +73,7 @@ function differencesTable(study: StudySummary, horizon?: number): string {
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });
-      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(metricLabel(metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
+      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(labelOf(study, metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
     }
   }
   return `<table class="stats diffs"><caption>Paired differences against ${escapeHtml(base)} (same random numbers in both designs)</caption>
@@ -122,22 +122,21 @@ ${rows.join('\n')}
 export interface HtmlInput {
   summary: Summary;
   /** The parsed scenario (for closed forms of validation studies), when it parses. */
-  scenarioDoc?: Record<string, any>;
   scenario: ScenarioEcho;
   run: RunInfo;
   charts: WrittenChart[];
 }
 
-export function renderHtml({ summary, scenario, scenarioDoc, run, charts }: HtmlInput): string {
+export function renderHtml({ summary, scenario, run, charts }: HtmlInput): string {
   const studies = Object.entries(summary.studies);
-  const answers = studies.map(([name, s]) => `<li><strong>${escapeHtml(s.title)}.</strong> <span class="question">${escapeHtml(s.question)}</span><br>${escapeHtml(executiveSentence(name, s, scenarioDoc, summary.horizon))}</li>`);
+  const answers = studies.map(([, s]) => `<li><strong>${escapeHtml(s.title)}.</strong> <span class="question">${escapeHtml(s.question)}</span><br>${escapeHtml(executiveSentence(s, summary.horizon))}</li>`);
   const sections = studies.map(([name, s]) => {
     const figs = charts.filter((c) => c.chart.study === name).map(figure);
     const warns = studyWarnings(s);
     return `<section class="study" id="study-${escapeHtml(name)}">
 <h2>${escapeHtml(s.title)}</h2>
 <p class="question">${escapeHtml(s.question)}</p>
-<p>${escapeHtml(executiveSentence(name, s, scenarioDoc, summary.horizon))}</p>
+<p>${escapeHtml(executiveSentence(s, summary.horizon))}</p>
 ${figs.join('\n')}
 <h3>Summary table</h3>
 ${summaryTable(s)}

@@ -9,7 +9,6 @@
  */
 import { readFileSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { assertSummary, normaliseSummary, type RunInfo, type ScenarioEcho, type Summary } from './summary.js';
 import { chartsForSummary } from './charts/plan.js';
 import { writeCharts } from './charts/write.js';
@@ -28,16 +27,14 @@ export interface ReportFiles {
 export async function writeReports(outDir: string, rawSummary: Summary, scenarioEcho: ScenarioEcho, run: RunInfo): Promise<ReportFiles> {
   assertSummary(rawSummary);
   const summary = normaliseSummary(rawSummary);
-  let scenario: Record<string, any> | undefined;
-  try { scenario = parse(scenarioEcho.text) ?? undefined; } catch { scenario = undefined; }
-  const charts = chartsForSummary(summary, scenario);
+  const charts = chartsForSummary(summary);
   // Each study's first chart is its main one: it also gets a large-font PNG for its slide.
   const main = new Set(Object.keys(summary.studies).map((s) => charts.find((c) => c.study === s)?.name).filter((n): n is string => !!n));
   const written = await writeCharts(outDir, charts, main);
   const report = join(outDir, 'report.html');
-  writeFileSync(report, renderHtml({ summary, scenario: scenarioEcho, scenarioDoc: scenario, run, charts: written }));
+  writeFileSync(report, renderHtml({ summary, scenario: scenarioEcho, run, charts: written }));
   const deck = join(outDir, 'deck.pptx');
-  await writeDeck(deck, { summary, scenario: scenarioEcho, scenarioDoc: scenario, run, charts: written });
+  await writeDeck(deck, { summary, scenario: scenarioEcho, run, charts: written });
   return {
     report,
     deck,

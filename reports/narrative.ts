@@ -1,11 +1,12 @@
 /**
  * The words around the numbers: one sentence per study answering its question, and the key
- * numbers a slide shows. Generic over studies: it reads the study's key metrics (plan.ts) and
- * its paired differences, so nothing here depends on a particular study's model.
+ * numbers a slide shows. Generic over studies: it reads the key metrics, labels and chart requests
+ * the study declared in summary.json and its paired differences, so nothing here depends on a
+ * particular study's model.
  */
 import type { MetricStats, StudySummary, Sweep } from './summary.js';
-import { metricAcrossDesigns } from './summary.js';
-import { formatMeanCi, formatValue, metricLabel, pickScale, formatScaled, unitKind } from './format.js';
+import { labelOf, metricAcrossDesigns } from './summary.js';
+import { formatMeanCi, formatValue, pickScale, formatScaled, unitKind } from './format.js';
 import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
 
 export interface KeyNumber {
@@ -24,10 +25,10 @@ export function notReached(stats: MetricStats, horizon: number | undefined): str
   return `not reached within ${formatValue(horizon, 's')}`;
 }
 
-export function keyNumbers(name: string, study: StudySummary, horizon?: number): KeyNumber[] {
-  return keyMetrics(name, study).map((metric) => ({
+export function keyNumbers(study: StudySummary, horizon?: number): KeyNumber[] {
+  return keyMetrics(study).map((metric) => ({
     metric,
-    label: metricLabel(metric),
+    label: labelOf(study, metric),
     values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({
       design, mean: stats.mean, text: notReached(stats, horizon) ?? formatMeanCi(stats.mean, stats.ci95, stats.unit),
     })),
@@ -62,7 +63,7 @@ function strongestDifference(study: StudySummary, metric: string, horizon?: numb
  * For a probability swept against capacity held back: the least x at which a strategy keeps the
  * upper CI bound below `target`. This is the sizing answer an architect wants from the sweep.
  */
-export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, target = 0.01): string | undefined {
+export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, target = 0.01, study?: StudySummary): string | undefined {
   const parts: string[] = [];
   for (const sw of sweeps) {
     for (const [design, points] of Object.entries(sw.designs)) {
@@ -79,15 +80,15 @@ export function sweepAnswer(sweeps: Sweep[], metric: string, xMetric: string, ta
     }
   }
   if (parts.length === 0) return undefined;
-  return `${metricLabel(metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) for ${parts.join('; ')}`;
+  return `${labelOf(study, metric)} stays below ${formatValue(target, 'fraction')} (upper 95 % bound) for ${parts.join('; ')}`;
 }
 
 /**
  * For a validation study, the answer is agreement with theory: the largest relative deviation of
  * a simulated mean from its closed form, and how many 95 % CIs contain the exact value.
  */
-export function validationSentence(name: string, study: StudySummary, scenario?: Record<string, any>): string | undefined {
-  const exact = exactValues(name, study, scenario).filter((e) => Math.abs(e.exact) > 0);
+export function validationSentence(study: StudySummary): string | undefined {
+  const exact = exactValues(study).filter((e) => Math.abs(e.exact) > 0);
   if (exact.length === 0) return undefined;
   let worst = { dev: -1, text: '' };
   let covered = 0;
@@ -95,19 +96,19 @@ export function validationSentence(name: string, study: StudySummary, scenario?:
     const m = study.designs[e.design].metrics[e.metric];
     const dev = Math.abs(m.mean / e.exact - 1);
     if (m.ci95[0] <= e.exact && e.exact <= m.ci95[1]) covered++;
-    if (dev > worst.dev) worst = { dev, text: `${metricLabel(e.metric).toLowerCase()}${Object.keys(study.designs).length > 1 ? ` in ${e.design}` : ''}: ${formatValue(m.mean, m.unit)} against ${formatValue(e.exact, m.unit)}` };
+    if (dev > worst.dev) worst = { dev, text: `${labelOf(study, e.metric).toLowerCase()}${Object.keys(study.designs).length > 1 ? ` in ${e.design}` : ''}: ${formatValue(m.mean, m.unit)} against ${formatValue(e.exact, m.unit)}` };
   }
   return `All ${exact.length} simulated means with a closed form are within ${formatValue(worst.dev, 'fraction')} of it (largest gap ${worst.text}); `
     + `${covered} of ${exact.length} 95 % confidence intervals contain the exact value.`;
 }
 
 /** One sentence (or two) answering the study's question with numbers and CIs. */
-export function executiveSentence(name: string, study: StudySummary, scenario?: Record<string, any>, horizon?: number): string {
-  if (isValidationStudy(name, study)) {
-    const v = validationSentence(name, study, scenario);
+export function executiveSentence(study: StudySummary, horizon?: number): string {
+  if (isValidationStudy(study)) {
+    const v = validationSentence(study);
     if (v) return v;
   }
-  const keys = keyNumbers(name, study, horizon);
+  const keys = keyNumbers(study, horizon);
   if (keys.length === 0) return `${study.title}: no metrics were reported.`;
   const main = keys[0];
   let text: string;
@@ -131,8 +132,10 @@ export function executiveSentence(name: string, study: StudySummary, scenario?: 
   }
   const diff = strongestDifference(study, main.metric, horizon);
   if (diff) text += ` Largest paired difference: ${diff}.`;
-  if (study.sweeps?.length) {
-    const s = sweepAnswer(study.sweeps, 'any_stranded', 'held_back_fraction');
+  // A probability the study asked to see against another metric (risk against capacity held back).
+  const against = study.charts?.find((c) => c.kind === 'sweep' && c.x !== undefined && study.metrics?.[c.metric]?.kind === 'probability');
+  if (study.sweeps?.length && against?.kind === 'sweep') {
+    const s = sweepAnswer(study.sweeps, against.metric, against.x!, undefined, study);
     if (s) text += ` ${s}.`;
   }
   return text;

@@ -1,6 +1,9 @@
-import type { BoundResult } from '../sim/montecarlo/summary.js';
+import type { BoundResult, MetricInfo } from '../sim/montecarlo/summary.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
-import { unitKind } from './format.js';
+import type { ChartRequest, Threshold } from '../sim/studies/study.js';
+import { fallbackLabel, unitKind } from './format.js';
+
+export type { ChartRequest, Threshold };
 
 /**
  * The shape of an output folder's summary.json as the reports read it (written by the Monte
@@ -32,14 +35,20 @@ export interface SeriesStats {
   p50: number[];
   p95: number[];
   description?: string;
+  /** What a person reads on the y axis (absent in older files: the series name is de-snake-cased). */
+  label?: string;
 }
 
 export interface DesignSummary {
   metrics: Record<string, MetricStats>;
   series?: Record<string, SeriesStats>;
   warnings?: string[];
-  /** Closed-form values a validation study may publish next to its estimates (metric -> value). */
+  /** Closed-form values a validation study publishes next to its estimates (metric -> value). */
   exact?: Record<string, number>;
+  /** Closed-form values of a series at its x (series -> values). */
+  exactSeries?: Record<string, number[]>;
+  /** Lines a series of this design is drawn against (series -> thresholds), e.g. its Ceph ratios. */
+  thresholds?: Record<string, Threshold[]>;
 }
 
 export interface Difference {
@@ -62,8 +71,15 @@ export interface Sweep {
 export interface StudySummary {
   title: string;
   question: string;
-  /** Unit and description per metric (the runner puts units here, not in each design's stats). */
-  metrics?: Record<string, { unit: string; description?: string }>;
+  /**
+   * The study's definition of each metric: unit, description, label, kind (older files: unit and
+   * description only; hand-written ones may have none).
+   */
+  metrics?: Record<string, Partial<MetricInfo> & { unit: string; description?: string }>;
+  /** The numbers a slide shows, most important first. */
+  keyMetrics?: string[];
+  /** The charts the study asks for, main chart first. */
+  charts?: ChartRequest[];
   designs: Record<string, DesignSummary>;
   /** Paired differences of each design against the first one (design -> metric -> diff). */
   differences?: Record<string, Record<string, Difference>>;
@@ -119,6 +135,17 @@ export function assertSummary(value: unknown): asserts value is Summary {
       if (typeof design?.metrics !== 'object' || design.metrics === null) fail(`studies.${name}.designs.${d}.metrics: missing`);
     }
   }
+}
+
+/** What a person reads for a metric: the study's label, else the name de-snake-cased. */
+export function labelOf(study: StudySummary | undefined, metric: string): string {
+  return study?.metrics?.[metric]?.label ?? fallbackLabel(metric);
+}
+
+/** A series' y label: the study's label, else the name without its _cdf/_quantiles suffix, de-snake-cased. */
+export function seriesLabelOf(study: StudySummary, series: string): string {
+  for (const d of Object.values(study.designs)) if (d.series?.[series]?.label) return d.series[series].label!;
+  return fallbackLabel(series.replace(/_?(cdf|quantiles)$/i, ''));
 }
 
 export function designNames(study: StudySummary): string[] {

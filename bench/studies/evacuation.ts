@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Streams } from '../../sim/random/streams.js';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
-import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
+import { evacuationStudy } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import type { BenchFigure, BenchSuite } from '../figure.js';
 import { cpuMs, perCall } from '../timing.js';
@@ -19,9 +19,8 @@ function firstDesign(file: string): StudyInput<any> {
 /** Median CPU ms per replication (bench/timing.ts perCall), single thread, after one warm-up replication (which builds the cached fill). */
 function perReplication(inp: StudyInput<any>, reps: number): { ms: number; wallMs: number; evacuations: number } {
   evacuationStudy.replicate(inp, { replication: 0, streams: new Streams(inp.seed, 0) });
-  const k = Object.keys(metrics).indexOf('instances_evacuated');
   let evacuations = 0;
-  const t = perCall(reps, (r) => { evacuations += evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) })[k]; });
+  const t = perCall(reps, (r) => { evacuations += evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }).metrics.instances_evacuated; });
   return { ms: t.cpuMedianMs, wallMs: t.wallMedianMs, evacuations: evacuations / reps };
 }
 

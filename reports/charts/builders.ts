@@ -7,8 +7,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
-import { metricAcrossDesigns, designNames } from '../summary.js';
-import { axisTitle, formatNumber, metricLabel, pickScale, unitKind, type Scale } from '../format.js';
+import { metricAcrossDesigns, designNames, labelOf, seriesLabelOf } from '../summary.js';
+import { axisTitle, formatNumber, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
 import { lineStyle, PALETTE, type LineStyle } from './lines.js';
 import { inPanels, PANELS_FROM } from './panels.js';
@@ -84,7 +84,7 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [r.stats.mean, ...r.stats.ci95]));
-  const label = metricLabel(metric);
+  const label = labelOf(study, metric);
   const data = rows.map(({ design, stats }) => ({
     design,
     mean: scaled(stats.mean, scale),
@@ -124,7 +124,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [r.stats.max, r.stats.p99, r.stats.mean]));
-  const label = metricLabel(metric);
+  const label = labelOf(study, metric);
   const ranges = rows.map(({ design, stats }) => ({
     design, min: scaled(stats.min, scale), max: scaled(stats.max, scale),
     mean: scaled(stats.mean, scale), lo: scaled(stats.ci95[0], scale), hi: scaled(stats.ci95[1], scale),
@@ -213,7 +213,7 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
   if (rows.length === 0) return undefined;
   const unit = rows[0].s.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
-  const label = metricLabel(series.replace(/_?(cdf|quantiles)$/i, ''));
+  const label = seriesLabelOf(study, series);
   // Legend from the leftmost curve (smallest median) to the rightmost.
   const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', domainOf(study), 'median');
   const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
@@ -297,7 +297,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   const first = rows[0].s;
   const yScale = pickScale(first.unit, [...rows.flatMap((r) => r.s.p95), ...thresholds.map((t) => t.value)]);
   const xScale = pickScale(first.xUnit, rows.flatMap((r) => r.s.x));
-  const label = metricLabel(series);
+  const label = seriesLabelOf(study, series);
   // Legend from the line ending highest to the lowest, as the lines stand at the right edge.
   const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', domainOf(study));
   const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
@@ -353,7 +353,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
  * is that metric's mean, which lets different strategies (reservation size, spare hosts) share
  * one axis; several sweeps are then drawn together.
  */
-export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string): Chart | undefined {
+export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string, study?: StudySummary): Chart | undefined {
   type Pt = { line: string; x: number | string; stats: MetricStats };
   const points: Pt[] = [];
   const multi = sweeps.length > 1;
@@ -376,7 +376,7 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
   const unit = points[0].stats.unit;
   const yScale = pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
   const xScale = useX ? pickScale(xUnit, points.map((p) => p.x as number)) : { divisor: 1, label: '' };
-  const label = metricLabel(metric);
+  const label = labelOf(study, metric);
   const data = points.map((p) => ({
     line: p.line,
     x: numeric ? (p.x as number) / xScale.divisor : String(p.x),
@@ -392,11 +392,11 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
   })), 'desc', lines, 'last point');
   for (const d of data) d.line = style.label.get(d.line)!;
   const swept = paramTitle(sweeps[0].parameter);
-  const xTitle = useX ? axisTitle(metricLabel(xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
+  const xTitle = useX ? axisTitle(labelOf(study, xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
   const yTitle = axisTitle(label, yScale);
   const x = { field: 'x', type: numeric ? 'quantitative' : 'ordinal', title: xTitle };
   const color = style.color;
-  const title = `${label} against ${useX ? metricLabel(xMetric!).toLowerCase() : paramTitle(sweeps[0].parameter)}`;
+  const title = `${label} against ${useX ? labelOf(study, xMetric!).toLowerCase() : paramTitle(sweeps[0].parameter)}`;
   const n = points[0].stats.n;
   return {
     name: `${slug(studyName)}-${slug(metric)}-sweep${useX ? `-vs-${slug(xMetric!)}` : `-${slug(paramTitle(sweeps[0].parameter).replace(/ \(.*\)$/, ''))}`}`,
@@ -438,7 +438,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
   for (const { design, metric, exact: e } of exact) {
     const stats = study.designs[design]?.metrics[metric];
     if (!stats || !Number.isFinite(stats.mean) || !(Math.abs(e) > 0)) continue;
-    data.push({ design, metric: metricLabel(metric), ratio: stats.mean / e, lo: stats.ci95[0] / e, hi: stats.ci95[1] / e });
+    data.push({ design, metric: labelOf(study, metric), ratio: stats.mean / e, lo: stats.ci95[0] / e, hi: stats.ci95[1] / e });
   }
   if (data.length === 0) return undefined;
   const y = { field: 'metric', type: 'nominal', title: 'Metric' };

@@ -1,6 +1,7 @@
 import { Simulation, type Tracer } from '../engine/simulation.js';
 import { Streams } from '../random/streams.js';
 import type { StudyPlan } from '../scenario/load.js';
+import { packReplication, type Replication } from '../studies/study.js';
 import type { Layout } from './layout.js';
 
 /** A replication that threw: names the replication, seed and variant so it can be rerun alone. */
@@ -37,21 +38,18 @@ export function replicateRange(plan: StudyPlan, layout: Layout, seed: number, fr
     plan.variants.forEach((v, vi) => {
       const o = row + layout.offsets[vi];
       if (r >= v.replications) { out.fill(NaN, o, o + layout.widths[vi]); return; }
-      let values: Float64Array;
       tracer?.note(0, 'replication', { replication: r, study: plan.name, design: v.design, sweep: v.sweep?.value });
       try {
-        values = def.replicate(v.input, { replication: r, streams: new Streams(seed, r), tracer });
-        if (values.length !== layout.widths[vi]) throw new Error(`returned ${values.length} values, expected ${layout.widths[vi]}`);
-        const bad = nonFiniteMetric(plan, values);
+        const values: Replication = def.replicate(v.input, { replication: r, streams: new Streams(seed, r), tracer });
+        packReplication(layout.shapes[vi], values, out, o);
+        const bad = nonFiniteMetric(plan, out, o);
         if (bad) throw new Error(bad);
       } catch (e) {
         const err = new ReplicationError(r, seed, variantName(plan.name, v.design, v.sweep), e);
         if (!failures) throw err;
         failures.push({ replication: r, seed, variant: err.variant, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack });
         out.fill(NaN, o, o + layout.widths[vi]);
-        return;
       }
-      out.set(values, o);
     });
   }
   return Simulation.totalEventsFired - before;
@@ -62,10 +60,10 @@ export function variantName(study: string, design: string, sweep?: { parameter: 
 }
 
 /** The first named metric that is ±Infinity, or NaN without `undefinedWhen`, as a sentence; undefined when all are fine. */
-function nonFiniteMetric(plan: StudyPlan, values: Float64Array): string | undefined {
+function nonFiniteMetric(plan: StudyPlan, out: Float64Array, o: number): string | undefined {
   const names = Object.keys(plan.definition.metrics);
   for (let j = 0; j < names.length; j++) {
-    const x = values[j];
+    const x = out[o + j];
     if (Number.isFinite(x)) continue;
     if (Number.isNaN(x) && plan.definition.metrics[names[j]].undefinedWhen !== undefined) continue;
     return `metric ${names[j]} is ${x} (expected a finite number${Number.isNaN(x) ? '; the study does not declare when it may be undefined' : ''})`;

@@ -2,6 +2,7 @@ import { quantileSorted as ssQuantileSorted } from 'simple-statistics';
 import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
+import type { ChartRequest, MetricDef, MetricKind, StudyDefinition, StudyInput, Threshold } from '../studies/study.js';
 
 /**
  * The summary.json document: per study, per design, per metric, the statistics of the
@@ -12,6 +13,7 @@ import type { RunResult, StudyResult } from './run.js';
 export interface SeriesSummary {
   unit: string;
   description: string;
+  label: string;
   xLabel: string;
   xUnit: string;
   x: number[];
@@ -28,12 +30,31 @@ export interface DesignSummary {
   metrics: Record<string, MetricStats>;
   series: Record<string, SeriesSummary>;
   warnings: string[];
+  /** Closed-form values of the metrics this design is validated against (validation studies). */
+  exact?: Record<string, number>;
+  /** Closed-form values of series at their x (validation studies). */
+  exactSeries?: Record<string, number[]>;
+  /** Lines each series of this design is drawn against (this design's own Ceph ratios…). */
+  thresholds?: Record<string, Threshold[]>;
+}
+
+/** A metric's definition as summary.json carries it (sim/studies/study.ts MetricDef). */
+export interface MetricInfo {
+  unit: string;
+  description: string;
+  label: string;
+  kind: MetricKind;
+  heavyTailed?: boolean;
 }
 
 export interface StudySummary {
   title: string;
   question: string;
-  metrics: Record<string, { unit: string; description: string }>;
+  metrics: Record<string, MetricInfo>;
+  /** The numbers a slide shows, most important first. */
+  keyMetrics?: string[];
+  /** The charts the study asks for, main chart first. */
+  charts?: ChartRequest[];
   designs: Record<string, DesignSummary>;
   differences: Record<string, Record<string, { mean: number; ci95: [number, number] }>>;
   sweeps: {
@@ -102,7 +123,7 @@ function studySummary(res: StudyResult): StudySummary {
     const series: Record<string, SeriesSummary> = {};
     let k = metricNames.length;
     for (const [name, s] of Object.entries(def.series?.(v.input) ?? {})) {
-      const band: SeriesSummary = { unit: s.unit, description: s.description, xLabel: s.xLabel, xUnit: s.xUnit, x: s.x, mean: [], p05: [], p50: [], p95: [] };
+      const band: SeriesSummary = { unit: s.unit, description: s.description, label: s.label, xLabel: s.xLabel, xUnit: s.xUnit, x: s.x, mean: [], p05: [], p50: [], p95: [] };
       for (let j = 0; j < s.x.length; j++, k++) {
         const col = column(vi, k).filter(Number.isFinite).sort((a, b) => a - b);
         band.mean.push(col.length ? col.reduce((a, b) => a + b, 0) / col.length : NaN);
@@ -112,7 +133,7 @@ function studySummary(res: StudyResult): StudySummary {
       }
       series[name] = band;
     }
-    designs[v.design] = { metrics, series, warnings: def.warnings?.(v.input) ?? [] };
+    designs[v.design] = { metrics, series, warnings: def.warnings?.(v.input) ?? [], ...exactOf(def, v.input, series), ...thresholdsOf(def, v.input) };
   });
 
   const differences: StudySummary['differences'] = {};
@@ -137,7 +158,40 @@ function studySummary(res: StudyResult): StudySummary {
     return { parameter: sw.parameter, label: sw.label, values: sw.values, designs: byDesign };
   });
 
-  return { title: def.title, question: def.question, metrics: def.metrics, designs, differences, sweeps };
+  return {
+    title: def.title, question: def.question, metrics: metricInfo(def.metrics),
+    ...(def.keyMetrics ? { keyMetrics: def.keyMetrics } : {}),
+    ...(def.charts ? { charts: def.charts } : {}),
+    designs, differences, sweeps,
+  };
+}
+
+/** The definitions with `unit` and `description` first (the order summary.json always had). */
+function metricInfo(defs: Record<string, MetricDef>): Record<string, MetricInfo> {
+  const out: Record<string, MetricInfo> = {};
+  for (const [name, d] of Object.entries(defs)) {
+    out[name] = { unit: d.unit, description: d.description, label: d.label, kind: d.kind, ...(d.heavyTailed ? { heavyTailed: true } : {}) };
+  }
+  return out;
+}
+
+/** A validation study's closed forms for one design: finite metric values, series at their x. */
+function exactOf(def: StudyDefinition, input: StudyInput<unknown>, series: Record<string, SeriesSummary>): Pick<DesignSummary, 'exact' | 'exactSeries'> {
+  const e = def.exact?.(input);
+  if (!e) return {};
+  const exact: Record<string, number> = {};
+  for (const m of Object.keys(def.metrics)) {
+    const v = (e.metrics as Record<string, number | undefined> | undefined)?.[m];
+    if (typeof v === 'number' && Number.isFinite(v)) exact[m] = v;
+  }
+  const exactSeries: Record<string, number[]> = {};
+  for (const [name, f] of Object.entries(e.series ?? {})) if (series[name]) exactSeries[name] = series[name].x.map(f);
+  return { exact, ...(Object.keys(exactSeries).length ? { exactSeries } : {}) };
+}
+
+function thresholdsOf(def: StudyDefinition, input: StudyInput<unknown>): Pick<DesignSummary, 'thresholds'> {
+  const t = def.thresholds?.(input);
+  return t && Object.keys(t).length ? { thresholds: t } : {};
 }
 
 /** R type 7 (simple-statistics' definition, the same one summarize uses); NaN when empty. */

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type gammaType from '@stdlib/math-base-special-gamma';
 import type { Rng } from './streams.js';
 
 /**
@@ -93,18 +95,8 @@ export class Lognormal implements Distribution {
   sample(rng: Rng): number { return Math.exp(this.mu + this.sigma * standardNormal(rng)); }
 }
 
-/** Lanczos approximation of the gamma function (|rel. error| < 1e-13 on the range used here). */
-export function gammaFn(x: number): number {
-  if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gammaFn(1 - x));
-  const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  x -= 1;
-  let a = c[0];
-  const t = x + g + 0.5;
-  for (let i = 1; i < g + 2; i++) a += c[i] / (x + i);
-  return Math.sqrt(2 * Math.PI) * Math.pow(t, x + 0.5) * Math.exp(-t) * a;
-}
+/** Γ(x), from stdlib-js (the Weibull parameterisation needs Γ(1 + 1/k) and Γ(1 + 2/k)). */
+export const gammaFn = createRequire(import.meta.url)('@stdlib/math-base-special-gamma') as typeof gammaType;
 
 export class Weibull implements Distribution {
   readonly kind = 'weibull';

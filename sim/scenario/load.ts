@@ -340,8 +340,16 @@ function knownKeys(_value: Json, path: (string | number)[]): string[] {
 }
 
 function unwrap(n: Record<string, unknown>): Record<string, unknown> {
+  n = resolveRef(n);
   const alts = (n.anyOf ?? n.oneOf ?? n.allOf) as Record<string, unknown>[] | undefined;
-  if (alts) return alts.find((a) => a.properties || a.items) ?? n;
+  if (alts) return alts.map(resolveRef).find((a) => a.properties || a.items) ?? n;
+  return n;
+}
+
+/** A `$ref` to the schema's shared definitions, followed (schema.json merges repeated definitions). */
+function resolveRef(n: Record<string, unknown>): Record<string, unknown> {
+  const defs = (schemaJson() as { $defs?: Record<string, Record<string, unknown>> }).$defs ?? {};
+  while (typeof n.$ref === 'string' && n.$ref.startsWith('#/$defs/')) n = defs[n.$ref.slice('#/$defs/'.length)] ?? {};
   return n;
 }
 

@@ -80,8 +80,65 @@ function buildRootSchema() {
   }).strict();
 }
 
-/** JSON Schema for editors (`headroom schema`, scenarios/schema.json). */
+/**
+ * JSON Schema for editors (`headroom schema`, scenarios/schema.json). Every field built by the same
+ * factory (a duration distribution, a size, a rate…) is its own zod instance, so zod writes each
+ * one out again; identical definitions are merged here into one `$defs` entry each.
+ */
 export function jsonSchema(): unknown {
-  const s = z.toJSONSchema(rootSchema(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { $id: 'https://headroom.dev/scenario.schema.json', title: 'headroom scenario', ...s };
+  const s = z.toJSONSchema(rootSchema(), { io: 'input', unrepresentable: 'any', reused: 'ref' }) as Record<string, unknown>;
+  return { $id: 'https://headroom.dev/scenario.schema.json', title: 'headroom scenario', ...mergeIdenticalDefs(s) };
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Merges `$defs` entries whose content is identical (to a fixpoint: merging two can make their users identical) and numbers the survivors in order of first use. */
+export function mergeIdenticalDefs(schema: Record<string, unknown>): Record<string, unknown> {
+  let root = schema as { [k: string]: Json };
+  for (;;) {
+    const defs = (root.$defs ?? {}) as { [k: string]: Json };
+    const canonical = new Map<string, string>(), rename = new Map<string, string>();
+    for (const [name, def] of Object.entries(defs)) {
+      const key = JSON.stringify(def);
+      const first = canonical.get(key);
+      if (first === undefined) canonical.set(key, name); else rename.set(name, first);
+    }
+    if (rename.size === 0) break;
+    const kept: { [k: string]: Json } = {};
+    for (const [name, def] of Object.entries(defs)) if (!rename.has(name)) kept[name] = def;
+    root = rewriteRefs({ ...root, $defs: kept }, (name) => rename.get(name) ?? name) as { [k: string]: Json };
+  }
+  // Stable, readable names: def1, def2… in the order a reader meets them.
+  const order: string[] = [];
+  const visit = (v: Json) => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/')) {
+          const name = x.slice(8);
+          if (!order.includes(name)) { order.push(name); visit(((root.$defs ?? {}) as { [k: string]: Json })[name]); }
+        } else if (k !== '$defs') visit(x);
+      }
+    }
+  };
+  visit(root);
+  const newName = new Map(order.map((n, i) => [n, `def${i + 1}`]));
+  const defs = (root.$defs ?? {}) as { [k: string]: Json };
+  const renamed = rewriteRefs(root, (n) => newName.get(n) ?? n) as { [k: string]: Json };
+  const outDefs: { [k: string]: Json } = {};
+  for (const n of order) outDefs[newName.get(n)!] = rewriteRefs(defs[n], (m) => newName.get(m) ?? m);
+  if (order.length) renamed.$defs = outDefs; else delete renamed.$defs;
+  return renamed;
+}
+
+function rewriteRefs(v: Json, to: (name: string) => string): Json {
+  if (Array.isArray(v)) return v.map((x) => rewriteRefs(x, to));
+  if (v && typeof v === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = k === '$ref' && typeof x === 'string' && x.startsWith('#/$defs/') ? `#/$defs/${to(x.slice(8))}` : rewriteRefs(x, to);
+    }
+    return out;
+  }
+  return v;
 }

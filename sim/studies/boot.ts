@@ -6,7 +6,7 @@ import { distribution } from '../random/spec.js';
 import type { Distribution } from '../random/distributions.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { duration, rate } from '../units/zod-units.js';
-import type { Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
 /**
  * Boot study (issue 4, openstack-facts §2, §8.3, §9): how long boots take when images come by
@@ -46,17 +46,17 @@ export type BootConfig = z.output<typeof bootConfigSchema>;
 export const CDF_POINTS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 
 const metrics = {
-  boot_time_p50: { unit: 's', description: 'median boot time (request to guest booted) within the replication', undefinedWhen: 'no boot completed' },
-  boot_time_p95: { unit: 's', description: '95th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
-  boot_time_p99: { unit: 's', description: '99th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
-  boot_time_mean: { unit: 's', description: 'mean boot time within the replication', undefinedWhen: 'no boot completed' },
-  storm_completion: { unit: 's', description: 'from the first request until the last guest has booted' },
-  bytes_transferred: { unit: 'B', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
-  bytes_downloaded: { unit: 'B', description: 'image bytes downloaded into compute `_base` caches' },
-  cache_hit_ratio: { unit: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)', undefinedWhen: 'no boot completed' },
-  no_valid_host: { unit: 'count', description: 'boot requests the scheduler found no host for (not booted, not in the boot times)' },
-  nfs_fallbacks: { unit: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
-} as const;
+  boot_time_p50: { label: 'Boot time p50', unit: 's', kind: 'duration', description: 'median boot time (request to guest booted) within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p95: { label: 'Boot time p95', unit: 's', kind: 'duration', description: '95th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p99: { label: 'Boot time p99', unit: 's', kind: 'duration', description: '99th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_mean: { label: 'Mean boot time', unit: 's', kind: 'duration', description: 'mean boot time within the replication', undefinedWhen: 'no boot completed' },
+  storm_completion: { label: 'Boot storm completion', unit: 's', kind: 'duration', description: 'from the first request until the last guest has booted' },
+  bytes_transferred: { label: 'Bytes transferred', unit: 'B', kind: 'size', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
+  bytes_downloaded: { label: 'Bytes downloaded', unit: 'B', kind: 'size', description: 'image bytes downloaded into compute `_base` caches' },
+  cache_hit_ratio: { label: 'Image cache hit ratio', unit: 'fraction', kind: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)', undefinedWhen: 'no boot completed' },
+  no_valid_host: { label: 'No valid host', unit: 'count', kind: 'count', description: 'boot requests the scheduler found no host for (not booted, not in the boot times)' },
+  nfs_fallbacks: { label: 'NFS fallbacks', unit: 'count', kind: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
+} as const satisfies Record<string, MetricDef>;
 
 /** Type-7 (linear interpolation) quantile of an ascending-sorted array. */
 export function quantileSorted(sorted: Float64Array, p: number): number {
@@ -216,15 +216,22 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   return { bootTimes: booted, model, placement, hostOf, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost };
 }
 
-export const bootStudy: StudyDefinition<BootConfig> = {
+export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
   name: 'boot',
   title: 'Boot times: Glance HTTP vs NFS direct fetch vs Ceph RBD clones',
   question: 'How long do boots take (p50/p95/p99) when images come by Glance HTTP streaming, NFS direct fetch or Ceph RBD copy-on-write clones, alone and in a boot storm of N concurrent boots?',
   schema: bootConfigSchema,
   metrics,
+  keyMetrics: ['boot_time_p95', 'storm_completion', 'boot_time_p50', 'cache_hit_ratio'],
+  charts: [
+    { kind: 'series', series: 'boot_time_cdf' },
+    { kind: 'sweep', metric: 'storm_completion' },
+    { kind: 'design', metric: 'storm_completion' },
+    { kind: 'spread', metric: 'boot_time_p95' },
+  ],
   series: () => ({
     boot_time_cdf: {
-      unit: 's', description: 'boot-time quantiles within the replication (the CDF read sideways)',
+      label: 'Boot time', unit: 's', description: 'boot-time quantiles within the replication (the CDF read sideways)',
       x: CDF_POINTS, xLabel: 'fraction of boots done', xUnit: 'fraction',
     },
   }),
@@ -242,19 +249,20 @@ export const bootStudy: StudyDefinition<BootConfig> = {
     let sum = 0;
     for (const t of bootTimes) sum += t;
     const n = bootTimes.length;
-    const out = new Float64Array(Object.keys(metrics).length + CDF_POINTS.length);
-    let k = 0;
-    out[k++] = quantileSorted(sorted, 0.5);
-    out[k++] = quantileSorted(sorted, 0.95);
-    out[k++] = quantileSorted(sorted, 0.99);
-    out[k++] = n > 0 ? sum / n : NaN;
-    out[k++] = completion;
-    out[k++] = model.bytesTransferred;
-    out[k++] = model.bytesDownloaded;
-    out[k++] = n > 0 ? model.bootsWithoutDownload / n : NaN;
-    out[k++] = noValidHost;
-    out[k++] = model.nfsFallbacks;
-    for (const p of CDF_POINTS) out[k++] = quantileSorted(sorted, p);
-    return out;
+    return {
+      metrics: {
+        boot_time_p50: quantileSorted(sorted, 0.5),
+        boot_time_p95: quantileSorted(sorted, 0.95),
+        boot_time_p99: quantileSorted(sorted, 0.99),
+        boot_time_mean: n > 0 ? sum / n : NaN,
+        storm_completion: completion,
+        bytes_transferred: model.bytesTransferred,
+        bytes_downloaded: model.bytesDownloaded,
+        cache_hit_ratio: n > 0 ? model.bootsWithoutDownload / n : NaN,
+        no_valid_host: noValidHost,
+        nfs_fallbacks: model.nfsFallbacks,
+      },
+      series: { boot_time_cdf: CDF_POINTS.map((p) => quantileSorted(sorted, p)) },
+    };
   },
 };

@@ -9,7 +9,7 @@ import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
 import { FailureProcess, type FailureConfig } from '../openstack/nova/failures.js';
 import { MB } from '../openstack/nova/placement.js';
-import type { Problem, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;
 
@@ -52,22 +52,22 @@ export type EvacuationConfig = z.output<typeof evacuationSchema>;
 export const DOWNTIME_PROBS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99];
 
 export const metrics = {
-  host_failures: { unit: 'count', description: 'independent host failures over the horizon' },
-  rack_failures: { unit: 'count', description: 'rack outages over the horizon' },
-  max_hosts_down: { unit: 'hosts', description: 'most hosts down at once' },
-  instances_evacuated: { unit: 'count', description: 'evacuate calls that found a destination' },
-  stranded_instances: { unit: 'count', description: 'evacuate calls that got NoValidHost (the instance waits for its source)' },
-  stranded_instance_hours: { unit: 'h', description: 'instance-hours spent stranded' },
-  any_stranded: { unit: '0/1', description: '1 if any instance was stranded: its mean is P(stranded) over the horizon' },
-  downtime_p95: { unit: 's', description: '95th percentile of instance downtime (host crash → running again) in the replication' },
-  recovery_time_max: { unit: 's', description: 'longest failure event, crash → all its instances running' },
-  reserved_gib_hours: { unit: 'GiB·h', description: 'capacity held back (reservations + disabled spares) integrated over time' },
-  held_back_fraction: { unit: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
-  mean_ram_utilisation: { unit: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
-  peak_host_ram_commit: { unit: 'fraction', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
-  instances: { unit: 'count', description: 'instances in the cloud (the fill)' },
-  build_failures: { unit: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
-} as const;
+  host_failures: { label: 'Host failures', unit: 'count', kind: 'count', description: 'independent host failures over the horizon' },
+  rack_failures: { label: 'Rack failures', unit: 'count', kind: 'count', description: 'rack outages over the horizon' },
+  max_hosts_down: { label: 'Most hosts down at once', unit: 'hosts', kind: 'level', description: 'most hosts down at once' },
+  instances_evacuated: { label: 'Instances evacuated', unit: 'count', kind: 'count', description: 'evacuate calls that found a destination' },
+  stranded_instances: { label: 'Stranded instances', unit: 'count', kind: 'count', description: 'evacuate calls that got NoValidHost (the instance waits for its source)' },
+  stranded_instance_hours: { label: 'Stranded instance-hours', unit: 'h', kind: 'duration', description: 'instance-hours spent stranded' },
+  any_stranded: { label: 'P(any instance stranded)', unit: '0/1', kind: 'probability', description: '1 if any instance was stranded: its mean is P(stranded) over the horizon' },
+  downtime_p95: { label: 'Instance downtime p95', unit: 's', kind: 'duration', description: '95th percentile of instance downtime (host crash → running again) in the replication' },
+  recovery_time_max: { label: 'Longest recovery', unit: 's', kind: 'duration', description: 'longest failure event, crash → all its instances running' },
+  reserved_gib_hours: { label: 'Reserved GiB-hours', unit: 'GiB·h', kind: 'size', description: 'capacity held back (reservations + disabled spares) integrated over time' },
+  held_back_fraction: { label: 'Capacity held back', unit: 'fraction', kind: 'fraction', description: 'time-average share of RAM held back (reservations + disabled spares)' },
+  mean_ram_utilisation: { label: 'Mean RAM utilisation', unit: 'fraction', kind: 'fraction', description: 'time-average RAM of running instances / physical RAM of all hosts' },
+  peak_host_ram_commit: { label: 'Peak host RAM commit', unit: 'fraction', kind: 'ratio', description: 'highest guest RAM allocated on one host / its physical RAM (above 1: memory overcommitted, e.g. after evacuations on ram_allocation_ratio > 1)' },
+  instances: { label: 'Instances', unit: 'count', kind: 'count', description: 'instances in the cloud (the fill)' },
+  build_failures: { label: 'Build failures', unit: 'count', kind: 'count', description: 'NoValidHost at build: fill instances that did not fit, plus failed churn creates' },
+} as const satisfies Record<string, MetricDef>;
 
 export function failureConfig(c: EvacuationConfig): FailureConfig {
   let ttf: Distribution | undefined;
@@ -138,16 +138,25 @@ function quantile(sorted: Float64Array, n: number, p: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
+export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {
   name: 'evacuation',
   title: 'Host evacuation: headroom for failed computes',
   question: 'When compute hosts or racks die, does `nova host-evacuate` find room for every instance, and what does each way of keeping headroom cost?',
   schema: evacuationSchema,
   metrics,
+  keyMetrics: ['any_stranded', 'stranded_instance_hours', 'downtime_p95', 'stranded_instances'],
+  charts: [
+    { kind: 'sweep', metric: 'any_stranded', x: 'held_back_fraction' },
+    { kind: 'sweep', metric: 'stranded_instance_hours', x: 'held_back_fraction' },
+    { kind: 'series', series: 'downtime_cdf' },
+    { kind: 'design', metric: 'any_stranded' },
+    { kind: 'design', metric: 'stranded_instance_hours' },
+    { kind: 'spread', metric: 'downtime_p95' },
+  ],
   series() {
     return {
       downtime_cdf: {
-        unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
+        label: 'Instance downtime', unit: 's', description: 'instance downtime quantiles (crash → running again) within a replication',
         x: DOWNTIME_PROBS, xLabel: 'probability', xUnit: 'fraction',
       },
     };
@@ -212,25 +221,26 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig> = {
     failures.advance();
     const n = model.downtimeCount;
     const sorted = model.downtimes.subarray(0, n).sort();
-    const out = new Float64Array(Object.keys(metrics).length + DOWNTIME_PROBS.length);
-    let k = 0;
-    out[k++] = failures.hostFailures;
-    out[k++] = failures.rackFailures;
-    out[k++] = failures.maxHostsDown;
-    out[k++] = model.evacuated;
-    out[k++] = model.strandings;
-    out[k++] = model.strandedSeconds / 3600;
-    out[k++] = model.strandings > 0 ? 1 : 0;
-    out[k++] = quantile(sorted, n, 0.95);
-    out[k++] = model.recoveryMax;
-    out[k++] = model.reservedGibHours();
-    out[k++] = model.heldBackFraction(input.horizon);
-    out[k++] = model.meanRamUtilisation(input.horizon);
-    out[k++] = model.peakCommit;
-    out[k++] = state.instanceCount;
-    out[k++] = built.fillFailures + model.buildFailures;
-    for (const p of DOWNTIME_PROBS) out[k++] = quantile(sorted, n, p);
-    return out;
+    return {
+      metrics: {
+        host_failures: failures.hostFailures,
+        rack_failures: failures.rackFailures,
+        max_hosts_down: failures.maxHostsDown,
+        instances_evacuated: model.evacuated,
+        stranded_instances: model.strandings,
+        stranded_instance_hours: model.strandedSeconds / 3600,
+        any_stranded: model.strandings > 0 ? 1 : 0,
+        downtime_p95: quantile(sorted, n, 0.95),
+        recovery_time_max: model.recoveryMax,
+        reserved_gib_hours: model.reservedGibHours(),
+        held_back_fraction: model.heldBackFraction(input.horizon),
+        mean_ram_utilisation: model.meanRamUtilisation(input.horizon),
+        peak_host_ram_commit: model.peakCommit,
+        instances: state.instanceCount,
+        build_failures: built.fillFailures + model.buildFailures,
+      },
+      series: { downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)) },
+    };
   },
 };
 

@@ -6,7 +6,7 @@ import { Limiter } from '../resources/limiter.js';
 import { SharedLink } from '../resources/shared-link.js';
 import { Tally, TimeWeighted } from '../resources/monitors.js';
 import type { Rng } from '../random/streams.js';
-import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, Replication, SeriesDef, StudyDefinition, StudyInput } from './study.js';
 
 /**
  * Validation study: textbook queues built from the same engine and resources the OpenStack
@@ -47,16 +47,18 @@ function waitTailAt(c: QueueConfig): number[] {
 }
 
 const metrics = {
-  wait: { unit: 's', description: 'mean time in queue per job (processor sharing: response − service time)' },
-  response: { unit: 's', description: 'mean time in system per job' },
-  queue_length: { unit: 'jobs', description: 'time-weighted mean number waiting, Lq (processor sharing: L − busy servers)' },
-  number_in_system: { unit: 'jobs', description: 'time-weighted mean number in system, L' },
-  utilisation: { unit: 'fraction', description: 'time-weighted fraction of server capacity in use' },
-  wait_probability: { unit: 'fraction', description: 'fraction of arrivals finding every server busy (Erlang C; Erlang B in the loss model)' },
-  blocking: { unit: 'fraction', description: 'fraction of arrivals lost (loss model only; 0 otherwise)' },
-  littles_law_error: { unit: 'fraction', description: '|L − λW| / L from the simulator\'s own monitors (time-weighted L, measured λ and W)' },
-  response_per_size: { unit: 'ratio', description: 'mean of response / service time per job (processor sharing: 1/(1 − ρ) for any size)' },
-};
+  wait: { label: 'Wait', unit: 's', kind: 'duration', description: 'mean time in queue per job (processor sharing: response − service time)' },
+  response: { label: 'Response', unit: 's', kind: 'duration', description: 'mean time in system per job' },
+  queue_length: { label: 'Queue length', unit: 'jobs', kind: 'level', description: 'time-weighted mean number waiting, Lq (processor sharing: L − busy servers)' },
+  number_in_system: { label: 'Number in system', unit: 'jobs', kind: 'level', description: 'time-weighted mean number in system, L' },
+  utilisation: { label: 'Utilisation', unit: 'fraction', kind: 'fraction', description: 'time-weighted fraction of server capacity in use' },
+  wait_probability: { label: 'Wait probability', unit: 'fraction', kind: 'fraction', description: 'fraction of arrivals finding every server busy (Erlang C; Erlang B in the loss model)' },
+  blocking: { label: 'Blocking', unit: 'fraction', kind: 'fraction', description: 'fraction of arrivals lost (loss model only; 0 otherwise)' },
+  littles_law_error: { label: "Little's law error", unit: 'fraction', kind: 'fraction', description: '|L − λW| / L from the simulator\'s own monitors (time-weighted L, measured λ and W)' },
+  response_per_size: { label: 'Response per size', unit: 'ratio', kind: 'ratio', description: 'mean of response / service time per job (processor sharing: 1/(1 − ρ) for any size)' },
+} as const satisfies Record<string, MetricDef>;
+
+type QueueMetric = keyof typeof metrics;
 
 /** Offered load per server, ρ = λ·E[S]/c. */
 export function loadPerServer(c: QueueConfig): number {
@@ -85,13 +87,13 @@ function check(input: StudyInput<QueueConfig>): Problem[] {
 function series(input: StudyInput<QueueConfig>): Record<string, SeriesDef> {
   const c = input.config;
   return {
-    wait_tail: { unit: 'probability', description: 'P(wait > t) over counted jobs', x: waitTailAt(c), xLabel: 'wait t', xUnit: 's' },
+    wait_tail: { label: 'P(wait > t)', unit: 'probability', description: 'P(wait > t) over counted jobs', x: waitTailAt(c), xLabel: 'wait t', xUnit: 's' },
     number_in_system_tail: {
-      unit: 'probability', description: 'time-weighted P(N ≥ k)',
+      label: 'P(N ≥ k)', unit: 'probability', description: 'time-weighted P(N ≥ k)',
       x: Array.from({ length: c.number_in_system_tail }, (_, i) => i + 1), xLabel: 'jobs in system k', xUnit: 'jobs',
     },
     slowdown_by_size: {
-      unit: 'ratio', description: 'mean response / service time of jobs whose service time falls in (previous x, x] (NaN when none)',
+      label: 'Slowdown by size', unit: 'ratio', description: 'mean response / service time of jobs whose service time falls in (previous x, x] (NaN when none)',
       x: SLOWDOWN_BINS.map((k) => k * c.service.mean), xLabel: 'service time', xUnit: 's',
     },
   };
@@ -268,28 +270,31 @@ class QueueModel {
     this.snapshot = new Float64Array([L, Lq, U, span, ...tail]);
   }
 
-  /** Metric values in `metrics` order, then the series. */
-  values(): Float64Array {
+  /** Metric and series values by name. */
+  values(): Replication<QueueMetric> {
     const snap = this.snapshot!;
     const [L, Lq, U, span] = snap;
     const jobs = this.cfg.jobs;
     const lambdaAccepted = this.accepted / span;
     const W = this.responses.mean;
-    const out: number[] = [
-      this.waits.count > 0 ? this.waits.mean : 0,
-      W,
-      Lq,
-      L,
-      U,
-      this.allBusyArrivals / jobs,
-      this.blocked / jobs,
-      L > 0 ? Math.abs(L - lambdaAccepted * W) / L : 0,
-      this.perSize.mean,
-    ];
-    for (let i = 0; i < this.tailAt.length; i++) out.push(this.waits.count > 0 ? this.tailCount[i] / this.waits.count : 0);
-    for (let k = 4; k < snap.length; k++) out.push(snap[k]);
-    for (let b = 0; b < this.binEdge.length; b++) out.push(this.binN[b] > 0 ? this.binSum[b] / this.binN[b] : NaN);
-    return Float64Array.from(out);
+    const waitTail: number[] = [];
+    for (let i = 0; i < this.tailAt.length; i++) waitTail.push(this.waits.count > 0 ? this.tailCount[i] / this.waits.count : 0);
+    const slowdown: number[] = [];
+    for (let b = 0; b < this.binEdge.length; b++) slowdown.push(this.binN[b] > 0 ? this.binSum[b] / this.binN[b] : NaN);
+    return {
+      metrics: {
+        wait: this.waits.count > 0 ? this.waits.mean : 0,
+        response: W,
+        queue_length: Lq,
+        number_in_system: L,
+        utilisation: U,
+        wait_probability: this.allBusyArrivals / jobs,
+        blocking: this.blocked / jobs,
+        littles_law_error: L > 0 ? Math.abs(L - lambdaAccepted * W) / L : 0,
+        response_per_size: this.perSize.mean,
+      },
+      series: { wait_tail: waitTail, number_in_system_tail: snap.subarray(4), slowdown_by_size: slowdown },
+    };
   }
 
   private growJobs(): void {
@@ -299,7 +304,7 @@ class QueueModel {
   }
 }
 
-export const queueStudy: StudyDefinition<QueueConfig> = {
+export const queueStudy: StudyDefinition<QueueConfig, QueueMetric> = {
   name: 'queue',
   title: 'Queueing validation',
   question: 'Does the simulator reproduce the closed forms of M/M/c, M/G/1 FCFS, M/G/1 processor sharing and Erlang B?',
@@ -308,6 +313,18 @@ export const queueStudy: StudyDefinition<QueueConfig> = {
   needsCloud: false,
   series,
   check,
+  exact(input) {
+    const e = exactQueueValues(input.config);
+    const values: Partial<Record<QueueMetric, number>> = {};
+    for (const m of Object.keys(metrics) as QueueMetric[]) {
+      const v = e[m];
+      if (typeof v === 'number' && Number.isFinite(v)) values[m] = v;
+    }
+    const series: Record<string, (x: number) => number> = {};
+    if (e.waitTail) series.wait_tail = e.waitTail;
+    if (e.numberTail) series.number_in_system_tail = e.numberTail;
+    return { metrics: values, series };
+  },
   replicate(input, ctx) {
     const model = new QueueModel(input.config, ctx.streams.stream('arrivals'), ctx.streams.stream('service'));
     if (ctx.tracer) model.sim.tracer = ctx.tracer;

@@ -5,7 +5,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import { CephPool } from '../openstack/ceph/ceph-pool.js';
 import { runRbd } from '../openstack/ceph/rbd-model.js';
 import type { DiskSource, RbdModelConfig } from '../openstack/ceph/rbd-plan.js';
-import type { Problem, SeriesDef, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, SeriesDef, StudyDefinition, StudyInput, Threshold } from './study.js';
 
 /**
  * rbd: when does the Ceph pool holding the instances' disks reach nearfull and full, with and
@@ -112,31 +112,39 @@ export function modelConfig(input: StudyInput<RbdConfig>): RbdModelConfig {
 }
 
 const metrics = {
-  time_to_nearfull: { unit: 's', description: 'time until the fullest OSD reaches nearfull_ratio; the horizon when it never does (censored: see reached_nearfull)' },
-  reached_nearfull: { unit: 'probability', description: '1 when nearfull was reached within the horizon (mean: share of replications)' },
-  time_to_full: { unit: 's', description: 'time until the fullest OSD reaches full_ratio and client writes block; the horizon when it never does (censored: see reached_full)' },
-  reached_full: { unit: 'probability', description: '1 when full was reached within the horizon' },
-  writes_blocked_time: { unit: 's', description: 'time from full to the horizon, during which every guest write blocks (the guests stop growing)' },
-  used_fraction_end: { unit: 'fraction', description: 'mean OSD fill (raw used ÷ raw capacity) at the horizon, frozen at full' },
-  fullest_osd_fraction_end: { unit: 'fraction', description: 'fill of the fullest OSD at the horizon (mean × osd_imbalance)' },
-  reclaimed_bytes: { unit: 'bytes', description: 'RADOS object bytes removed by discard (online or fstrim) over the run, before replication; gross: an object removed, rewritten and removed again counts twice (the net saving is the paired difference of allocated_bytes_end)' },
-  thin_ratio: { unit: '×', description: 'provisioned ÷ used (rbd du) of the disks at the horizon' },
-  allocated_bytes_end: { unit: 'bytes', description: 'rbd du of all disks at the horizon (existing objects × object size)' },
-  live_bytes_end: { unit: 'bytes', description: 'data the guest filesystems hold at the horizon' },
-  provisioned_bytes_end: { unit: 'bytes', description: 'provisioned size of all disks at the horizon' },
-  disks_end: { unit: 'count', description: 'disks at the horizon' },
-};
+  time_to_nearfull: { label: 'Time to nearfull', unit: 's', kind: 'time-to-event', description: 'time until the fullest OSD reaches nearfull_ratio; the horizon when it never does (censored: see reached_nearfull)' },
+  reached_nearfull: { label: 'P(pool reaches nearfull)', unit: 'probability', kind: 'probability', description: '1 when nearfull was reached within the horizon (mean: share of replications)' },
+  time_to_full: { label: 'Time to full', unit: 's', kind: 'time-to-event', description: 'time until the fullest OSD reaches full_ratio and client writes block; the horizon when it never does (censored: see reached_full)' },
+  reached_full: { label: 'P(pool reaches full)', unit: 'probability', kind: 'probability', description: '1 when full was reached within the horizon' },
+  writes_blocked_time: { label: 'Time with writes blocked', unit: 's', kind: 'duration', description: 'time from full to the horizon, during which every guest write blocks (the guests stop growing)' },
+  used_fraction_end: { label: 'Pool used at end', unit: 'fraction', kind: 'fraction', description: 'mean OSD fill (raw used ÷ raw capacity) at the horizon, frozen at full' },
+  fullest_osd_fraction_end: { label: 'Fullest OSD at end', unit: 'fraction', kind: 'fraction', description: 'fill of the fullest OSD at the horizon (mean × osd_imbalance)' },
+  reclaimed_bytes: { label: 'Reclaimed by discard', unit: 'bytes', kind: 'size', description: 'RADOS object bytes removed by discard (online or fstrim) over the run, before replication; gross: an object removed, rewritten and removed again counts twice (the net saving is the paired difference of allocated_bytes_end)' },
+  thin_ratio: { label: 'Thin-provisioning ratio', unit: '×', kind: 'ratio', description: 'provisioned ÷ used (rbd du) of the disks at the horizon' },
+  allocated_bytes_end: { label: 'Allocated at end (rbd du)', unit: 'bytes', kind: 'size', description: 'rbd du of all disks at the horizon (existing objects × object size)' },
+  live_bytes_end: { label: 'Live data at end', unit: 'bytes', kind: 'size', description: 'data the guest filesystems hold at the horizon' },
+  provisioned_bytes_end: { label: 'Provisioned at end', unit: 'bytes', kind: 'size', description: 'provisioned size of all disks at the horizon' },
+  disks_end: { label: 'Disks at end', unit: 'count', kind: 'count', description: 'disks at the horizon' },
+} as const satisfies Record<string, MetricDef>;
 
-export const rbdStudy: StudyDefinition<RbdConfig> = {
+export const rbdStudy: StudyDefinition<RbdConfig, keyof typeof metrics> = {
   name: 'rbd',
   title: 'Ceph RBD pool growth: thin provisioning, discard, nearfull/full',
   question: 'When does the Ceph pool holding the instances\' disks reach nearfull and full, with and without discard (online or fstrim), and how much does discard reclaim?',
   schema: rbdSchema,
   metrics,
+  keyMetrics: ['time_to_nearfull', 'reached_full', 'reclaimed_bytes', 'used_fraction_end'],
+  charts: [
+    { kind: 'series', series: 'fullest_osd_usage' },
+    { kind: 'spread', metric: 'time_to_nearfull' },
+    { kind: 'design', metric: 'reached_nearfull' },
+    { kind: 'design', metric: 'reclaimed_bytes' },
+  ],
 
   series(input): Record<string, SeriesDef> {
     return {
       fullest_osd_usage: {
+        label: 'Fullest OSD usage',
         unit: 'fraction',
         description: 'fill of the fullest OSD (mean OSD fill × osd_imbalance), compared with Ceph\'s per-OSD ratios',
         x: seriesX(input),
@@ -144,6 +152,13 @@ export const rbdStudy: StudyDefinition<RbdConfig> = {
         xUnit: 's',
       },
     };
+  },
+
+  /** This design's own Ceph ratios (a design may change them), docs/openstack-facts.md §11. */
+  thresholds(input): Record<string, Threshold[]> {
+    const ceph = input.cloud.ceph;
+    if (ceph === undefined) return {};
+    return { fullest_osd_usage: [{ label: 'nearfull', value: ceph.nearfull_ratio }, { label: 'full', value: ceph.full_ratio }] };
   },
 
   check(input): Problem[] {
@@ -174,29 +189,28 @@ export const rbdStudy: StudyDefinition<RbdConfig> = {
     return [`design ${input.design} asks for ${c.discard === 'online' ? 'online discard (mount -o discard)' : 'fstrim'} but discards never reach Ceph without ${missing.join(', ')}: no space is reclaimed`];
   },
 
-  replicate(input, ctx): Float64Array {
+  replicate(input, ctx) {
     const r = runRbd(modelConfig(input), ctx.streams, undefined, ctx.tracer);
     const h = input.horizon;
     const near = Number.isNaN(r.timeToNearfull) ? h : r.timeToNearfull;
     const full = Number.isNaN(r.timeToFull) ? h : r.timeToFull;
-    const values = [
-      near,
-      Number.isNaN(r.timeToNearfull) ? 0 : 1,
-      full,
-      Number.isNaN(r.timeToFull) ? 0 : 1,
-      h - full,
-      r.usedFractionEnd,
-      r.fullestFractionEnd,
-      r.reclaimedBytes,
-      r.allocatedBytesEnd > 0 ? r.provisionedBytesEnd / r.allocatedBytesEnd : 0,
-      r.allocatedBytesEnd,
-      r.liveBytesEnd,
-      r.provisionedBytesEnd,
-      r.disksEnd,
-    ];
-    const out = new Float64Array(values.length + r.series.length);
-    out.set(values);
-    out.set(r.series, values.length);
-    return out;
+    return {
+      metrics: {
+        time_to_nearfull: near,
+        reached_nearfull: Number.isNaN(r.timeToNearfull) ? 0 : 1,
+        time_to_full: full,
+        reached_full: Number.isNaN(r.timeToFull) ? 0 : 1,
+        writes_blocked_time: h - full,
+        used_fraction_end: r.usedFractionEnd,
+        fullest_osd_fraction_end: r.fullestFractionEnd,
+        reclaimed_bytes: r.reclaimedBytes,
+        thin_ratio: r.allocatedBytesEnd > 0 ? r.provisionedBytesEnd / r.allocatedBytesEnd : 0,
+        allocated_bytes_end: r.allocatedBytesEnd,
+        live_bytes_end: r.liveBytesEnd,
+        provisioned_bytes_end: r.provisionedBytesEnd,
+        disks_end: r.disksEnd,
+      },
+      series: { fullest_osd_usage: r.series },
+    };
   },
 };

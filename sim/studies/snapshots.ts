@@ -4,7 +4,7 @@ import { bandwidth, count, duration, fraction } from '../units/zod-units.js';
 import { quantileSorted } from 'simple-statistics';
 import { SnapshotFleet, type SnapshotParams } from '../openstack/guest/snapshot.js';
 import type { Cloud } from '../openstack/cloud.js';
-import type { Problem, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 /**
  * `studies.snapshots`: nightly image snapshots and the guest freezes they cause (facts §4, §12).
@@ -43,15 +43,15 @@ export type SnapshotsConfig = z.output<typeof snapshotsSchema>;
 const FREEZE_QUANTILES = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
 
 const metrics = {
-  freeze_seconds_p50: { unit: 's', description: 'median freeze of the guests that were frozen (0 when none was)' },
-  freeze_seconds_p95: { unit: 's', description: '95th percentile freeze of the guests that were frozen (0 when none was)' },
-  freeze_seconds_max: { unit: 's', description: 'longest freeze in the replication' },
-  snapshot_seconds_p95: { unit: 's', description: '95th percentile from request to image ready, completed snapshots' },
-  queue_wait_seconds_p95: { unit: 's', description: '95th percentile wait for a max_concurrent_snapshots slot' },
-  failed_fraction: { unit: 'fraction', description: 'snapshots that failed (aborted, pre-check, refused while one was running)' },
-  crash_consistent_fraction: { unit: 'fraction', description: 'snapshots completed without quiesce' },
-  app_consistent_fraction: { unit: 'fraction', description: 'snapshots completed with the guest frozen (fsfreeze)' },
-};
+  freeze_seconds_p50: { label: 'Freeze time p50', unit: 's', kind: 'duration', description: 'median freeze of the guests that were frozen (0 when none was)' },
+  freeze_seconds_p95: { label: 'Freeze time p95', unit: 's', kind: 'duration', description: '95th percentile freeze of the guests that were frozen (0 when none was)' },
+  freeze_seconds_max: { label: 'Longest freeze', unit: 's', kind: 'duration', description: 'longest freeze in the replication' },
+  snapshot_seconds_p95: { label: 'Snapshot time p95', unit: 's', kind: 'duration', description: '95th percentile from request to image ready, completed snapshots' },
+  queue_wait_seconds_p95: { label: 'Queue wait p95', unit: 's', kind: 'duration', description: '95th percentile wait for a max_concurrent_snapshots slot' },
+  failed_fraction: { label: 'Failed snapshots', unit: 'fraction', kind: 'fraction', description: 'snapshots that failed (aborted, pre-check, refused while one was running)' },
+  crash_consistent_fraction: { label: 'Crash-consistent snapshots', unit: 'fraction', kind: 'fraction', description: 'snapshots completed without quiesce' },
+  app_consistent_fraction: { label: 'App-consistent snapshots', unit: 'fraction', kind: 'fraction', description: 'snapshots completed with the guest frozen (fsfreeze)' },
+} as const satisfies Record<string, MetricDef>;
 
 function totalHosts(cloud: Cloud): number {
   let n = 0;
@@ -92,15 +92,22 @@ function sortedQuantile(xs: Float64Array, p: number): number {
   return xs.length === 0 ? 0 : quantileSorted(xs as unknown as number[], p);
 }
 
-export const snapshotsStudy: StudyDefinition<SnapshotsConfig> = {
+export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metrics> = {
   name: 'snapshots',
   title: 'Quiesced snapshots through the qemu guest agent',
   question: 'How long are guests frozen by quiesced snapshots (qemu guest agent fsfreeze), and how many snapshots fail or fall back to crash-consistent when the agent does not answer?',
   schema: snapshotsSchema,
   metrics,
+  keyMetrics: ['freeze_seconds_p95', 'failed_fraction', 'crash_consistent_fraction', 'app_consistent_fraction'],
+  charts: [
+    { kind: 'series', series: 'freeze_seconds_quantiles' },
+    { kind: 'spread', metric: 'freeze_seconds_p95' },
+    { kind: 'design', metric: 'failed_fraction' },
+    { kind: 'design', metric: 'crash_consistent_fraction' },
+  ],
   series: () => ({
     freeze_seconds_quantiles: {
-      unit: 's', description: 'freeze-time quantiles of frozen guests within the replication (the CDF read sideways)',
+      label: 'Freeze time', unit: 's', description: 'freeze-time quantiles of frozen guests within the replication (the CDF read sideways)',
       x: FREEZE_QUANTILES, xLabel: 'fraction of freezes', xUnit: 'fraction',
     },
   }),
@@ -116,23 +123,24 @@ export const snapshotsStudy: StudyDefinition<SnapshotsConfig> = {
     if (input.cloud.nova.release === 'kilo' && !c.os_require_quiesce) w.push('kilo quiesces only with os_require_quiesce: every snapshot is crash-consistent');
     return w;
   },
-  replicate(input, ctx): Float64Array {
+  replicate(input, ctx) {
     const fleet = new SnapshotFleet(snapshotParams(input), ctx.streams);
     if (ctx.tracer) fleet.sim.tracer = ctx.tracer;
     const r = fleet.run();
     const freezes = r.freezes.sort(), durations = r.durations.sort(), waits = r.waits.sort();
     const n = r.requested;
-    const out = new Float64Array(Object.keys(metrics).length + FREEZE_QUANTILES.length);
-    let k = 0;
-    out[k++] = sortedQuantile(freezes, 0.5);
-    out[k++] = sortedQuantile(freezes, 0.95);
-    out[k++] = freezes.length ? freezes[freezes.length - 1] : 0;
-    out[k++] = sortedQuantile(durations, 0.95);
-    out[k++] = sortedQuantile(waits, 0.95);
-    out[k++] = n ? r.failed / n : 0;
-    out[k++] = n ? r.crash / n : 0;
-    out[k++] = n ? r.app / n : 0;
-    for (const p of FREEZE_QUANTILES) out[k++] = sortedQuantile(freezes, p);
-    return out;
+    return {
+      metrics: {
+        freeze_seconds_p50: sortedQuantile(freezes, 0.5),
+        freeze_seconds_p95: sortedQuantile(freezes, 0.95),
+        freeze_seconds_max: freezes.length ? freezes[freezes.length - 1] : 0,
+        snapshot_seconds_p95: sortedQuantile(durations, 0.95),
+        queue_wait_seconds_p95: sortedQuantile(waits, 0.95),
+        failed_fraction: n ? r.failed / n : 0,
+        crash_consistent_fraction: n ? r.crash / n : 0,
+        app_consistent_fraction: n ? r.app / n : 0,
+      },
+      series: { freeze_seconds_quantiles: FREEZE_QUANTILES.map((p) => sortedQuantile(freezes, p)) },
+    };
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { distribution } from '../random/spec.js';
 import { count, duration, fraction } from '../units/zod-units.js';
 import { WatchdogFleet, type WatchdogParams } from '../openstack/guest/watchdog.js';
-import type { StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;
 
@@ -64,19 +64,28 @@ export function watchdogParams(c: WatchdogConfig): WatchdogParams {
   };
 }
 
-export const watchdogStudy: StudyDefinition<WatchdogConfig> = {
+const metrics = {
+  downtime_minutes_per_guest_year: { label: 'Downtime per guest-year', unit: 'min/guest-year', kind: 'rate', description: 'guest downtime from hangs, per guest-year' },
+  availability: { label: 'Availability', unit: 'fraction', kind: 'fraction', description: 'share of guest time up' },
+  incidents_needing_operator: { label: 'Incidents needing an operator', unit: '1/guest-year', kind: 'rate', description: 'outages ended by an operator (hard reboot or start), per guest-year' },
+  watchdog_actions: { label: 'Watchdog actions', unit: '1/guest-year', kind: 'rate', description: 'times the watchdog fired, per guest-year' },
+  mean_outage_minutes: { label: 'Mean outage', unit: 'min', kind: 'duration', description: 'mean length of the outages that ended within the horizon' },
+  down_at_horizon: { label: 'Guests down at the horizon', unit: 'guests', kind: 'count', description: 'guests still down at the horizon (outages nobody noticed end there)' },
+} as const satisfies Record<string, MetricDef>;
+
+export const watchdogStudy: StudyDefinition<WatchdogConfig, keyof typeof metrics> = {
   name: 'watchdog',
   title: 'Guest watchdog actions',
   question: 'What availability do guests get with hw_watchdog_action reset / poweroff / pause / none / disabled, given hang rates and operator reaction times?',
   schema: watchdogSchema,
-  metrics: {
-    downtime_minutes_per_guest_year: { unit: 'min/guest-year', description: 'guest downtime from hangs, per guest-year' },
-    availability: { unit: 'fraction', description: 'share of guest time up' },
-    incidents_needing_operator: { unit: '1/guest-year', description: 'outages ended by an operator (hard reboot or start), per guest-year' },
-    watchdog_actions: { unit: '1/guest-year', description: 'times the watchdog fired, per guest-year' },
-    mean_outage_minutes: { unit: 'min', description: 'mean length of the outages that ended within the horizon' },
-    down_at_horizon: { unit: 'guests', description: 'guests still down at the horizon (outages nobody noticed end there)' },
-  },
+  metrics,
+  keyMetrics: ['availability', 'downtime_minutes_per_guest_year', 'incidents_needing_operator'],
+  charts: [
+    { kind: 'design', metric: 'availability' },
+    { kind: 'design', metric: 'downtime_minutes_per_guest_year' },
+    { kind: 'design', metric: 'incidents_needing_operator' },
+  ],
+
   warnings(input: StudyInput<WatchdogConfig>): string[] {
     const c = input.config, w: string[] = [];
     if (c.monitoring.sees === 'nova' && !c.monitoring.user_report_after) {
@@ -85,19 +94,21 @@ export const watchdogStudy: StudyDefinition<WatchdogConfig> = {
     if (c.action !== 'disabled' && c.watchdog_daemon_share === 0) w.push(`action ${c.action} never acts: no guest runs a watchdog daemon`);
     return w;
   },
-  replicate(input, ctx): Float64Array {
+  replicate(input, ctx) {
     const fleet = new WatchdogFleet(watchdogParams(input.config), ctx.streams);
     if (ctx.tracer) fleet.sim.tracer = ctx.tracer;
     const t = fleet.run(input.horizon);
     const guestSeconds = input.config.guests * input.horizon;
     const guestYears = guestSeconds / YEAR;
-    return Float64Array.of(
-      t.downtime / 60 / guestYears,
-      1 - t.downtime / guestSeconds,
-      t.operatorIncidents / guestYears,
-      t.watchdogFires / guestYears,
-      t.outagesEnded > 0 ? t.outageSeconds / t.outagesEnded / 60 : 0,
-      t.downAtHorizon,
-    );
+    return {
+      metrics: {
+        downtime_minutes_per_guest_year: t.downtime / 60 / guestYears,
+        availability: 1 - t.downtime / guestSeconds,
+        incidents_needing_operator: t.operatorIncidents / guestYears,
+        watchdog_actions: t.watchdogFires / guestYears,
+        mean_outage_minutes: t.outagesEnded > 0 ? t.outageSeconds / t.outagesEnded / 60 : 0,
+        down_at_horizon: t.downAtHorizon,
+      },
+    };
   },
 };

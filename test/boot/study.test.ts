@@ -3,15 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bootStudy, quantileSorted, CDF_POINTS, type BootConfig } from '../../sim/studies/boot.js';
-import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
+import { packedValues, valuesPerReplication, type Replication, type StudyInput } from '../../sim/studies/study.js';
 import { Streams } from '../../sim/random/streams.js';
 import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import { ScenarioError } from '../../sim/scenario/problems.js';
 import { cloudOf, HUGE } from './fixtures.js';
 
 const scenario = (name: string) => fileURLToPath(new URL(`../../../scenarios/${name}`, import.meta.url));
-const M = Object.keys(bootStudy.metrics);
-const at = (values: Float64Array, metric: string) => values[M.indexOf(metric)];
+const at = (values: Replication, metric: string) => values.metrics[metric];
 
 function input(cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>, design = 'd'): StudyInput<BootConfig> {
   return { scenarioName: 't', seed: 3, horizon: 86400, design, cloud, config: bootStudy.schema.parse(config) };
@@ -49,9 +48,9 @@ test('replicate: one value per metric and CDF point, deterministic, CDF consiste
   const inp = input(cloud, { storm: { size: 40 } });
   const a = bootStudy.replicate(inp, { replication: 2, streams: new Streams(3, 2) });
   const b = bootStudy.replicate(inp, { replication: 2, streams: new Streams(3, 2) });
-  assert.equal(a.length, valuesPerReplication(bootStudy, inp));
+  assert.equal(packedValues(bootStudy, inp, a).length, valuesPerReplication(bootStudy, inp));
   assert.deepEqual(a, b);
-  const cdf = a.subarray(M.length);
+  const cdf = a.series!.boot_time_cdf;
   for (let i = 1; i < cdf.length; i++) assert.ok(cdf[i] >= cdf[i - 1]);
   assert.equal(cdf[CDF_POINTS.indexOf(0.5)], at(a, 'boot_time_p50'));
   assert.equal(cdf[CDF_POINTS.indexOf(0.95)], at(a, 'boot_time_p95'));

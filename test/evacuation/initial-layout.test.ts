@@ -5,13 +5,14 @@ import { loadScenarioText } from '../../sim/scenario/load.js';
 import { Streams } from '../../sim/random/streams.js';
 import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
+import { replicateFlat } from '../flat.js';
 
 const INSTANCES = Object.keys(metrics).indexOf('instances');
 
 function instancesPerReplication(text: string, design: number, n: number): number[] {
   const s = loadScenarioText(text, 'evacuation.yaml', { replications: n });
   const v = s.studies[0].variants[design];
-  return Array.from({ length: n }, (_, r) => evacuationStudy.replicate(v.input as never, { replication: r, streams: new Streams(s.seed, r) })[INSTANCES]);
+  return Array.from({ length: n }, (_, r) => replicateFlat(evacuationStudy, v.input as never, { replication: r, streams: new Streams(s.seed, r) })[INSTANCES]);
 }
 
 const base = readFileSync('scenarios/evacuation.yaml', 'utf8');

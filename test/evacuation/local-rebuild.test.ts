@@ -12,6 +12,7 @@ import type { Cloud } from '../../sim/openstack/cloud.js';
 import { evacuationParams, evacuationStudy, metrics, workingState, type EvacuationConfig } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { cloud, config, input, runScript, scripted, startModel } from './fixtures.js';
+import { replicateFlat } from '../flat.js';
 
 /**
  * Two 16 GiB hosts (r1-1, r1-2), or two racks of them; instances pinned; local instance disks.
@@ -155,7 +156,7 @@ test('common random numbers: local and rbd designs of scenarios/evacuation-local
   assert.deepEqual([...ds.keys()], ['rbd', 'local', 'local-nfs-40g', 'rbd-ha', 'local-ha']);
   const names = Object.keys(metrics);
   for (let r = 0; r < 4; r++) {
-    const rows = [...ds.values()].map((inp) => evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }));
+    const rows = [...ds.values()].map((inp) => replicateFlat(evacuationStudy, inp, { replication: r, streams: new Streams(inp.seed, r) }));
     for (const m of ['host_failures', 'rack_failures', 'max_hosts_down']) {
       assert.equal(new Set(rows.map((row) => row[names.indexOf(m)])).size, 1, `${m} differs across designs in replication ${r}`);
     }

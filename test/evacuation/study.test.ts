@@ -7,6 +7,7 @@ import { checkNPlusK } from '../../sim/studies/evacuation-check.js';
 import { findStudy } from '../../sim/studies/registry.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { cloud, config, input, scripted, smallRack } from './fixtures.js';
+import { replicateFlat } from '../flat.js';
 
 const names = Object.keys(metrics);
 const col = (m: string) => names.indexOf(m);
@@ -24,8 +25,8 @@ test('registered; the bundled scenario has the five designs in order (then the r
 
 test('replicate returns the metrics then the downtime CDF, deterministically', () => {
   const inp = designs().get('no-reserve')!;
-  const a = evacuationStudy.replicate(inp, { replication: 3, streams: new Streams(inp.seed, 3) });
-  const b = evacuationStudy.replicate(inp, { replication: 3, streams: new Streams(inp.seed, 3) });
+  const a = replicateFlat(evacuationStudy, inp, { replication: 3, streams: new Streams(inp.seed, 3) });
+  const b = replicateFlat(evacuationStudy, inp, { replication: 3, streams: new Streams(inp.seed, 3) });
   assert.equal(a.length, names.length + DOWNTIME_PROBS.length);
   assert.deepEqual(Array.from(a), Array.from(b));
   const cdf = Array.from(a.subarray(names.length));
@@ -35,7 +36,7 @@ test('replicate returns the metrics then the downtime CDF, deterministically', (
 test('common random numbers: every design sees the same host and rack failures in replication r', () => {
   const ds = designs();
   for (let r = 0; r < 20; r++) {
-    const rows = [...ds.values()].map((inp) => evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }));
+    const rows = [...ds.values()].map((inp) => replicateFlat(evacuationStudy, inp, { replication: r, streams: new Streams(inp.seed, r) }));
     for (const m of ['host_failures', 'rack_failures', 'max_hosts_down']) {
       assert.equal(new Set(rows.map((row) => row[col(m)])).size, 1, `${m} differs across designs in replication ${r}`);
     }
@@ -45,7 +46,7 @@ test('common random numbers: every design sees the same host and rack failures i
 test('done-when: on the bundled cloud han-hook strands fewer instances than no-reserve (paired CI excludes 0); static-reserve alone does not help', () => {
   const ds = designs();
   const R = 200;
-  const run = (d: string) => Array.from({ length: R }, (_, r) => evacuationStudy.replicate(ds.get(d)!, { replication: r, streams: new Streams(ds.get(d)!.seed, r) }));
+  const run = (d: string) => Array.from({ length: R }, (_, r) => replicateFlat(evacuationStudy, ds.get(d)!, { replication: r, streams: new Streams(ds.get(d)!.seed, r) }));
   const base = run('no-reserve'), han = run('han-hook'), stat = run('static-reserve');
   const paired = (x: Float64Array[], m: string) => {
     const d = x.map((row, r) => row[col(m)] - base[r][col(m)]);
@@ -95,7 +96,7 @@ test('common random numbers: host-evacuate runs at the same times in designs tha
   const times = (d: string, r: number) => {
     const lines: string[] = [];
     const inp = ds.get(d)!;
-    evacuationStudy.replicate(inp, {
+    replicateFlat(evacuationStudy, inp, {
       replication: r, streams: new Streams(inp.seed, r),
       tracer: { event: () => {}, note: (_t, what) => { if (/ (host-evacuate|service) /.test(what)) lines.push(what); } },
     });

@@ -80,3 +80,50 @@ test('layout: the checks see an upward import and a cycle in a made-up graph', (
   assert.deepEqual(upwardImports(g), ['sim/engine/simulation.ts -> sim/studies/study.ts']);
   assert.deepEqual(cycles(g), ['sim/studies/study.ts -> sim/studies/a.ts -> sim/studies/study.ts']);
 });
+
+// reports/ reads only summary.json: from sim/ it may take the summary's types and pure helpers
+// (units, statistics), and the study contract's types — never a study, the scenario loader or a model.
+const REPORTS_MAY_IMPORT: { prefix: string; typeOnly: boolean }[] = [
+  { prefix: 'sim/units/', typeOnly: false },
+  { prefix: 'sim/stats/', typeOnly: false },
+  { prefix: 'sim/montecarlo/summary.ts', typeOnly: true },
+  { prefix: 'sim/studies/study.ts', typeOnly: true },
+];
+
+/** Every import of sim/ by a file of reports/ that the list above does not allow. */
+function reportsReachingIntoSim(files: Map<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, text] of files) {
+    if (!file.startsWith('reports/')) continue;
+    for (const m of text.matchAll(/(?:^|\n)\s*(import\s+type\b|import\b|export\b)[^'"]*?(?:from\s+)?['"](\.[^'"]+)\.js['"]|import\(\s*['"](\.[^'"]+)\.js['"]/g)) {
+      const spec = m[2] ?? m[3];
+      const target = posix.normalize(posix.join(posix.dirname(file), spec + '.ts'));
+      if (!target.startsWith('sim/')) continue;
+      const typeOnly = m[1] !== undefined && /^import\s+type\b/.test(m[1]);
+      const rule = REPORTS_MAY_IMPORT.find((r) => target.startsWith(r.prefix));
+      if (!rule || (rule.typeOnly && !typeOnly)) bad.push(`${file} -> ${target}${typeOnly ? ' (type)' : ''}`);
+    }
+  }
+  return bad;
+}
+
+test('layout: reports/ imports from sim/ only the summary types, the contract types and pure helpers', () => {
+  const texts = new Map(sources('reports').map((f) => [f, readFileSync(join(root, f), 'utf8')]));
+  assert.deepEqual(reportsReachingIntoSim(texts), []);
+});
+
+test('layout: the reports check catches a report importing a study, the loader, or a value from the summary module', () => {
+  const made = new Map([
+    ['reports/a.ts', "import { queueStudy } from '../sim/studies/queue.js';\n"],
+    ['reports/b.ts', "import { loadScenarioText } from '../sim/scenario/load.js';\n"],
+    ['reports/c.ts', "import { buildSummary } from '../sim/montecarlo/summary.js';\n"],
+    ['reports/charts/d.ts', "const m = await import('../../sim/studies/registry.js');\n"],
+    ['reports/e.ts', "import type { Summary } from '../sim/montecarlo/summary.js';\nimport { formatNumber } from './format.js';\nimport { summarize } from '../sim/stats/summary.js';\n"],
+  ]);
+  assert.deepEqual(reportsReachingIntoSim(made), [
+    'reports/a.ts -> sim/studies/queue.ts',
+    'reports/b.ts -> sim/scenario/load.ts',
+    'reports/c.ts -> sim/montecarlo/summary.ts',
+    'reports/charts/d.ts -> sim/studies/registry.ts',
+  ]);
+});

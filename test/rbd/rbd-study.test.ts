@@ -5,6 +5,7 @@ import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { rbdStudy, rbdSchema, diskSources, type RbdConfig } from '../../sim/studies/rbd.js';
 import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
 import { findStudy } from '../../sim/studies/registry.js';
+import { replicateFlat } from '../flat.js';
 
 const DAY = 86400, GiB = 2 ** 30;
 
@@ -26,7 +27,7 @@ const small = {
 test('registered as rbd; replicate returns the metrics then the series', () => {
   assert.equal(findStudy('rbd'), rbdStudy);
   const inp = input(small);
-  const out = rbdStudy.replicate(inp, { replication: 0, streams: new Streams(1, 0) });
+  const out = replicateFlat(rbdStudy, inp, { replication: 0, streams: new Streams(1, 0) });
   assert.equal(out.length, valuesPerReplication(rbdStudy, inp));
   const series = rbdStudy.series!(inp).fullest_osd_usage;
   assert.equal(series.x[0], 0);
@@ -36,14 +37,14 @@ test('registered as rbd; replicate returns the metrics then the series', () => {
 
 test('never reached within the horizon: time is the horizon (censored) and reached_* is 0', () => {
   const names = Object.keys(rbdStudy.metrics);
-  const out = rbdStudy.replicate(input(small, { osds: 30, osd_size: '1TiB' }), { replication: 0, streams: new Streams(1, 0) });
+  const out = replicateFlat(rbdStudy, input(small, { osds: 30, osd_size: '1TiB' }), { replication: 0, streams: new Streams(1, 0) });
   const m = (k: string) => out[names.indexOf(k)];
   assert.equal(m('time_to_nearfull'), 90 * DAY);
   assert.equal(m('reached_nearfull'), 0);
   assert.equal(m('time_to_full'), 90 * DAY);
   assert.equal(m('reached_full'), 0);
   assert.equal(m('writes_blocked_time'), 0);
-  const tight = rbdStudy.replicate(input(small, { osds: 3, osd_size: '20GiB' }), { replication: 0, streams: new Streams(1, 0) });
+  const tight = replicateFlat(rbdStudy, input(small, { osds: 3, osd_size: '20GiB' }), { replication: 0, streams: new Streams(1, 0) });
   const t = (k: string) => tight[names.indexOf(k)];
   assert.equal(t('reached_full'), 1);
   assert.ok(t('time_to_full') < 90 * DAY);
@@ -54,7 +55,7 @@ test('without discard and without disk deletions the pool never shrinks', () => 
   const inp = input({ ...small, disks: { initial: 8, arrivals: '0.2/d', size: '4GiB' } });
   const names = Object.keys(rbdStudy.metrics);
   for (let r = 0; r < 3; r++) {
-    const out = rbdStudy.replicate(inp, { replication: r, streams: new Streams(2, r) });
+    const out = replicateFlat(rbdStudy, inp, { replication: r, streams: new Streams(2, r) });
     const s = Array.from(out.subarray(names.length));
     for (let i = 1; i < s.length; i++) assert.ok(s[i] >= s[i - 1], `series drops at ${i}`);
   }
@@ -62,7 +63,7 @@ test('without discard and without disk deletions the pool never shrinks', () => 
 
 test('discard asked without virtio-scsi + scsi bus + unmap: a warning, and no reclaim', () => {
   const names = Object.keys(rbdStudy.metrics);
-  const reclaimed = (cfg: unknown) => rbdStudy.replicate(input(cfg), { replication: 0, streams: new Streams(1, 0) })[names.indexOf('reclaimed_bytes')];
+  const reclaimed = (cfg: unknown) => replicateFlat(rbdStudy, input(cfg), { replication: 0, streams: new Streams(1, 0) })[names.indexOf('reclaimed_bytes')];
   const full = { ...small, discard: 'fstrim', hw_scsi_model: 'virtio-scsi', hw_disk_bus: 'scsi', hw_disk_discard: 'unmap' };
   assert.deepEqual(rbdStudy.warnings!(input(full)), []);
   assert.ok(reclaimed(full) > 0);
@@ -99,4 +100,15 @@ test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objec
   assert.deepEqual(diskSources(onFile.cloud, onFile.config).sources.map((s) => s.clone), [false, false]);
   const blank = input({ ...small, disks: { ...small.disks, from_images: false } }, undefined, { images });
   assert.deepEqual(diskSources(blank.cloud, blank.config).sources.map((s) => s.dataBytes), [0]);
+});
+
+test('thresholds: each design is drawn against its own Ceph ratios (a design may change full_ratio)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { loadScenarioText } = await import('../../sim/scenario/load.js');
+  const text = readFileSync('scenarios/rbd.yaml', 'utf8').replace('    designs:\n', '    designs:\n      tight: {discard: none, cloud: {ceph: {nearfull_ratio: 70%, backfillfull_ratio: 75%, full_ratio: 80%}}}\n');
+  const plan = loadScenarioText(text, 'rbd.yaml').studies.find((s) => s.name === 'rbd')!;
+  const of = (design: string) => rbdStudy.thresholds!(plan.variants.find((v) => v.design === design && !v.sweep)!.input as never);
+  assert.deepEqual(of('tight'), { fullest_osd_usage: [{ label: 'nearfull', value: 0.7 }, { label: 'full', value: 0.8 }] });
+  const base = of('no-discard').fullest_osd_usage.map((t) => t.value);
+  assert.ok(base[0] !== 0.7 && base[1] !== 0.8, `the base file's ratios ${base}`);
 });

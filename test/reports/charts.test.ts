@@ -8,7 +8,7 @@ import { loadFixture } from './fixtures.js';
 
 const reference = loadFixture('reference-cloud');
 const queue = loadFixture('queue');
-const all = [...chartsForSummary(reference.summary, reference.scenario), ...chartsForSummary(queue.summary, queue.scenario)];
+const all = [...chartsForSummary(reference.summary), ...chartsForSummary(queue.summary)];
 
 function count(svg: string, cls: string): number {
   return (svg.match(new RegExp(`class="[^"]*\\b${cls}\\b`, 'g')) ?? []).length;
@@ -98,28 +98,30 @@ test('missing data draws nothing: no study, no metric, no sweep', () => {
   assert.equal(metricByDesign('evacuation', evac, 'no_such_metric'), undefined);
   assert.equal(sweepChart('evacuation', [], 'any_stranded'), undefined);
   const bare: StudySummary = { title: 'Empty', question: '?', designs: { a: { metrics: {} } } };
-  assert.deepEqual(chartsForStudy('evacuation', bare, undefined), []);
-  assert.deepEqual(chartsForSummary({ ...reference.summary, studies: {} }, undefined), []);
+  assert.deepEqual(chartsForStudy('evacuation', bare), []);
+  assert.deepEqual(chartsForSummary({ ...reference.summary, studies: {} }), []);
 });
 
 test('a study nobody planned for still gets its first metric charted', () => {
   const stats = reference.summary.studies.boot.designs['glance-http'].metrics.boot_time_p95;
   const study: StudySummary = { title: 'New study', question: '?', designs: { a: { metrics: { latency: stats } }, b: { metrics: { latency: { ...stats, mean: stats.mean * 2 } } } } };
-  const charts = chartsForStudy('brand-new', study, undefined);
+  const charts = chartsForStudy('brand-new', study);
   assert.deepEqual(charts.map((c) => c.name), ['brand-new-latency-by-design']);
 });
 
-test('validation: exact values come from the scenario per design, including the PS design', () => {
-  const ex = exactValues('queue', queue.summary.studies.queue, queue.scenario);
+test('validation: exact values come from summary.json per design (published by the study), including the PS design', () => {
+  const ex = exactValues(queue.summary.studies.queue);
   const resp = Object.fromEntries(ex.filter((e) => e.metric === 'response').map((e) => [e.design, e.exact]));
   assert.ok(Math.abs(resp['mm1'] - 5) < 1e-9);
   assert.ok(Math.abs(resp['mmc-4'] - 1.509434) < 1e-6);
   assert.ok(Math.abs(resp['md1'] - 3) < 1e-9);
   assert.ok(Math.abs(resp['ps-lognormal'] - 5) < 1e-9);
-  // A study's own `exact` wins over the scenario.
+  // The report shows what the file says, and computes nothing of its own.
   const own = structuredClone(queue.summary.studies.queue);
   own.designs.mm1.exact = { response: 7 };
-  assert.equal(exactValues('queue', own, queue.scenario).find((e) => e.design === 'mm1' && e.metric === 'response')!.exact, 7);
+  assert.equal(exactValues(own).find((e) => e.design === 'mm1' && e.metric === 'response')!.exact, 7);
+  delete own.designs.mm1.exact;
+  assert.equal(exactValues(own).find((e) => e.design === 'mm1'), undefined);
 });
 
 test('CDFs: a heavy-tailed band cuts the axis past the medians; designs orders of magnitude apart get a log axis', async () => {
@@ -160,12 +162,31 @@ test('a time censored at the horizon is marked on its spread chart and called "n
   assert.equal(notReached(stuck, horizon), 'not reached within 365 d');
   // Its paired difference is only a bound: the sentence names another design's instead.
   const { executiveSentence } = await import('../../reports/narrative.js');
-  const said = executiveSentence('rbd', rbd, undefined, horizon);
+  const said = executiveSentence(rbd, horizon);
   assert.match(said, /not reached within 365 d with online-discard/);
   assert.doesNotMatch(said, /online-discard vs no-discard/);
-  assert.match(executiveSentence('rbd', rbd), /online-discard vs no-discard/);
+  assert.match(executiveSentence(rbd), /online-discard vs no-discard/);
   assert.equal(notReached(rbd.designs['no-discard'].metrics.time_to_nearfull, horizon), undefined);
   // Without a horizon (or when nothing sits at it) the chart has no such line.
   assert.doesNotMatch(spreadByDesign('rbd', reference.summary.studies.rbd, 'time_to_nearfull', 1000 * 86400)!.caption, /horizon/);
   assert.doesNotMatch(spreadByDesign('rbd', rbd, 'time_to_nearfull')!.caption, /horizon/);
+});
+
+test('thresholds are each design\'s own: a design that changes full_ratio is drawn with its lines, not the base file\'s', async () => {
+  const { seriesThresholds } = await import('../../reports/charts/plan.js');
+  const rbd = structuredClone(reference.summary.studies.rbd);
+  assert.deepEqual(seriesThresholds(rbd, 'pool_usage'), [{ label: 'nearfull', value: 0.85 }, { label: 'full', value: 0.95 }]);
+  rbd.designs['online-discard'].thresholds = { pool_usage: [{ label: 'nearfull', value: 0.75 }, { label: 'full', value: 0.85 }] };
+  const lines = seriesThresholds(rbd, 'pool_usage');
+  assert.deepEqual(lines, [
+    { label: 'nearfull (no-discard, weekly-fstrim)', value: 0.85 }, { label: 'full (no-discard, weekly-fstrim)', value: 0.95 },
+    { label: 'nearfull (online-discard)', value: 0.75 }, { label: 'full (online-discard)', value: 0.85 },
+  ]);
+  const chart = chartsForStudy('rbd', rbd).find((c) => c.name === 'rbd-pool-usage-over-time')!;
+  const { svg, warnings } = await renderSvg(chart.spec);
+  assert.deepEqual(warnings, []);
+  assert.ok(svg.includes('full (online-discard) (85 %)'), 'the design\'s own full line');
+  // Without thresholds in the file, no line is drawn (the report reads no scenario).
+  for (const d of Object.values(rbd.designs)) delete d.thresholds;
+  assert.deepEqual(seriesThresholds(rbd, 'pool_usage'), []);
 });

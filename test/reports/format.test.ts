@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axisTitle, formatMeanCi, formatNumber, formatValue, metricLabel, pickScale } from '../../reports/format.js';
+import { axisTitle, fallbackLabel, formatMeanCi, formatNumber, formatValue, pickScale } from '../../reports/format.js';
+import { labelOf } from '../../reports/summary.js';
+import { loadFixture } from './fixtures.js';
 
 test('seconds become the unit a person would say', () => {
   assert.equal(formatValue(45, 's'), '45 s');
@@ -32,9 +34,12 @@ test('numbers: thousands separated, signs typographic, non-finite named', () => 
 });
 
 test('labels and axis titles', () => {
-  assert.equal(metricLabel('any_stranded'), 'P(any instance stranded)');
-  assert.equal(metricLabel('freeze_seconds_p95'), 'Freeze time p95');
-  assert.equal(metricLabel('some_new_metric'), 'Some new metric');
+  // The label is the study's own, from summary.json; a file without one falls back to the name.
+  const evacuation = loadFixture('reference-cloud').summary.studies.evacuation;
+  assert.equal(labelOf(evacuation, 'any_stranded'), 'P(any instance stranded)');
+  assert.equal(labelOf({ ...evacuation, metrics: undefined }, 'any_stranded'), 'Any stranded');
+  assert.equal(fallbackLabel('freeze_seconds_p95'), 'Freeze time p95');
+  assert.equal(labelOf(evacuation, 'some_new_metric'), 'Some new metric');
   assert.equal(axisTitle('Boot time', pickScale('s', [300])), 'Boot time (min)');
   assert.equal(axisTitle('Stranded instance-hours', pickScale('instance-hours', [3])), 'Stranded instance-hours');
   assert.equal(axisTitle('Hosts down', pickScale('count', [3])), 'Hosts down');

@@ -93,11 +93,11 @@ test('inlined SVG ids are made unique per chart', () => {
 });
 
 test('executive sentence states each design with its CI, the clearest paired difference and the sizing answer', () => {
-  const s = executiveSentence('evacuation', ref.summary.studies.evacuation);
+  const s = executiveSentence(ref.summary.studies.evacuation);
   assert.match(s, /^P\(any instance stranded\): 31 % \(95 % CI 24\.6–37\.4\) with static-reserve/);
   assert.match(s, /Largest paired difference: two-spares vs static-reserve: −29 % points/);
   assert.match(s, /stays below 1 %/);
-  const w = executiveSentence('watchdog', ref.summary.studies.watchdog);
+  const w = executiveSentence(ref.summary.studies.watchdog);
   assert.match(w, /99\.9983 %/);
 });
 

@@ -13,11 +13,11 @@ export const probe: StudyDefinition<{ size: number; rate: number; delay: number;
   question: 'Does the loader deliver the right parameters?',
   needsCloud: false,
   schema: z.object({ size: z.number().min(0).default(1), rate: rate().prefault('1/h'), delay: duration().prefault('1s'), fail_at: z.number().int().optional() }).strict(),
-  metrics: { draw: { unit: '1', description: 'size × uniform draw' }, size: { unit: '1', description: 'the size parameter' } },
+  metrics: { draw: { label: 'Draw', unit: '1', kind: 'ratio', description: 'size × uniform draw' }, size: { label: 'Size', unit: '1', kind: 'ratio', description: 'the size parameter' } },
   check: (input) => (input.config.size > 100 ? [{ path: ['studies', 'probe', 'size'], message: `size ${input.config.size} is too big (expected <= 100)` }] : []),
   replicate: (input, ctx) => {
     if (ctx.replication === input.config.fail_at) throw new Error('probe failed on purpose');
-    return Float64Array.of(input.config.size * ctx.streams.stream('probe').next(), input.config.size);
+    return { metrics: { draw: input.config.size * ctx.streams.stream('probe').next(), size: input.config.size } };
   },
 };
 

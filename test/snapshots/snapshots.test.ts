@@ -7,6 +7,7 @@ import type { Tracer } from '../../sim/engine/simulation.js';
 import { SnapshotFleet, type SnapshotParams } from '../../sim/openstack/guest/snapshot.js';
 import { snapshotsSchema, snapshotsStudy } from '../../sim/studies/snapshots.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
+import { replicateFlat } from '../flat.js';
 
 /** Fixed draws: agent enabled iff enabledDraw < share; agent answers iff answerDraw < agentAnswers. */
 function fixedStreams(enabledDraw: number, answerDraw: number): Streams {
@@ -157,9 +158,9 @@ function metricsOf(v: Float64Array): Record<string, number> {
 
 test('study: fractions sum to 1, series after metrics, kilo freezes far longer than current, RBD never', () => {
   const ctx = (r: number) => ({ replication: r, streams: new Streams(5, r) });
-  const kilo = metricsOf(snapshotsStudy.replicate(input('kilo', 'local'), ctx(0)));
-  const cur = metricsOf(snapshotsStudy.replicate(input('antelope', 'local'), ctx(0)));
-  const rbdV = snapshotsStudy.replicate(input('antelope', 'rbd'), ctx(0));
+  const kilo = metricsOf(replicateFlat(snapshotsStudy, input('kilo', 'local'), ctx(0)));
+  const cur = metricsOf(replicateFlat(snapshotsStudy, input('antelope', 'local'), ctx(0)));
+  const rbdV = replicateFlat(snapshotsStudy, input('antelope', 'rbd'), ctx(0));
   const rbd = metricsOf(rbdV);
   for (const m of [kilo, cur, rbd]) {
     assert.ok(Math.abs(m.failed_fraction + m.crash_consistent_fraction + m.app_consistent_fraction - 1) < 1e-12);

@@ -4,6 +4,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { queueStudy } from '../../sim/studies/queue.js';
 import { summarize } from '../../sim/stats/summary.js';
 import { input } from './estimate.js';
+import { replicateFlat } from '../flat.js';
 
 // VALIDATION.md: the reported 95 % CI must contain the exact value about 95 % of the time.
 // 300 independent seeds, each a small M/M/4 run (λ 3, μ 1, exact Wq = 0.509434) of R = 5
@@ -20,7 +21,7 @@ test('95 % CI of the mean wait covers the exact Erlang C value in 90–99 % of 3
   let zCovered = 0;
   for (let s = 0; s < seeds; s++) {
     const waits = new Float64Array(R);
-    for (let r = 0; r < R; r++) waits[r] = queueStudy.replicate(inp, { replication: r, streams: new Streams(10_000 + s, r) })[0];
+    for (let r = 0; r < R; r++) waits[r] = replicateFlat(queueStudy, inp, { replication: r, streams: new Streams(10_000 + s, r) })[0];
     const sum = summarize(waits);
     if (sum.ci95[0] <= exact && exact <= sum.ci95[1]) covered++;
     const half = 1.96 * sum.sd / Math.sqrt(R);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Streams } from '../../sim/random/streams.js';
 import { queueStudy, exactQueueValues, type QueueConfig } from '../../sim/studies/queue.js';
 import type { StudyInput } from '../../sim/studies/study.js';
+import { replicateFlat } from '../flat.js';
 
 /**
  * Helpers for the validation tests: run R replications of the queue study directly (no CLI)
@@ -35,7 +36,7 @@ export interface Estimate {
 export function estimate(raw: Record<string, unknown>, replications: number, seed: number): Estimate {
   const inp = input(raw);
   const rows: Float64Array[] = [];
-  for (let r = 0; r < replications; r++) rows.push(queueStudy.replicate(inp, { replication: r, streams: new Streams(seed, r) }));
+  for (let r = 0; r < replications; r++) rows.push(replicateFlat(queueStudy, inp, { replication: r, streams: new Streams(seed, r) }));
   const width = rows[0].length;
   const mean: number[] = [], se: number[] = [];
   for (let i = 0; i < width; i++) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Streams } from '../../sim/random/streams.js';
 import { queueStudy } from '../../sim/studies/queue.js';
 import { input } from './estimate.js';
+import { replicateFlat } from '../flat.js';
 
 /**
  * Hand-worked replications of the queue study: arrival gaps are scripted (a stub 'arrivals'
@@ -26,7 +27,7 @@ const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) 
 function run(model: string, gaps: number[]) {
   // ρ = 1.5 is "unstable" for a long run (check() would refuse it); 3 jobs are fine by hand.
   const inp = input({ model, arrival_rate: 1, servers: 1, service: 1.5, jobs: 3, warmup_jobs: 1, number_in_system_tail: 3 }, { check: false });
-  const v = queueStudy.replicate(inp, { replication: 0, streams: scripted(gaps) });
+  const v = replicateFlat(queueStudy, inp, { replication: 0, streams: scripted(gaps) });
   const names = Object.keys(queueStudy.metrics);
   const m = Object.fromEntries(names.map((n, i) => [n, v[i]]));
   return { m, series: Array.from(v.slice(names.length)) };

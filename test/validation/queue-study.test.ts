@@ -9,6 +9,7 @@ import { valuesPerReplication } from '../../sim/studies/study.js';
 import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import { ScenarioError } from '../../sim/scenario/problems.js';
 import { input } from './estimate.js';
+import { replicateFlat } from '../flat.js';
 
 const scenarioDir = fileURLToPath(new URL('../../../scenarios/validation/', import.meta.url));
 
@@ -65,13 +66,13 @@ test('every bundled validation scenario loads, and replicate returns metrics + s
     for (const v of plan.variants) assert.deepEqual(queueStudy.check!(v.input as never), [], `${f} ${v.design}`);
   }
   const inp = input({ model: 'mmc', arrival_rate: 3, servers: 4, service: { exponential: { mean: 1 } }, jobs: 2000, warmup_jobs: 100 });
-  const v = queueStudy.replicate(inp, { replication: 0, streams: new Streams(1, 0) });
+  const v = replicateFlat(queueStudy, inp, { replication: 0, streams: new Streams(1, 0) });
   assert.equal(v.length, valuesPerReplication(queueStudy, inp));
 });
 
 test('replications are deterministic in (seed, replication) and differ across replications', () => {
   const inp = input({ model: 'mg1-ps', arrival_rate: 0.8, service: { lognormal: { mean: 1, cv: 2 } }, jobs: 3000, warmup_jobs: 100 });
-  const run = (seed: number, r: number) => Array.from(queueStudy.replicate(inp, { replication: r, streams: new Streams(seed, r) }));
+  const run = (seed: number, r: number) => Array.from(replicateFlat(queueStudy, inp, { replication: r, streams: new Streams(seed, r) }));
   assert.deepEqual(run(5, 3), run(5, 3));
   assert.notDeepEqual(run(5, 3), run(5, 4));
 });

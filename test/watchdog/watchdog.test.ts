@@ -8,6 +8,7 @@ import { WatchdogFleet, watchdogClosedForm, type WatchdogAction, type WatchdogPa
 import { watchdogStudy, watchdogSchema } from '../../sim/studies/watchdog.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { summarize } from '../../sim/stats/summary.js';
+import { replicateFlat } from '../flat.js';
 
 const YEAR = 365 * 86400;
 const ACTIONS: WatchdogAction[] = ['disabled', 'reset', 'poweroff', 'pause', 'none'];
@@ -212,7 +213,7 @@ test('study: schema defaults, metrics in order, availability and downtime agree'
   assert.equal(config.heartbeat, 30);
   assert.equal(config.monitoring.check_interval, 60);
   const input = { scenarioName: 't', seed: 1, horizon: YEAR, design: 'reset', cloud, config };
-  const v = watchdogStudy.replicate(input, { replication: 0, streams: new Streams(1, 0) });
+  const v = replicateFlat(watchdogStudy, input, { replication: 0, streams: new Streams(1, 0) });
   const names = Object.keys(watchdogStudy.metrics);
   assert.equal(v.length, names.length);
   const m = Object.fromEntries(names.map((n, i) => [n, v[i]]));
