@@ -101,12 +101,13 @@ test('a 300-character scenario name runs: its default output folder name is cut 
   assert.ok(existsSync(join(d, 'out', folder, 'summary.json')));
 });
 
-test('--replications 1e9 and a huge --max-memory-free scenario are clean refusals (exit 2), not crashes', () => {
+test('--replications 1e9, a scenario over --max-memory and results beyond the heap are clean refusals (exit 2), not crashes', () => {
   const a = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--replications', '1000000000'], { encoding: 'utf8' });
   assert.equal(a.status, 2);
   assert.match(a.stderr, /--replications must be a whole number from 1 to 10000000/);
   const b = spawnSync(process.execPath, [CLI, 'validate', SCENARIO, '--max-memory', '1MiB'], { encoding: 'utf8' });
-  assert.equal(b.status, 0, 'watchdog models no hosts: 1 MiB holds its results');
+  assert.equal(b.status, 2, b.stderr);
+  assert.match(b.stderr, /too big for this machine: .* limit 1\.0 MiB \(expected/);
   const c = spawnSync(process.execPath, [CLI, 'run', SCENARIO, '--replications', '10000000', '--no-report', '--out', join(tmp(), 'o')], { encoding: 'utf8' });
   assert.equal(c.status, 2, c.stderr);
   assert.match(c.stderr, /^\S+watchdog\.yaml:1:1: \(top level\): too (many results|big)/);
