@@ -22,7 +22,8 @@ export class ScenarioError extends Error {
 
 export function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  // An empty key (YAML `: x`) is shown as "" so the path is never blank.
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p === '' ? '""' : p}`)).join('');
 }
 
 /** Control characters in a key are shown escaped (\u0007): a message never rings a bell or moves the cursor. */
@@ -61,7 +62,7 @@ export function locate(src: SourceMap, path: readonly (string | number)[], keyOn
   for (let i = 0; i < path.length; i++) {
     const k = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(k));
+      const pair = node.items.find((it) => isPair(it) && ((isScalar(it.key) && String(it.key.value ?? '') === String(k)) || (it.key === null && k === '')));
       if (!pair) break;
       const keyStart = rangeStart(pair.key);
       const last = i === path.length - 1;

@@ -34,7 +34,14 @@ test(`fuzz: ${CASES} mutants refused cleanly or accepted, and accepted ones run`
   let refused = 0;
   fc.assert(fc.property(mutantArb(bases.length), (m) => {
     const text = mutate(bases, m);
-    const o = validateMutant(text);
+    let o;
+    try {
+      o = validateMutant(text);
+    } catch (e) {
+      // fast-check names the case; say what went wrong and show the mutant.
+      console.log(`fuzz failure: ${(e as Error).message}\n${text.slice(0, 2000)}`);
+      throw e;
+    }
     if (o.kind === 'refused') {
       refused++;
       for (const l of o.lines) { const c = problemClass(l); classes.set(c, (classes.get(c) ?? 0) + 1); }
