@@ -10,6 +10,10 @@ import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { checkLimits } from '../montecarlo/limits.js';
 import { defaultWorkers } from '../montecarlo/run.js';
 import { parseUnit, quote } from '../units/units.js';
+import { shardRunCommand } from './shard.js';
+import { mergeCommand } from './merge.js';
+import { queueRunCommand } from './queue.js';
+import { workerCommand } from './worker.js';
 
 /**
  * headroom's command line. Exit codes: 0 ok; 1 an `expect` bound failed (run) or a failure
@@ -55,7 +59,25 @@ export function program(): Command {
     .option('--trace <file>', 'with --replication: write an event trace (JSON lines)')
     .option('--no-report', 'skip charts, report.html and deck.pptx')
     .option('--force', 'replace the --out folder even if files were added to it (only ever a folder headroom wrote)')
-    .action(async (file: string, opts) => { process.exitCode = await runCommand(file, opts); });
+    .option('--shard <k/n>', 'run only replication block K of N (1-based) and write a partial result for headroom merge')
+    .option('--queue <url>', 'run on workers elsewhere: put replication chunks on this Redis (redis://HOST:PORT) for headroom worker')
+    .option('--chunk <n>', 'with --queue: replications per chunk (default: about 128 chunks per study)', whole('--chunk', 1))
+    .option('--queue-timeout <s>', 'with --queue: fail when no worker is connected and no chunk finished for this long (default 60)', whole('--queue-timeout', 1))
+    .action(async (file: string, opts) => {
+      if (opts.shard !== undefined && opts.queue !== undefined) {
+        console.error('headroom: --shard and --queue are two ways to spread a run (use one)');
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await (opts.shard !== undefined ? shardRunCommand(file, opts) : opts.queue !== undefined ? queueRunCommand(file, opts) : runCommand(file, opts));
+    });
+
+  p.command('merge')
+    .description('join the shard folders of one scenario (headroom run --shard K/N) into the output folder a single run writes')
+    .argument('<dirs...>', 'shard folders, one per shard 1..N')
+    .option('--out <dir>', 'output folder (default out/<scenario name>)')
+    .option('--no-report', 'skip charts, report.html and deck.pptx')
+    .action(async (dirs: string[], opts) => { process.exitCode = await mergeCommand(dirs, opts); });
 
   p.command('validate')
     .description('check scenarios without running them')
@@ -87,6 +109,15 @@ export function program(): Command {
     .argument('<file>', 'scenario YAML with an evacuation study')
     .option('--level <k>', "failures to check: 1 (every host) or 2 (every pair); default: the scenario's check.level", whole('--level', 1))
     .action(async (file: string, opts) => { process.exitCode = await checkCommand(file, opts); });
+
+  p.command('worker')
+    .description('take replication chunks from the queue of headroom run --queue until it has been empty for --idle seconds')
+    .requiredOption('--queue <url>', 'the Redis of the queue (redis://HOST:PORT)')
+    .option('--threads <n>', 'chunks computed at once (worker threads; default 1)', whole('--threads', 1))
+    .option('--idle <s>', 'exit once the queue has been empty this long (default 30)', whole('--idle', 0))
+    .option('--lock <s>', "seconds before a silent worker's chunk goes to another worker (default 30)", whole('--lock', 1))
+    .option('--name <name>', 'name shown in the coordinator\'s progress (default HOST-PID)')
+    .action(async (opts) => { process.exitCode = await workerCommand(opts); });
 
   p.command('report')
     .description('re-render charts, report.html and deck.pptx from an existing output folder')

@@ -6,7 +6,7 @@ import type { Tracer } from '../engine/simulation.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { layoutOf } from '../montecarlo/layout.js';
 import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
-import { defaultWorkers, ReplicationFailure, runScenario, WorkerDied } from '../montecarlo/run.js';
+import { defaultWorkers, ReplicationFailure, runScenario, WorkerDied, type RunOptions as MonteCarloOptions, type RunResult } from '../montecarlo/run.js';
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
@@ -27,9 +27,21 @@ export interface RunOptions {
 
 export class UsageProblem extends Error {}
 
-export async function runCommand(file: string, opts: RunOptions): Promise<number> {
+/**
+ * Where a run's results come from and what it writes, when not this machine's worker threads and
+ * the full output folder: merged shards, a queue of remote workers, or one shard's partial result.
+ */
+export interface RunMode {
+  /** The scenario, already loaded (merge: from the shards). */
+  loaded?: LoadedScenario;
+  results?: (loaded: LoadedScenario, opts: MonteCarloOptions) => Promise<RunResult>;
+  /** Writes a partial result in place of the output folder; returns the line to print. */
+  partial?: (out: OutputFolder, run: RunResult) => string;
+}
+
+export async function runCommand(file: string, opts: RunOptions, mode: RunMode = {}): Promise<number> {
   const overrides = { seed: opts.seed, replications: opts.replications, maxMemory: opts.maxMemory };
-  const loaded = loadScenarioFile(file, overrides);
+  const loaded = mode.loaded ?? loadScenarioFile(file, overrides);
   if (opts.replication !== undefined) return traceReplication(loaded, opts.replication, opts.trace);
   if (opts.trace !== undefined) {
     console.error('headroom: --trace needs --replication K (it traces one replication in-process)');
@@ -63,8 +75,15 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
   try {
     const total = loaded.studies.reduce((n, s) => n + Math.max(...s.variants.map((v) => v.replications)), 0);
     bar?.start(total, 0);
-    const run = await runScenario(loaded, { workers, overrides, signal: abort.signal, onProgress: (done) => bar?.update(done) });
+    const run = await (mode.results ?? runScenario)(loaded, { workers, overrides, signal: abort.signal, onProgress: (done, all) => { bar?.setTotal(all); bar?.update(done); } });
     bar?.stop();
+    if (mode.partial) {
+      const line = mode.partial(out, run);
+      if (abort.signal.aborted) throw new Error('interrupted');
+      out.commit();
+      console.log(line);
+      return 0;
+    }
     const summary = buildSummary(loaded, run, VERSION);
     out.write('summary.json', JSON.stringify(summary, null, 2) + '\n');
     out.write('replications.csv', replicationsCsv(run));
@@ -109,7 +128,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
       console.error(`headroom: ${e.message}`);
       if (e.causeStack) console.error(e.causeStack.split('\n').slice(1, 4).join('\n'));
       console.error(`rerun it alone with: headroom run ${file} --replication ${e.replication} --trace trace.jsonl${opts.seed !== undefined ? ` --seed ${opts.seed}` : ''}`);
-      console.error(`nothing is kept: the results of the ${e.total - e.failed} replications that succeeded are discarded (a summary without the failed ones would be biased), and ${outDir} is left as it was`);
+      console.error(`nothing is kept: the results of the ${e.total > 0 ? `${e.total - e.failed} ` : ''}replications that succeeded are discarded (a summary without the failed ones would be biased), and ${outDir} is left as it was`);
       return 3;
     }
     if (e instanceof WorkerDied) {

@@ -36,6 +36,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The worker module (tests substitute one that dies); default ./worker.js. */
   workerFile?: URL;
+  /** Only these replications [from, to) of a study of `replications` (a shard's block); default all. */
+  block?: (replications: number) => [number, number];
 }
 
 /**
@@ -45,10 +47,10 @@ export interface RunOptions {
 export class ReplicationFailure extends Error {
   constructor(
     readonly replication: number, readonly seed: number, readonly variant: string, readonly detail: string, readonly causeStack?: string,
-    /** Replications (indices) of the study that failed, and of how many run. */
+    /** Replications (indices) of the study that failed, and of how many run (0: not known, a queue worker's chunk). */
     readonly failed = 1, readonly total = 1, readonly study = variant.split('/')[0],
   ) {
-    super(`${failed} of ${total} replications of ${study} failed; the first: replication ${replication} (seed ${seed}) of ${variant}: ${detail}`);
+    super(`${total > 0 ? `${failed} of ${total}` : failed} replications of ${study} failed; the first: replication ${replication} (seed ${seed}) of ${variant}: ${detail}`);
   }
 }
 
@@ -81,16 +83,18 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
     const jobs: Promise<void>[] = [];
     let done = 0;
     let events = 0;
-    const total = loaded.studies.reduce((n, s) => n + maxReplications(s), 0);
+    const blockOf = (replications: number) => opts.block?.(replications) ?? [0, replications];
+    const total = loaded.studies.reduce((n, s) => { const [lo, hi] = blockOf(maxReplications(s)); return n + hi - lo; }, 0);
     for (const plan of loaded.studies) {
       const layout = layoutOf(plan);
       const replications = maxReplications(plan);
       const values = new Float64Array(replications * layout.stride);
       results.push({ plan, layout, values, replications });
       // About 8 chunks per worker keeps both cores busy to the end without per-task overhead dominating.
-      const chunk = Math.max(1, Math.ceil(replications / (workers * 8)));
-      for (let from = 0; from < replications; from += chunk) {
-        const to = Math.min(replications, from + chunk);
+      const [lo, hi] = blockOf(replications);
+      const chunk = Math.max(1, Math.ceil((hi - lo) / (workers * 8)));
+      for (let from = lo; from < hi; from += chunk) {
+        const to = Math.min(hi, from + chunk);
         const task: Task = { text: loaded.text, file: loaded.file, overrides: opts.overrides ?? {}, study: plan.name, from, to };
         jobs.push(runChunk(pool, task, opts.signal).then((rows: Float64Array) => {
           values.set(rows.subarray(0, rows.length - 1), from * layout.stride);
@@ -113,7 +117,7 @@ function workerHeapMb(workers: number, maxMemory?: number): number {
   return Math.max(16, Math.floor(Math.min(v8Limit, maxMemory !== undefined ? maxMemory / workers : v8Limit) / 2 ** 20));
 }
 
-function maxReplications(plan: StudyPlan): number {
+export function maxReplications(plan: StudyPlan): number {
   return plan.variants.reduce((m, v) => Math.max(m, v.replications), 0);
 }
 
@@ -144,7 +148,7 @@ function reasonOf(e: unknown): string {
 interface ChunkFailures { failures: FailureRecord[]; replications: number; runs: number }
 
 function decoded(reason: unknown): ChunkFailures | undefined {
-  const m = /REPLICATION_ERROR (\{.*\})/s.exec((reason as Error)?.message ?? '');
+  const m = /REPLICATION_ERROR (\{.*\})/s.exec(typeof reason === 'string' ? reason : (reason as Error)?.message ?? '');
   return m ? JSON.parse(m[1]) as ChunkFailures : undefined;
 }
 
@@ -165,4 +169,14 @@ async function settleAll(jobs: Promise<void>[], loaded: LoadedScenario): Promise
   const plan = loaded.studies.find((p) => p.name === study);
   const failed = chunks.filter((c) => c.failures.some((f) => f.variant.startsWith(`${study}/`))).reduce((n, c) => n + c.replications, 0);
   throw new ReplicationFailure(first.replication, first.seed, first.variant, first.message, first.stack, failed, plan ? maxReplications(plan) : failed, study);
+}
+
+/** A worker's failure message (a queue worker's, too) as an Error: a ReplicationFailure when replications of its chunk failed. */
+export function decodeFailure(reason: unknown): Error {
+  const c = decoded(reason);
+  if (c) {
+    const f = c.failures[0];
+    return new ReplicationFailure(f.replication, f.seed, f.variant, f.message, f.stack, c.replications, 0);
+  }
+  return reason instanceof Error ? reason : new Error(typeof reason === 'string' ? reason : String((reason as Error)?.message ?? reason));
 }

@@ -129,6 +129,8 @@ export class SharedLink implements Handler {
   private v = 0;
   private level = Infinity;
   private n = 0;
+  /** Weight of the permanent background demand sharing the level (see setBackground). */
+  private background = 0;
   private nextSeq = 0;
 
   // Per-slot flow state (key: T for capped flows, F for level flows).
@@ -288,6 +290,30 @@ export class SharedLink implements Handler {
     this.reschedule();
   }
 
+  /**
+   * Permanent background demand on the link, as `weight` uncapped consumers that never finish: a
+   * host's running workload on its cores (`busy_cores`). They take part in the max-min level —
+   * each flow not held lower by its cap gets (C − capped flows' caps) ÷ (uncapped flows +
+   * weight) — but carry no bytes of their own: throughput, transferred() and utilisation()
+   * count the flows only. With every flow capped at c, a flow runs at min(c, C ÷ (n + weight))
+   * when the background consumers are capped at c too (threads of one core each: when the
+   * level exceeds c they would take more than c each, which changes nothing for the flows).
+   * Fractional weights are allowed.
+   */
+  setBackground(weight: number): void {
+    if (!(weight >= 0) || !Number.isFinite(weight)) throw new RangeError(`SharedLink ${this.name}: background weight must be finite and >= 0, got ${weight}`);
+    if (weight === this.background) return;
+    this.advance();
+    this.background = weight;
+    this.rebalance();
+    this.reschedule();
+  }
+
+  /** The current background weight. */
+  get backgroundWeight(): number {
+    return this.background;
+  }
+
   /** Bytes transferred from time 0 to now, including the progress of flows still active. */
   transferred(): number {
     return this.bytesDone + this.throughput * (this.sim.now - this.last);
@@ -395,23 +421,23 @@ export class SharedLink implements Handler {
    * The condition is monotone along ascending caps, so this reaches the unique max-min split.
    */
   private rebalance(): void {
-    const C = this.capacityBps;
+    const C = this.capacityBps, bg = this.background;
     for (;;) {
       const m = this.n - this.cappedCount;
       if (this.cappedClasses < this.classes && m > 0) {
         const c = this.classValue[this.cappedClasses];
-        if (c * m <= C - this.cappedSum) { this.moveClass(this.cappedClasses, CAPPED); this.cappedClasses++; continue; }
+        if (c * (m + bg) <= C - this.cappedSum) { this.moveClass(this.cappedClasses, CAPPED); this.cappedClasses++; continue; }
       }
       if (this.cappedClasses > 0) {
         const j = this.cappedClasses - 1;
         const c = this.classValue[j], cnt = this.classCount[j];
-        if (c * (m + cnt) > C - (this.cappedSum - c * cnt)) { this.moveClass(j, LEVEL); this.cappedClasses--; continue; }
+        if (c * (m + cnt + bg) > C - (this.cappedSum - c * cnt)) { this.moveClass(j, LEVEL); this.cappedClasses--; continue; }
       }
       break;
     }
     const m = this.n - this.cappedCount;
     const left = C - this.cappedSum;
-    this.level = m > 0 ? (left > 0 ? left / m : 0) : Infinity;
+    this.level = m > 0 ? (left > 0 ? left / (m + bg) : 0) : Infinity;
     if (this.levelFlows.size === 0) this.v = 0;
   }
 
@@ -520,5 +546,141 @@ export class SharedLink implements Handler {
     this.donePayload = new Float64Array(m);
     this.capped.grow(m);
     this.levelFlows.grow(m);
+  }
+}
+
+/**
+ * Limited processor sharing (LPS-k): a SharedLink on which at most `limit` flows are served at
+ * once; further flows wait in FIFO order and enter, one per completion, as served flows finish.
+ * It is the shape of a backend with a bounded pool of workers in front of a shared resource: an
+ * NFS server's nfsd threads, a glance-api node's WSGI worker pool, nova-compute's
+ * `max_concurrent_builds` (docs/boot-and-storage.md §3 says which limits the model uses).
+ *
+ * limit = 1 is an M/G/1 FCFS queue, limit = ∞ the plain processor-sharing link; in between, with
+ * Poisson arrivals and exponential sizes, the number in system is that of M/M/1 whatever the
+ * limit (the link is work-conserving and service memoryless), so E[T] = E[S]/(1 − ρ).
+ *
+ * A waiting flow keeps its cap; it is started on the inner link, with its full size, when it
+ * enters. The done handler is fired DIRECTLY inside the inner link's completion event, after the
+ * next waiting flow (if any) has entered. Nothing is allocated per flow (ring buffer and slot
+ * arrays on typed arrays, grown by doubling).
+ */
+export class LimitedLink implements Handler {
+  readonly link: SharedLink;
+  readonly limit: number;
+  /** Flows that had to wait for a place, so far. */
+  queuedFlows = 0;
+  /** Time-integral of the number of waiting flows (seconds × flows), up to the last change. */
+  waitArea = 0;
+  private readonly sim: Simulation;
+  private readonly doneId: number;
+  private served = 0;
+  private waitChanged = 0;
+  // Served flows: slot → (handler, payload); free slots on a stack.
+  private sHandler: Int32Array;
+  private sPayload: Float64Array;
+  private sFree: Int32Array;
+  private sFreeCount = 0;
+  private sUsed = 0;
+  // Waiting flows: a ring buffer.
+  private qBytes: Float64Array;
+  private qCap: Float64Array;
+  private qHandler: Int32Array;
+  private qPayload: Float64Array;
+  private qHead = 0;
+  private qCount = 0;
+
+  constructor(sim: Simulation, capacityBytesPerSec: number, limit: number, name = 'link', initialFlows = 64) {
+    if (!(limit >= 1) || !(Number.isInteger(limit) || limit === Infinity)) {
+      throw new RangeError(`LimitedLink ${name}: limit must be an integer >= 1 or Infinity, got ${limit}`);
+    }
+    this.sim = sim;
+    this.limit = limit;
+    this.link = new SharedLink(sim, capacityBytesPerSec, name, initialFlows);
+    this.doneId = sim.register(this, `${name}.served`);
+    const m = Math.max(4, Math.min(initialFlows, limit));
+    this.sHandler = new Int32Array(m);
+    this.sPayload = new Float64Array(m);
+    this.sFree = new Int32Array(m);
+    this.qBytes = new Float64Array(16);
+    this.qCap = new Float64Array(16);
+    this.qHandler = new Int32Array(16);
+    this.qPayload = new Float64Array(16);
+  }
+
+  get name(): string { return this.link.name; }
+  get capacity(): number { return this.link.capacity; }
+  /** Flows being served (at most `limit`). */
+  get activeFlows(): number { return this.served; }
+  /** Flows waiting for a place. */
+  get waiting(): number { return this.qCount; }
+
+  /** Starts (or queues) a transfer; handler `doneHandlerId` fires with `payload` when it completes. */
+  start(bytes: number, capBytesPerSec: number, doneHandlerId: number, payload: number): void {
+    if (this.served < this.limit) {
+      this.enter(bytes, capBytesPerSec, doneHandlerId, payload);
+      return;
+    }
+    this.accountWait();
+    if (this.qCount === this.qBytes.length) this.growQueue();
+    const k = (this.qHead + this.qCount) & (this.qBytes.length - 1);
+    this.qBytes[k] = bytes;
+    this.qCap[k] = capBytesPerSec;
+    this.qHandler[k] = doneHandlerId;
+    this.qPayload[k] = payload;
+    this.qCount++;
+    this.queuedFlows++;
+  }
+
+  /** Inner completion of the flow in slot `slot` (registered by the constructor). */
+  fire(slot: number): void {
+    const h = this.sHandler[slot], p = this.sPayload[slot];
+    this.sFree[this.sFreeCount++] = slot;
+    this.served--;
+    if (this.qCount > 0) {
+      this.accountWait();
+      const k = this.qHead;
+      this.qHead = (k + 1) & (this.qBytes.length - 1);
+      this.qCount--;
+      this.enter(this.qBytes[k], this.qCap[k], this.qHandler[k], this.qPayload[k]);
+    }
+    this.sim.fire(h, p);
+  }
+
+  private enter(bytes: number, cap: number, handler: number, payload: number): void {
+    let slot: number;
+    if (this.sFreeCount > 0) slot = this.sFree[--this.sFreeCount];
+    else {
+      if (this.sUsed === this.sHandler.length) this.growSlots();
+      slot = this.sUsed++;
+    }
+    this.sHandler[slot] = handler;
+    this.sPayload[slot] = payload;
+    this.served++;
+    this.link.start(bytes, cap, this.doneId, slot);
+  }
+
+  private accountWait(): void {
+    const now = this.sim.now;
+    this.waitArea += this.qCount * (now - this.waitChanged);
+    this.waitChanged = now;
+  }
+
+  private growSlots(): void {
+    const m = this.sHandler.length * 2;
+    const h = new Int32Array(m); h.set(this.sHandler); this.sHandler = h;
+    const p = new Float64Array(m); p.set(this.sPayload); this.sPayload = p;
+    const f = new Int32Array(m); f.set(this.sFree); this.sFree = f;
+  }
+
+  private growQueue(): void {
+    const cap = this.qBytes.length, m = cap * 2;
+    const b = new Float64Array(m), c = new Float64Array(m), h = new Int32Array(m), p = new Float64Array(m);
+    for (let j = 0; j < cap; j++) {
+      const k = (this.qHead + j) & (cap - 1);
+      b[j] = this.qBytes[k]; c[j] = this.qCap[k]; h[j] = this.qHandler[k]; p[j] = this.qPayload[k];
+    }
+    this.qBytes = b; this.qCap = c; this.qHandler = h; this.qPayload = p;
+    this.qHead = 0;
   }
 }

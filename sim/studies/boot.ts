@@ -9,7 +9,7 @@ import { duration, rate } from '../units/zod-units.js';
 import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
 /**
- * Boot study (issue 4, openstack-facts §2, §8.3, §9): how long boots take when images come by
+ * Boot study (issue 4, docs/openstack-facts.md §2, §8.3, §9): how long boots take when images come by
  * Glance HTTP streaming, by NFS direct fetch, or as Ceph RBD copy-on-write clones — alone, in a
  * storm of N boots at once (an evacuation, a scale-out) or under Poisson arrivals.
  *
@@ -90,11 +90,44 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
   if (cloud.ephemeral_storage === 'nfs') {
     out.push({ path: ['cloud', 'ephemeral_storage'], message: 'instance disks on NFS are not modelled by the boot study (expected local or rbd)' });
   }
+  const pre = cloud.image_cache_manager.precache;
+  if (pre !== undefined) {
+    if (novaBefore(cloud.nova.release, 'ussuri')) {
+      out.push({ path: ['cloud', 'image_cache_manager', 'precache'], message: `image pre-caching (aggregate image cache, compute API 2.81) arrived in Ussuri, nova.release is ${cloud.nova.release} (expected ussuri or later, or no precache)` });
+    }
+    if (pre !== 'all') {
+      for (const name of pre) {
+        if (!images.some((i) => i.name === name)) out.push({ path: ['cloud', 'image_cache_manager', 'precache'], message: `no image named ${JSON.stringify(name)} (expected one of ${images.map((i) => i.name).join(', ')})` });
+      }
+    }
+  }
+  const util = cloud.compute_node.cpu_utilisation;
+  if (typeof util === 'object') {
+    for (const name of Object.keys(util)) {
+      if (!cloud.flavors.some((f) => f.name === name)) out.push({ path: ['cloud', 'compute_node', 'cpu_utilisation', name], message: `no flavor named ${JSON.stringify(name)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
+    }
+  }
   const total = cloud.racks.reduce((s, r) => s + r.hosts, 0);
   if (config.hosts !== undefined && config.hosts > total) {
     out.push({ path: ['studies', 'boot', 'hosts'], message: `${config.hosts} hosts asked, the racks have ${total} (expected at most ${total})` });
   }
   return out;
+}
+
+/** Nova releases in order; the model's `nova.release` values are among them. */
+const NOVA_RELEASES = ['kilo', 'liberty', 'mitaka', 'newton', 'ocata', 'pike', 'queens', 'rocky', 'stein', 'train',
+  'ussuri', 'victoria', 'wallaby', 'xena', 'yoga', 'zed', 'antelope', 'bobcat', 'caracal', 'dalmatian', 'epoxy', 'flamingo'];
+
+/** True when nova `release` is older than `than` (an unknown name counts as current). */
+export function novaBefore(release: string, than: string): boolean {
+  const r = NOVA_RELEASES.indexOf(release);
+  return r >= 0 && r < NOVA_RELEASES.indexOf(than);
+}
+
+/** Busy cores a running instance of each flavor adds to its host (vcpus × cpu_utilisation). */
+export function flavorBusyCores(cloud: Cloud): Float64Array {
+  const u = cloud.compute_node.cpu_utilisation;
+  return Float64Array.from(cloud.flavors, (f) => f.vcpus * (typeof u === 'number' ? u : u[f.name] ?? 0));
 }
 
 /** The per-boot draws shared by all designs (common random numbers). */
@@ -176,7 +209,19 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   if (ctx.tracer) sim.tracer = ctx.tracer;
   const placement = new BootPlacement(cloud, n, ctx.streams.stream('scheduler'), config.hosts, true);
   const activeId = sim.register({ fire: (i: number) => placement.booted(i) } as Handler, 'boot.active');
-  const model = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: ctx.streams.stream('nfs-fallback'), onActive: activeId });
+  const cores = hostCores(cloud);
+  // Each host's running workload: one draw per host, in host order (same draws in every design).
+  const busyRng = ctx.streams.stream('host-busy-cores');
+  const busy = Float64Array.from(cores, () => Math.max(0, cloud.compute_node.busy_cores.sample(busyRng)));
+  const model = new BootModel(sim, cloud, { hostCores: cores, busyCores: busy, nfsFallback: ctx.streams.stream('nfs-fallback'), onActive: activeId });
+  const pre = cloud.image_cache_manager.precache;
+  if (pre !== undefined) {
+    const images = cloud.images!;
+    const which = pre === 'all' ? images.map((_, k) => k) : pre.map((name) => images.findIndex((i) => i.name === name));
+    const hosts = config.hosts ?? cores.length;
+    for (let h = 0; h < hosts; h++) for (const k of which) model.precache(h, k);
+  }
+  const flavorBusy = flavorBusyCores(cloud);
   const hostOf = new Int32Array(n);
   const bootIndex = new Int32Array(n);
   const bootTimes = new Float64Array(n).fill(NaN);
@@ -195,12 +240,18 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
     },
   } as Handler, 'boot.request');
   const deleteId = sim.register({
-    fire: (i: number) => { model.deleteInstance(bootIndex[i]); placement.remove(i); },
+    fire: (i: number) => {
+      model.deleteInstance(bootIndex[i]);
+      if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], -flavorBusy[w.flavor[i]]);
+      placement.remove(i);
+    },
   } as Handler, 'instance.delete');
   const bootedId = sim.register({
     fire: (i: number) => {
       bootTimes[i] = sim.now - w.arrival[i];
       lastDone = sim.now;
+      // The guest is up: its workload now keeps its share of the host's cores busy.
+      if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], flavorBusy[w.flavor[i]]);
       if (w.lifetime[i] !== Infinity) sim.schedule(w.lifetime[i], deleteId, i);
       completed++;
       finished();
@@ -238,8 +289,12 @@ export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
   check: checkBoot,
   warnings({ cloud }) {
     const out: string[] = [];
+    if (cloud.ephemeral_storage === 'rbd' && cloud.glance.store === 'rbd' && !cloud.glance.show_image_direct_url
+      && (cloud.images ?? []).some((i) => i.format === 'raw')) {
+      out.push('instance disks and raw images are both on RBD but glance.show_image_direct_url is off (glance\'s default): nova cannot see the images\' locations, so it cannot clone them; every boot downloads the image to _base and rbd-imports it (docs/boot-and-storage.md §5)');
+    }
     if (cloud.glance.image_cache && cloud.glance.store === 'rbd') {
-      out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (openstack-facts §9.3); it only fills when images are downloaded');
+      out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (docs/openstack-facts.md §9.3); it only fills when images are downloaded');
     }
     return out;
   },

@@ -29,7 +29,7 @@ type Hook = ReturnType<typeof hookParams>;
 interface Tally { count: number; failing: number; instances: number; label: string }
 
 /**
- * `headroom check`: deterministic N+k test of the initial placement (openstack-facts §1, §8.2).
+ * `headroom check`: deterministic N+k test of the initial placement (docs/openstack-facts.md §1, §8.2).
  * For every single host, every pair (level 2) and every rack (when asked), the hosts fail at
  * once, the failure hook runs first if the design evacuates after it (`evacuation: wait`;
  * a racing hook is assumed to lose), and `host-evacuate` runs host after host through the

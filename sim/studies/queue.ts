@@ -10,7 +10,7 @@ import type { MetricDef, Problem, Replication, SeriesDef, StudyDefinition, Study
 
 /**
  * Validation study: textbook queues built from the same engine and resources the OpenStack
- * models use, so their closed forms (VALIDATION.md 1–4, 7) check the engine, the Limiter, the
+ * models use, so their closed forms (docs/validation.md 1–4, 7) check the engine, the Limiter, the
  * SharedLink, the monitors and the statistics end to end.
  *
  *   mmc       Poisson arrivals, c servers (Limiter), FCFS, exponential service  — Erlang C

@@ -7,7 +7,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 /**
- * `studies.snapshots`: nightly image snapshots and the guest freezes they cause (facts §4, §12).
+ * `studies.snapshots`: nightly image snapshots and the guest freezes they cause (docs/openstack-facts.md §4, §12).
  * The release (`cloud.nova.release`: kilo, or antelope = current semantics) and the storage
  * (`cloud.ephemeral_storage`: local/nfs file disks, or rbd) choose the snapshot path; designs
  * usually patch those two.

@@ -8,7 +8,7 @@ const YEAR = 365 * 86400;
 
 /**
  * `studies.watchdog`: guests that hang, the image's `hw_watchdog_action`, and the monitoring and
- * operators behind them (facts §3, §11). Designs usually differ only in `action`.
+ * operators behind them (docs/openstack-facts.md §3, §11). Designs usually differ only in `action`.
  */
 export const watchdogSchema = z.object({
   guests: count(1).default(200).meta({ description: 'guests simulated (metrics are per guest-year)' }),

@@ -6,7 +6,7 @@ import { ABSENT, BaseImageCache, FETCHING, PRESENT } from '../../sim/openstack/i
 import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
-// openstack-facts §9.1 (_base cache, per-image lock, cache manager) and §8.3 (build semaphore).
+// docs/openstack-facts.md §9.1 (_base cache, per-image lock, cache manager) and §8.3 (build semaphore).
 // Image of 100 B through a glance-api NIC of 10 B/s: a download takes 10 s.
 const slowGlance = (patch: Record<string, unknown> = {}) => cloudOf({ glance: { api_nodes: 1, nic: 10, backend_read: HUGE }, ...patch });
 

@@ -7,7 +7,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, HUGE } from './fixtures.js';
 
 /**
- * The IoOpsWeigher in the boot study (openstack-facts §7): a boot counts in its host's
+ * The IoOpsWeigher in the boot study (docs/openstack-facts.md §7): a boot counts in its host's
  * num_io_ops from its placement (consume_from_request) until its instance is ACTIVE — libvirt's
  * spawn returns once the domain runs, and nova sets ACTIVE then, before the guest OS is up.
  */
@@ -34,7 +34,7 @@ test('the instance is ACTIVE when its domain starts (build slot released), not w
 
 test('an RBD clone is ACTIVE after its clone latency; an ungated rebuild is ACTIVE too', () => {
   const h = harness(cloudOf({
-    ephemeral_storage: 'rbd', glance: { api_nodes: 1, nic: HUGE, store: 'rbd' }, ceph: { osds: 3, osd_size: '1TiB' },
+    ephemeral_storage: 'rbd', glance: { api_nodes: 1, nic: HUGE, store: 'rbd', show_image_direct_url: true }, ceph: { osds: 3, osd_size: '1TiB' },
   }));
   const a = h.boot(0, 0, 30, 2), r = h.boot(1, 0, 5, 3, false);
   h.sim.run();
@@ -94,7 +94,7 @@ test('property: whatever the cloud, the image path and the workload, num_io_ops 
         racks: ramGiB.map((g, k) => ({ name: `r${k}`, hosts: 1 + (k % 3), ram: `${g}GiB`, vcpus: 16 })),
         flavors: [{ name: 'm', ram: '4GiB', vcpus: 2, share: 0.6 }, { name: 'l', ram: '8GiB', vcpus: 4, share: 0.4 }],
         nova: { io_ops_weight_multiplier: io },
-        glance: rbd ? { api_nodes: 1, nic: 1e9, store: 'rbd' } : { api_nodes: 1, nic: 1e9, backend_read: 1e9 },
+        glance: rbd ? { api_nodes: 1, nic: 1e9, store: 'rbd', show_image_direct_url: true } : { api_nodes: 1, nic: 1e9, backend_read: 1e9 },
         ...(rbd ? { ephemeral_storage: 'rbd', ceph: { osds: 3, osd_size: '1TiB', network: '10Gbit/s' } } : {}),
         compute_node: { nic: 1e9, disk_write: 1e9, convert_throughput: 1e9, max_concurrent_builds: 2 },
         images: [image('a', 1e7), image('b', 0)],

@@ -4,7 +4,7 @@ import type { Handler } from '../../sim/engine/simulation.js';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
-// VALIDATION.md item 4 through the boot model: an image download is one processor-sharing flow
+// docs/validation.md item 4 through the boot model: an image download is one processor-sharing flow
 // on the source link (NFS server, glance-api NIC), capped by the compute NIC.
 
 test('N equal downloads started together on a link of capacity B all finish at N·S/B (NFS and glance)', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
-// One boot on an idle cloud, hand-worked per path (openstack-facts §2, §9.1, §9.2), and checked
+// One boot on an idle cloud, hand-worked per path (docs/openstack-facts.md §2, §9.1, §9.2), and checked
 // against the closed form the evacuation study can use.
 const qcow = { name: 'q', size: 100, virtual_size: 400, format: 'qcow2', boot: { cpu: '5s', read: 600 } };
 const raw = { name: 'r', size: 400, virtual_size: 400, format: 'raw', boot: { cpu: '5s', read: 600 } };
@@ -21,20 +21,20 @@ function single(cloud: ReturnType<typeof cloudOf>, cpu: number, clone = 0): numb
 test('glance HTTP, local disk, qcow2: download at the slowest hop, convert, boot', () => {
   const cloud = cloudOf({ compute_node: node, glance, images: [qcow] });
   // 100 B at min(NIC 50, disk 100, glance NIC 20, store 40) = 20 → 5 s; convert 100/25 = 4 s;
-  // guest max(cpu 7 s, read 600 B / disk 100 B/s = 6 s) = 7 s.
-  assert.equal(single(cloud, 7), 16);
-  assert.equal(uncontendedBootTime(cloud, 0, { cpuSeconds: 7 }), 16);
+  // guest: reads 600 B / disk 100 B/s = 6 s, THEN init 7 CPU-s = 13 s.
+  assert.equal(single(cloud, 7), 22);
+  assert.equal(uncontendedBootTime(cloud, 0, { cpuSeconds: 7 }), 22);
   // force_raw_images = false: no conversion.
   const noRaw = cloudOf({ compute_node: { ...node, force_raw_images: false }, glance, images: [qcow] });
-  assert.equal(single(noRaw, 7), 12);
+  assert.equal(single(noRaw, 7), 18);
 });
 
 test('NFS direct fetch: cp from the NFS server, no glance-api hop', () => {
   const cloud = cloudOf({ nova: { release: 'kilo' }, image_transfer: 'nfs-direct', compute_node: node,
     glance: { ...glance, store: 'nfs' }, nfs: { server_bandwidth: 80 }, images: [qcow] });
-  // 100 B at min(50, 100, NFS 80) = 50 → 2 s; convert 4 s; guest 7 s.
-  assert.equal(single(cloud, 7), 13);
-  assert.equal(uncontendedBootTime(cloud, 0, { cpuSeconds: 7 }), 13);
+  // 100 B at min(50, 100, NFS 80) = 50 → 2 s; convert 4 s; guest 6 + 7 s.
+  assert.equal(single(cloud, 7), 19);
+  assert.equal(uncontendedBootTime(cloud, 0, { cpuSeconds: 7 }), 19);
 });
 
 test('NFS direct fetch that fails falls back to the Glance HTTP download', () => {
@@ -44,8 +44,8 @@ test('NFS direct fetch that fails falls back to the Glance HTTP download', () =>
   const h = harness(always);
   const p = h.boot(0, 0, 7);
   h.sim.run();
-  // Glance: 100 B at min(50, glance NIC 20, store = NFS 80) = 20 → 5 s, + 4 + 7.
-  assert.equal(h.timeOf(p), 16);
+  // Glance: 100 B at min(50, glance NIC 20, store = NFS 80) = 20 → 5 s, + 4 + 6 + 7.
+  assert.equal(h.timeOf(p), 22);
   assert.equal(h.model.nfsFallbacks, 1);
   // A fraction p of NFS downloads falls back (one draw per download).
   const some = cloudOf({ ...base, nfs: { server_bandwidth: 80, fallback_probability: 0.3 } });
@@ -57,26 +57,36 @@ test('NFS direct fetch that fails falls back to the Glance HTTP download', () =>
 });
 
 test('RBD: a raw image in the same cluster is cloned (no download); a qcow2 one is downloaded, converted and imported', () => {
-  const clone = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd' }, ceph, images: [raw] });
-  // clone 2 s, then guest max(cpu 5 s, 600 B over Ceph at min(NIC 50, network 100) = 12 s) = 12 s.
+  const rbdGlance = { ...glance, store: 'rbd', show_image_direct_url: true };
+  const clone = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: rbdGlance, ceph, images: [raw] });
+  // clone 2 s, then guest reads 600 B over Ceph at min(NIC 50, network 100) = 12 s, then init 5 s.
   const h = harness(clone);
   const p = h.boot(0, 0, 5, 2);
   h.sim.run();
-  assert.equal(h.timeOf(p), 14);
+  assert.equal(h.timeOf(p), 19);
   assert.equal(h.model.bytesDownloaded, 0);
   assert.equal(h.model.bootsWithoutDownload, 1);
   assert.equal(h.model.bytesTransferred, 600);
-  assert.equal(uncontendedBootTime(clone, 0, { cpuSeconds: 5, cloneLatency: 2 }), 14);
+  assert.equal(uncontendedBootTime(clone, 0, { cpuSeconds: 5, cloneLatency: 2 }), 19);
 
-  const imported = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd' }, ceph, images: [qcow] });
-  // download 100 B at min(50, 20, store = Ceph 100) = 20 → 5 s; convert 4 s; rbd import 400 B at
-  // min(NIC 50, Ceph 100) = 8 s; guest 12 s.
-  assert.equal(single(imported, 5, 2), 29);
-  assert.equal(uncontendedBootTime(imported, 0, { cpuSeconds: 5 }), 29);
+  const imported = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: rbdGlance, ceph, images: [qcow] });
+  // download 100 B at min(50, 20, store = Ceph 100) = 20 → 5 s; convert 4 s; sparse rbd import of
+  // the image's 100 B of data (not its 400 B virtual size) at min(NIC 50, Ceph 100) = 2 s; guest 17 s.
+  assert.equal(single(imported, 5, 2), 28);
+  assert.equal(uncontendedBootTime(imported, 0, { cpuSeconds: 5 }), 28);
+  // data_size says how much of the raw image is data: 250 B → import 5 s.
+  const dense = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: rbdGlance, ceph, images: [{ ...qcow, data_size: 250 }] });
+  assert.equal(single(dense, 5, 2), 31);
+  assert.equal(uncontendedBootTime(dense, 0, { cpuSeconds: 5 }), 31);
   // A raw image with instance disks on RBD but glance on its own store: not cloneable either.
   const elsewhere = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance, ceph, images: [raw] });
-  // 400 B at 20 → 20 s; raw: no convert; import 8 s; guest 12 s.
-  assert.equal(single(elsewhere, 5, 2), 40);
+  // 400 B at 20 → 20 s; raw: no convert; import 400 B of data 8 s; guest 17 s.
+  assert.equal(single(elsewhere, 5, 2), 45);
+  // show_image_direct_url off (glance's default): nova sees no location, downloads and imports.
+  const hidden = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd' }, ceph, images: [raw] });
+  // 400 B at min(50, 20, Ceph 100) = 20 → 20 s; import 8 s; guest 17 s.
+  assert.equal(single(hidden, 5, 2), 45);
+  assert.equal(uncontendedBootTime(hidden, 0, { cpuSeconds: 5, cloneLatency: 2 }), 45);
 });
 
 test('glance-api image cache: the first GET on a node fills it, later GETs skip the store; concurrent misses all read the store', () => {
@@ -125,21 +135,23 @@ test('guest boot: CPU work shares the host cores (one core each at most), reads 
   const g = harness(reads, 1, 1, 2);
   const r = [0, 1, 2, 3].map(() => g.boot(0, 0, 10));
   g.sim.run();
-  // Download 1 B at 100 B/s disk cap = 0.01 s, then 4 reads of 600 B share 100 B/s: 24 s.
-  for (const p of r) assert.ok(close(g.timeOf(p), 24.01), `done at ${g.timeOf(p)}`);
+  // Download 1 B at 100 B/s disk cap = 0.01 s, then 4 reads of 600 B share 100 B/s: 24 s, and
+  // only then init: 4 × 10 CPU-s over 2 cores, 20 s more (stages in order, no overlap).
+  for (const p of r) assert.ok(close(g.timeOf(p), 44.01), `done at ${g.timeOf(p)}`);
 });
 
 test("a host's NIC is shared by its guests reading from Ceph and by its concurrent downloads", () => {
   // 4 clones on one host: each read of 600 B is capped at the NIC (50 B/s) on the Ceph network
   // (capacity 1000 B/s, far from full), but the four share the host's 50 B/s NIC: 4·600/50 = 48 s.
-  const cloud = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd' },
+  const cloud = cloudOf({ ephemeral_storage: 'rbd', compute_node: node, glance: { ...glance, store: 'rbd', show_image_direct_url: true },
     ceph: { ...ceph, network: 1000 }, images: [raw] });
   const h = harness(cloud, 4);
   const one = [0, 1, 2, 3].map(() => h.boot(0, 0, 1, 0));
   const spread = [1, 2, 3].map((host) => h.boot(host, 0, 1, 0));
   h.sim.run();
-  for (const p of one) assert.ok(close(h.timeOf(p), 48), `same host: ${h.timeOf(p)}`);
-  for (const p of spread) assert.ok(close(h.timeOf(p), 12), `own host: ${h.timeOf(p)}`);
+  // Reads, then 1 CPU-s of init each (8 cores: one core each).
+  for (const p of one) assert.ok(close(h.timeOf(p), 49), `same host: ${h.timeOf(p)}`);
+  for (const p of spread) assert.ok(close(h.timeOf(p), 13), `own host: ${h.timeOf(p)}`);
   // Two different images downloaded at once on one host share its NIC (50 B/s): 2·100/50 = 4 s,
   // where two hosts would each take 100/50 = 2 s.
   const two = cloudOf({ compute_node: { nic: 50, disk_write: HUGE, convert_throughput: HUGE }, glance: { api_nodes: 1, nic: HUGE, backend_read: HUGE },
@@ -167,4 +179,21 @@ test('downloads write into _base through the host disk, shared with conversions 
   g.at(1, () => { dl = g.boot(0, 1); }); // downloads b while the guest of `first` reads: both at 50 B/s
   g.sim.run();
   assert.deepEqual([g.timeOf(first), g.timeOf(dl)], [3, 3]);
+});
+
+test('glance-api max_concurrent_downloads: beyond the limit downloads wait in FIFO order instead of sharing the node', () => {
+  const cloud = (limit?: number) => cloudOf({ glance: { api_nodes: 1, nic: 10, backend_read: HUGE, ...(limit ? { max_concurrent_downloads: limit } : {}) } });
+  // Three 100 B downloads on three hosts through one 10 B/s node.
+  const shared = harness(cloud());
+  const s = [0, 1, 2].map((host) => shared.boot(host));
+  shared.sim.run();
+  assert.deepEqual(s.map((p) => +shared.timeOf(p).toFixed(9)), [30, 30, 30]);
+  const one = harness(cloud(1));
+  const o = [0, 1, 2].map((host) => one.boot(host));
+  one.sim.run();
+  assert.deepEqual(o.map((p) => +one.timeOf(p).toFixed(9)), [10, 20, 30]);
+  const two = harness(cloud(2));
+  const t = [0, 1, 2].map((host) => two.boot(host));
+  two.sim.run();
+  assert.deepEqual(t.map((p) => +two.timeOf(p).toFixed(9)), [20, 20, 30]);
 });

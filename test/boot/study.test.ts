@@ -83,11 +83,11 @@ test('Poisson arrivals with lifetimes: the cache manager removes bases of delete
   assert.ok(at(short, 'bytes_downloaded') > 2 * at(long, 'bytes_downloaded'));
 });
 
-test('scenarios: boot.yaml has rbd-clone fastest and nfs-direct ahead of glance-http at p95; boot-fast-glance.yaml evens NFS and HTTP', () => {
-  const p95 = (file: string) => {
+test('scenarios: boot.yaml has rbd-clone fastest and nfs-direct ahead of glance-http at p95, pre-caching faster than glance-http, busy hosts slower; boot-fast-glance.yaml evens NFS and HTTP', () => {
+  const p95 = (file: string, designs: string[]) => {
     const loaded = loadScenarioFile(scenario(file));
     const plan = loaded.studies.find((s) => s.name === 'boot')!;
-    assert.deepEqual(plan.designs, ['glance-http', 'nfs-direct', 'rbd-clone']);
+    assert.deepEqual(plan.designs, designs);
     assert.deepEqual(plan.sweeps.map((s) => s.parameter), ['studies.boot.storm.size']);
     const out: Record<string, number> = {};
     for (const v of plan.variants.filter((x) => !x.sweep)) {
@@ -98,9 +98,11 @@ test('scenarios: boot.yaml has rbd-clone fastest and nfs-direct ahead of glance-
     }
     return out;
   };
-  const slow = p95('boot.yaml');
+  const slow = p95('boot.yaml', ['glance-http', 'nfs-direct', 'rbd-clone', 'glance-http-precached', 'glance-http-busy-hosts', 'rbd-clone-busy-hosts']);
   assert.ok(slow['rbd-clone'] < slow['nfs-direct'] && slow['nfs-direct'] < slow['glance-http'] * 0.8, JSON.stringify(slow));
-  const fast = p95('boot-fast-glance.yaml');
+  assert.ok(slow['glance-http-precached'] < slow['rbd-clone'], JSON.stringify(slow));
+  assert.ok(slow['glance-http-busy-hosts'] > slow['glance-http'] && slow['rbd-clone-busy-hosts'] > slow['rbd-clone'], JSON.stringify(slow));
+  const fast = p95('boot-fast-glance.yaml', ['glance-http', 'nfs-direct', 'rbd-clone']);
   assert.ok(Math.abs(fast['nfs-direct'] / fast['glance-http'] - 1) < 0.02, JSON.stringify(fast));
   assert.ok(fast['rbd-clone'] < fast['nfs-direct']);
 });

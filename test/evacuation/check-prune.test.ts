@@ -5,7 +5,7 @@ import { checkNPlusK, type CheckResult } from '../../sim/studies/evacuation-chec
 import { cloud, config, input, scripted } from './fixtures.js';
 
 // `headroom check` skips the failures its StrandingBound proves harmless; these tests hold the
-// pruned check to the one that host-evacuates every failure (openstack-facts §7, §8.2).
+// pruned check to the one that host-evacuates every failure (docs/openstack-facts.md §7, §8.2).
 
 const same = (a: CheckResult, b: CheckResult, what: string) => {
   assert.deepEqual(a.lines, b.lines, what);

@@ -6,7 +6,7 @@ import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 import { Scheduler } from '../../sim/openstack/nova/scheduler.js';
 import { cloud } from './fixtures.js';
 
-test('openstack-facts §6.2: 256 GiB host, 32 GiB reserved, ratio 1.5: kilo 360448 MB, antelope 344064 MB', () => {
+test('docs/openstack-facts.md §6.2: 256 GiB host, 32 GiB reserved, ratio 1.5: kilo 360448 MB, antelope 344064 MB', () => {
   assert.equal(ramCapacityMb('kilo', 262144, 32768, 1.5), 360448);
   assert.equal(ramCapacityMb('antelope', 262144, 32768, 1.5), 344064);
 });

@@ -110,7 +110,7 @@ test('lognormal from mean and cv: the mean and sd/mean are the ones given', () =
   assert.ok(Math.abs(d.mean - mean) < 1e-9 * mean);
   assert.ok(Math.abs(Math.sqrt(d.variance) / d.mean - cv) < 1e-12);
   assert.ok(Math.abs(d.sigma ** 2 - Math.log(1 + cv * cv)) < 1e-12);
-  // E[S] = 1, C² = 4: the M/G/1 validation service time (VALIDATION.md item 3).
+  // E[S] = 1, C² = 4: the M/G/1 validation service time (docs/validation.md item 3).
   const s = Lognormal.fromMeanCv(1, 2);
   assert.ok(Math.abs(s.variance - 4) < 1e-12);
   const logs = draw(s, 'lognormal-meancv').map(Math.log);

@@ -1,7 +1,7 @@
 import { Simulation } from '../../sim/engine/simulation.js';
 import type { Streams } from '../../sim/random/streams.js';
 import { WordPool } from '../../sim/openstack/ceph/rbd-disk.js';
-import type { RbdResult } from '../../sim/openstack/ceph/rbd-model.js';
+import { RatioAverage, type RbdResult } from '../../sim/openstack/ceph/rbd-model.js';
 import { planDisks, type RbdModelConfig } from '../../sim/openstack/ceph/rbd-plan.js';
 import { ExtentBlocks, GuestDisk, guestStream } from '../../sim/openstack/ceph/rbd-guest.js';
 
@@ -28,7 +28,9 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
     if (f >= cfg.pool.nearfull && Number.isNaN(tNear)) tNear = sim.now;
     if (f >= cfg.pool.full && Number.isNaN(tFull)) { tFull = sim.now; sim.stop(); }
   };
+  const ratio = new RatioAverage();
   const sum = () => {
+    ratio.advance(sim.now, alloc, live);
     alloc = 0; live = 0;
     for (const g of guests) if (g) { alloc += g.allocatedBytes; live += g.liveBytes; }
   };
@@ -71,6 +73,7 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
   if (cfg.discard === 'fstrim' && cfg.discardReachesCeph && cfg.fstrimInterval <= cfg.horizon) sim.schedule(cfg.fstrimInterval, trim, 0, 1);
   cfg.seriesX.forEach((x, i) => sim.at(x, sample, i, 2));
   if (Number.isNaN(tFull)) sim.run(cfg.horizon);
+  ratio.advance(cfg.horizon, alloc, live);
   const frozen = fullest();
   cfg.seriesX.forEach((x, i) => { if (x >= tFull) series[i] = frozen; });
   let reclaimed = reclaimedGone;
@@ -79,6 +82,6 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
     timeToNearfull: tNear, timeToFull: tFull,
     usedFractionEnd: cfg.pool.meanFill(cfg.baseStoredBytes + alloc), fullestFractionEnd: frozen,
     reclaimedBytes: reclaimed, provisionedBytesEnd: prov, allocatedBytesEnd: alloc, liveBytesEnd: live,
-    disksEnd: disks, series,
+    disksEnd: disks, allocatedOverLiveMean: ratio.mean, series,
   };
 }

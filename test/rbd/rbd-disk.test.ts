@@ -35,7 +35,7 @@ test('bit helpers: popcount, lowest bits, object groups', () => {
 });
 
 /**
- * Han's experiment (facts §5), by hand: a 1 GiB disk with 4 MiB objects (256 objects). mkfs has
+ * Han's experiment (docs/openstack-facts.md §5), by hand: a 1 GiB disk with 4 MiB objects (256 objects). mkfs has
  * written one block of metadata (object 0). Write 200 MiB of new files right after it (blocks
  * 1..200 of 1 MiB: objects 0..50) and, as a filesystem does, one inode-table block far away
  * (block 600, object 150). Delete the files, then run fstrim.
@@ -52,15 +52,15 @@ for (const block of [1 * MiB, 4 * KiB]) {
     const d = new RbdDisk(1 * GiB, 4 * MiB, block);
     const counts: number[] = [];
     d.write(1);
-    counts.push(d.allocatedObjects);
+    counts.push(d.allocatedUnits);
     assert.equal(d.write(200 * perMiB), 200 * perMiB);
     d.cursor = 600 * perMiB;
     d.write(1);
-    counts.push(d.allocatedObjects);
+    counts.push(d.allocatedUnits);
     assert.equal(d.free(1, 200 * perMiB, mode === 'online'), 200 * perMiB);
-    counts.push(d.allocatedObjects);
+    counts.push(d.allocatedUnits);
     if (mode === 'fstrim') d.trim();
-    counts.push(d.allocatedObjects);
+    counts.push(d.allocatedUnits);
     assert.equal(d.liveBlocks, 2);
     d.release();
     return counts;
@@ -76,9 +76,9 @@ test('online discards under the minimum are dropped (16 KiB objects, 4 KiB block
   const run = (minBlocks: number, len: number) => {
     const d = new RbdDisk(1 * MiB, 16 * KiB, 4 * KiB);
     d.write(64); // 256 KiB: objects 0..15
-    const before = d.allocatedObjects;
+    const before = d.allocatedUnits;
     d.free(0, len, true, minBlocks);
-    const gone = before - d.allocatedObjects;
+    const gone = before - d.allocatedUnits;
     d.release();
     return gone;
   };
@@ -90,22 +90,22 @@ test('online discards under the minimum are dropped (16 KiB objects, 4 KiB block
 test('clone: first write copies up the whole object; discard never removes objects inside the parent overlap', () => {
   const d = new RbdDisk(1 * GiB, 8 * MiB, 1 * MiB, 300 * MiB); // overlap: ceil(300/8) = 38 objects
   d.markParentData(300);
-  assert.equal(d.allocatedObjects, 0, 'parent data costs the child nothing');
+  assert.equal(d.allocatedUnits, 0, 'parent data costs the child nothing');
   assert.equal(d.liveBlocks, 300);
   d.cursor = 10;
   d.free(10, 1, false);
   d.write(1); // rewrite block 10: copy-up of object 1
-  assert.equal(d.allocatedObjects, 1);
+  assert.equal(d.allocatedUnits, 1);
   assert.equal(d.allocatedBytes, 8 * MiB);
   d.free(8, 8, true); // the whole of object 1, online: inside the overlap, it stays
-  assert.equal(d.allocatedObjects, 1);
+  assert.equal(d.allocatedUnits, 1);
   d.trim();
-  assert.equal(d.allocatedObjects, 1);
+  assert.equal(d.allocatedUnits, 1);
   d.cursor = 400;
   d.write(16); // objects 50, 51
   d.free(400, 16, false);
   d.trim();
-  assert.equal(d.allocatedObjects, 1, 'outside the overlap fstrim removes them');
+  assert.equal(d.allocatedUnits, 1, 'outside the overlap fstrim removes them');
   d.release();
 });
 
@@ -121,7 +121,7 @@ test('allocator: writes into freed space keep the touched area near the live dat
       if (reuse) assert.equal(d.writeFreed(0, 10, 1 << 10), 10);
       else d.write(10);
     }
-    const n = d.allocatedObjects;
+    const n = d.allocatedUnits;
     d.release();
     return n;
   };
@@ -143,7 +143,7 @@ test('writes into freed space take only blocks that held data before, from the g
   assert.equal(d.cursor, 110, 'the cursor did not move');
   assert.equal(d.writeFreed(0, 10, 1), 2, 'only blocks 20 and 21 lie within one word of the goal');
   assert.equal(d.liveBlocks, 110);
-  assert.equal(d.allocatedObjects, 28, 'no object created: every freed block is in an existing object');
+  assert.equal(d.allocatedUnits, 28, 'no object created: every freed block is in an existing object');
   d.release();
 });
 

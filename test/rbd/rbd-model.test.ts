@@ -21,11 +21,11 @@ function small(over: Partial<RbdModelConfig> = {}): RbdModelConfig {
     baseStoredBytes: 2 * GiB, initialDisks: 6, arrivalRate: 0.2 / DAY,
     lifetime: new Exponential(60 * DAY), size: new Uniform(2 * GiB, 6 * GiB),
     usedFraction: new Uniform(0.2, 0.6), churn: new Lognormal(Math.log(0.02 / DAY), 0.5),
-    fillTime: 10 * DAY, reuse: 0.3, deleteExtent: new Lognormal(Math.log(16 * MiB), 1),
+    fillTime: 10 * DAY, deleteExtent: new Lognormal(Math.log(16 * MiB), 1),
     sources: [
-      { share: 2, dataBytes: 300 * MiB, clone: true, objectBytes: 8 * MiB },
-      { share: 1, dataBytes: 200 * MiB, clone: false, objectBytes: 4 * MiB },
-      { share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB },
+      { share: 2, dataBytes: 300 * MiB, clone: true, objectBytes: 8 * MiB, unitBytes: 8 * MiB, reuse: 0.3 },
+      { share: 1, dataBytes: 200 * MiB, clone: false, objectBytes: 4 * MiB, unitBytes: 4 * MiB, reuse: 0.3 },
+      { share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB, unitBytes: 4 * MiB, reuse: 0.3 },
     ],
     seriesX: Array.from({ length: 18 }, (_, i) => i * 7 * DAY),
     ...over,
@@ -86,7 +86,7 @@ test('at full, writes block: the pool freezes until the horizon', () => {
 test('fixed inputs give a hand-checkable pool: 2 initial 1 GiB blank disks fully written, no churn', () => {
   const cfg = small({
     initialDisks: 2, arrivalRate: 0, lifetime: undefined, size: new Deterministic(GiB), usedFraction: new Deterministic(0.5),
-    churn: new Deterministic(0), sources: [{ share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB }], baseStoredBytes: 0,
+    churn: new Deterministic(0), sources: [{ share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB, unitBytes: 4 * MiB, reuse: 0.3 }], baseStoredBytes: 0,
     pool: new CephPool(cephSchema.parse({ osds: 3, osd_size: '1GiB', replication: 3 })), horizon: 14 * DAY,
   });
   const r = runRbd(cfg, new Streams(1, 0));
@@ -137,9 +137,9 @@ function hundredGiB(discard: 'none' | 'online' | 'fstrim', horizon: number, simu
     deleteExtent: Lognormal.fromMedian(32 * MiB, 1.2), baseStoredBytes: 0,
     pool: new CephPool(cephSchema.parse({ osds: 100, osd_size: '8TB' })),
     sources: [
-      { share: 0.6, dataBytes: 2.2 * GiB, clone: true, objectBytes: 8 * MiB },
-      { share: 0.3, dataBytes: 10 * GiB, clone: true, objectBytes: 8 * MiB },
-      { share: 0.1, dataBytes: 9 * GiB, clone: false, objectBytes: 4 * MiB },
+      { share: 0.6, dataBytes: 2.2 * GiB, clone: true, objectBytes: 8 * MiB, unitBytes: 8 * MiB, reuse: 0.3 },
+      { share: 0.3, dataBytes: 10 * GiB, clone: true, objectBytes: 8 * MiB, unitBytes: 8 * MiB, reuse: 0.3 },
+      { share: 0.1, dataBytes: 9 * GiB, clone: false, objectBytes: 4 * MiB, unitBytes: 4 * MiB, reuse: 0.3 },
     ],
     seriesX: [0],
   });
@@ -166,7 +166,7 @@ test('a 10 GiB scale model (the default) of 100 GiB disks gives the pool of whol
 test('guest files are deleted and written whole, and the data stays centred on the used fraction', () => {
   const cfg = small({ initialDisks: 1, arrivalRate: 0, lifetime: undefined, size: new Deterministic(4 * GiB), usedFraction: new Deterministic(0.5),
     churn: new Deterministic(10 * MiB / (4 * GiB) / DAY), deleteExtent: new Deterministic(48 * MiB), horizon: 2000 * DAY,
-    sources: [{ share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB }] });
+    sources: [{ share: 1, dataBytes: 0, clone: false, objectBytes: 4 * MiB, unitBytes: 4 * MiB, reuse: 0.3 }] });
   const plan = planDisks(cfg, new Streams(2, 0));
   const g = new GuestDisk(cfg, plan, 0, new WordPool(), new ExtentBlocks(cfg.deleteExtent, cfg.blockBytes));
   const rg = new Streams(2, 0).fresh('g');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
-import { rbdStudy, rbdSchema, diskSources, type RbdConfig } from '../../sim/studies/rbd.js';
+import { rbdStudy, missingDiscardPath, versionAtLeast, rbdSchema, diskSources, type RbdConfig } from '../../sim/studies/rbd.js';
 import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
 import { findStudy } from '../../sim/studies/registry.js';
 import { replicateFlat } from '../flat.js';
@@ -61,10 +61,10 @@ test('without discard and without disk deletions the pool never shrinks', () => 
   }
 });
 
-test('discard asked without virtio-scsi + scsi bus + unmap: a warning, and no reclaim', () => {
+test('discard asked without virtio-scsi + scsi bus + unmap on a 2015 stack: a warning, and no reclaim', () => {
   const names = Object.keys(rbdStudy.metrics);
   const reclaimed = (cfg: unknown) => replicateFlat(rbdStudy, input(cfg), { replication: 0, streams: new Streams(1, 0) })[names.indexOf('reclaimed_bytes')];
-  const full = { ...small, discard: 'fstrim', hw_scsi_model: 'virtio-scsi', hw_disk_bus: 'scsi', hw_disk_discard: 'unmap' };
+  const full = { ...small, discard: 'fstrim', hw_scsi_model: 'virtio-scsi', hw_disk_bus: 'scsi', hw_disk_discard: 'unmap', qemu_version: '2.3.0', guest_kernel: '3.19' };
   assert.deepEqual(rbdStudy.warnings!(input(full)), []);
   assert.ok(reclaimed(full) > 0);
   for (const missing of ['hw_scsi_model', 'hw_disk_bus', 'hw_disk_discard'] as const) {
@@ -78,6 +78,22 @@ test('discard asked without virtio-scsi + scsi bus + unmap: a warning, and no re
   assert.deepEqual(rbdStudy.warnings!(input({ ...small, discard: 'none' })), [], 'no discard asked, no warning');
 });
 
+test('discard paths by era: virtio-blk passes discard with QEMU ≥ 4.0 and a guest kernel ≥ 5.0, virtio-scsi on any era', () => {
+  const reclaimed = (cfg: unknown) => rbdStudy.replicate(input(cfg), { replication: 0, streams: new Streams(1, 0) }).metrics.reclaimed_bytes;
+  const blk = { ...small, discard: 'fstrim', hw_disk_bus: 'virtio', hw_disk_discard: 'unmap' };
+  const cases: [string, string, boolean][] = [['8.2', '6.8', true], ['4.0', '5.0', true], ['3.1', '6.8', false], ['8.2', '4.19.0-25-amd64', false], ['2.3', '3.19', false]];
+  for (const [qemu, kernel, passes] of cases) {
+    const cfg = { ...blk, qemu_version: qemu, guest_kernel: kernel };
+    assert.equal(missingDiscardPath(rbdStudy.schema.parse(cfg)).length === 0, passes, `QEMU ${qemu}, guest ${kernel}`);
+    assert.equal(reclaimed(cfg) > 0, passes, `QEMU ${qemu}, guest ${kernel}: reclaim`);
+  }
+  const w = rbdStudy.warnings!(input({ ...blk, qemu_version: '2.3', guest_kernel: '3.19' }));
+  assert.equal(w.length, 1);
+  assert.match(w[0], /QEMU ≥ 4\.0.*guest kernel ≥ 5\.0/);
+  assert.equal(versionAtLeast('5.15.0-91-generic', '5.0'), true);
+  assert.equal(versionAtLeast('4.20', '5.0'), false);
+});
+
 test('check: a missing Ceph cluster and an fs_block that does not divide the object size are problems', () => {
   const inp = input(small);
   assert.deepEqual(rbdStudy.check!(inp), []);
@@ -87,17 +103,23 @@ test('check: a missing Ceph cluster and an fs_block that does not divide the obj
   assert.deepEqual(rbdStudy.check!(odd).map((p) => p.path), [['studies', 'rbd', 'guest', 'fs_block']]);
 });
 
-test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objects, others full copies with 4 MiB (facts §9.2)', () => {
+test('disk sources: raw images in a Glance rbd store are clones with 8 MiB objects, others full copies with 4 MiB (docs/openstack-facts.md §9.2)', () => {
   const images = [
     { name: 'u', size: '2GiB', virtual_size: '2GiB', format: 'raw', share: 3 },
     { name: 'w', size: '9GiB', virtual_size: '40GiB', format: 'qcow2', share: 1 },
   ];
-  const inRbd = input(small, undefined, { images, glance: { store: 'rbd' } });
+  const inRbd = input(small, undefined, { images, glance: { store: 'rbd', show_image_direct_url: true } });
   const { sources, imagesPoolBytes } = diskSources(inRbd.cloud, inRbd.config);
   assert.deepEqual(sources.map((s) => [s.clone, s.objectBytes / 2 ** 20, s.dataBytes / GiB]), [[true, 8, 2], [false, 4, 9]]);
   assert.equal(imagesPoolBytes, 11 * GiB);
   const onFile = input(small, undefined, { images, glance: { store: 'file' } });
   assert.deepEqual(diskSources(onFile.cloud, onFile.config).sources.map((s) => s.clone), [false, false]);
+  // Without show_image_direct_url nova sees no location: every image is imported in full.
+  const hidden = input(small, undefined, { images, glance: { store: 'rbd' } });
+  assert.deepEqual(diskSources(hidden.cloud, hidden.config).sources.map((s) => [s.clone, s.objectBytes / 2 ** 20]), [[false, 4], [false, 4]]);
+  // rbd import is sparse: a qcow2 image's data (data_size) is written, not its virtual size.
+  const sparse = input(small, undefined, { images: [{ ...images[1], data_size: '12GiB' }], glance: { store: 'rbd' } });
+  assert.deepEqual(diskSources(sparse.cloud, sparse.config).sources.map((s) => s.dataBytes / GiB), [12]);
   const blank = input({ ...small, disks: { ...small.disks, from_images: false } }, undefined, { images });
   assert.deepEqual(diskSources(blank.cloud, blank.config).sources.map((s) => s.dataBytes), [0]);
 });

@@ -6,7 +6,7 @@ import { summarize } from '../../sim/stats/summary.js';
 import { input } from './estimate.js';
 import { replicateFlat } from '../flat.js';
 
-// VALIDATION.md: the reported 95 % CI must contain the exact value about 95 % of the time.
+// docs/validation.md: the reported 95 % CI must contain the exact value about 95 % of the time.
 // 300 independent seeds, each a small M/M/4 run (λ 3, μ 1, exact Wq = 0.509434) of R = 5
 // replications, summarised by the statistics layer the CLI uses (Student t, df = 4). The band
 // 0.90–0.99 is ≥ 3.5 binomial sds wide on each side of 0.95 (sd = 1.26 % at 300 seeds), and it

@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import { estimate, measured, near } from './estimate.js';
 
-// VALIDATION.md 2, larger systems: Erlang C for c = 10 (a = 8) and c = 16 (a = 12), and the
-// Erlang B loss systems. Probabilities within ±5 % (VALIDATION.md); the mean waits, which are
+// docs/validation.md 2, larger systems: Erlang C for c = 10 (a = 8) and c = 16 (a = 12), and the
+// Erlang B loss systems. Probabilities within ±5 % (docs/validation.md); the mean waits, which are
 // small and noisy (relative sd ≈ 6–8 % per 10⁵ jobs), within ±5 % from 3–4·10⁶ jobs.
 after(() => console.log(measured.join('\n')));
 

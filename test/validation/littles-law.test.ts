@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimate } from './estimate.js';
 
-// VALIDATION.md 7: Little's law L = λW on the simulator's own monitors — the time-weighted
+// docs/validation.md 7: Little's law L = λW on the simulator's own monitors — the time-weighted
 // number in system (TimeWeighted), the measured arrival rate and the per-job mean response
 // (Tally) — for every model, and Lq = λ·Wq for the queue alone. On one sample path the two
 // sides differ only by edge effects (jobs present at the window's ends), O(W/T) ≈ 10⁻⁴ here;

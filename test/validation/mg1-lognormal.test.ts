@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import { estimate, exactQueueValues, measured, near } from './estimate.js';
 
-// VALIDATION.md 3, the heavy-tailed case: M/G/1 FCFS, λ = 0.8, lognormal service with E[S] = 1 and
+// docs/validation.md 3, the heavy-tailed case: M/G/1 FCFS, λ = 0.8, lognormal service with E[S] = 1 and
 // C² = 4: Pollaczek–Khinchine Wq = 10. The mean wait has a relative sd ≈ 11.5 % per 10⁵ jobs (the
 // lognormal's third moment is huge), so ±2 % would need ~5·10⁷ jobs: this fast test runs 6·10⁶
 // jobs at ±6 % (4 standard errors); scenarios/validation/mg1-fcfs.yaml runs 2·10⁷ per design.

@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import { estimate, measured, near } from './estimate.js';
 
-// VALIDATION.md 3, M/G/1 FCFS (Pollaczek–Khinchine), λ = 0.8, E[S] = 1: deterministic Wq = 2,
+// docs/validation.md 3, M/G/1 FCFS (Pollaczek–Khinchine), λ = 0.8, E[S] = 1: deterministic Wq = 2,
 // Erlang-2 Wq = 3, exponential Wq = 4, lognormal with C² = 4 Wq = 10.
 // Light-tailed laws within ±2 % (4 standard errors inside). The lognormal's mean wait has a
 // relative sd ≈ 11.5 % per 10⁵ jobs (its third moment is huge): ±2 % would need ~5·10⁷ jobs,

@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import { estimate, exactQueueValues, measured, near } from './estimate.js';
 
-// VALIDATION.md 1: M/M/1, λ = 0.8, μ = 1: L = 4, W = 5, Wq = 4, Lq = 3.2, P(N ≥ 5) = 0.32768.
-// Means within ±2 % (VALIDATION.md tolerance), with 6.4·10⁶ counted jobs so that 4 standard
+// docs/validation.md 1: M/M/1, λ = 0.8, μ = 1: L = 4, W = 5, Wq = 4, Lq = 3.2, P(N ≥ 5) = 0.32768.
+// Means within ±2 % (docs/validation.md tolerance), with 6.4·10⁶ counted jobs so that 4 standard
 // errors fit inside it (relative sd of the mean wait ≈ 3.5 % per 10⁵ jobs); probabilities ±5 %.
 after(() => console.log(measured.join('\n')));
 

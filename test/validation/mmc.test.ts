@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { estimate, exactQueueValues, measured, near } from './estimate.js';
 import { erlangB, erlangC } from '../../sim/studies/queue.js';
 
-// VALIDATION.md 2: M/M/c (Erlang C), c = 4, λ = 3, μ = 1. The mean wait's relative sd is ≈ 4.2 %
+// docs/validation.md 2: M/M/c (Erlang C), c = 4, λ = 3, μ = 1. The mean wait's relative sd is ≈ 4.2 %
 // per 10⁵ jobs, so ±2 % with 4 standard errors inside needs ≈ 7·10⁶ jobs: 16 × 5·10⁵.
 after(() => console.log(measured.join('\n')));
 
-test('closed forms used by the tests match VALIDATION.md (Erlang B/C recursion)', () => {
+test('closed forms used by the tests match docs/validation.md (Erlang B/C recursion)', () => {
   const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 5e-7, `${a} vs ${b}`);
   close(erlangC(4, 3), 0.509434);
   close(erlangC(10, 8), 0.409180);

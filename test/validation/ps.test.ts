@@ -4,7 +4,7 @@ import { estimate, measured, near } from './estimate.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { SharedLink } from '../../sim/resources/shared-link.js';
 
-// VALIDATION.md 4, M/G/1 processor sharing on the SharedLink: E[T] = E[S]/(1 − ρ) for ANY
+// docs/validation.md 4, M/G/1 processor sharing on the SharedLink: E[T] = E[S]/(1 − ρ) for ANY
 // service law, and E[T | S = x] = x/(1 − ρ). λ = 0.8, E[S] = 1 → E[T] = 5, and every size class
 // has mean response/size 5 (a job of 0.1 takes 0.5, one of 10 takes 50).
 after(() => console.log(measured.join('\n')));

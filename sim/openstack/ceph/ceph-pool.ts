@@ -1,12 +1,12 @@
 import { rawPerStoredByte, type CephCluster } from './ceph-schema.js';
 
-/** Health of the cluster as the monitors report it, from the fullest OSD (facts §10). */
+/** Health of the cluster as the monitors report it, from the fullest OSD (docs/openstack-facts.md §10). */
 export const PoolHealth = { Ok: 0, Nearfull: 1, Backfillfull: 2, Full: 3 } as const;
 export type PoolHealth = (typeof PoolHealth)[keyof typeof PoolHealth];
 
 /**
  * The pool's fill seen per OSD. Ceph's nearfull/backfillfull/full ratios are checked against each
- * OSD, not the cluster average (facts §10): one OSD over the ratio raises the flag, and at full
+ * OSD, not the cluster average (docs/openstack-facts.md §10): one OSD over the ratio raises the flag, and at full
  * the cluster stops client writes. With `osd_imbalance` = fullest ÷ mean, the fullest OSD trips
  * when the mean fill reaches ratio ÷ imbalance.
  */

@@ -1,36 +1,44 @@
 import { Groups, bitsFrom, highestBit, lowestBit, lowestSetBits, popcount } from './rbd-bits.js';
 
 /**
- * One thin-provisioned RBD image and the guest filesystem on it, at the granularity `rbd du`
- * reports (facts §5, §10): which RADOS objects exist.
+ * One thin-provisioned RBD image and the guest filesystem on it, at the granularity the OSDs'
+ * object store allocates space in (docs/openstack-facts.md §5, §10; docs/boot-and-storage.md §6): the allocation
+ * unit. On FileStore it is the RADOS object (what `rbd du` reports: existing objects); on
+ * BlueStore it is `bluestore_min_alloc_size`, never finer than the model block.
  *
- * Two bitsets over the disk's filesystem blocks (`blockBytes`, a coarse block: default 1 MiB):
+ * Bitsets over the disk's filesystem blocks (`blockBytes`, a coarse block: default 1 MiB):
  * - `live`: blocks the guest filesystem holds data in;
- * - `alloc`: blocks whose RADOS object exists. An object covers `blocksPerObject` consecutive
- *   blocks and all of them carry the same bit, so `rbd du` = popcount(alloc) × blockBytes and
- *   every object update is a few word operations (no per-object loop).
+ * - `alloc`: blocks whose allocation unit holds space. A unit covers `blocksPerUnit` consecutive
+ *   blocks and all of them carry the same bit, so the space used = popcount(alloc) × blockBytes
+ *   and every unit update is a few word operations (no per-unit loop).
  * - `touched`: blocks the guest filesystem has ever held data in. Free touched blocks are space
  *   freed by deleted files, where the allocator's reuse writes go (`writeFreed`); never-touched
  *   blocks are reached only by the rotating cursor.
  *
  * Rules, each with its reason:
- * - A write to a block allocates its whole object: RBD objects are created on first write, and in
- *   a clone the first write to an object still backed by the parent copies the whole object up
- *   (copy-up) — either way the object now exists in this image.
+ * - A write to a block allocates its whole unit. On FileStore the unit is the object: RBD objects
+ *   are created on first write. In a clone, the first write to an object still backed by the
+ *   parent copies the whole object up (copy-up), so inside the parent overlap a write allocates
+ *   the whole object on either store.
  * - Deleting files clears `live` only: Ceph cannot see filesystem deletes (§5).
- * - A discard removes an object only when one discard request covers the whole object; a partial
- *   discard zeroes a range inside the object, which still exists (librbd removes, truncates or
- *   zeroes by coverage [inferred]). Online discard (`mount -o discard`) sends each freed extent
- *   at once, so objects that empty piece by piece stay; discards shorter than `minDiscardBlocks`
- *   are dropped (issue 5); fstrim sends whole free ranges, so every object with no live block
- *   goes (the block groups with frees since the last fstrim, as ext4 only re-trims those).
- * - Inside a clone's parent overlap no discard removes an object: the child must keep an object
- *   there or reads would fall through to the parent's data [inferred].
+ * - A discard frees a unit only when one discard request covers all of it. On FileStore that is
+ *   the whole object (removed or truncated); a partial discard becomes a zero op, which FileStore
+ *   writes as zeroes (`filestore_punch_hole` is off by default), so the object keeps its space.
+ *   On BlueStore a partial discard releases the min_alloc units it covers (librbd's zero/truncate
+ *   ops become punched holes in the object). Online discard (`mount -o discard`) sends each freed
+ *   extent at once, so FileStore objects that empty piece by piece stay while BlueStore units
+ *   go; discards shorter than `minDiscardBlocks` are dropped (issue 5); fstrim sends whole free
+ *   ranges, so every unit with no live block goes (the block groups with frees since the last
+ *   fstrim, as ext4 only re-trims those).
+ * - Inside a clone's parent overlap no discard frees space: the child must keep an object there
+ *   or reads would fall through to the parent's data [inferred].
  */
 export class RbdDisk {
   readonly blocks: number;
   readonly words: number;
   readonly blocksPerObject: number;
+  /** Blocks per allocation unit (= blocksPerObject on FileStore). */
+  readonly blocksPerUnit: number;
   readonly objects: number;
   /** Parent overlap of a clone, in blocks (whole objects); 0 for a plain image. */
   readonly overlapBlocks: number;
@@ -44,13 +52,18 @@ export class RbdDisk {
   private readonly notFull: Uint32Array;
   liveBlocks = 0;
   allocBlocks = 0;
-  /** Blocks whose objects were removed by discard, cumulative. */
+  /** Blocks of units freed by discard, cumulative. */
   reclaimedBlocks = 0;
   /** Next-fit position of the fresh-block allocator (a block index). */
   cursor = 0;
   private readonly tailMask: number;
+  /** Allocation-unit groups within a word (units of ≤ 32 blocks), else undefined. */
   private readonly groups: Groups | undefined;
-  /** Words per object when objects span several words (blocksPerObject > 32), else 1. */
+  /** Object groups for copy-up inside the parent overlap, when units are smaller than objects. */
+  private readonly objectGroups: Groups | undefined;
+  /** Units are smaller than objects and the disk has a parent overlap (copy-up differs from a unit write). */
+  private readonly splitCopyUp: boolean;
+  /** Words per unit when units span several words (blocksPerUnit > 32), else 1. */
   private readonly unitWords: number;
   /** log2(unitWords): a word's trim unit is w >>> unitShift. */
   private readonly unitShift: number;
@@ -61,21 +74,30 @@ export class RbdDisk {
     readonly blockBytes: number,
     overlapBytes = 0,
     pool: WordPool = defaultPool,
+    /** Allocation unit (bytes): the object on FileStore, max(min_alloc_size, block) on BlueStore. */
+    readonly unitBytes = objectBytes,
   ) {
     const bpo = objectBytes / blockBytes;
     if (!(Number.isInteger(bpo) && bpo >= 1 && (bpo & (bpo - 1)) === 0)) {
       throw new RangeError(`object size ${objectBytes} must be a power-of-two multiple of the block size ${blockBytes}`);
     }
+    const bpu = unitBytes / blockBytes;
+    if (!(Number.isInteger(bpu) && bpu >= 1 && (bpu & (bpu - 1)) === 0 && bpu <= bpo)) {
+      throw new RangeError(`allocation unit ${unitBytes} must be a power-of-two multiple of the block size ${blockBytes}, at most the object size ${objectBytes}`);
+    }
     this.blocksPerObject = bpo;
+    this.blocksPerUnit = bpu;
     this.objects = Math.max(1, Math.ceil(provisionedBytes / objectBytes));
     this.blocks = this.objects * bpo;
     this.words = Math.ceil(this.blocks / 32);
     const rem = this.blocks & 31;
     this.tailMask = rem === 0 ? ~0 : (1 << rem) - 1;
-    this.groups = bpo <= 32 ? new Groups(bpo) : undefined;
-    this.unitWords = bpo <= 32 ? 1 : bpo / 32;
+    this.groups = bpu <= 32 ? new Groups(bpu) : undefined;
+    this.unitWords = bpu <= 32 ? 1 : bpu / 32;
     this.unitShift = 31 - Math.clz32(this.unitWords);
     this.overlapBlocks = Math.min(this.blocks, Math.ceil(overlapBytes / objectBytes) * bpo);
+    this.splitCopyUp = bpu < bpo && this.overlapBlocks > 0;
+    this.objectGroups = this.splitCopyUp && bpo <= 32 ? new Groups(bpo) : undefined;
     this.live = pool.acquire(this.words);
     this.alloc = pool.acquire(this.words);
     this.touched = pool.acquire(this.words);
@@ -85,8 +107,9 @@ export class RbdDisk {
   }
 
   get provisionedBytes(): number { return this.blocks * this.blockBytes; }
-  get allocatedObjects(): number { return this.allocBlocks / this.blocksPerObject; }
-  /** What `rbd du` reports as used: existing objects × object size. */
+  /** Allocated units (existing objects on FileStore). */
+  get allocatedUnits(): number { return this.allocBlocks / this.blocksPerUnit; }
+  /** Space the object store holds for the image: allocated units × unit size (FileStore: what `rbd du` reports). */
   get allocatedBytes(): number { return this.allocBlocks * this.blockBytes; }
   get liveBytes(): number { return this.liveBlocks * this.blockBytes; }
 
@@ -132,9 +155,13 @@ export class RbdDisk {
     return written;
   }
 
-  /** Blocks `take` of word w were written: their objects exist from now on (created, or copied up in a clone). */
+  /** Blocks `take` of word w were written: their units hold space from now on (written, or a whole object copied up in a clone's overlap). */
   private allocate(w: number, take: number): void {
     const alloc = this.alloc, groups = this.groups;
+    if (this.splitCopyUp && (w << 5) < this.overlapBlocks) {
+      this.copyUp(w, take);
+      return;
+    }
     if (groups !== undefined) {
       const fresh = (take === -1 ? -1 : groups.anyOf(take)) & ~alloc[w];
       if (fresh !== 0) {
@@ -145,8 +172,34 @@ export class RbdDisk {
       const g0 = w - (w % this.unitWords);
       if (alloc[g0] === 0) {
         alloc.fill(~0 >>> 0, g0, g0 + this.unitWords);
-        this.allocBlocks += this.blocksPerObject;
+        this.allocBlocks += this.blocksPerUnit;
       }
+    }
+  }
+
+  /**
+   * A write inside a clone's parent overlap when units are smaller than objects: the written
+   * blocks' objects are copied up whole (the overlap ends on an object boundary, so a word's
+   * blocks past it are written as plain units).
+   */
+  private copyUp(w: number, take: number): void {
+    const alloc = this.alloc, bpo = this.blocksPerObject;
+    const inside = take & this.overlapMask(w), outside = take & ~this.overlapMask(w);
+    let fresh = 0;
+    if (this.objectGroups !== undefined) fresh = this.objectGroups.anyOf(inside);
+    else if (inside !== 0) {
+      // Objects span words: copy up the whole object of word w.
+      const w0 = w - (w % (bpo / 32));
+      for (let k = w0; k < w0 + bpo / 32; k++) {
+        const f = ~alloc[k];
+        if (f !== 0) { this.allocBlocks += popcount(f); alloc[k] = ~0; }
+      }
+    }
+    if (outside !== 0) fresh |= this.groups !== undefined ? this.groups.anyOf(outside) : 0;
+    fresh &= ~alloc[w];
+    if (fresh !== 0) {
+      alloc[w] |= fresh;
+      this.allocBlocks += popcount(fresh);
     }
   }
 
@@ -210,7 +263,7 @@ export class RbdDisk {
     let w = (start >>> 5) % words;
     let mask = bitsFrom(start & 31);
     let remaining = n;
-    const wordRuns = online && (groups === undefined || minDiscardBlocks > this.blocksPerObject);
+    const wordRuns = online && (groups === undefined || minDiscardBlocks > this.blocksPerUnit);
     const wordObjects = online && !wordRuns;
     let runStart = -1, runEnd = -1;
     for (let visited = 0; remaining > 0 && visited <= words; visited++) {
@@ -224,11 +277,11 @@ export class RbdDisk {
         const u = w >>> unitShift;
         dirty[u >>> 5] |= 1 << (u & 31);
         if (wordObjects) {
-          // Fast path: a whole object freed by this request is inside one discard range.
+          // Fast path: a whole unit freed by this request is inside one discard range.
           const gone = alloc[w] & (take === -1 ? -1 : groups!.allOf(take));
           if (gone !== 0) this.removeObjectsIn(w, gone);
         } else if (wordRuns) {
-          // Slow path (objects spanning words, or discards dropped below an object's size):
+          // Slow path (units spanning words, or discards dropped below a unit's size):
           // follow the contiguous runs of freed blocks across words.
           let t = take;
           while (t !== 0) {
@@ -259,16 +312,16 @@ export class RbdDisk {
     return freed;
   }
 
-  /** One discard request for blocks [s, e): removes the objects it covers whole (§5). */
+  /** One discard request for blocks [s, e): frees the units it covers whole (§5). */
   private discardRange(s: number, e: number, minDiscardBlocks: number): void {
     if (e - s < minDiscardBlocks) return;
-    const bpo = this.blocksPerObject;
-    const firstObject = Math.max(Math.ceil(s / bpo), this.overlapBlocks / bpo);
-    const endObject = Math.floor(e / bpo);
-    for (let o = firstObject; o < endObject; o++) this.removeObject(o);
+    const bpu = this.blocksPerUnit;
+    const firstUnit = Math.max(Math.ceil(s / bpu), Math.ceil(this.overlapBlocks / bpu));
+    const endUnit = Math.floor(e / bpu);
+    for (let o = firstUnit; o < endUnit; o++) this.removeObject(o);
   }
 
-  /** Removes the existing objects of word w whose blocks are all in `covered` (objects within a word). */
+  /** Frees the allocated units of word w whose blocks are all in `covered` (units within a word). */
   private removeObjectsIn(w: number, covered: number): void {
     const gone = this.alloc[w] & covered & ~this.overlapMask(w);
     if (gone === 0) return;
@@ -278,8 +331,9 @@ export class RbdDisk {
     this.reclaimedBlocks += k;
   }
 
+  /** Frees allocation unit o (an object on FileStore). */
   private removeObject(o: number): void {
-    const bpo = this.blocksPerObject, alloc = this.alloc;
+    const bpo = this.blocksPerUnit, alloc = this.alloc;
     const b = o * bpo;
     if (bpo >= 32) {
       const w = b >>> 5;
@@ -295,7 +349,7 @@ export class RbdDisk {
     this.reclaimedBlocks += bpo;
   }
 
-  /** fstrim: every existing object without live data (outside a clone's parent overlap) goes. Returns blocks reclaimed. */
+  /** fstrim: every allocated unit without live data (outside a clone's parent overlap) is freed. Returns blocks reclaimed. */
   trim(): number {
     const before = this.reclaimedBlocks;
     const dirty = this.dirty, live = this.live, groups = this.groups, uw = this.unitWords;
@@ -311,7 +365,7 @@ export class RbdDisk {
           const w0 = u * uw;
           let any = 0;
           for (let w = w0; w < w0 + uw; w++) any |= live[w];
-          if (any === 0 && (w0 << 5) >= this.overlapBlocks) this.removeObject((w0 << 5) / this.blocksPerObject);
+          if (any === 0 && (w0 << 5) >= this.overlapBlocks) this.removeObject((w0 << 5) / this.blocksPerUnit);
         }
       }
       dirty[dw] = 0;

@@ -90,16 +90,18 @@ export class GuestDisk {
   private readonly files: number[] = [];
   private readonly online: boolean;
   private readonly minDiscardBlocks: number;
+  private readonly reuse: number;
 
-  constructor(private readonly cfg: RbdModelConfig, plan: DiskPlan, i: number, pool: WordPool, private readonly extents: ExtentBlocks) {
+  constructor(cfg: RbdModelConfig, plan: DiskPlan, i: number, pool: WordPool, private readonly extents: ExtentBlocks) {
     const src = cfg.sources[plan.source[i]], bb = cfg.blockBytes, ob = src.objectBytes;
+    this.reuse = src.reuse;
     const objects = Math.max(1, Math.ceil(plan.size[i] / ob));
     const modelObjects = Math.min(objects, Math.max(1, Math.floor(cfg.simulatedBytes / ob)));
     this.scale = objects / modelObjects;
     this.bytesPerBlock = bb * this.scale;
     this.provisionedBytes = objects * ob;
     const dataBytes = src.dataBytes / this.scale;
-    const disk = new RbdDisk(modelObjects * ob, ob, bb, src.clone ? dataBytes : 0, pool);
+    const disk = new RbdDisk(modelObjects * ob, ob, bb, src.clone ? dataBytes : 0, pool, src.unitBytes);
     this.disk = disk;
     const dataBlocks = Math.min(disk.blocks, Math.ceil(dataBytes / bb));
     if (src.clone) disk.markParentData(dataBlocks);
@@ -133,7 +135,7 @@ export class GuestDisk {
    * the data stays centred on the used fraction.
    */
   activity(rg: AleaRng): void {
-    const d = this.disk, cfg = this.cfg;
+    const d = this.disk;
     const want = this.churnBlocks + this.carry;
     const churn = Math.floor(want);
     this.carry = want - churn;
@@ -166,7 +168,7 @@ export class GuestDisk {
     for (let f = 0; f < nFiles; f++) {
       const size = files[f];
       let rest = size;
-      if (rg.next32() < cfg.reuse) {
+      if (rg.next32() < this.reuse) {
         // Into freed space, wherever there is some: a few goals; what does not fit goes to the cursor.
         for (let tries = 0; tries < 4 && rest > 0; tries++) {
           const goal = randomFreedBlock(d, rg);

@@ -17,7 +17,27 @@ export interface RbdResult {
   allocatedBytesEnd: number;
   liveBytesEnd: number;
   disksEnd: number;
+  /**
+   * Time-average over [0, horizon] of allocated ÷ live bytes of the disks (intervals with no live
+   * data left out; NaN when there are none): the space the pool holds per byte of guest data,
+   * whatever phase of an fstrim cycle the horizon falls in.
+   */
+  allocatedOverLiveMean: number;
   series: Float64Array;
+}
+
+/** Accumulates the time-average of allocated ÷ live over piecewise-constant intervals (shared with the tests' reference model). */
+export class RatioAverage {
+  private area = 0;
+  private span = 0;
+  private last = 0;
+  /** The state was `alloc`, `live` from the last call until `t`. */
+  advance(t: number, alloc: number, live: number): void {
+    const dt = t - this.last;
+    if (dt > 0 && live > 0) { this.area += dt * (alloc / live); this.span += dt; }
+    if (t > this.last) this.last = t;
+  }
+  get mean(): number { return this.span > 0 ? this.area / this.span : NaN; }
 }
 
 // Change points of the pool: batch ticks (priority 0) and fstrim passes (1) on fixed grids, disk
@@ -36,7 +56,7 @@ const Q_ALLOC = 0, Q_LIVE = 1, Q_PROV = 2, Q_RECL = 3, Q_DISKS = 4, NQ = 5;
  * deletion (events at their own times). The pool is then replayed in time order (time, then
  * priority), Ceph's per-OSD thresholds checked after each change point exactly as an interleaved
  * event simulation would (test/rbd checks that it gives identical results). At full, client writes
- * block (facts §10, §14): the guests stop growing and the pool freezes until the horizon.
+ * block (docs/openstack-facts.md §10, §14): the guests stop growing and the pool freezes until the horizon.
  */
 export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = defaultPool, tracer?: Tracer): RbdResult {
   const plan = planDisks(cfg, streams);
@@ -111,6 +131,7 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
   const poolOf = cfg.pool;
   const series = new Float64Array(cfg.seriesX.length);
   let tNear = NaN, tFull = NaN, s = 0;
+  const ratio = new RatioAverage();
   const fullest = () => poolOf.fullestFill(cfg.baseStoredBytes + state[Q_ALLOC]);
   const check = (t: number) => {
     const f = fullest();
@@ -128,11 +149,13 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
     const t = p < points.length ? points[p].t : Infinity;
     while (s < series.length && cfg.seriesX[s] < t) series[s++] = fullest();
     if (p === points.length || t > h) break;
+    ratio.advance(t, state[Q_ALLOC], state[Q_LIVE]);
     const { q, at } = points[p];
     for (let i = 0; i < NQ; i++) state[i] += q[at + i];
     check(t);
   }
   while (s < series.length) series[s++] = fullest();
+  ratio.advance(h, state[Q_ALLOC], state[Q_LIVE]); // frozen at full, or as left by the last change
   return {
     timeToNearfull: tNear,
     timeToFull: tFull,
@@ -143,6 +166,7 @@ export function runRbd(cfg: RbdModelConfig, streams: Streams, pool: WordPool = d
     allocatedBytesEnd: state[Q_ALLOC],
     liveBytesEnd: state[Q_LIVE],
     disksEnd: state[Q_DISKS],
+    allocatedOverLiveMean: ratio.mean,
     series,
   };
 }

@@ -5,7 +5,7 @@ import type { CephPool } from './ceph-pool.js';
 // The rbd model's configuration and the disks drawn for one replication: read by the pool's
 // replay (rbd-model.ts) and by each guest (rbd-guest.ts).
 
-/** Where a disk's initial data comes from (facts §9.2). */
+/** Where a disk's initial data comes from (docs/openstack-facts.md §9.2). */
 export interface DiskSource {
   /** Relative weight of disks of this source. */
   share: number;
@@ -15,6 +15,10 @@ export interface DiskSource {
   clone: boolean;
   /** RBD object size of the disk (a clone inherits its parent's, §9.2). */
   objectBytes: number;
+  /** Share of the guest's written files its file system puts into space freed by deleted files (docs/boot-and-storage.md §8). */
+  reuse: number;
+  /** Unit the object store allocates and frees space in (the object on FileStore; BlueStore's min_alloc_size, at least a model block). */
+  unitBytes: number;
 }
 
 export type DiscardMode = 'none' | 'online' | 'fstrim';
@@ -27,7 +31,7 @@ export interface RbdModelConfig {
   /** Disks larger than this are simulated as scale models of this size (rbd-guest.ts). */
   simulatedBytes: number;
   discard: DiscardMode;
-  /** virtio-scsi + hw_disk_bus=scsi + hw_disk_discard=unmap: without them no discard reaches Ceph (§5). */
+  /** The guest's discards reach Ceph (hw_disk_discard=unmap and a bus that passes them, by era: docs/boot-and-storage.md §7). */
   discardReachesCeph: boolean;
   fstrimInterval: number;
   minDiscardBytes: number;
@@ -43,8 +47,6 @@ export interface RbdModelConfig {
   /** Data written (and, in steady state, deleted) per second, as a fraction of the provisioned size. */
   churn: Distribution;
   fillTime: number;
-  /** Share of written files the allocator puts into space freed by deleted files rather than at its cursor. */
-  reuse: number;
   deleteExtent: Distribution;
   sources: DiskSource[];
   /** Points (seconds) at which the fullest OSD's fill is recorded. */

@@ -6,7 +6,7 @@ import { SharedLink } from '../../resources/shared-link.js';
 
 /**
  * Scheduled image snapshots (`nova image-create`) of running instances, and how long their
- * guests stay frozen by the qemu guest agent's fsfreeze (facts §4, §12, §8.3).
+ * guests stay frozen by the qemu guest agent's fsfreeze (docs/openstack-facts.md §4, §12, §8.3).
  *
  * Every `interval` each instance asks for a snapshot at a random offset inside `window`. On its
  * compute, `max_concurrent_snapshots` (§8.3) snapshots run at once; the rest wait FIFO. A

@@ -4,12 +4,12 @@ import type { Rng, Streams } from '../../random/streams.js';
 
 /**
  * A fleet of guests that hang now and then, and what the i6300esb watchdog action
- * (`hw_watchdog_action`, facts §3, §11) and the people watching do about it.
+ * (`hw_watchdog_action`, docs/openstack-facts.md §3, §11) and the people watching do about it.
  *
  * Each guest alternates up time (drawn from `timeToHang`) and an outage. A hang (or a crash
  * that leaves the kernel stuck) stops the guest's watchdog daemon from pinging /dev/watchdog.
  * The device counts two stages of ≈ heartbeat/2 each, so the action fires ≈ `heartbeat` after
- * the last ping (facts §11, linux i6300esb.c). Only guests whose daemon armed the device get
+ * the last ping (docs/openstack-facts.md §11, linux i6300esb.c). Only guests whose daemon armed the device get
  * an action; the others stay hung whatever the image says (the timer only runs once armed).
  *
  *   reset     the guest reboots by itself: down for heartbeat + boot time, no operator.

@@ -1,12 +1,12 @@
 import type { Handler, Simulation } from '../../engine/simulation.js';
 import type { Rng } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
-import { SharedLink } from '../../resources/shared-link.js';
+import { LimitedLink, SharedLink } from '../../resources/shared-link.js';
 import type { Cloud } from '../cloud.js';
-import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
+import { ABSENT, BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
 
 /**
- * How an instance's root disk reaches a compute node and the guest boots (openstack-facts §2,
+ * How an instance's root disk reaches a compute node and the guest boots (docs/openstack-facts.md §2,
  * §8.3, §9). One BootModel lives inside one Simulation; the boot study drives it with a storm or
  * Poisson arrivals, and the evacuation study can drive it for rebuilds on local storage
  * (`boot(..., gated = false)`: `rebuild_instance` is not under the build semaphore, §8.3).
@@ -15,20 +15,29 @@ import { BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
  *  1. takes one of the host's `max_concurrent_builds` slots (FIFO semaphore, §8.3);
  *  2. gets its root disk:
  *     - RBD copy-on-write clone when instance disks are on RBD, glance stores images in the same
- *       Ceph cluster and the image is raw (§9.2): a clone latency, no download, nothing in _base;
+ *       Ceph cluster, glance shows nova the image's location (`show_image_direct_url`) and the
+ *       image is raw (§9.2, docs/boot-and-storage.md §5): a clone latency, no download, nothing
+ *       in _base;
  *     - otherwise the image's base in `_base` (§9.1): present ⇒ nothing to fetch; being fetched
  *       by another boot ⇒ wait for that fetch (per-image lock); absent ⇒ fetch it: download
  *       (Glance HTTP, or NFS `cp` falling back to HTTP on error, §2), then qemu-img convert to raw
  *       when the image is qcow2 and `force_raw_images` (§9.1); with instance disks on RBD the
- *       base is then `rbd import`ed as a full copy of the virtual size per instance (§9.2);
+ *       base is then `rbd import`ed per instance (§9.2) — sparse: the CLI skips zeroes, so it
+ *       moves the image's data (`data_size`), not its virtual size (docs/boot-and-storage.md §5);
  *  3. releases the build slot — the semaphore wraps `build_and_run_instance`, which returns when
  *     the domain is started, not when the guest OS is up; the instance is ACTIVE from then on
  *     (`onActive`);
- *  4. boots the guest: its CPU work shares the host cores (processor sharing, one core at most
- *     per guest) and, at the same time, it reads its boot working set through the storage path
- *     (local disk, or the Ceph network). The boot is done when both are done.
+ *  4. boots the guest in two stages, in order (docs/boot-and-storage.md §1): first the I/O-bound
+ *     stage — kernel, initrd and root file system reads of its boot working set through the
+ *     storage path (local disk, or the Ceph network and the host NIC) — then the CPU-bound init,
+ *     whose work shares the host's cores (processor sharing, one core at most per guest) with the
+ *     other booting guests and with the host's running workload (`busy_cores`, a background
+ *     weight on the cores link: each guest then gets min(1, cores ÷ (booting guests + busy
+ *     cores))). The boot is done when init is done.
  *
- * Transfers are flows on SharedLinks (max-min fair with per-flow caps). A download through glance
+ * Transfers are flows on SharedLinks (max-min fair with per-flow caps); a glance-api node with
+ * `max_concurrent_downloads` is a LimitedLink (that many downloads share it, the others wait FIFO,
+ * docs/boot-and-storage.md §3). A download through glance
  * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
  * the glance store; both hops are flows of the image size and the download completes when both
  * are done (a fluid tandem: exact when the same hop binds every flow through it, as in the bundled
@@ -59,6 +68,13 @@ export interface BootModelOptions {
    * is up. Optional; fired synchronously, in the same instant as the build slot's release.
    */
   onActive?: number;
+  /** Cores each host's running workload keeps busy at the start (default 0). */
+  busyCores?: ArrayLike<number>;
+}
+
+/** The part of a link the boot path uses: both link kinds start flows the same way. */
+interface FlowLink {
+  start(bytes: number, capBytesPerSec: number, doneHandlerId: number, payload: number): unknown;
 }
 
 const LOCAL = 0, RBD = 1;
@@ -82,11 +98,12 @@ export class BootModel {
   private readonly nfsFallback: Rng;
   private readonly diskBackend: number;
   private readonly imageSize: Float64Array;
-  private readonly imageVirtual: Float64Array;
   private readonly imageQcow2: Uint8Array;
   private readonly imageCloneable: Uint8Array;
   private readonly imageRead: Float64Array;
   private readonly hostCores: Float64Array;
+  private readonly busyCores: Float64Array;
+  private readonly imageData: Float64Array;
   private readonly downloadCap: number;
   private readonly nic: number;
   private readonly activeId: number;
@@ -97,7 +114,7 @@ export class BootModel {
   private readonly disk: (SharedLink | undefined)[];
   private readonly nicRx: (SharedLink | undefined)[];
   private readonly nicTx: (SharedLink | undefined)[];
-  private readonly glanceApi: (SharedLink | undefined)[];
+  private readonly glanceApi: (FlowLink | undefined)[];
   private glanceStoreLink: SharedLink | undefined;
   private nfsLink: SharedLink | undefined;
   private cephLink: SharedLink | undefined;
@@ -126,6 +143,7 @@ export class BootModel {
   private readonly convertDoneId: number;
   private readonly importDoneId: number;
   private readonly partDoneId: number;
+  private readonly readDoneId: number;
 
   constructor(sim: Simulation, cloud: Cloud, opts: BootModelOptions) {
     const images = cloud.images ?? [];
@@ -137,14 +155,14 @@ export class BootModel {
     this.hosts = opts.hostCores.length;
     this.images = images.length;
     this.hostCores = Float64Array.from(opts.hostCores);
+    this.busyCores = opts.busyCores ? Float64Array.from(opts.busyCores) : new Float64Array(this.hosts);
+    if (this.busyCores.length !== this.hosts) throw new RangeError(`BootModel: ${this.busyCores.length} busy-core values for ${this.hosts} hosts`);
     this.diskBackend = cloud.ephemeral_storage === 'rbd' ? RBD : LOCAL;
     this.imageSize = Float64Array.from(images, (i) => i.size);
-    this.imageVirtual = Float64Array.from(images, (i) => i.virtual_size);
+    this.imageData = Float64Array.from(images, (i) => Math.min(i.virtual_size, i.data_size ?? i.size));
     this.imageQcow2 = Uint8Array.from(images, (i) => (i.format === 'qcow2' ? 1 : 0));
     this.imageRead = Float64Array.from(images, (i) => i.boot.read);
-    // §9.2 is_cloneable: image in the same cluster (glance on RBD), raw, instance disks on RBD.
-    this.imageCloneable = Uint8Array.from(images, (i) =>
-      (this.diskBackend === RBD && cloud.glance.store === 'rbd' && i.format === 'raw' ? 1 : 0));
+    this.imageCloneable = Uint8Array.from(images, (i) => (isCloneable(cloud, i.format) ? 1 : 0));
     this.nic = cloud.compute_node.nic;
     this.downloadCap = Math.min(cloud.compute_node.nic, cloud.compute_node.disk_write);
     const mgr = cloud.image_cache_manager;
@@ -166,10 +184,11 @@ export class BootModel {
     this.convertDoneId = on('boot.convert-done', (p) => this.baseReady(p));
     this.importDoneId = on('boot.rbd-import-hop-done', (b) => {
       if (--this.bootParts[b] > 0) return;
-      this.bytesTransferred += this.imageVirtual[this.bootImage[b]];
+      this.bytesTransferred += this.imageData[this.bootImage[b]];
       this.rootDiskReady(b);
     });
-    this.partDoneId = on('boot.guest-part-done', (b) => this.partDone(b));
+    this.partDoneId = on('boot.guest-init-done', (b) => this.sim.fire(this.bootDone[b], this.bootPayload[b]));
+    this.readDoneId = on('boot.guest-read-done', (b) => { if (--this.bootParts[b] === 0) this.init(b); });
   }
 
   /** True when boots of `image` are copy-on-write RBD clones (no download). */
@@ -196,6 +215,34 @@ export class BootModel {
     if (gated) this.buildsOf(host).request(this.slotGrantedId, b);
     else this.slotGranted(b);
     return b;
+  }
+
+  /**
+   * The host's running workload changes by `delta` busy cores (an instance's guest came up, or
+   * one was deleted): from now on booting guests share the cores with the new load.
+   */
+  addBusyCores(host: number, delta: number): void {
+    const v = this.busyCores[host] + delta;
+    this.busyCores[host] = v > 1e-12 ? v : 0;
+    this.cpu[host]?.setBackground(this.busyCores[host]);
+  }
+
+  /** Cores the host's running workload keeps busy now. */
+  busyCoresOf(host: number): number {
+    return this.busyCores[host];
+  }
+
+  /**
+   * Pre-caches `image` into `host`'s `_base` now (nova's aggregate image cache, API 2.81): the
+   * base is present and used by no instance, so the cache manager removes it once it has gone
+   * unused for `remove_unused_after`, like any base. No-op for cloned images (never in _base)
+   * and for bases present or being fetched.
+   */
+  precache(host: number, image: number): void {
+    if (this.imageCloneable[image] === 1) return;
+    const pair = this.cache.pair(host, image);
+    if (this.cache.state[pair] !== ABSENT) return;
+    this.cache.markPresent(pair);
   }
 
   /** The instance of boot `b` is deleted: its base is no longer used by it. */
@@ -302,8 +349,8 @@ export class BootModel {
 
   private baseAvailable(b: number): void {
     if (this.diskBackend === RBD) {
-      // §9.2: not cloneable ⇒ `rbd import` a full copy of the raw base per instance.
-      const bytes = this.imageVirtual[this.bootImage[b]];
+      // §9.2: not cloneable ⇒ `rbd import` the raw base per instance, zeroes skipped (sparse).
+      const bytes = this.imageData[this.bootImage[b]];
       this.bootParts[b] = 2;
       this.ceph().start(bytes, this.nic, this.importDoneId, b);
       this.nicTxOf(this.bootHost[b]).start(bytes, Infinity, this.importDoneId, b);
@@ -317,30 +364,25 @@ export class BootModel {
     const host = this.bootHost[b];
     if (this.bootGated[b] === 1) this.builds[host]!.release();
     if (this.activeId >= 0) this.sim.fire(this.activeId, this.bootPayload[b]);
-    const cpu = this.bootCpu[b];
     const read = this.imageRead[this.bootImage[b]];
-    // Zero work starts no flow (and creates no per-host link); a boot with none at all still
-    // completes through an event, never inside the caller's boot() call.
-    const remote = this.diskBackend === RBD;
-    this.bootParts[b] = (cpu > 0 ? 1 : 0) + (read > 0 ? (remote ? 2 : 1) : 0);
-    if (this.bootParts[b] === 0) {
+    // Stage 1, I/O-bound: the boot reads. Stage 2, CPU-bound init, starts when they are done.
+    if (!(read > 0)) { this.init(b); return; }
+    if (this.diskBackend === RBD) {
+      this.bytesTransferred += read;
+      this.bootParts[b] = 2;
+      this.ceph().start(read, this.nic, this.readDoneId, b);
+      this.nicRxOf(host).start(read, Infinity, this.readDoneId, b);
+    } else {
       this.bootParts[b] = 1;
-      this.sim.schedule(0, this.partDoneId, b);
-      return;
-    }
-    if (cpu > 0) this.cpuOf(host).start(cpu, 1, this.partDoneId, b);
-    if (read > 0) {
-      if (this.diskBackend === RBD) {
-        this.bytesTransferred += read;
-        this.ceph().start(read, this.nic, this.partDoneId, b);
-        this.nicRxOf(host).start(read, Infinity, this.partDoneId, b);
-      } else this.diskOf(host).start(read, Infinity, this.partDoneId, b);
+      this.diskOf(host).start(read, Infinity, this.readDoneId, b);
     }
   }
 
-  private partDone(b: number): void {
-    if (--this.bootParts[b] > 0) return;
-    this.sim.fire(this.bootDone[b], this.bootPayload[b]);
+  /** Stage 2: the guest's init on the host cores. Zero work completes through an event, never inside the caller's boot() call. */
+  private init(b: number): void {
+    const cpu = this.bootCpu[b];
+    if (cpu > 0) this.cpuOf(this.bootHost[b]).start(cpu, 1, this.partDoneId, b);
+    else this.sim.schedule(0, this.partDoneId, b);
   }
 
   private buildsOf(host: number): Limiter {
@@ -348,7 +390,12 @@ export class BootModel {
   }
 
   private cpuOf(host: number): SharedLink {
-    return (this.cpu[host] ??= new SharedLink(this.sim, this.hostCores[host], `host${host}.cores`, 16));
+    let link = this.cpu[host];
+    if (link === undefined) {
+      link = this.cpu[host] = new SharedLink(this.sim, this.hostCores[host], `host${host}.cores`, 16);
+      link.setBackground(this.busyCores[host]);
+    }
+    return link;
   }
 
   private diskOf(host: number): SharedLink {
@@ -363,8 +410,11 @@ export class BootModel {
     return (this.nicTx[host] ??= new SharedLink(this.sim, this.nic, `host${host}.nic-tx`, 16));
   }
 
-  private glanceNode(node: number): SharedLink {
-    return (this.glanceApi[node] ??= new SharedLink(this.sim, this.cloud.glance.nic, `glance-api${node}.nic`));
+  private glanceNode(node: number): FlowLink {
+    const limit = this.cloud.glance.max_concurrent_downloads;
+    return (this.glanceApi[node] ??= limit === undefined
+      ? new SharedLink(this.sim, this.cloud.glance.nic, `glance-api${node}.nic`)
+      : new LimitedLink(this.sim, this.cloud.glance.nic, limit, `glance-api${node}.nic`));
   }
 
   private glanceStore(): SharedLink {
@@ -391,7 +441,10 @@ export class BootModel {
     if (name.startsWith('tx')) return this.nicTx[Number(name.slice(2))];
     if (name === 'ceph') return this.cephLink;
     if (name === 'glance-store') return this.glanceStoreLink;
-    if (name.startsWith('glance-api')) return this.glanceApi[Number(name.slice(10))];
+    if (name.startsWith('glance-api')) {
+      const l = this.glanceApi[Number(name.slice(10))];
+      return l instanceof LimitedLink ? l.link : (l as SharedLink | undefined);
+    }
     if (name.startsWith('disk')) return this.disk[Number(name.slice(4))];
     return this.cpu[Number(name.slice(5))];
   }
@@ -410,4 +463,13 @@ export class BootModel {
     const p = new Int8Array(m); p.set(this.bootParts); this.bootParts = p;
     this.nextWaiter = i32(this.nextWaiter);
   }
+}
+
+/**
+ * nova's `is_cloneable` (§9.2): instance disks on RBD, the image in the same Ceph cluster (glance's
+ * rbd store), raw, and its location visible to nova — glance only returns the rbd:// location
+ * with `show_image_direct_url` (or show_multiple_locations) on (docs/boot-and-storage.md §5).
+ */
+export function isCloneable(cloud: Cloud, format: 'raw' | 'qcow2'): boolean {
+  return cloud.ephemeral_storage === 'rbd' && cloud.glance.store === 'rbd' && cloud.glance.show_image_direct_url && format === 'raw';
 }

@@ -1,17 +1,18 @@
 import type { Cloud } from '../cloud.js';
+import { isCloneable } from './boot-model.js';
 
 /**
  * Closed-form time of ONE boot on an otherwise idle cloud: the BootModel's path with every link
  * to itself (no sharing, no queue for a build slot). It is the floor of what the simulation can
  * give, a quick figure for a single rebuild on local storage, and the test oracle for the model.
  *
- * - RBD clone (§9.2): clone latency + the guest boot.
+ * - RBD clone (§9.2, with show_image_direct_url): clone latency + the guest boot.
  * - Otherwise (§9.1): fetch unless the base is cached — the download runs at the slowest of its
  *   hops (compute NIC/disk cap, NFS server; or glance-api NIC and, on a glance cache miss, the
  *   store), then qemu-img convert when qcow2 and force_raw_images — then, with instance disks on
- *   RBD, `rbd import` of the virtual size; then the guest boot.
- * - Guest boot (§9): CPU work on one core, overlapped with reading its boot working set (local
- *   disk, or Ceph over the compute NIC): the longer of the two.
+ *   RBD, a sparse `rbd import` of the image's data; then the guest boot.
+ * - Guest boot (docs/boot-and-storage.md §1): its boot reads (local disk, or Ceph over the compute
+ *   NIC), THEN its init's CPU work at min(1, cores ÷ (1 + busy cores)) of a core.
  * NFS direct fetch is assumed to succeed (no fall-back).
  */
 export interface SingleBoot {
@@ -23,6 +24,10 @@ export interface SingleBoot {
   cached?: boolean;
   /** The serving glance-api node has the image in its image cache (§9.3). */
   glanceCached?: boolean;
+  /** Cores of the host (default: compute_node.cores, else the first rack's vcpus). */
+  cores?: number;
+  /** Cores the host's running workload keeps busy (default 0). */
+  busyCores?: number;
 }
 
 export function uncontendedBootTime(cloud: Cloud, imageIndex: number, b: SingleBoot): number {
@@ -32,8 +37,10 @@ export function uncontendedBootTime(cloud: Cloud, imageIndex: number, b: SingleB
   const rbd = cloud.ephemeral_storage === 'rbd';
   const cephNet = cloud.ceph?.network ?? Infinity;
   const remote = Math.min(node.nic, cephNet);
-  const guest = Math.max(b.cpuSeconds, image.boot.read / (rbd ? remote : node.disk_write));
-  if (rbd && cloud.glance.store === 'rbd' && image.format === 'raw') return (b.cloneLatency ?? 0) + guest;
+  const cores = b.cores ?? node.cores ?? cloud.racks[0].vcpus;
+  const coreShare = Math.min(1, cores / (1 + (b.busyCores ?? 0)));
+  const guest = image.boot.read / (rbd ? remote : node.disk_write) + b.cpuSeconds / coreShare;
+  if (isCloneable(cloud, image.format)) return (b.cloneLatency ?? 0) + guest;
 
   let t = 0;
   if (!b.cached) {
@@ -48,6 +55,6 @@ export function uncontendedBootTime(cloud: Cloud, imageIndex: number, b: SingleB
     t += image.size / Math.min(cap, source);
     if (image.format === 'qcow2' && node.force_raw_images) t += image.size / Math.min(node.convert_throughput, node.disk_write);
   }
-  if (rbd) t += image.virtual_size / remote;
+  if (rbd) t += Math.min(image.virtual_size, image.data_size ?? image.size) / remote;
   return t + guest;
 }

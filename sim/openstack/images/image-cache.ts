@@ -6,7 +6,7 @@ export const FETCHING = 1;
 export const PRESENT = 2;
 
 /**
- * nova-compute's `_base` image cache on every host (openstack-facts §9.1), one slot per
+ * nova-compute's `_base` image cache on every host (docs/openstack-facts.md §9.1), one slot per
  * (host, image) pair, indexed `host * images + image`.
  *
  * - A base is fetched once under a per-image lock: boots arriving while it is FETCHING wait for

@@ -4,23 +4,27 @@ import { bandwidth, bytes, duration, fraction } from '../../units/zod-units.js';
 
 /**
  * Image side of `cloud:`: images, glance-api nodes, the NFS image store, how images reach the
- * compute nodes, compute-node I/O and nova's `_base` cache manager (openstack-facts §2, §9).
+ * compute nodes, compute-node I/O and nova's `_base` cache manager (docs/openstack-facts.md §2, §9).
  * Owned by the boot study; the evacuation study's local-storage rebuilds read it.
  * No durations for downloads, conversions or clones are given by the sources (§14): every one
  * of them is a parameter here.
  */
 export const bootProfileSchema = z.object({
   cpu: distribution('duration').prefault('20s')
-    .meta({ description: 'CPU-seconds the guest needs to boot (one core at full speed); shares the host cores with other booting guests' }),
+    .meta({ description: 'CPU-seconds of the guest\'s init stage (one core at full speed), after its boot reads; shares the host cores with other booting guests and the host\'s running workload (busy_cores)' }),
   read: bytes().prefault('200MiB')
-    .meta({ description: 'bytes the guest reads from its root disk while booting (through the storage path: local disk or Ceph)' }),
+    .meta({ description: 'bytes the guest reads from its root disk in its first, I/O-bound boot stage (kernel, initrd, root file system), through the storage path (local disk or Ceph), before its CPU-bound init' }),
 }).strict();
 
 export const imageSchema = z.object({
   name: z.string().min(1),
   size: bytes({ positive: true }).meta({ description: 'image file size (what is transferred)' }),
   virtual_size: bytes({ positive: true }),
+  data_size: bytes({ positive: true }).optional()
+    .meta({ description: 'bytes of non-zero data in the raw image (what `rbd import` writes: it skips zeroes); default: the image size (a qcow2 file holds about its allocated clusters)' }),
   format: z.enum(['qcow2', 'raw']),
+  filesystem: z.enum(['ext4', 'xfs', 'ntfs']).optional()
+    .meta({ description: "the guest's root file system (Ubuntu and Debian cloud images ext4, RHEL-family XFS, Windows NTFS): how it places new files in its free space (docs/boot-and-storage.md §8); default ext4" }),
   share: z.number().min(0).default(1).meta({ description: 'share of boots using this image (normalised over all images)' }),
   boot: bootProfileSchema.prefault({}),
 }).strict();
@@ -33,8 +37,12 @@ export const imageCloudShape = {
     nic: bandwidth().prefault('10Gbit/s'),
     disk_write: bandwidth().prefault('500MB/s')
       .meta({ description: 'local disk bandwidth of a compute node, shared by qemu-img conversions and guests booting from local disk' }),
-    cores: z.number().int().min(1).optional()
-      .meta({ description: 'physical cores booting guests share; default: the rack vcpus' }),
+    cores: z.number().positive().optional()
+      .meta({ description: 'physical cores (fractions allowed) that booting guests share with the host\'s running workload; default: the rack vcpus' }),
+    busy_cores: distribution('fraction').prefault(0)
+      .meta({ description: 'cores the host\'s running workload keeps busy (a number of cores, or a distribution drawn per host and replication): processor-shared with booting guests on `cores`' }),
+    cpu_utilisation: z.union([fraction(), z.record(z.string(), fraction())]).default(0)
+      .meta({ description: 'share of its vCPUs a running instance keeps busy, one value for every flavor or a map flavor name → share; instances booted in the boot study add vcpus × share to their host\'s busy cores once their guest is up' }),
     max_concurrent_builds: z.number().int().min(1).default(10),
     force_raw_images: z.boolean().default(true),
     convert_throughput: bandwidth().prefault('300MB/s')
@@ -49,6 +57,10 @@ export const imageCloudShape = {
       .meta({ description: 'store read bandwidth shared by all glance-api nodes (store: file)' }),
     image_cache: z.boolean().default(false)
       .meta({ description: 'glance-api image cache: an image served by GET is cached on that node; later GETs skip the store' }),
+    show_image_direct_url: z.boolean().default(false)
+      .meta({ description: "glance's show_image_direct_url (default False): glance tells nova an image's rbd:// location only when it is on; without it nova cannot clone and downloads every image (docs/boot-and-storage.md §5)" }),
+    max_concurrent_downloads: z.number().int().min(1).optional()
+      .meta({ description: 'image downloads one glance-api node serves at once, the others wait in FIFO order: a load balancer\'s per-server connection limit (haproxy maxconn), or glance\'s own workers × 1000 WSGI greenthreads. Default: no limit' }),
   }).strict().prefault({}),
   nfs: z.object({
     server_bandwidth: bandwidth().prefault('10Gbit/s'),
@@ -60,6 +72,8 @@ export const imageCloudShape = {
       .meta({ description: 'time to make the copy-on-write RBD clone of a raw image in the same cluster' }),
   }).strict().prefault({}),
   image_cache_manager: z.object({
+    precache: z.union([z.literal('all'), z.array(z.string())]).optional()
+      .meta({ description: 'images pre-cached into every host\'s _base before the workload (nova aggregate image cache, compute API 2.81, Ussuri): `all` or image names' }),
     interval: duration().prefault('2400s')
       .meta({ description: 'image_cache.manager_interval: seconds between cache-manager passes (0 means 60 s)' }),
     remove_unused_base_images: z.boolean().default(true)

@@ -11,9 +11,9 @@ export const novaSchema = z.object({
   release: z.enum(['kilo', 'antelope']).prefault('antelope')
     .meta({ description: 'nova release whose defaults and semantics are modelled (kilo: RamFilter total×ratio − reserved, ratios 1.5/16, failed evacuation leaves vm_state unchanged; antelope: placement (total − reserved)×ratio, max_unit = total, ratios 1.0/4.0, NoValidHost → ERROR)' }),
   ram_allocation_ratio: z.number().positive().optional()
-    .meta({ description: 'default by release: kilo 1.5, antelope 1.0 (openstack-facts §6.3)' }),
+    .meta({ description: 'default by release: kilo 1.5, antelope 1.0 (docs/openstack-facts.md §6.3)' }),
   cpu_allocation_ratio: z.number().positive().optional()
-    .meta({ description: 'default by release: kilo 16.0, antelope 4.0 (openstack-facts §6.3)' }),
+    .meta({ description: 'default by release: kilo 16.0, antelope 4.0 (docs/openstack-facts.md §6.3)' }),
   reserved_host_memory_mb: z.number().int().min(0).default(512),
   reserved_host_cpus: z.number().int().min(0).default(0),
   ram_weight_multiplier: z.number().default(1.0)
@@ -54,7 +54,7 @@ export const instanceSchema = z.object({
 }).strict();
 
 /**
- * The failure hook (S. Han's approach, openstack-facts §1): on failure detection, configuration
+ * The failure hook (S. Han's approach, docs/openstack-facts.md §1): on failure detection, configuration
  * management lowers `reserved_host_memory_mb` on the survivors (config run + nova-compute
  * restart: the option is not mutable) and/or enables spare hosts; undone after repair.
  */

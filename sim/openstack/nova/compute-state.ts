@@ -16,7 +16,7 @@ export const STATE_NAMES = ['running', 'down', 'evacuating', 'stranded'] as cons
 export interface FlavorInfo { name: string; ramMb: number; vcpus: number; share: number }
 
 /**
- * Hosts and instances of one cloud in typed arrays (openstack-facts §6, §7, §8).
+ * Hosts and instances of one cloud in typed arrays (docs/openstack-facts.md §6, §7, §8).
  *
  * Per host, placement usage is split into `residentMb` (allocations of instances whose host it
  * is) and `heldMb` (allocations left on a dead source by instances evacuated away from it: they
@@ -58,7 +58,7 @@ export class ComputeState {
   readonly head: Int32Array;
   readonly residentCount: Int32Array;
   /**
-   * The scheduler's HostState.num_io_ops (openstack-facts §7, IoOpsWeigher): builds and rebuilds
+   * The scheduler's HostState.num_io_ops (docs/openstack-facts.md §7, IoOpsWeigher): builds and rebuilds
    * in flight on the host as the scheduler knows them (see ioStart / ioEnd / ioReset).
    */
   readonly ioOps: Float64Array;

@@ -42,7 +42,7 @@ export interface EvacuationParams {
 }
 
 /**
- * What nova and its operators do when computes die (openstack-facts §1, §8):
+ * What nova and its operators do when computes die (docs/openstack-facts.md §1, §8):
  *
  * crash → the service is seen down after the heartbeat timeout (service_down_time − phase of
  * the last report, 50–60 s with defaults) or after fencing + forced-down → after the reaction

@@ -24,7 +24,7 @@ const OWN = 1, RACK = 2;
 /**
  * Physical failures and repairs: per-host renewal processes (time to failure, then repair by
  * one of `repairCrews` crews, queueing FIFO when all are busy: the machine-repairman model of
- * VALIDATION.md item 6) and correlated rack outages that take every host of a rack down for a
+ * docs/validation.md item 6) and correlated rack outages that take every host of a rack down for a
  * duration. Hosts already down when their rack fails stay down until both causes clear.
  *
  * Common random numbers: every draw comes from a dedicated stream (`host-failures`, `repair`,

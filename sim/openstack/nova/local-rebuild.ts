@@ -8,7 +8,7 @@ import type { ComputeState } from './compute-state.js';
 import { ABSENT, PRESENT } from '../images/image-cache.js';
 
 /**
- * Evacuation rebuilds on local storage (openstack-facts §8.2, §9.1): with instance disks in
+ * Evacuation rebuilds on local storage (docs/openstack-facts.md §8.2, §9.1): with instance disks in
  * /var/lib/nova/instances the evacuated instance's root disk is rebuilt from its image on the
  * destination, through the boot study's BootModel — so a rack's rebuild storm shares glance/NFS
  * bandwidth, each destination's `_base` cache (one download per image per host, the others wait

@@ -1,7 +1,7 @@
 import type { NovaConfig } from './compute-schema.js';
 
 /**
- * Capacity arithmetic that changed between nova releases (openstack-facts §6, §13.1–13.4).
+ * Capacity arithmetic that changed between nova releases (docs/openstack-facts.md §6, §13.1–13.4).
  * Everything is in MB (nova's MiB-based "MB") and vCPUs.
  */
 export type Release = 'kilo' | 'antelope';

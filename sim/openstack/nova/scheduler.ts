@@ -3,7 +3,7 @@ import type { ComputeState } from './compute-state.js';
 import { BLOCK, HostIndex, SUPER } from './host-index.js';
 
 /**
- * nova's filter scheduler for one instance (openstack-facts §6.1, §7):
+ * nova's filter scheduler for one instance (docs/openstack-facts.md §6.1, §7):
  *
  * - placement: MEMORY_MB and VCPU fit (used + requested ≤ capacity, requested ≤ max_unit);
  * - ComputeFilter: service up AND enabled;
