@@ -38,3 +38,12 @@ test('a replication returning NaN or Infinity fails like a throwing one; NaN pas
     delete (probe.metrics.draw as { undefinedWhen?: string }).undefinedWhen;
   }
 });
+
+test('a loss system that blocks every arrival runs: its served-job metrics are declared undefined, not a failure (fuzz finding)', () => {
+  const loaded = loadScenarioText('name: q\nhorizon: 1d\nstudies:\n  queue: {model: mmc-loss, arrival_rate: 1000000000000, servers: 10, service: {exponential: {mean: 1s}}, jobs: 200}\n', 'q.yaml', { replications: 2 });
+  const plan = loaded.studies[0];
+  const layout = layoutOf(plan);
+  const failures: FailureRecord[] = [];
+  replicateRange(plan, layout, loaded.seed, 0, 2, new Float64Array(2 * layout.stride), undefined, failures);
+  assert.deepEqual(failures, []);
+});
