@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
 import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { formatNumber, formatScaled, formatValue, mentionsUnit, pickScale, unitKind, type Scale } from './format.js';
+import { formatNumber, formatScaled, formatValue, mentionsUnit, metricText, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
@@ -41,7 +41,11 @@ export function meanPm(mean: number, ci: [number, number], unit: string): string
   if (Math.abs(below - above) > 0.05 * Math.max(below, above)) {
     return `${m} (${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
   }
-  const pm = scale.label === '%' && v > 99 && v < 100 ? h.toFixed(formatScaled(v, scale).split('.')[1]?.length ?? 0) : formatNumber(h);
+  const shownDecimals = formatScaled(v, scale).split('.')[1]?.length ?? 0;
+  // Near 100 % the half-width gets the mean's decimals; one that rounds to 0 there is "< 0.001", never "± 0.000".
+  const pm = scale.label === '%' && v > 99 && v < 100
+    ? (Number(h.toFixed(shownDecimals)) === 0 ? `<${(10 ** -shownDecimals).toFixed(shownDecimals)}` : h.toFixed(shownDecimals))
+    : formatNumber(h);
   // A half-width below the mean's last shown digit would claim digits the mean does not show
   // ("2.26 min ± 0.00594"): say it is below that digit instead.
   const decimals = formatScaled(v, scale).split('.')[1]?.replace(/\D.*$/, '').length ?? 0;
@@ -90,7 +94,7 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
     const maxH = H - top - 0.45 - 0.5;
     if (h > maxH) { h = maxH; w = (maxH * width) / height; }
     slide.addText(chart.chart.title, { x: 0.4, y: top - 0.05, w: chartW, h: 0.45, fontFace: FONT, fontSize: BODY_PT, bold: true, color: '222222' });
-    slide.addImage({ path: png, x: 0.4 + (chartW - w) / 2, y: top + 0.45, w, h });
+    slide.addImage({ path: png, x: 0.4 + (chartW - w) / 2, y: top + 0.45, w, h, altText: chart.chart.title });
   } else {
     slide.addText('No chart: this study reported no plottable data.', { x: 0.4, y: top, w: chartW, h: 1, fontFace: FONT, fontSize: BODY_PT, color: GREY });
   }
@@ -101,7 +105,7 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   for (const k of keyNumbers(study, horizon)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
-      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? meanPm(stats.mean, stats.ci95, stats.unit) };
+      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon) : meanPm(stats.mean, stats.ci95, stats.unit)) };
     }));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
@@ -121,8 +125,34 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
     }
   }
   if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
+  // Every warning of the study, on its own slide (one line per distinct warning, naming its designs).
+  const warnings = studyWarnings(study);
+  if (warnings.length) {
+    slide.addText(warnings.map((w) => ({ text: `⚠ ${w}`, options: { breakLine: true } })),
+      { x, y: H - 2.35, w: boxW, h: 1.85, fontFace: FONT, fontSize: 14, color: 'A04000', valign: 'bottom', fit: 'shrink' });
+  }
   slide.addText('± half-width of the 95 % CI; (low–high) when lopsided.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
-  slide.addNotes(executiveSentence(study, horizon));
+  slide.addNotes(slideNotes(study, chart, horizon));
+}
+
+/** Distinct warnings of a study's designs, each naming the designs it applies to when not all. */
+export function studyWarnings(study: StudySummary): string[] {
+  const designs = Object.keys(study.designs);
+  const by = new Map<string, string[]>();
+  for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
+  return [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
+}
+
+/** Speaker notes that describe this slide: its chart, the numbers beside it, the answer, the warnings. */
+export function slideNotes(study: StudySummary, chart: WrittenChart | undefined, horizon?: number): string {
+  const parts = [`${study.title}. ${study.question}`];
+  parts.push(chart ? `The chart on this slide: ${chart.chart.title}. ${chart.chart.caption}` : 'This slide has no chart: the study reported no plottable data.');
+  const keys = keyNumbers(study, horizon).map((k) => k.label);
+  if (keys.length) parts.push(`The numbers on the right: ${keys.join('; ')}, per design.`);
+  parts.push(executiveSentence(study, horizon).replace(' in the table below', ' in the report'));
+  const warnings = studyWarnings(study);
+  if (warnings.length) parts.push(`Warnings: ${warnings.join(' ')}`);
+  return parts.join('\n\n');
 }
 
 /** The scenario boiled down to lines a room can read; the full text is in report.html. */
@@ -193,8 +223,10 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
   title.background = { color: BLUE };
   title.addText(summary.scenario, { x: 0.7, y: 2.0, w: W - 1.4, h: 1.3, fontFace: FONT, fontSize: 44, bold: true, color: 'FFFFFF' });
   if (summary.description) {
+    // The whole description, wrapped (never cut): a smaller size for a long one.
     const d = summary.description.trim().replace(/\s+/g, ' ');
-    title.addText(d.length > 160 ? `${d.slice(0, 157)}…` : d, { x: 0.7, y: 5.1, w: W - 1.4, h: 1.2, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0', valign: 'top' });
+    const size = d.length > 420 ? 14 : d.length > 260 ? 16 : BODY_PT;
+    title.addText(d, { x: 0.7, y: 4.95, w: W - 1.4, h: H - 4.95 - 0.3, fontFace: FONT, fontSize: size, color: 'DDE6F0', valign: 'top', fit: 'shrink' });
   }
   title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
   title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
@@ -213,7 +245,7 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
       runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
       const vals = k ? pickDesigns(k.values.map((v) => {
         const st = s.designs[v.design].metrics[k.metric];
-        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? meanPm(st.mean, st.ci95, st.unit) };
+        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? (st.reached || st.heavyTailed ? metricText(st, summary.horizon) : meanPm(st.mean, st.ci95, st.unit)) };
       })) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
       const v = isValidationStudy(s) ? validationSentence(s) : undefined;

@@ -55,16 +55,19 @@ export function pickScale(unit: string | undefined, values: number[]): Scale {
   }
 }
 
-/** 3 significant digits, no exponent for everyday magnitudes, thousands separated. */
+/** Below this (in the display unit) a value is float noise or beyond what any view resolves: it prints 0. */
+export const RESOLUTION = 1e-4;
+
+/**
+ * 3 significant digits, no exponent, thousands separated, the typographic minus (U+2212) only;
+ * a value below display resolution prints 0 (never "−0", never "5.97e−12").
+ */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'n/a' : x > 0 ? '∞' : '−∞';
-  if (x === 0) return '0';
   const a = Math.abs(x);
-  let text: string;
-  if (a >= 1000) text = Math.round(x).toLocaleString('en-US');
-  else if (a >= 1e-4) text = String(Number(x.toPrecision(3)));
-  else text = x.toExponential(2);
-  return text.replace('-', '−');
+  if (a < RESOLUTION) return '0';
+  const text = a >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(3)));
+  return text.replace(/-/g, '−');
 }
 
 function withUnit(n: string, label: string): string {
@@ -87,13 +90,53 @@ export function formatScaled(v: number, scale: Scale): string {
   return formatNumber(v);
 }
 
-/** "12.3 min (95 % CI 11.9–12.8)": the interval shares the mean's unit. */
-export function formatMeanCi(mean: number, ci: [number, number] | undefined, unit: string | undefined): string {
-  const scale = pickScale(unit, [mean, ...(ci ?? [])]);
+/**
+ * "12.3 min (95 % CI 11.9–12.8)": the interval shares the mean's unit. `nonNegative`: the quantity
+ * cannot go below zero (a count, a duration…), so neither can its interval. An interval that
+ * prints as one number is left out.
+ */
+export function formatMeanCi(mean: number, ci: [number, number] | undefined, unit: string | undefined, nonNegative = false): string {
+  const bounds: [number, number] | undefined = ci && nonNegative ? [Math.max(0, ci[0]), Math.max(0, ci[1])] : ci;
+  const scale = pickScale(unit, [mean, ...(bounds ?? [])]);
   const m = formatValue(mean, unit, scale);
-  if (!ci || !ci.every(Number.isFinite)) return m;
-  if (ci[0] === ci[1]) return m;
-  return `${m} (95 % CI ${formatScaled(ci[0] / scale.divisor, scale)}–${formatScaled(ci[1] / scale.divisor, scale)})`;
+  if (!bounds || !bounds.every(Number.isFinite)) return m;
+  const lo = formatScaled(bounds[0] / scale.divisor, scale), hi = formatScaled(bounds[1] / scale.divisor, scale);
+  if (lo === hi) return m;
+  return `${m} (95 % CI ${lo}–${hi})`;
+}
+
+/** The statistics of a metric as every view prints them (CLI, report, deck): see metricText. */
+export interface ShownStats {
+  unit: string;
+  mean: number;
+  ci95: [number, number];
+  wilson95?: [number, number];
+  p50: number;
+  min: number;
+  kind?: string;
+  heavyTailed?: boolean;
+  reached?: { count: number; of: number; fraction: number; wilson95: [number, number]; mean: number; ci95: [number, number] };
+}
+
+/**
+ * One metric in words, the same in every view:
+ * - a time-to-event: the share of replications where it happened (Wilson CI) and the mean time
+ *   over those only, labelled so — never the horizon as if it were a time;
+ * - a heavy-tailed metric: its median, and that its mean is not estimable;
+ * - otherwise the mean with its CI (Wilson for probabilities), never below 0 for a quantity that
+ *   cannot be negative.
+ */
+export function metricText(s: ShownStats, horizon?: number): string {
+  const r = s.reached;
+  if (r && s.kind === 'time-to-event' && r.of > 0) {
+    const within = horizon !== undefined ? ` within ${formatValue(horizon, 's')}` : ' within the horizon';
+    if (r.count === 0) return `not reached${within} (0 of ${r.of} replications; P ≤ ${formatValue(r.wilson95[1], 'fraction')})`;
+    const when = formatMeanCi(r.mean, r.ci95, s.unit, true);
+    if (r.count === r.of) return when;
+    return `reached${within} in ${formatMeanCi(r.fraction, r.wilson95, 'fraction')} of replications; mean when reached ${when}`;
+  }
+  if (s.heavyTailed) return `median ${formatValue(s.p50, s.unit)} (mean not estimable: heavy tail)`;
+  return formatMeanCi(s.mean, s.wilson95 ?? s.ci95, s.unit, s.kind !== undefined || s.min >= 0);
 }
 
 /**

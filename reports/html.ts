@@ -5,7 +5,7 @@
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
 import { labelOf, metricNames } from './summary.js';
-import { formatScaled, formatValue, pickScale } from './format.js';
+import { formatScaled, formatValue, metricText, pickScale } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
@@ -33,23 +33,27 @@ ${svg}
 </figure>`;
 }
 
-function statsRow(study: StudySummary, stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean): string {
+function statsRow(study: StudySummary, stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean, horizon?: number): string {
   const unit = stats[0].unit;
   const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
   const f = (x: number) => formatScaled(x / scale.divisor, scale);
   const desc = stats[0].description ? ` title="${escapeHtml(stats[0].description)}"` : '';
+  // A censored time or a heavy-tailed metric is told in words; its mean and quantiles would mislead.
+  const cells = (s: MetricStats) => (s.reached && s.kind === 'time-to-event') || s.heavyTailed
+    ? `<td colspan="4">${escapeHtml(metricText(s, horizon))}</td>`
+    : `<td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`;
   return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(labelOf(study, metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
-    + `<td>${escapeHtml(design[i])}</td><td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`
+    + `<td>${escapeHtml(design[i])}</td>${cells(s)}`
     + (withNonFinite ? `<td class="num">${s.nonFinite ? `${s.nonFinite} of ${s.n + s.nonFinite}` : ''}</td>` : '') + '</tr>').join('\n');
 }
 
-function summaryTable(study: StudySummary): string {
+function summaryTable(study: StudySummary, horizon?: number): string {
   const rows: string[] = [];
   const nonFinite = Object.values(study.designs).some((d) => Object.values(d.metrics).some((m) => (m.nonFinite ?? 0) > 0));
   for (const metric of metricNames(study)) {
     const designs = Object.keys(study.designs).filter((d) => study.designs[d].metrics[metric]);
     if (designs.length === 0) continue;
-    rows.push(statsRow(study, designs.map((d) => study.designs[d].metrics[metric]), designs, metric, nonFinite));
+    rows.push(statsRow(study, designs.map((d) => study.designs[d].metrics[metric]), designs, metric, nonFinite, horizon));
   }
   const first = Object.values(study.designs)[0]?.metrics[metricNames(study)[0]];
   const n = first ? first.n + (first.nonFinite ?? 0) : undefined;
@@ -58,6 +62,13 @@ function summaryTable(study: StudySummary): string {
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;
+}
+
+/** A difference of probabilities is in percentage points, not percent. */
+function points(study: StudySummary, metric: string, label: string): string {
+  const kind = study.metrics?.[metric]?.kind ?? Object.values(study.designs)[0]?.metrics[metric]?.kind;
+  const unit = study.metrics?.[metric]?.unit;
+  return label === '%' && (kind === 'probability' || unit === '0/1' || unit === 'probability') ? 'percentage points' : label;
 }
 
 function differencesTable(study: StudySummary, horizon?: number): string {
@@ -73,7 +84,7 @@ function differencesTable(study: StudySummary, horizon?: number): string {
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });
-      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(labelOf(study, metric))}</td><td>${escapeHtml(scale.label || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
+      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(labelOf(study, metric))}</td><td>${escapeHtml(points(study, metric, scale.label) || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
     }
   }
   return `<table class="stats diffs"><caption>Paired differences against ${escapeHtml(base)} (same random numbers in both designs)</caption>
@@ -139,7 +150,7 @@ export function renderHtml({ summary, scenario, run, charts }: HtmlInput): strin
 <p>${escapeHtml(executiveSentence(s, summary.horizon))}</p>
 ${figs.join('\n')}
 <h3>Summary table</h3>
-${summaryTable(s)}
+${summaryTable(s, summary.horizon)}
 ${differencesTable(s, summary.horizon)}
 ${warns.length ? `<h3>Warnings</h3><ul class="warnings">${warns.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 </section>`;

@@ -6,7 +6,7 @@
  */
 import type { MetricStats, StudySummary, Sweep } from './summary.js';
 import { labelOf, metricAcrossDesigns } from './summary.js';
-import { formatMeanCi, formatValue, pickScale, formatScaled, unitKind } from './format.js';
+import { formatValue, metricText, pickScale, formatScaled, unitKind } from './format.js';
 import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
 
 export interface KeyNumber {
@@ -30,7 +30,7 @@ export function keyNumbers(study: StudySummary, horizon?: number): KeyNumber[] {
     metric,
     label: labelOf(study, metric),
     values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({
-      design, mean: stats.mean, text: notReached(stats, horizon) ?? formatMeanCi(stats.mean, stats.ci95, stats.unit),
+      design, mean: stats.reached && stats.kind === 'time-to-event' ? stats.reached.fraction : stats.mean, text: notReached(stats, horizon) ?? metricText(stats, horizon),
     })),
   }));
 }

@@ -1,4 +1,4 @@
-import type { BoundResult, MetricInfo } from '../sim/montecarlo/summary.js';
+import type { BoundResult, MetricInfo, Reached } from '../sim/montecarlo/summary.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
 import type { ChartRequest, Threshold } from '../sim/studies/study.js';
 import { fallbackLabel, unitKind } from './format.js';
@@ -22,6 +22,12 @@ export interface MetricStats extends Omit<MetricSummary, 'nonFinite'> {
   nonFinite?: number;
   /** The Student-t interval, kept when wilson95 replaced it. */
   ci95t?: [number, number];
+  /** What one replication's value is (from the study's definition; absent in older files). */
+  kind?: MetricInfo['kind'];
+  /** Time-to-event metrics: the fraction of replications where it happened, and the mean over those. */
+  reached?: Reached;
+  /** No finite mean in this design: shown by its median, never charted as a mean. */
+  heavyTailed?: boolean;
 }
 
 /** A per-replication curve (a CDF given as quantiles, or a time series), summarised point by point. */
@@ -178,7 +184,7 @@ export function metricAcrossDesigns(study: StudySummary, metric: string): { desi
 const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);
 const pair = (x: unknown): [number, number] => (Array.isArray(x) ? [num(x[0]), num(x[1])] : [NaN, NaN]);
 
-function normaliseStats(raw: any, def: { unit: string; description?: string } | undefined): MetricStats {
+function normaliseStats(raw: any, def: { unit: string; description?: string; kind?: MetricInfo['kind']; heavyTailed?: boolean } | undefined): MetricStats {
   const out: MetricStats = {
     ...raw,
     unit: raw.unit ?? def?.unit ?? '',
@@ -186,6 +192,8 @@ function normaliseStats(raw: any, def: { unit: string; description?: string } | 
     p50: num(raw.p50), p95: num(raw.p95), p99: num(raw.p99), min: num(raw.min), max: num(raw.max),
   };
   if (def?.description && !out.description) out.description = def.description;
+  if (def?.kind && !out.kind) out.kind = def.kind;
+  if (def?.heavyTailed) out.heavyTailed = true;
   // For a 0/1 metric the Wilson interval stays inside [0, 1] where the t interval does not.
   // Only for proportions: a metric in seconds that happened to be 0 in every replication
   // may carry a Wilson interval too, which would claim up to 0.16 s of uncertainty.

@@ -1,3 +1,4 @@
+import { rackHostCount } from '../../sim/openstack/nova/hosts.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Simulation } from '../../sim/engine/simulation.js';
@@ -35,7 +36,7 @@ export const suite: BenchSuite = async ({ quick }) => {
     const t = perCall(reps, (r) => bootStudy.replicate(input, { replication: r, streams: new Streams(loaded.seed, r) }));
     const events = (Simulation.totalEventsFired - e0) / reps;
     figures.push({
-      name: `boot storm ${boots} boots on ${racks * rack.hosts} hosts, ${v.design} (ms)`, unit: 'ms', value: t.cpuMedianMs, biggerIsBetter: false,
+      name: `boot storm ${boots} boots on ${racks * rackHostCount(rack)} hosts, ${v.design} (ms)`, unit: 'ms', value: t.cpuMedianMs, biggerIsBetter: false,
       extra: `single thread, median of ${reps}, scenarios/boot.yaml cloud, ${(events / 1000).toFixed(0)} k events per replication; median wall ${t.wallMedianMs.toFixed(0)} ms`,
     });
   }

@@ -80,7 +80,8 @@ function scaled(x: number, s: Scale): number | null {
 
 /** Mean and 95 % CI of one metric, one point per design. */
 export function metricByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
-  const rows = metricAcrossDesigns(study, metric);
+  // A mean that does not exist is not drawn; nor is a censored time as if it were one.
+  const rows = metricAcrossDesigns(study, metric).filter((r) => !r.stats.heavyTailed && !(r.stats.kind === 'time-to-event' && r.stats.reached && r.stats.reached.count < r.stats.reached.of));
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [r.stats.mean, ...r.stats.ci95]));
@@ -437,7 +438,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
   const data: object[] = [];
   for (const { design, metric, exact: e } of exact) {
     const stats = study.designs[design]?.metrics[metric];
-    if (!stats || !Number.isFinite(stats.mean) || !(Math.abs(e) > 0)) continue;
+    if (!stats || !Number.isFinite(stats.mean) || !(Math.abs(e) > 0) || stats.heavyTailed) continue;
     data.push({ design, metric: labelOf(study, metric), ratio: stats.mean / e, lo: stats.ci95[0] / e, hi: stats.ci95[1] / e });
   }
   if (data.length === 0) return undefined;

@@ -10,6 +10,7 @@ import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { checkLimits } from '../montecarlo/limits.js';
 import { defaultWorkers } from '../montecarlo/run.js';
 import { parseUnit, quote } from '../units/units.js';
+import { importCommand } from './import.js';
 import { shardRunCommand } from './shard.js';
 import { mergeCommand } from './merge.js';
 import { queueRunCommand } from './queue.js';
@@ -109,6 +110,16 @@ export function program(): Command {
     .argument('<file>', 'scenario YAML with an evacuation study')
     .option('--level <k>', "failures to check: 1 (every host) or 2 (every pair); default: the scenario's check.level", whole('--level', 1))
     .action(async (file: string, opts) => { process.exitCode = await checkCommand(file, opts); });
+
+  p.command('import')
+    .description('read an OpenStack inventory bundle (openstack … -f json outputs, scripts/export-openstack.sh) and write a scenario of the real cloud')
+    .argument('<inputs...>', 'the bundle directory, or its JSON files')
+    .option('--racks <map>', 'host → rack: a CSV (host,rack) or YAML map file, or a pattern whose first (group) is the rack')
+    .option('--out <file>', 'scenario to write (default: stdout)')
+    .option('--anonymize', 'hosts, groups, racks and zones as stable short hashes; the mapping goes to <out>.names.json')
+    .option('--strict', 'refuse on any warning (skipped servers, raised ratios, guessed racks)')
+    .option('--name <name>', 'scenario name (default imported-<bundle>)')
+    .action(async (inputs: string[], opts) => { process.exitCode = await importCommand(inputs, opts); });
 
   p.command('worker')
     .description('take replication chunks from the queue of headroom run --queue until it has been empty for --idle seconds')

@@ -11,7 +11,7 @@ import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
 import { checkLimits } from '../montecarlo/limits.js';
-import { formatMeanCi, formatValue } from '../../reports/format.js';
+import { formatMeanCi, formatValue, metricText } from '../../reports/format.js';
 
 export interface RunOptions {
   replications?: number;
@@ -159,13 +159,13 @@ function printSummary(summary: Summary): void {
     for (const d of designs) {
       console.log(`  ${d}`);
       for (const [m, s] of Object.entries(study.designs[d].metrics)) {
-        const unit = study.metrics[m].unit;
+        const { unit, kind } = study.metrics[m];
         const diff = study.differences[d]?.[m];
-        const delta = diff ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit)}` : '';
+        // A difference of probabilities is in percentage points; of a censored time, only a bound.
+        const pp = unit === '0/1' || unit === 'probability' || kind === 'probability' ? ' points' : '';
+        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit)}${pp}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
-        // A probability's interval is Wilson's (it stays inside [0, 1]); the t interval otherwise.
-        const ci = s.wilson95 ?? s.ci95;
-        console.log(`    ${m.padEnd(28)} ${formatMeanCi(s.mean, ci, unit)}${never}${delta}`);
+        console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon)}${never}${delta}`);
       }
       for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
     }

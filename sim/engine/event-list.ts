@@ -1,3 +1,5 @@
+import { grown } from './grow.js';
+
 /**
  * Future-event list: an indexed binary min-heap on flat typed arrays.
  *
@@ -84,11 +86,6 @@ export class EventList {
     return this.generation[slot] * SLOT_LIMIT + slot;
   }
 
-  /** Slot of the earliest event (the heap must not be empty). */
-  peek(): number {
-    return this.heap[0];
-  }
-
   /** Time of the earliest event (the heap must not be empty). */
   peekTime(): number {
     return this.heapTime[0];
@@ -122,16 +119,6 @@ export class EventList {
   /** Time at which a pending token fires (NaN when it is not pending). */
   timeOf(token: number): number {
     return this.isPending(token) ? this.heapTime[this.pos[token & SLOT_MASK]] : NaN;
-  }
-
-  clear(): void {
-    for (let i = 0; i < this.size; i++) {
-      const s = this.heap[i];
-      this.pos[s] = -1;
-      this.generation[s] = (this.generation[s] + 1) & GEN_MASK;
-      this.free[this.freeCount++] = s;
-    }
-    this.size = 0;
   }
 
   private removeAt(i: number): void {
@@ -204,16 +191,14 @@ export class EventList {
   private grow(): void {
     const n = this.capacity * 2;
     if (n > SLOT_LIMIT) throw new RangeError(`event list full: more than ${SLOT_LIMIT} pending events`);
-    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
-    const i32 = (a: Int32Array, fill = 0) => { const b = new Int32Array(n); if (fill) b.fill(fill); b.set(a); return b; };
-    this.heapTime = f64(this.heapTime);
-    this.heap = i32(this.heap);
-    this.seq = f64(this.seq);
-    this.payload = f64(this.payload);
-    this.priority = i32(this.priority);
-    this.handler = i32(this.handler);
-    const g = new Uint32Array(n); g.set(this.generation); this.generation = g;
-    this.pos = i32(this.pos, -1);
-    this.free = i32(this.free);
+    this.heapTime = grown(this.heapTime, n);
+    this.heap = grown(this.heap, n);
+    this.seq = grown(this.seq, n);
+    this.payload = grown(this.payload, n);
+    this.priority = grown(this.priority, n);
+    this.handler = grown(this.handler, n);
+    this.generation = grown(this.generation, n);
+    this.pos = grown(this.pos, n, -1);
+    this.free = grown(this.free, n);
   }
 }

@@ -1,5 +1,5 @@
-import { quantileSorted as ssQuantileSorted } from 'simple-statistics';
-import { pairedDifference, summarize, type MetricSummary } from '../stats/summary.js';
+import { quantileSorted } from '../stats/quantile.js';
+import { pairedDifference, proportionCi, summarize, type MetricSummary } from '../stats/summary.js';
 import type { Bound, LoadedScenario } from '../scenario/load.js';
 import type { RunResult, StudyResult } from './run.js';
 import type { ChartRequest, MetricDef, MetricKind, StudyDefinition, StudyInput, Threshold } from '../studies/study.js';
@@ -23,8 +23,27 @@ export interface SeriesSummary {
   p95: number[];
 }
 
+/**
+ * A time-to-event metric's honest statistics: in how many replications the event happened within
+ * the horizon (with the Wilson interval of that fraction), and the mean time over those only. The
+ * plain statistics beside it count the horizon for the others and are a lower bound, not a time.
+ */
+export interface Reached {
+  count: number;
+  of: number;
+  fraction: number;
+  wilson95: [number, number];
+  /** Mean and 95 % t interval over the replications where it happened (NaN when none did). */
+  mean: number;
+  ci95: [number, number];
+}
+
 /** A metric's statistics with its unit, as the issue's summary.json contract has it. */
-export type MetricStats = { unit: string } & MetricSummary;
+export type MetricStats = { unit: string } & MetricSummary & {
+  reached?: Reached;
+  /** The values have no finite mean in this design (sim/studies/study.ts heavyTailed). */
+  heavyTailed?: boolean;
+};
 
 export interface DesignSummary {
   metrics: Record<string, MetricStats>;
@@ -119,7 +138,7 @@ function studySummary(res: StudyResult): StudySummary {
     if (v.sweep) return;
     designIndex[v.design] = vi;
     const metrics: Record<string, MetricStats> = {};
-    metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m].unit, column(vi, k)); });
+    metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m], column(vi, k), v.input.horizon); });
     const series: Record<string, SeriesSummary> = {};
     let k = metricNames.length;
     for (const [name, s] of Object.entries(def.series?.(v.input) ?? {})) {
@@ -133,6 +152,7 @@ function studySummary(res: StudyResult): StudySummary {
       }
       series[name] = band;
     }
+    for (const m of def.heavyTailed?.(v.input) ?? []) if (metrics[m]) metrics[m].heavyTailed = true;
     designs[v.design] = { metrics, series, warnings: def.warnings?.(v.input) ?? [], ...exactOf(def, v.input, series), ...thresholdsOf(def, v.input) };
   });
 
@@ -152,7 +172,7 @@ function studySummary(res: StudyResult): StudySummary {
     plan.variants.forEach((v, vi) => {
       if (!v.sweep || v.sweep.parameter !== sw.parameter || !(v.design in byDesign)) return;
       const metrics: Record<string, MetricStats> = {};
-      metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m].unit, column(vi, k)); });
+      metricNames.forEach((m, k) => { metrics[m] = stats(def.metrics[m], column(vi, k), v.input.horizon); });
       byDesign[v.design].push({ value: v.sweep.value, metrics });
     });
     return { parameter: sw.parameter, label: sw.label, values: sw.values, designs: byDesign };
@@ -194,16 +214,22 @@ function thresholdsOf(def: StudyDefinition, input: StudyInput<unknown>): Pick<De
   return t && Object.keys(t).length ? { thresholds: t } : {};
 }
 
-/** R type 7 (simple-statistics' definition, the same one summarize uses); NaN when empty. */
-function quantileSorted(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : ssQuantileSorted(sorted, p);
-}
 
 /** A 0/1 indicator (its mean is a probability) gets the Wilson interval too; nothing else does. */
 const PROPORTION_UNITS = new Set(['0/1', 'probability']);
 
-function stats(unit: string, values: number[]): MetricStats {
-  return { unit, ...summarize(values, { proportion: PROPORTION_UNITS.has(unit) }) };
+function stats(def: MetricDef, values: number[], horizon: number): MetricStats {
+  const s: MetricStats = { unit: def.unit, ...summarize(values, { proportion: PROPORTION_UNITS.has(def.unit) }) };
+  if (def.kind === 'time-to-event') s.reached = reachedOf(values, horizon);
+  return s;
+}
+
+/** A time-to-event metric returns the horizon when the event did not happen (sim/studies/study.ts). */
+export function reachedOf(values: number[], horizon: number): Reached {
+  const finite = values.filter(Number.isFinite);
+  const hit = finite.filter((v) => v < horizon);
+  const when = summarize(hit);
+  return { count: hit.length, of: finite.length, fraction: finite.length ? hit.length / finite.length : NaN, wilson95: proportionCi(hit.length, finite.length), mean: when.mean, ci95: when.ci95 };
 }
 
 function statOf(m: MetricSummary, stat: string): number {

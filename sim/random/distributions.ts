@@ -41,6 +41,25 @@ export class Exponential implements Distribution {
   sample(rng: Rng): number { return -this.mean * Math.log(1 - rng.next()); }
 }
 
+/**
+ * A discrete choice by share (flavor mix, image mix): index k with probability share[k] / Σ share,
+ * from one uniform u in [0, 1) — the first k whose normalised cumulative share exceeds u.
+ */
+export class Shares {
+  private readonly cum: Float64Array;
+  constructor(shares: readonly number[]) {
+    const total = shares.reduce((a, b) => a + b, 0);
+    this.cum = new Float64Array(shares.length);
+    let s = 0;
+    for (let k = 0; k < shares.length; k++) { s += shares[k]; this.cum[k] = s / total; }
+  }
+  pick(u: number): number {
+    let k = 0;
+    while (k < this.cum.length - 1 && !(u < this.cum[k])) k++;
+    return k;
+  }
+}
+
 /** Box–Muller without caching the second variate: one stream position per draw keeps streams aligned across designs. */
 function standardNormal(rng: Rng): number {
   const u1 = 1 - rng.next();

@@ -1,4 +1,5 @@
 import type { Simulation } from '../engine/simulation.js';
+import { grown } from '../engine/grow.js';
 
 /**
  * A condition that waiters sleep on until someone calls `notifyAll()` (the image is in the
@@ -21,8 +22,8 @@ export class Signal {
 
   wait(handlerId: number, payload: number): void {
     if (this.count === this.wHandler.length) {
-      const h = new Int32Array(this.count * 2); h.set(this.wHandler); this.wHandler = h;
-      const p = new Float64Array(this.count * 2); p.set(this.wPayload); this.wPayload = p;
+      this.wHandler = grown(this.wHandler, this.count * 2);
+      this.wPayload = grown(this.wPayload, this.count * 2);
     }
     this.wHandler[this.count] = handlerId;
     this.wPayload[this.count] = payload;

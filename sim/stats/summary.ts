@@ -1,4 +1,4 @@
-import { quantileSorted } from 'simple-statistics';
+import { quantileSorted } from './quantile.js';
 import { normalQuantile, tQuantile } from './t.js';
 
 /**
@@ -16,7 +16,7 @@ import { normalQuantile, tQuantile } from './t.js';
  *   trace. All statistics are of the finite values; `n` counts them and `nonFinite` counts the
  *   rest, so a reader sees "n = 180, nonFinite = 20" instead of a silent NaN. With no finite
  *   value every statistic is NaN (null in JSON).
- * - Quantiles p50/p95/p99: simple-statistics `quantileSorted`, linear interpolation between
+ * - Quantiles p50/p95/p99: `quantileSorted` (./quantile.ts), linear interpolation between
  *   order statistics (R type 7, numpy's default). min/max are the extreme finite values.
  * - 0/1 metrics: when every finite value is 0 or 1 (and n ≥ 1), `wilson95` is added — the
  *   Wilson score interval for the proportion. When a probability is estimated as 0 (or 1) the
@@ -94,7 +94,7 @@ export function summarize(values: ArrayLike<number>, opts: { proportion?: boolea
   const n = xs.length;
   const { mean, sd } = moments(xs);
   const sorted = Float64Array.from(xs).sort();
-  const q = (p: number): number => (n === 0 ? NaN : quantileSorted(sorted as unknown as number[], p));
+  const q = (p: number): number => quantileSorted(sorted, p);
   const out: MetricSummary = {
     n, mean, sd, ci95: tInterval(mean, sd, n),
     p50: q(0.5), p95: q(0.95), p99: q(0.99),

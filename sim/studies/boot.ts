@@ -1,10 +1,12 @@
+import { quantileSorted } from '../stats/quantile.js';
 import { z } from 'zod';
 import { Simulation, type Handler } from '../engine/simulation.js';
 import { BootModel } from '../openstack/images/boot-model.js';
 import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
-import type { Distribution } from '../random/distributions.js';
+import { Exponential, Shares, type Distribution } from '../random/distributions.js';
 import type { Cloud } from '../openstack/cloud.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import { duration, rate } from '../units/zod-units.js';
 import type { MetricDef, Problem, ReplicationContext, StudyDefinition, StudyInput } from './study.js';
 
@@ -58,15 +60,6 @@ const metrics = {
   nfs_fallbacks: { label: 'NFS fallbacks', unit: 'count', kind: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
 } as const satisfies Record<string, MetricDef>;
 
-/** Type-7 (linear interpolation) quantile of an ascending-sorted array. */
-export function quantileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 function checkBoot(input: StudyInput<BootConfig>): Problem[] {
   const { cloud, config } = input;
@@ -107,7 +100,7 @@ function checkBoot(input: StudyInput<BootConfig>): Problem[] {
       if (!cloud.flavors.some((f) => f.name === name)) out.push({ path: ['cloud', 'compute_node', 'cpu_utilisation', name], message: `no flavor named ${JSON.stringify(name)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
     }
   }
-  const total = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+  const total = totalHostCount(cloud);
   if (config.hosts !== undefined && config.hosts > total) {
     out.push({ path: ['studies', 'boot', 'hosts'], message: `${config.hosts} hosts asked, the racks have ${total} (expected at most ${total})` });
   }
@@ -145,13 +138,13 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
   const times: number[] = [];
   if (config.storm) for (let i = 0; i < config.storm.size; i++) times.push(config.storm.at);
   else {
-    const mean = 1 / config.arrivals!.rate;
-    for (let t = -mean * Math.log(1 - arrivalsRng.next()); t < horizon; t += -mean * Math.log(1 - arrivalsRng.next())) times.push(t);
+    const gap = new Exponential(1 / config.arrivals!.rate);
+    for (let t = gap.sample(arrivalsRng); t < horizon; t += gap.sample(arrivalsRng)) times.push(t);
   }
   const n = times.length;
   const images = cloud.images!;
-  const imageShares = cumulative(images.map((i) => i.share));
-  const flavorShares = cumulative(cloud.flavors.map((f) => f.share));
+  const imageMix = new Shares(images.map((i) => i.share));
+  const flavorMix = new Shares(cloud.flavors.map((f) => f.share));
   const flavorRng = ctx.streams.stream('boot-flavor');
   const imageRng = ctx.streams.stream('boot-image');
   const cpuRng = ctx.streams.stream('boot-cpu');
@@ -164,8 +157,8 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
     clone: new Float64Array(n), lifetime: new Float64Array(n).fill(Infinity),
   };
   for (let i = 0; i < n; i++) {
-    w.flavor[i] = pick(flavorShares, flavorRng.next());
-    const k = pick(imageShares, imageRng.next());
+    w.flavor[i] = flavorMix.pick(flavorRng.next());
+    const k = imageMix.pick(imageRng.next());
     w.image[i] = k;
     w.cpu[i] = images[k].boot.cpu.sample(cpuRng);
     w.clone[i] = cloneLatency.sample(cloneRng);
@@ -174,20 +167,6 @@ function drawWorkload(cloud: Cloud, config: BootConfig, horizon: number, ctx: Re
   return w;
 }
 
-function cumulative(shares: number[]): Float64Array {
-  const cum = new Float64Array(shares.length);
-  let s = 0;
-  shares.forEach((x, i) => { s += x; cum[i] = s; });
-  return cum;
-}
-
-/** Index drawn by share: the first k with u·total < cum[k]. */
-function pick(cum: Float64Array, u: number): number {
-  const x = u * cum[cum.length - 1];
-  let k = 0;
-  while (k < cum.length - 1 && x >= cum[k]) k++;
-  return k;
-}
 
 export interface BootRun {
   /** Boot times of the booted requests, in request order. */

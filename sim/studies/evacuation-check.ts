@@ -95,8 +95,11 @@ export function checkNPlusK(input: StudyInput<EvacuationConfig>, level: 1 | 2, o
     });
   }
   const failed = stranded.length > 0;
+  let own = 0;
+  for (let h = 0; h < H; h++) if (s.baseReservedMb[h] !== s.nova.reservedMb || s.ramRatio[h] !== s.nova.ramRatio || s.cpuRatio[h] !== s.nova.cpuRatio) own++;
   lines.push(`${input.scenarioName} / ${input.design}: ${H} hosts, ${s.instanceCount} instances, nova ${s.nova.release}`
     + `, reserved_host_memory_mb ${s.nova.reservedMb}, ram_allocation_ratio ${s.nova.ramRatio}`
+    + (own > 0 ? ` (${own} hosts with their own reservation or ratios)` : '')
     + (hook ? `, failure hook${hook.releaseToMb !== undefined ? ` (reservation → ${hook.releaseToMb} MB)` : ''}${hook.enableSpares ? ' (spares)' : ''}` : ''));
   if (built.fillFailures > 0) lines.push(`  note: ${built.fillFailures} instances of the fill got NoValidHost at build and are not counted`);
   for (const [kind, w] of worst) {

@@ -1,10 +1,12 @@
+import { quantileSorted } from '../stats/quantile.js';
 import { z } from 'zod';
 import { Simulation } from '../engine/simulation.js';
 import { Exponential, type Distribution } from '../random/distributions.js';
 import { distribution } from '../random/spec.js';
 import { fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
-import { buildCloud, buildCloudCached, type BuiltCloud } from '../openstack/nova/cloud-build.js';
+import { buildCloud, buildCloudCached, enforcedGroup, pinProblems, type BuiltCloud } from '../openstack/nova/cloud-build.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
 import { FailureProcess, type FailureConfig } from '../openstack/nova/failures.js';
@@ -131,11 +133,9 @@ export function workingState(cloud: Cloud, built: BuiltCloud): ComputeState {
   return s;
 }
 
+/** A downtime quantile of the replication; 0 when no instance went down. */
 function quantile(sorted: Float64Array, n: number, p: number): number {
-  if (n === 0) return 0;
-  const pos = p * (n - 1);
-  const lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return n === 0 ? 0 : quantileSorted(sorted, p);
 }
 
 export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {
@@ -164,13 +164,20 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
   check(input) {
     const problems: Problem[] = [];
     const cloud = input.cloud;
-    const hosts = cloud.racks.reduce((s, r) => s + r.hosts, 0);
+    const hosts = totalHostCount(cloud);
     if (cloud.spare_hosts >= hosts) problems.push({ path: ['cloud', 'spare_hosts'], message: `${cloud.spare_hosts} spares leave no enabled host (expected fewer than ${hosts})` });
     const probe = new ComputeState(cloud, 0, 0);
+    const flavorNames = new Set(cloud.flavors.map((f) => f.name));
     (cloud.instances ?? []).forEach((line, k) => {
-      if (!cloud.flavors.some((f) => f.name === line.flavor)) problems.push({ path: ['cloud', 'instances', k, 'flavor'], message: `unknown flavor ${JSON.stringify(line.flavor)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
-      if (line.host !== undefined && probe.hostIndex(line.host) < 0) problems.push({ path: ['cloud', 'instances', k, 'host'], message: `unknown host ${JSON.stringify(line.host)} (expected <rack>-<n>, e.g. ${probe.hostNames[0]})` });
+      if (!flavorNames.has(line.flavor)) problems.push({ path: ['cloud', 'instances', k, 'flavor'], message: `unknown flavor ${JSON.stringify(line.flavor)} (expected one of ${cloud.flavors.map((f) => f.name).join(', ')})` });
+      if (line.host !== undefined && probe.hostIndex(line.host) < 0) problems.push({ path: ['cloud', 'instances', k, 'host'], message: `unknown host ${JSON.stringify(line.host)} (expected a host of the racks, e.g. ${probe.hostNames[0]})` });
       if (line.availability_zone !== undefined && !probe.azNames.includes(line.availability_zone)) problems.push({ path: ['cloud', 'instances', k, 'availability_zone'], message: `unknown availability zone ${JSON.stringify(line.availability_zone)} (expected one of the racks' zones: ${probe.azNames.join(', ') || 'none declared'})` });
+    });
+    for (const p of pinProblems(cloud)) problems.push({ path: ['cloud', 'instances', p.line, 'host'], message: p.message });
+    const names = new Set<string>();
+    (cloud.groups ?? []).forEach((g, k) => {
+      if (names.has(g.name)) problems.push({ path: ['cloud', 'groups', k, 'name'], message: `server group ${JSON.stringify(g.name)} is listed twice (expected unique names)` });
+      names.add(g.name);
     });
     cloud.flavors.forEach((f, k) => {
       const mb = Math.round(f.ram / MB);
@@ -193,6 +200,10 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     if (f !== undefined && hookParams(cloud) === undefined) w.push('on_failure has nothing to do (no lower reservation, no spare hosts): it is ignored');
     if (cloud.ephemeral_storage === 'local' && localRebuildCloud(cloud) === undefined) {
       w.push('ephemeral_storage local without cloud.images: evacuation rebuilds take the restart.local distribution, not the boot model (no image download, _base cache or contention between rebuilds)');
+    }
+    const soft = (cloud.groups ?? []).filter((g) => !enforcedGroup(cloud, g.name));
+    if (soft.length > 0) {
+      w.push(`${soft.length} server group(s) with policy affinity, soft-affinity or soft-anti-affinity (e.g. ${soft[0].name}: ${soft[0].policy}) do not constrain the modelled scheduler: their members are placed and evacuated as if ungrouped`);
     }
     if (cloud.nova.release === 'kilo') w.push('kilo had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations');
     try {

@@ -6,7 +6,9 @@ import { Limiter } from '../resources/limiter.js';
 import { SharedLink } from '../resources/shared-link.js';
 import { Tally, TimeWeighted } from '../resources/monitors.js';
 import type { Rng } from '../random/streams.js';
+import { Exponential } from '../random/distributions.js';
 import type { MetricDef, Problem, Replication, SeriesDef, StudyDefinition, StudyInput } from './study.js';
+import { grown } from '../engine/grow.js';
 
 /**
  * Validation study: textbook queues built from the same engine and resources the OpenStack
@@ -110,7 +112,7 @@ class QueueModel {
   private readonly arrivalId: number;
   private readonly startId: number;
   private readonly departId: number;
-  private readonly meanInterarrival: number;
+  private readonly interarrival: Exponential;
   private readonly first: number;
   private readonly last: number;
 
@@ -143,7 +145,7 @@ class QueueModel {
     this.c = cfg.servers;
     this.fcfs = cfg.model !== 'mg1-ps';
     this.loss = cfg.model === 'mmc-loss';
-    this.meanInterarrival = 1 / cfg.arrival_rate;
+    this.interarrival = new Exponential(1 / cfg.arrival_rate);
     this.first = cfg.warmup_jobs;
     this.last = cfg.warmup_jobs + cfg.jobs - 1;
     this.inSystem = new TimeWeighted(sim);
@@ -170,7 +172,7 @@ class QueueModel {
   }
 
   private nextGap(): number {
-    return -this.meanInterarrival * Math.log(1 - this.arrivals.next());
+    return this.interarrival.sample(this.arrivals);
   }
 
   private isCounted(j: number): boolean {
@@ -299,8 +301,8 @@ class QueueModel {
 
   private growJobs(): void {
     const n = this.arrival.length * 2;
-    const a = new Float64Array(n); a.set(this.arrival); this.arrival = a;
-    const s = new Float64Array(n); s.set(this.size); this.size = s;
+    this.arrival = grown(this.arrival, n);
+    this.size = grown(this.size, n);
   }
 }
 
@@ -313,6 +315,13 @@ export const queueStudy: StudyDefinition<QueueConfig, QueueMetric> = {
   needsCloud: false,
   series,
   check,
+  // Response ÷ size = 1 + wait ÷ size in FCFS; the wait does not depend on the job's own size, so
+  // E[wait ÷ size] = E[wait]·E[1 ÷ size], and E[1 ÷ S] is infinite for exponential service (its
+  // density at 0 is positive). The per-replication means then have no finite mean either.
+  heavyTailed(input) {
+    const c = input.config;
+    return (c.model === 'mmc' || c.model === 'mg1-fcfs') && c.service.kind === 'exponential' ? ['response_per_size'] : [];
+  },
   exact(input) {
     const e = exactQueueValues(input.config);
     const values: Partial<Record<QueueMetric, number>> = {};

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { distribution } from '../random/spec.js';
 import { bandwidth, count, duration, fraction } from '../units/zod-units.js';
-import { quantileSorted } from 'simple-statistics';
+import { quantileSorted } from '../stats/quantile.js';
 import { SnapshotFleet, type SnapshotParams } from '../openstack/guest/snapshot.js';
-import type { Cloud } from '../openstack/cloud.js';
+import { totalHostCount } from '../openstack/nova/hosts.js';
 import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
 
 /**
@@ -53,16 +53,11 @@ const metrics = {
   app_consistent_fraction: { label: 'App-consistent snapshots', unit: 'fraction', kind: 'fraction', description: 'snapshots completed with the guest frozen (fsfreeze)' },
 } as const satisfies Record<string, MetricDef>;
 
-function totalHosts(cloud: Cloud): number {
-  let n = 0;
-  for (const r of cloud.racks) n += r.hosts;
-  return n;
-}
 
 export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotParams {
   const c = input.config, cloud = input.cloud;
   return {
-    computes: c.computes ?? totalHosts(cloud),
+    computes: c.computes ?? totalHostCount(cloud),
     instancesPerCompute: c.instances_per_compute,
     interval: c.interval,
     window: c.window,
@@ -88,8 +83,9 @@ export function snapshotParams(input: StudyInput<SnapshotsConfig>): SnapshotPara
   };
 }
 
+/** A quantile of the replication's freezes (or durations, waits); 0 when there was none. */
 function sortedQuantile(xs: Float64Array, p: number): number {
-  return xs.length === 0 ? 0 : quantileSorted(xs as unknown as number[], p);
+  return xs.length === 0 ? 0 : quantileSorted(xs, p);
 }
 
 export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metrics> = {

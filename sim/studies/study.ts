@@ -147,6 +147,12 @@ export interface StudyDefinition<C = any, M extends string = string> {
   warnings?(input: StudyInput<C>): string[];
   /** Closed-form values the simulated estimates of this design are validated against. */
   exact?(input: StudyInput<C>): ExactValues<M> | undefined;
+  /**
+   * Metrics whose per-replication values have no finite mean in this design (e.g. response ÷
+   * service time when service times come arbitrarily close to 0): flagged in summary.json, shown
+   * by their median, never charted as a mean.
+   */
+  heavyTailed?(input: StudyInput<C>): M[];
   /** Lines each series of this design is drawn against (per design: a design may change them). */
   thresholds?(input: StudyInput<C>): Record<string, Threshold[]>;
   replicate(input: StudyInput<C>, ctx: ReplicationContext): Replication<M>;

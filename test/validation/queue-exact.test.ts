@@ -89,3 +89,11 @@ test('summary.json of a real run carries the closed forms beside the estimates (
   const k = design.series.number_in_system_tail.x.indexOf(5);
   close(design.exactSeries.number_in_system_tail[k], 0.32768);
 });
+
+test('response ÷ size has no finite mean under FCFS with exponential service (E[1/S] = ∞): flagged there only', () => {
+  const heavy = (file: string, design: string) => queueStudy.heavyTailed!(inputs(file).get(design)!);
+  assert.deepEqual(heavy('mm1.yaml', 'baseline'), ['response_per_size']);
+  assert.deepEqual(heavy('mg1-fcfs.yaml', 'exponential'), ['response_per_size']);
+  assert.deepEqual(heavy('mg1-fcfs.yaml', 'deterministic'), []);
+  assert.deepEqual(heavy('mg1-ps.yaml', 'baseline'), []);
+});

@@ -1,9 +1,5 @@
 import { rawPerStoredByte, type CephCluster } from './ceph-schema.js';
 
-/** Health of the cluster as the monitors report it, from the fullest OSD (docs/openstack-facts.md §10). */
-export const PoolHealth = { Ok: 0, Nearfull: 1, Backfillfull: 2, Full: 3 } as const;
-export type PoolHealth = (typeof PoolHealth)[keyof typeof PoolHealth];
-
 /**
  * The pool's fill seen per OSD. Ceph's nearfull/backfillfull/full ratios are checked against each
  * OSD, not the cluster average (docs/openstack-facts.md §10): one OSD over the ratio raises the flag, and at full
@@ -35,13 +31,5 @@ export class CephPool {
   /** Fill of the fullest OSD. */
   fullestFill(storedBytes: number): number {
     return this.meanFill(storedBytes) * this.imbalance;
-  }
-
-  health(storedBytes: number): PoolHealth {
-    const f = this.fullestFill(storedBytes);
-    if (f >= this.full) return PoolHealth.Full;
-    if (f >= this.backfillfull) return PoolHealth.Backfillfull;
-    if (f >= this.nearfull) return PoolHealth.Nearfull;
-    return PoolHealth.Ok;
   }
 }

@@ -3,6 +3,7 @@ import type { Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
 import { SharedLink } from '../../resources/shared-link.js';
+import { grown } from '../../engine/grow.js';
 
 /**
  * Scheduled image snapshots (`nova image-create`) of running instances, and how long their
@@ -110,7 +111,7 @@ class Samples {
   private a = new Float64Array(64);
   n = 0;
   push(v: number): void {
-    if (this.n === this.a.length) { const b = new Float64Array(this.n * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) this.a = grown(this.a, this.n * 2);
     this.a[this.n++] = v;
   }
   values(): Float64Array { return this.a.slice(0, this.n); }

@@ -4,6 +4,7 @@ import { Limiter } from '../../resources/limiter.js';
 import { LimitedLink, SharedLink } from '../../resources/shared-link.js';
 import type { Cloud } from '../cloud.js';
 import { ABSENT, BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
+import { grown } from '../../engine/grow.js';
 
 /**
  * How an instance's root disk reaches a compute node and the guest boots (docs/openstack-facts.md §2,
@@ -451,17 +452,15 @@ export class BootModel {
 
   private grow(): void {
     const m = this.bootHost.length * 2;
-    const i32 = (a: Int32Array) => { const b = new Int32Array(m); b.set(a); return b; };
-    const f64 = (a: Float64Array) => { const b = new Float64Array(m); b.set(a); return b; };
-    this.bootHost = i32(this.bootHost);
-    this.bootImage = i32(this.bootImage);
-    this.bootCpu = f64(this.bootCpu);
-    this.bootClone = f64(this.bootClone);
-    this.bootDone = i32(this.bootDone);
-    this.bootPayload = f64(this.bootPayload);
-    const g = new Uint8Array(m); g.set(this.bootGated); this.bootGated = g;
-    const p = new Int8Array(m); p.set(this.bootParts); this.bootParts = p;
-    this.nextWaiter = i32(this.nextWaiter);
+    this.bootHost = grown(this.bootHost, m);
+    this.bootImage = grown(this.bootImage, m);
+    this.bootCpu = grown(this.bootCpu, m);
+    this.bootClone = grown(this.bootClone, m);
+    this.bootDone = grown(this.bootDone, m);
+    this.bootPayload = grown(this.bootPayload, m);
+    this.bootGated = grown(this.bootGated, m);
+    this.bootParts = grown(this.bootParts, m);
+    this.nextWaiter = grown(this.nextWaiter, m);
   }
 }
 

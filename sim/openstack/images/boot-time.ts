@@ -24,7 +24,7 @@ export interface SingleBoot {
   cached?: boolean;
   /** The serving glance-api node has the image in its image cache (§9.3). */
   glanceCached?: boolean;
-  /** Cores of the host (default: compute_node.cores, else the first rack's vcpus). */
+  /** Cores of the host (default: compute_node.cores, else the first rack's (or its first listed host's) vcpus). */
   cores?: number;
   /** Cores the host's running workload keeps busy (default 0). */
   busyCores?: number;
@@ -37,7 +37,8 @@ export function uncontendedBootTime(cloud: Cloud, imageIndex: number, b: SingleB
   const rbd = cloud.ephemeral_storage === 'rbd';
   const cephNet = cloud.ceph?.network ?? Infinity;
   const remote = Math.min(node.nic, cephNet);
-  const cores = b.cores ?? node.cores ?? cloud.racks[0].vcpus;
+  const rack0 = cloud.racks[0];
+  const cores = b.cores ?? node.cores ?? rack0.vcpus ?? (typeof rack0.hosts === 'number' ? undefined : rack0.hosts[0]?.vcpus) ?? 1;
   const coreShare = Math.min(1, cores / (1 + (b.busyCores ?? 0)));
   const guest = image.boot.read / (rbd ? remote : node.disk_write) + b.cpuSeconds / coreShare;
   if (isCloneable(cloud, image.format)) return (b.cloneLatency ?? 0) + guest;

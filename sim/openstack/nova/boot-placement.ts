@@ -1,18 +1,15 @@
 import type { Rng } from '../../random/streams.js';
 import type { Cloud } from '../cloud.js';
 import { ComputeState } from './compute-state.js';
+import { cloudHosts } from './hosts.js';
 import { Scheduler } from './scheduler.js';
 
 /**
  * The physical cores of every host, rack by rack (the host order of ComputeState):
- * `compute_node.cores`, or the rack's vcpus when not given.
+ * `compute_node.cores`, or the host's vcpus when not given.
  */
 export function hostCores(cloud: Cloud): Float64Array {
-  const cores: number[] = [];
-  for (const rack of cloud.racks) {
-    for (let h = 0; h < rack.hosts; h++) cores.push(cloud.compute_node.cores ?? rack.vcpus);
-  }
-  return Float64Array.from(cores);
+  return Float64Array.from(cloudHosts(cloud), (h) => cloud.compute_node.cores ?? h.vcpus);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
 import { Streams, type Rng } from '../../random/streams.js';
+import { Shares } from '../../random/distributions.js';
 import { ComputeState, RUNNING } from './compute-state.js';
 import { Scheduler } from './scheduler.js';
 
@@ -42,8 +43,13 @@ export function buildCloud(cloud: Cloud, seed: number | string, replication = -1
     trial.setFlavor(i, req.flavor[i]);
     trial.groupOf[i] = req.group[i];
     trial.azReq[i] = req.az[i];
-    const h = req.pin[i] >= 0 ? req.pin[i]
-      : scheduler.select(trial.ramMb[i], trial.vcpusOf[i], -1, req.group[i], req.az[i], i);
+  }
+  // Pinned instances are the layout that exists already (an imported cloud): they go first, and
+  // the scheduler places the others around them (pinProblems has checked that they fit).
+  for (let i = 0; i < N; i++) if (req.pin[i] >= 0) trial.attach(i, req.pin[i]);
+  for (let i = 0; i < N; i++) {
+    if (req.pin[i] >= 0) continue;
+    const h = scheduler.select(trial.ramMb[i], trial.vcpusOf[i], -1, req.group[i], req.az[i], i);
     if (h < 0) { failures++; continue; }
     trial.attach(i, h);
   }
@@ -83,9 +89,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   let capacity = 0;
   for (let h = 0; h < probe.hostCount; h++) if (probe.enabled[h]) capacity += Math.max(0, probe.ramCap[h]);
   const target = cloud.fill * capacity;
-  const shares = cloud.flavors.map((f) => f.share);
-  const total = shares.reduce((a, b) => a + b, 0);
-  const cum = shares.map((_, i) => shares.slice(0, i + 1).reduce((a, b) => a + b, 0) / total);
+  const flavorMix = new Shares(cloud.flavors.map((f) => f.share));
   const sg = cloud.server_groups;
   const size = sg?.size ?? 1;
   const share = sg?.anti_affinity_share ?? 0;
@@ -95,9 +99,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   let used = 0;
   for (;;) {
     const grouped = share > 0 && rng.next() < qGroup;
-    const v = rng.next();
-    let f = cum.findIndex((c) => v < c);
-    if (f < 0) f = cum.length - 1;
+    const f = flavorMix.pick(rng.next());
     const count = grouped ? size : 1;
     const need = count * probe.flavors[f].ramMb;
     if (used + need > target) break;
@@ -108,11 +110,30 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   return r;
 }
 
+/**
+ * Server groups the scheduler enforces: the instance list's groups whose policy is
+ * anti-affinity (a group named only on instance lines is anti-affinity). Affinity and the soft
+ * policies are kept in the scenario but do not constrain the modelled scheduler.
+ */
+export function enforcedGroup(cloud: Pick<Cloud, 'groups'>, name: string): boolean {
+  let soft = unenforced.get(cloud);
+  if (soft === undefined) {
+    soft = new Set((cloud.groups ?? []).filter((g) => g.policy !== 'anti-affinity').map((g) => g.name));
+    unenforced.set(cloud, soft);
+  }
+  return !soft.has(name);
+}
+
+/** Per cloud, the groups whose policy the scheduler does not enforce (10⁴ groups in an imported cloud). */
+const unenforced = new WeakMap<Pick<Cloud, 'groups'>, Set<string>>();
+
 function listRequests(cloud: Cloud, probe: ComputeState): Requests {
   const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
   const groupIds = new Map<string, number>();
+  const flavorIds = new Map(probe.flavors.map((f, k) => [f.name, k]));
+  const enforced = new Map<string, boolean>();
   for (const line of cloud.instances ?? []) {
-    const f = probe.flavors.findIndex((x) => x.name === line.flavor);
+    const f = flavorIds.get(line.flavor) ?? -1;
     if (f < 0) throw new Error(`unknown flavor ${line.flavor}`);
     const pin = line.host === undefined ? -1 : probe.hostIndex(line.host);
     if (line.host !== undefined && pin < 0) throw new Error(`unknown host ${line.host}`);
@@ -120,8 +141,12 @@ function listRequests(cloud: Cloud, probe: ComputeState): Requests {
     if (line.availability_zone !== undefined && az < 0) throw new Error(`unknown availability zone ${line.availability_zone}`);
     let g = -1;
     if (line.group !== undefined) {
-      if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
-      g = groupIds.get(line.group)!;
+      let e = enforced.get(line.group);
+      if (e === undefined) enforced.set(line.group, e = enforcedGroup(cloud, line.group));
+      if (e) {
+        if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
+        g = groupIds.get(line.group)!;
+      }
     }
     for (let k = 0; k < line.count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(az); r.pin.push(pin); }
   }
@@ -129,12 +154,63 @@ function listRequests(cloud: Cloud, probe: ComputeState): Requests {
   return r;
 }
 
+/** A pinned instance line that does not fit, located at its `host`. */
+export interface PinProblem { line: number; message: string }
+
+/**
+ * Pinned instances must fit their host as placement would have allowed them (docs/import.md):
+ * each flavor's RAM within the host's max_unit, and the sum of the pinned instances' MEMORY_MB
+ * and VCPU within (total − reserved) × allocation_ratio. One problem per host, at the line that
+ * first overflows it; lines with an unknown flavor or host are left to the caller's own checks.
+ */
+export function pinProblems(cloud: Cloud): PinProblem[] {
+  const out: PinProblem[] = [];
+  if (cloud.instances === undefined) return out;
+  const probe = new ComputeState(cloud, 0, 0);
+  const flavorIds = new Map(probe.flavors.map((f, k) => [f.name, k]));
+  const ram = new Float64Array(probe.hostCount), cpu = new Float64Array(probe.hostCount);
+  const reported = new Uint8Array(probe.hostCount);
+  cloud.instances.forEach((line, k) => {
+    if (line.host === undefined) return;
+    const h = probe.hostIndex(line.host), f = flavorIds.get(line.flavor);
+    if (h < 0 || f === undefined || reported[h]) return;
+    const fl = probe.flavors[f];
+    ram[h] += line.count * fl.ramMb;
+    cpu[h] += line.count * fl.vcpus;
+    const name = JSON.stringify(line.host);
+    let why: string | undefined;
+    if (fl.ramMb > probe.maxUnitMb[h]) {
+      why = `flavor ${fl.name} asks ${fl.ramMb} MB of MEMORY_MB, above host ${name}'s max_unit ${probe.maxUnitMb[h]} MB`;
+    } else if (ram[h] > probe.ramCap[h]) {
+      why = `the instances pinned to host ${name} need ${ram[h]} MB of MEMORY_MB, its placement capacity is ${probe.ramCap[h]} MB`
+        + ` ((${probe.totalMb[h]} − ${probe.reservedMb[h]}) × ${probe.ramRatio[h]})`;
+    } else if (cpu[h] > probe.vcpuCap[h]) {
+      why = `the instances pinned to host ${name} need ${cpu[h]} VCPU, its placement capacity is ${probe.vcpuCap[h]}`
+        + ` ((${probe.vcpus[h]} − ${probe.reservedCpus[h]}) × ${probe.cpuRatio[h]})`;
+    }
+    if (why === undefined) return;
+    reported[h] = 1;
+    out.push({ line: k, message: `${why} (expected pinned instances to fit: fewer of them, another host, or the host's real reservation and allocation ratios)` });
+  });
+  return out;
+}
+
 const cache = new Map<string, BuiltCloud>();
 
-/** Key of everything the initial placement depends on. */
+const keys = new WeakMap<Cloud, string>();
+
+/**
+ * Key of everything the initial placement depends on; remembered per cloud object, since an
+ * imported cloud's key is megabytes long and every replication of a fixed layout asks for it.
+ */
 function fillKey(cloud: Cloud, seed: number | string): string {
-  return JSON.stringify([seed, cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
-    cloud.spare_hosts, cloud.server_groups ?? null]);
+  let k = keys.get(cloud);
+  if (k === undefined) {
+    k = JSON.stringify([cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
+      cloud.groups ?? null, cloud.spare_hosts, cloud.server_groups ?? null]);
+    keys.set(cloud, k);
+  }
+  return `${JSON.stringify(seed)}${k}`;
 }
 
 /**

@@ -28,12 +28,49 @@ export const novaSchema = z.object({
   service_down_time: duration({ positive: true }).prefault('60s'),
 }).strict();
 
+/**
+ * One compute host of a rack given by name, with what differs from its rack and from `nova:`
+ * (an imported cloud: each host's placement inventory, docs/import.md). Unset fields take the
+ * rack's `ram`/`vcpus` and nova's reservation and ratios, so designs and sweeps of `nova.*`
+ * still reach every host that does not override them.
+ */
+export const hostSchema = z.object({
+  name: z.string().min(1),
+  ram: bytes({ positive: true }).optional().meta({ description: "physical RAM (placement MEMORY_MB total); default the rack's ram" }),
+  vcpus: z.number().int().min(1).optional().meta({ description: "VCPU total; default the rack's vcpus" }),
+  reserved_host_memory_mb: z.number().int().min(0).optional().meta({ description: 'MEMORY_MB reserved on this host; default nova.reserved_host_memory_mb' }),
+  reserved_host_cpus: z.number().int().min(0).optional().meta({ description: 'VCPU reserved on this host; default nova.reserved_host_cpus' }),
+  ram_allocation_ratio: z.number().positive().optional().meta({ description: "this host's MEMORY_MB allocation_ratio; default nova's" }),
+  cpu_allocation_ratio: z.number().positive().optional().meta({ description: "this host's VCPU allocation_ratio; default nova's" }),
+  ram_max_unit: bytes({ positive: true }).optional().meta({ description: "largest single MEMORY_MB allocation (placement max_unit); default the release's rule (total RAM on placement releases)" }),
+  enabled: z.boolean().default(true).meta({ description: 'false: the nova-compute service is disabled or down (not a scheduling target; its instances stay)' }),
+  availability_zone: z.string().optional().meta({ description: "default the rack's zone" }),
+}).strict();
+
 export const rackSchema = z.object({
   name: z.string().min(1),
-  hosts: z.number().int().min(1),
-  ram: bytes({ positive: true }),
-  vcpus: z.number().int().min(1),
+  hosts: z.union([z.number().int().min(1), z.array(hostSchema).min(1)])
+    .meta({ description: 'a count of identical hosts named <rack>-<n> (n from 1), or a list of named hosts' }),
+  ram: bytes({ positive: true }).optional().meta({ description: "every host's RAM (a host of a list may override it)" }),
+  vcpus: z.number().int().min(1).optional(),
   availability_zone: z.string().optional(),
+}).strict().superRefine((r, ctx) => {
+  for (const key of ['ram', 'vcpus'] as const) {
+    if (typeof r.hosts === 'number') {
+      if (r[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `missing (expected the ${key} of the rack's ${r.hosts} hosts)` });
+    } else if (r[key] === undefined) {
+      r.hosts.forEach((h, k) => {
+        if (h[key] === undefined) ctx.addIssue({ code: 'custom', path: ['hosts', k, key], message: `missing (expected the host's ${key}, or a ${key} on its rack)` });
+      });
+    }
+  }
+});
+
+/** A server group of the instance list and its policy (nova server group policies). */
+export const groupSchema = z.object({
+  name: z.string().min(1),
+  policy: z.enum(['anti-affinity', 'affinity', 'soft-anti-affinity', 'soft-affinity']).default('anti-affinity')
+    .meta({ description: 'only anti-affinity constrains the modelled scheduler (ServerGroupAntiAffinityFilter); the others are kept for the record and warned about' }),
 }).strict();
 
 export const flavorSchema = z.object({
@@ -48,9 +85,9 @@ export const flavorSchema = z.object({
 export const instanceSchema = z.object({
   flavor: z.string().min(1),
   count: z.number().int().min(1).default(1),
-  host: z.string().optional().meta({ description: 'pin to this host (name `<rack>-<n>`, n from 1); otherwise placed by the scheduler' }),
+  host: z.string().optional().meta({ description: "pin to this host (a listed host's name, or `<rack>-<n>` for counted hosts, n from 1); otherwise placed by the scheduler. Pinned instances must fit the host's placement capacity" }),
   availability_zone: z.string().optional(),
-  group: z.string().optional().meta({ description: 'name of an anti-affinity server group' }),
+  group: z.string().optional().meta({ description: 'server group name: one of `groups`, or else an anti-affinity group' }),
 }).strict();
 
 /**
@@ -84,6 +121,7 @@ export const computeCloudShape = {
   flavors: z.array(flavorSchema).min(1),
   fill: fraction().default(0.8).meta({ description: 'initial fill as a fraction of placement capacity (MEMORY_MB) of the enabled hosts, reached through the scheduler' }),
   instances: z.array(instanceSchema).optional().meta({ description: 'explicit instance list; replaces fill' }),
+  groups: z.array(groupSchema).optional().meta({ description: 'server groups of the instance list, with their policies' }),
   spare_hosts: z.number().int().min(0).default(0).meta({ description: 'hosts kept disabled (spread over racks) and enabled by the failure hook' }),
   on_failure: onFailureSchema.optional(),
   server_groups: serverGroupsSchema.optional(),

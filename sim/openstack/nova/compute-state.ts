@@ -1,7 +1,8 @@
 import type { Cloud } from '../cloud.js';
 import { ioOpsWeightMultiplier } from './compute-schema.js';
 import type { HostIndex } from './host-index.js';
-import { MB, ramCapacityMb, ramMaxUnit, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
+import { cloudHosts } from './hosts.js';
+import { MB, ramCapacityMb, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
 
 /** Instance states. running + down + evacuating + stranded = all instances, always. */
 export const RUNNING = 0;
@@ -38,6 +39,12 @@ export class ComputeState {
   readonly azOf: Int32Array;
   readonly maxUnitMb: Float64Array;
   readonly isSpare: Uint8Array;
+  /** Per-host placement settings (nova's, or the host's own: an imported inventory, hosts.ts). */
+  readonly ramRatio: Float64Array;
+  readonly cpuRatio: Float64Array;
+  readonly reservedCpus: Float64Array;
+  /** Each host's own reservation, which the failure hook's restore returns to. */
+  readonly baseReservedMb: Float64Array;
   /** First host index of each rack, plus one past the end. */
   readonly rackStart: Int32Array;
 
@@ -88,30 +95,24 @@ export class ComputeState {
     this.ioOpsWeightMultiplier = ioOpsWeightMultiplier(cloud.nova);
     const racks = cloud.racks;
     this.rackNames = racks.map((r) => r.name);
-    this.azNames = [...new Set(racks.map((r) => r.availability_zone).filter((a): a is string => a !== undefined))];
     this.flavors = cloud.flavors.map((f) => ({ name: f.name, ramMb: Math.round(f.ram / MB), vcpus: f.vcpus, share: f.share }));
-    const H = racks.reduce((s, r) => s + r.hosts, 0);
+    const specs = cloudHosts(cloud);
+    const H = specs.length;
     this.hostCount = H;
-    this.hostNames = [];
-    this.totalMb = new Float64Array(H);
-    this.vcpus = new Float64Array(H);
-    this.rackOf = new Int32Array(H);
-    this.azOf = new Int32Array(H);
-    this.maxUnitMb = new Float64Array(H);
+    this.hostNames = specs.map((x) => x.name);
+    this.azNames = [...new Set(specs.map((x) => x.availabilityZone).filter((a): a is string => a !== undefined))];
+    this.totalMb = Float64Array.from(specs, (x) => x.totalMb);
+    this.vcpus = Float64Array.from(specs, (x) => x.vcpus);
+    this.rackOf = Int32Array.from(specs, (x) => x.rack);
+    this.azOf = Int32Array.from(specs, (x) => (x.availabilityZone === undefined ? -1 : this.azNames.indexOf(x.availabilityZone)));
+    this.maxUnitMb = Float64Array.from(specs, (x) => x.maxUnitMb);
+    this.ramRatio = Float64Array.from(specs, (x) => x.ramRatio);
+    this.cpuRatio = Float64Array.from(specs, (x) => x.cpuRatio);
+    this.reservedCpus = Float64Array.from(specs, (x) => x.reservedCpus);
+    this.baseReservedMb = Float64Array.from(specs, (x) => x.reservedMb);
     this.isSpare = new Uint8Array(H);
     this.rackStart = new Int32Array(racks.length + 1);
-    let h = 0;
-    racks.forEach((r, ri) => {
-      this.rackStart[ri] = h;
-      for (let k = 1; k <= r.hosts; k++, h++) {
-        this.hostNames.push(`${r.name}-${k}`);
-        this.totalMb[h] = Math.round(r.ram / MB);
-        this.vcpus[h] = r.vcpus;
-        this.rackOf[h] = ri;
-        this.azOf[h] = r.availability_zone === undefined ? -1 : this.azNames.indexOf(r.availability_zone);
-        this.maxUnitMb[h] = ramMaxUnit(this.nova.release, this.totalMb[h]);
-      }
-    });
+    for (let h = H - 1; h >= 0; h--) this.rackStart[specs[h].rack] = h;
     this.rackStart[racks.length] = H;
     // Spares are spread over racks (one rack outage must not take all of them): the last host of
     // rack 0, of rack 1, …, then the second-to-last of rack 0, …
@@ -120,7 +121,7 @@ export class ComputeState {
       const cand = this.rackStart[ri + 1] - 1 - depth;
       if (cand >= this.rackStart[ri]) this.isSpare[cand] = 1;
     }
-    this.reservedMb = new Float64Array(H).fill(this.nova.reservedMb);
+    this.reservedMb = Float64Array.from(this.baseReservedMb);
     this.ramCap = new Float64Array(H);
     this.vcpuCap = new Float64Array(H);
     this.residentMb = new Float64Array(H);
@@ -130,7 +131,7 @@ export class ComputeState {
     this.alive = new Uint8Array(H).fill(1);
     this.serviceUp = new Uint8Array(H).fill(1);
     this.enabled = new Uint8Array(H);
-    for (let i = 0; i < H; i++) this.enabled[i] = this.isSpare[i] ? 0 : 1;
+    for (let i = 0; i < H; i++) this.enabled[i] = this.isSpare[i] || !specs[i].enabled ? 0 : 1;
     this.head = new Int32Array(H).fill(-1);
     this.residentCount = new Int32Array(H);
     this.ioOps = new Float64Array(H);
@@ -152,15 +153,22 @@ export class ComputeState {
     this.groups = new Array(groupCount);
   }
 
+  private names: Map<string, number> | undefined;
+
+  /** Index of the host called `name`, −1 if none (a map: imported clouds pin 10⁵ instances by name). */
   hostIndex(name: string): number {
-    return this.hostNames.indexOf(name);
+    if (this.names === undefined) {
+      this.names = new Map();
+      for (let h = this.hostCount - 1; h >= 0; h--) this.names.set(this.hostNames[h], h);
+    }
+    return this.names.get(name) ?? -1;
   }
 
   /** Recomputes a host's placement capacity after its reservation changed. */
   updateCapacity(h: number): void {
     const n = this.nova;
-    this.ramCap[h] = ramCapacityMb(n.release, this.totalMb[h], this.reservedMb[h], n.ramRatio);
-    this.vcpuCap[h] = vcpuCapacity(n.release, this.vcpus[h], n.reservedCpus, n.cpuRatio);
+    this.ramCap[h] = ramCapacityMb(n.release, this.totalMb[h], this.reservedMb[h], this.ramRatio[h]);
+    this.vcpuCap[h] = vcpuCapacity(n.release, this.vcpus[h], this.reservedCpus[h], this.cpuRatio[h]);
     this.index?.update(h);
   }
 
@@ -169,6 +177,15 @@ export class ComputeState {
     const index = this.index;
     this.index = undefined;
     for (let h = 0; h < this.hostCount; h++) this.setReserved(h, mb);
+    this.index = index;
+    index?.rebuild();
+  }
+
+  /** Every host back to its own reservation (the failure hook's restore), one index rebuild. */
+  restoreReservedAll(): void {
+    const index = this.index;
+    this.index = undefined;
+    for (let h = 0; h < this.hostCount; h++) this.setReserved(h, this.baseReservedMb[h]);
     this.index = index;
     index?.rebuild();
   }

@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
-import type { Distribution } from '../../random/distributions.js';
+import { Shares, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import type { Cloud } from '../cloud.js';
 import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
@@ -7,6 +7,7 @@ import type { FailureListener } from './failures.js';
 import { MB } from './placement.js';
 import { LocalRebuilds } from './local-rebuild.js';
 import { Scheduler } from './scheduler.js';
+import { grown } from '../../engine/grow.js';
 
 export interface HookParams {
   /** reserved_host_memory_mb while a failure is active; undefined = leave it. */
@@ -86,7 +87,6 @@ export class EvacuationModel implements FailureListener {
   private heldBackMb = 0;
   private lastT = 0;
   private released = false;
-  private readonly highReservedMb: number;
   private restoreToken = -1;
   private hostsDownCount = 0;
   private pendingMoveBacks = 0;
@@ -121,6 +121,8 @@ export class EvacuationModel implements FailureListener {
   private readonly hRestore: number;
   private readonly hMoveBack: number;
   private readonly hChurn: number;
+  /** The flavor mix churn creates draw from (as the fill draws them). */
+  private readonly flavorMix: Shares;
 
   constructor(
     private readonly sim: Simulation,
@@ -139,6 +141,7 @@ export class EvacuationModel implements FailureListener {
     this.restartRng = streams.stream('restart');
     this.hookRng = streams.stream('hook');
     this.churnRng = streams.stream('churn');
+    this.flavorMix = new Shares(s.flavors.map((f) => f.share));
     this.detectToken = new Float64Array(H).fill(-1);
     this.evacToken = new Float64Array(H).fill(-1);
     this.moveBackToken = new Float64Array(H).fill(-1);
@@ -159,7 +162,6 @@ export class EvacuationModel implements FailureListener {
     this.incidentOf = buf.incidentOf.fill(-1);
     this.scratch = buf.scratch;
     this.totalRamMb = s.totalRamMb();
-    this.highReservedMb = s.nova.reservedMb;
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
     for (let h = 0; h < s.hostCount; h++) this.noteCommit(h);
@@ -332,11 +334,7 @@ export class EvacuationModel implements FailureListener {
   }
 
   private recordDowntime(d: number): void {
-    if (this.downtimeCount === this.downtimes.length) {
-      const bigger = new Float64Array(this.downtimes.length * 2);
-      bigger.set(this.downtimes);
-      this.downtimes = bigger;
-    }
+    if (this.downtimeCount === this.downtimes.length) this.downtimes = grown(this.downtimes, this.downtimes.length * 2);
     this.downtimes[this.downtimeCount++] = d;
   }
 
@@ -469,25 +467,13 @@ export class EvacuationModel implements FailureListener {
     const s = this.s;
     if (this.released) {
       this.released = false;
-      s.setReservedAll(this.highReservedMb);
+      s.restoreReservedAll();
     }
     for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
     this.heldBackMb = this.computeHeldBack();
     this.note(`hook: restored`);
   }
 
-  /** The flavor at cumulative share v of the mix (as the fill draws them). */
-  private flavorFor(v: number): number {
-    const fl = this.s.flavors;
-    let total = 0;
-    for (let f = 0; f < fl.length; f++) total += fl[f].share;
-    let acc = 0;
-    for (let f = 0; f < fl.length; f++) {
-      acc += fl[f].share / total;
-      if (v < acc) return f;
-    }
-    return fl.length - 1;
-  }
 
   private churnGap(): number {
     return -Math.log(1 - this.churnRng.next()) / this.p.churnRate;
@@ -504,7 +490,7 @@ export class EvacuationModel implements FailureListener {
     const oldHost = s.hostOf[i], oldFlavor = s.flavorOf[i];
     this.runningMb -= s.ramMb[i];
     s.detach(i, false);
-    s.setFlavor(i, this.flavorFor(v));
+    s.setFlavor(i, this.flavorMix.pick(v));
     s.groupOf[i] = -1;
     s.azReq[i] = -1;
     const dest = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);

@@ -3,11 +3,13 @@
  * imported, so that compute-state.ts → host-index.ts is the only arrow between the two).
  */
 export interface IndexedHosts {
-  readonly nova: { readonly ramWeightMultiplier: number; readonly cpuWeightMultiplier: number; readonly cpuRatio: number };
+  readonly nova: { readonly ramWeightMultiplier: number; readonly cpuWeightMultiplier: number };
   readonly ioOpsWeightMultiplier: number;
   readonly hostCount: number;
   readonly totalMb: Float64Array;
   readonly vcpus: Float64Array;
+  /** Per-host VCPU allocation ratio (the CPUWeigher's free vCPUs are total × ratio − used). */
+  readonly cpuRatio: Float64Array;
   readonly azOf: Int32Array;
   readonly maxUnitMb: Float64Array;
   readonly reservedMb: Float64Array;
@@ -216,7 +218,7 @@ export class HostIndex {
       this.slackCpu[h] = -Infinity;
     }
     this.rawRam[h] = s.totalMb[h] - s.reservedMb[h] - used;
-    this.rawCpu[h] = s.vcpus[h] * s.nova.cpuRatio - usedCpu;
+    this.rawCpu[h] = s.vcpus[h] * s.cpuRatio[h] - usedCpu;
     this.rawIo[h] = this.sio === 0 ? 0 : s.ioOps[h];
     return eligible || wasEligible;
   }

@@ -6,6 +6,7 @@ import { BootModel } from '../images/boot-model.js';
 import { hostCores } from './boot-placement.js';
 import type { ComputeState } from './compute-state.js';
 import { ABSENT, PRESENT } from '../images/image-cache.js';
+import { grown } from '../../engine/grow.js';
 
 /**
  * Evacuation rebuilds on local storage (docs/openstack-facts.md §8.2, §9.1): with instance disks in
@@ -70,11 +71,7 @@ export class LocalRebuilds {
   start(i: number, host: number): void {
     this.diskOn[i] = host;
     const id = this.started++;
-    if (id === this.instanceOfRebuild.length) {
-      const bigger = new Int32Array(id * 2);
-      bigger.set(this.instanceOfRebuild);
-      this.instanceOfRebuild = bigger;
-    }
+    if (id === this.instanceOfRebuild.length) this.instanceOfRebuild = grown(this.instanceOfRebuild, id * 2);
     this.instanceOfRebuild[id] = i;
     this.current[i] = id;
     const image = this.imageOf[i];

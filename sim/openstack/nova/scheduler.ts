@@ -352,8 +352,7 @@ export class Scheduler {
     const s = this.s;
     const H = s.hostCount;
     const { serviceUp, enabled, azOf, maxUnitMb, residentMb, heldMb, ramCap, residentVcpu, heldVcpu, vcpuCap,
-      totalMb, reservedMb, vcpus: hostVcpus, ioOps } = s;
-    const cpuRatio = s.nova.cpuRatio;
+      totalMb, reservedMb, vcpus: hostVcpus, ioOps, cpuRatio } = s;
     const cand = this.cand;
     let n = 0;
     let rMax = -Infinity, rMin = Infinity, cMax = -Infinity, cMin = Infinity, ioMax = -Infinity;
@@ -366,7 +365,7 @@ export class Scheduler {
       if (vcpuCap[h] - usedCpu < vcpus) continue;
       cand[n++] = h;
       const r = totalMb[h] - reservedMb[h] - used;
-      const c = hostVcpus[h] * cpuRatio - usedCpu;
+      const c = hostVcpus[h] * cpuRatio[h] - usedCpu;
       if (r > rMax) rMax = r;
       if (r < rMin) rMin = r;
       if (c > cMax) cMax = c;
@@ -381,7 +380,7 @@ export class Scheduler {
     for (let j = 0; j < n; j++) {
       const h = cand[j];
       const w = (totalMb[h] - reservedMb[h] - (residentMb[h] + heldMb[h]) - rLo) * ramScale
-        + (hostVcpus[h] * cpuRatio - (residentVcpu[h] + heldVcpu[h]) - cLo) * cpuScale + ioOps[h] * ioScale;
+        + (hostVcpus[h] * cpuRatio[h] - (residentVcpu[h] + heldVcpu[h]) - cLo) * cpuScale + ioOps[h] * ioScale;
       if (filled === k && w <= bw[k - 1]) continue;
       let pos = filled < k ? filled++ : k - 1;
       while (pos > 0 && bw[pos - 1] < w) { bw[pos] = bw[pos - 1]; bh[pos] = bh[pos - 1]; pos--; }
