@@ -5,7 +5,7 @@
  * Sizes follow the IEC/SI split exactly: `GiB` = 2^30 bytes, `GB` = 10^9 bytes. Bandwidth
  * accepts bits (`10Gbit/s`, SI: 10·10^9 bits/s) and bytes (`500MB/s`, `1GiB/s`).
  */
-export type UnitKind = 'duration' | 'bytes' | 'bandwidth' | 'fraction' | 'rate';
+export type UnitKind = 'duration' | 'bytes' | 'bandwidth' | 'fraction' | 'rate' | 'number';
 
 const DURATION: Record<string, number> = {
   ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 7 * 86400, y: 365 * 86400,
@@ -25,6 +25,7 @@ export const EXPECTED: Record<UnitKind, string> = {
   bandwidth: 'a bandwidth like 10Gbit/s or 500MB/s',
   fraction: 'a fraction like 0.85 or a percentage like 85%',
   rate: 'a rate like 5/y, 2/d, 0.5/h (events per unit time)',
+  number: 'a plain number >= 0, e.g. 32 (cores)',
 };
 
 const NUM = '([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)';
@@ -52,6 +53,8 @@ export function parseUnit(text: string | number, kind: UnitKind): number | undef
       if (per !== undefined) return undefined;
       if (unit === '%') return finite(value / 100);
       return unit === '' ? finite(value) : undefined;
+    case 'number':
+      return per === undefined && unit === '' ? finite(value) : undefined;
     case 'rate':
       if (per === undefined || !own(DURATION, per)) return undefined;
       if (unit === '' ) return finite(value / DURATION[per]);
