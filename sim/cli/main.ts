@@ -7,6 +7,10 @@ import { runCommand } from './run.js';
 import { checkCommand } from './check.js';
 import { reportCommand } from './report.js';
 import { sizeCommand } from './size.js';
+import { MAX_REPLICATIONS } from '../scenario/schema.js';
+import { checkLimits } from '../montecarlo/limits.js';
+import { defaultWorkers } from '../montecarlo/run.js';
+import { parseUnit, quote } from '../units/units.js';
 import { importCommand } from './import.js';
 import { shardRunCommand } from './shard.js';
 import { mergeCommand } from './merge.js';
@@ -20,10 +24,20 @@ import { workerCommand } from './worker.js';
  */
 export class UsageError extends Error {}
 
-function whole(name: string, min: number) {
+function whole(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${v}"`);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got ${quote(v, 40)}`);
+    }
+    return n;
+  };
+}
+
+function size(name: string) {
+  return (v: string): number => {
+    const n = parseUnit(v, 'bytes');
+    if (n === undefined || !(n > 0)) throw new InvalidArgumentError(`${name} must be a size like 8GiB, got ${quote(v, 40)}`);
     return n;
   };
 }
@@ -38,13 +52,15 @@ export function program(): Command {
   p.command('run')
     .description('run every study of a scenario; write summary.json, replications.csv, run.json, charts, report.html, deck.pptx')
     .argument('<file>', 'scenario YAML')
-    .option('--replications <n>', 'replications per design (overrides the scenario)', whole('--replications', 1))
-    .option('--workers <n>', 'worker threads (default: available cores)', whole('--workers', 1))
+    .option('--replications <n>', 'replications per design (overrides the scenario)', whole('--replications', 1, MAX_REPLICATIONS))
+    .option('--workers <n>', 'worker threads (default: available cores)', whole('--workers', 1, 256))
     .option('--seed <s>', 'scenario seed (overrides the scenario)', whole('--seed', 0))
+    .option('--max-memory <size>', "memory the run may use, e.g. 8GiB (default: 80 % of the machine's)", size('--max-memory'))
     .option('--out <dir>', 'output folder (default out/<scenario name>)')
     .option('--replication <k>', 'rerun only replication K in-process (for debugging)', whole('--replication', 0))
     .option('--trace <file>', 'with --replication: write an event trace (JSON lines)')
     .option('--no-report', 'skip charts, report.html and deck.pptx')
+    .option('--force', 'replace the --out folder even if files were added to it (only ever a folder headroom wrote)')
     .option('--shard <k/n>', 'run only replication block K of N (1-based) and write a partial result for headroom merge')
     .option('--queue <url>', 'run on workers elsewhere: put replication chunks on this Redis (redis://HOST:PORT) for headroom worker')
     .option('--chunk <n>', 'with --queue: replications per chunk (default: about 128 chunks per study)', whole('--chunk', 1))
@@ -68,11 +84,13 @@ export function program(): Command {
   p.command('validate')
     .description('check scenarios without running them')
     .argument('<files...>', 'scenario YAML files')
-    .action((files: string[]) => {
+    .option('--max-memory <size>', "memory a run may use, e.g. 8GiB (default: 80 % of the machine's)", size('--max-memory'))
+    .action((files: string[], opts: { maxMemory?: number }) => {
       let bad = false;
       for (const f of files) {
         try {
-          const s = loadScenarioFile(f);
+          const s = loadScenarioFile(f, { maxMemory: opts.maxMemory });
+          checkLimits(s, defaultWorkers(), opts.maxMemory);
           const designs = s.studies.map((st) => `${st.name} (${st.designs.join(', ')})`).join('; ');
           console.log(`${f}: ok — ${designs}`);
         } catch (e) {

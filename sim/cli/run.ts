@@ -6,12 +6,13 @@ import type { Tracer } from '../engine/simulation.js';
 import { loadScenarioFile, type LoadedScenario } from '../scenario/load.js';
 import { layoutOf } from '../montecarlo/layout.js';
 import { replicateRange, ReplicationError } from '../montecarlo/replicate.js';
-import { defaultWorkers, ReplicationFailure, runScenario, type RunOptions as MonteCarloOptions, type RunResult } from '../montecarlo/run.js';
+import { defaultWorkers, ReplicationFailure, runScenario, WorkerDied, type RunOptions as MonteCarloOptions, type RunResult } from '../montecarlo/run.js';
 import { buildSummary, type Summary } from '../montecarlo/summary.js';
 import { decisionData } from '../montecarlo/decision.js';
 import { sizeScenario } from '../montecarlo/sizing.js';
-import { OutputFolder, replicationsCsv } from './output.js';
+import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
+import { checkLimits } from '../montecarlo/limits.js';
 import { formatMeanCi, formatValue, metricText } from '../../reports/format.js';
 import { checkSentences, decisionQuestions, tieSentences } from '../../reports/decision.js';
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   replication?: number;
   trace?: string;
   report?: boolean;
+  force?: boolean;
+  maxMemory?: number;
 }
 
 export class UsageProblem extends Error {}
@@ -40,7 +43,7 @@ export interface RunMode {
 }
 
 export async function runCommand(file: string, opts: RunOptions, mode: RunMode = {}): Promise<number> {
-  const overrides = { seed: opts.seed, replications: opts.replications };
+  const overrides = { seed: opts.seed, replications: opts.replications, maxMemory: opts.maxMemory };
   const loaded = mode.loaded ?? loadScenarioFile(file, overrides);
   if (opts.replication !== undefined) return traceReplication(loaded, opts.replication, opts.trace);
   if (opts.trace !== undefined) {
@@ -48,13 +51,27 @@ export async function runCommand(file: string, opts: RunOptions, mode: RunMode =
     return 2;
   }
   const workers = opts.workers ?? defaultWorkers();
-  const outDir = opts.out ?? join('out', loaded.name);
-  // Handlers first, then the temporary folder: an interrupt can never strand a half-written one.
+  checkLimits(loaded, workers, opts.maxMemory);
+  const outDir = opts.out ?? join('out', safeFileName(loaded.name));
+  // Signal handlers first, then the output folder: an interrupt can never strand a half-written one.
+  // They stay installed until the cleanup is done, so a second signal cannot cut it short.
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
-  const out = new OutputFolder(outDir);
+  let signalCode = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalCode === 0) signalCode = sig === 'SIGTERM' ? 143 : 130;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let out: OutputFolder;
+  try {
+    out = OutputFolder.open(outDir, { force: opts.force, protect: [file], note: (m) => console.error(`headroom: ${m}`) });
+  } catch (e) {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (e instanceof OutputRefused) { console.error(`headroom: ${e.message}`); return 2; }
+    throw e;
+  }
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: `${loaded.name} [{bar}] {percentage}% | {value}/{total} replications | ETA {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
@@ -115,18 +132,28 @@ export async function runCommand(file: string, opts: RunOptions, mode: RunMode =
     out.abandon();
     if (abort.signal.aborted) {
       console.error('headroom: interrupted; workers stopped, no output folder written');
-      return 130;
+      return signalCode || 130;
     }
     if (e instanceof ReplicationFailure) {
       console.error(`headroom: ${e.message}`);
       if (e.causeStack) console.error(e.causeStack.split('\n').slice(1, 4).join('\n'));
       console.error(`rerun it alone with: headroom run ${file} --replication ${e.replication} --trace trace.jsonl${opts.seed !== undefined ? ` --seed ${opts.seed}` : ''}`);
+      console.error(`nothing is kept: the results of the ${e.total > 0 ? `${e.total - e.failed} ` : ''}replications that succeeded are discarded (a summary without the failed ones would be biased), and ${outDir} is left as it was`);
+      return 3;
+    }
+    if (e instanceof WorkerDied) {
+      console.error(`headroom: ${e.message}`);
+      console.error(`nothing is kept: ${outDir} is left as it was`);
       return 3;
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+    // After a signal the handlers stay until the process exits: a further signal arriving
+    // between here and exit must not turn exit 130/143 into a kill.
+    if (signalCode === 0) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
   }
 }
 

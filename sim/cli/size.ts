@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { addToOutputFolder, OutputRefused, safeFileName } from './output.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { sizeScenario, type SizingReport } from '../montecarlo/sizing.js';
 import { answerText, costText, formatKnobValue, knobName, targetText } from '../../reports/decision.js';
@@ -36,13 +36,16 @@ export async function sizeCommand(file: string, opts: SizeOptions): Promise<numb
   printAnswers(report, loaded.studies.reduce((m, p) => ({ ...m, [p.name]: p.designs[0] }), {} as Record<string, string>));
   console.log(`\n${report.replications} replications in ${((performance.now() - started) / 1000).toFixed(1)} s (a sweep of every grid point at the budget: ${report.sweepReplications})`);
   if (opts.json) {
-    const dir = opts.out ?? join('out', loaded.name);
-    mkdirSync(dir, { recursive: true });
+    const dir = opts.out ?? join('out', safeFileName(loaded.name));
     const doc = { scenario: loaded.name, seed: loaded.seed, ...report };
-    const tmp = join(dir, `.sizing.json.tmp-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n');
-    renameSync(tmp, join(dir, 'sizing.json'));
-    console.log(`output: ${join(dir, 'sizing.json')}`);
+    let written: string;
+    try {
+      written = addToOutputFolder(dir, 'sizing.json', JSON.stringify(doc, null, 2) + '\n');
+    } catch (e) {
+      if (e instanceof OutputRefused) { console.error(`headroom: ${e.message}`); return 2; }
+      throw e;
+    }
+    console.log(`output: ${relative(process.cwd(), written) || written}`);
   }
   return report.answers.some((a) => a.answer === null) ? 1 : 0;
 }

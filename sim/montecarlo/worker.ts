@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import { loadScenarioText, type LoadedScenario, type Overrides } from '../scenario/load.js';
 import { layoutOf } from './layout.js';
-import { replicateRange, ReplicationError } from './replicate.js';
+import { replicateRange, type FailureRecord } from './replicate.js';
 
 /** One chunk of replications of one study. The scenario travels as text and is parsed once per worker. */
 export interface Task {
@@ -24,14 +24,13 @@ export default function runTask(task: Task): Float64Array {
   if (!plan) throw new Error(`worker: study ${task.study} not in scenario`);
   const layout = layoutOf(plan);
   const out = new Float64Array((task.to - task.from) * layout.stride + 1);
-  try {
-    out[out.length - 1] = replicateRange(plan, layout, loaded.seed, task.from, task.to, out);
-  } catch (e) {
-    if (e instanceof ReplicationError) {
-      // Errors cross the thread boundary as plain messages: encode what the CLI needs to say.
-      throw new Error(`REPLICATION_ERROR ${JSON.stringify({ replication: e.replication, seed: e.seed, variant: e.variant, message: (e.cause as Error)?.message ?? String(e.cause), stack: (e.cause as Error)?.stack })}`);
-    }
-    throw e;
+  const failures: FailureRecord[] = [];
+  out[out.length - 1] = replicateRange(plan, layout, loaded.seed, task.from, task.to, out, undefined, failures);
+  if (failures.length > 0) {
+    // Errors cross the thread boundary as plain messages: encode what the CLI needs to say
+    // (the first few failures in full, and how many replications of the chunk failed).
+    const replications = new Set(failures.map((f) => f.replication)).size;
+    throw new Error(`REPLICATION_ERROR ${JSON.stringify({ failures: failures.slice(0, 3), replications, runs: failures.length })}`);
   }
   return Piscina.move(out) as unknown as Float64Array;
 }

@@ -12,6 +12,11 @@ export const cloudSchema = z.object({
   ...computeCloudShape,
   ...imageCloudShape,
   ceph: cephSchema.optional(),
-}).strict();
+}).strict().superRefine((c, ctx) => {
+  // The fill draws flavors by share: all 0 leaves nothing to draw (an explicit instance list needs no shares).
+  if (c.instances === undefined && c.flavors.every((f) => f.share === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['flavors'], message: 'every flavor has share 0 (expected at least one flavor with share > 0: the fill draws flavors by share)' });
+  }
+});
 
 export type Cloud = z.output<typeof cloudSchema>;

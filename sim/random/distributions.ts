@@ -67,13 +67,29 @@ function standardNormal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
+/**
+ * Normal(mean, sd), optionally truncated to [lo, hi] by clamping: a duration or size drawn from a
+ * normal cannot be negative, so scenarios get draws below 0 as 0 (the schema says so). `mean` and
+ * `variance` are those of the untruncated normal.
+ */
 export class Normal implements Distribution {
   readonly kind = 'normal';
-  constructor(readonly mean: number, readonly sd: number) {
+  constructor(readonly mean: number, readonly sd: number, readonly lo = -Infinity, readonly hi = Infinity) {
     if (!(sd >= 0)) throw new RangeError(`normal: sd must be >= 0, got ${sd}`);
   }
   get variance(): number { return this.sd * this.sd; }
-  sample(rng: Rng): number { return this.mean + this.sd * standardNormal(rng); }
+  sample(rng: Rng): number { return Math.min(this.hi, Math.max(this.lo, this.mean + this.sd * standardNormal(rng))); }
+}
+
+/** A distribution whose draws are clamped to [lo, hi] (a fraction drawn from an unbounded distribution). */
+export class Clamped implements Distribution {
+  readonly kind: string;
+  constructor(readonly inner: Distribution, readonly lo: number, readonly hi: number) {
+    this.kind = inner.kind;
+  }
+  get mean(): number { return Math.min(this.hi, Math.max(this.lo, this.inner.mean)); }
+  get variance(): number { return this.inner.variance; }
+  sample(rng: Rng): number { return Math.min(this.hi, Math.max(this.lo, this.inner.sample(rng))); }
 }
 
 /** Lognormal: ln X ~ N(mu, sigma²); median = e^mu. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseUnit, EXPECTED, type UnitKind } from '../units/units.js';
+import { parseUnit, EXPECTED, quote, type UnitKind } from '../units/units.js';
 import {
-  Deterministic, EmpiricalCdf, EmpiricalSamples, Erlang, Exponential, Lognormal, Normal, Uniform, Weibull,
+  Clamped, Deterministic, EmpiricalCdf, EmpiricalSamples, Erlang, Exponential, Lognormal, Normal, Uniform, Weibull,
   type Distribution,
 } from './distributions.js';
 
@@ -21,7 +21,9 @@ import {
  */
 export function distribution(kind: UnitKind) {
   const value = z.union([z.string(), z.number()]).meta({ description: EXPECTED[kind] });
-  const num = z.number();
+  // Shape parameters beyond these bounds give overflowing draws (e^(10·z)) or means no disk or
+  // clock can hold; nothing physical needs them.
+  const num = z.number().max(100);
   const spec = z.union([
     value,
     z.object({ deterministic: value }).strict(),
@@ -36,7 +38,7 @@ export function distribution(kind: UnitKind) {
       z.object({ shape: num, scale: value }).strict(),
       z.object({ shape: num, mean: value }).strict(),
     ]) }).strict(),
-    z.object({ erlang: z.object({ k: z.number().int().min(1), mean: value }).strict() }).strict(),
+    z.object({ erlang: z.object({ k: z.number().int().min(1).max(10000), mean: value }).strict() }).strict(),
     z.object({ empirical: z.union([
       z.object({ samples: z.array(value).min(1) }).strict(),
       z.object({ cdf: z.array(z.tuple([value, num])).min(2) }).strict(),
@@ -46,8 +48,9 @@ export function distribution(kind: UnitKind) {
     const problems: string[] = [];
     const v = (x: string | number, what: string): number => {
       const r = parseUnit(x, kind);
-      if (r === undefined) { problems.push(`${what}: not a ${kind}: ${JSON.stringify(x)} (expected ${EXPECTED[kind]})`); return NaN; }
-      if (r < 0) { problems.push(`${what}: must not be negative, got ${JSON.stringify(x)} (expected ${EXPECTED[kind]} >= 0)`); return NaN; }
+      if (r === undefined) { problems.push(`${what}: not a ${kind}: ${quote(x)} (expected ${EXPECTED[kind]})`); return NaN; }
+      if (r < 0) { problems.push(`${what}: must not be negative, got ${quote(x)} (expected ${EXPECTED[kind]} >= 0)`); return NaN; }
+      if (kind === 'fraction' && r > 1) { problems.push(`${what}: must be at most 1, got ${quote(x)} (expected ${EXPECTED[kind]} from 0 to 100%)`); return NaN; }
       return r;
     };
     let d: Distribution | undefined;
@@ -57,15 +60,28 @@ export function distribution(kind: UnitKind) {
       // A parameter already reported as unreadable (NaN) makes the constructor throw too: say it once.
       if (problems.length === 0) problems.push(`${(e as Error).message} (expected valid distribution parameters)`);
     }
+    if (problems.length === 0 && d !== undefined && !(Number.isFinite(d.mean) && Number.isFinite(d.variance))) {
+      problems.push(`the parameters give a ${Number.isFinite(d.mean) ? 'variance' : 'mean'} that is not finite (expected parameters with a finite mean and variance)`);
+    }
     if (problems.length || d === undefined) {
       for (const message of problems) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
-    return d;
-  }).meta({ description: 'a distribution: a value, or {exponential|lognormal|weibull|uniform|normal|erlang|empirical|deterministic: {...}}' });
+    // Every kind is a quantity >= 0, a fraction at most 1: draws outside are clamped (see the description).
+    const out = kind === 'fraction' && d.kind !== 'uniform' && d.kind !== 'empirical' && d.kind !== 'deterministic' && d.kind !== 'normal' ? new Clamped(d, 0, 1) : d;
+    kinds.set(out, kind);
+    return out;
+  }).meta({ description: 'a distribution: a value, or {exponential|lognormal|weibull|uniform|normal|erlang|empirical|deterministic: {...}}. Every parameter is >= 0 (a fraction at most 1); a normal\'s draws below 0 are taken as 0, and a fraction\'s draws are clamped to [0, 1]; shape parameters (sigma, cv, shape) at most 100' });
 }
 
 type Spec = z.input<ReturnType<typeof distribution>>;
+
+const kinds = new WeakMap<Distribution, UnitKind>();
+
+/** What a parsed scenario distribution's values are (durations, bytes, …), for the loader's event estimate. */
+export function unitKindOf(d: Distribution): UnitKind | undefined {
+  return kinds.get(d);
+}
 
 /** The parameter sets each distribution accepts, for messages. */
 const FORMS: Record<string, string> = {
@@ -86,7 +102,7 @@ const FORMS: Record<string, string> = {
 function whyNotADistribution(input: unknown, kind: UnitKind): string {
   const names = Object.keys(FORMS);
   if (input === null || (typeof input !== 'object' && typeof input !== 'string' && typeof input !== 'number')) {
-    return `not a distribution: ${JSON.stringify(input)} (expected ${EXPECTED[kind]}, or {${names.join('|')}: {...}})`;
+    return `not a distribution: ${quote(input)} (expected ${EXPECTED[kind]}, or {${names.join('|')}: {...}})`;
   }
   if (Array.isArray(input)) return `not a distribution: a list (expected ${EXPECTED[kind]}, or {exponential: {mean: ...}} and the like)`;
   const keys = Object.keys(input as object);
@@ -97,7 +113,7 @@ function whyNotADistribution(input: unknown, kind: UnitKind): string {
   if (!(name in FORMS)) return `unknown distribution "${name}" (expected one of ${names.join(', ')})`;
   const params = (input as Record<string, unknown>)[name];
   const given = params !== null && typeof params === 'object' && !Array.isArray(params)
-    ? `{${Object.keys(params).join(', ')}}` : JSON.stringify(params);
+    ? `{${Object.keys(params).join(', ')}}` : quote(params);
   return `${name}: parameters ${given} do not fit (expected ${FORMS[name]})`;
 }
 
@@ -106,7 +122,7 @@ function build(s: Spec, v: (x: string | number, what: string) => number, kind: U
   if ('deterministic' in s) return new Deterministic(v(s.deterministic, 'deterministic'));
   if ('uniform' in s) {
     const min = v(s.uniform.min, 'min'), max = v(s.uniform.max, 'max');
-    if (max < min) { problems.push(`uniform: max ${JSON.stringify(s.uniform.max)} is below min ${JSON.stringify(s.uniform.min)} (expected min <= max)`); return undefined; }
+    if (max < min) { problems.push(`uniform: max ${quote(s.uniform.max)} is below min ${quote(s.uniform.min)} (expected min <= max)`); return undefined; }
     return new Uniform(min, max);
   }
   if ('exponential' in s) {
@@ -114,10 +130,15 @@ function build(s: Spec, v: (x: string | number, what: string) => number, kind: U
     if ('mean' in e) return positive(v(e.mean, 'mean'), 'exponential mean', problems) && new Exponential(v(e.mean, 'mean'));
     if (kind !== 'duration') { problems.push(`exponential rate is only for durations (expected {mean: ...})`); return undefined; }
     const r = parseUnit(e.rate, 'rate');
-    if (r === undefined || !(r > 0)) { problems.push(`rate: not a positive rate: ${JSON.stringify(e.rate)} (expected ${EXPECTED.rate})`); return undefined; }
+    if (r === undefined || !(r > 0)) { problems.push(`rate: not a positive rate: ${quote(e.rate)} (expected ${EXPECTED.rate})`); return undefined; }
     return new Exponential(1 / r);
   }
-  if ('normal' in s) return new Normal(s.normal.mean === undefined ? NaN : parseSigned(s.normal.mean, kind, problems), v(s.normal.sd, 'sd'));
+  if ('normal' in s) {
+    const mean = v(s.normal.mean, 'mean'), sd = v(s.normal.sd, 'sd');
+    if (Number.isNaN(mean) || Number.isNaN(sd)) return undefined;
+    // A normal has draws below zero whatever its mean: they are taken as 0 (and above 1 as 1 for a fraction).
+    return new Normal(mean, sd, 0, kind === 'fraction' ? 1 : Infinity);
+  }
   if ('lognormal' in s) {
     const l = s.lognormal;
     if ('median' in l) {
@@ -149,10 +170,4 @@ function positive(x: number, what: string, problems: string[]): true | undefined
   if (x > 0) return true;
   problems.push(`${what}: must be greater than zero, got ${x} (expected a positive value)`);
   return undefined;
-}
-
-function parseSigned(x: string | number, kind: UnitKind, problems: string[]): number {
-  const r = parseUnit(x, kind);
-  if (r === undefined) { problems.push(`mean: not a ${kind}: ${JSON.stringify(x)} (expected ${EXPECTED[kind]})`); return NaN; }
-  return r;
 }

@@ -6,7 +6,10 @@ import type { StudyDefinition, StudyInput } from '../studies/study.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
 import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
-import { jsonSchema, rootSchema } from './schema.js';
+import { jsonSchema, NAME, rootSchema } from './schema.js';
+import { aliasProblem, checkValues, decodeUtf8, RESERVED, reservedMessage } from './input-rules.js';
+import { quote } from '../units/units.js';
+import { eventsOf, gib, MAX_EVENTS, memoryLimit, modelOf } from './limits.js';
 import { checkSizing, quantityFor, type SizingPlan } from './targets.js';
 
 /**
@@ -68,18 +71,26 @@ export interface LoadedScenario {
 export interface Overrides {
   seed?: number;
   replications?: number;
+  /** Memory a run may use (`--max-memory`), bytes; default 80 % of the machine's. */
+  maxMemory?: number;
 }
+
+/** Alias expansions allowed while building a scenario's values (YAML "billion laughs" guard). */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** Designs are named like scenarios: letters, digits, . _ -, at most this long (they become labels, CSV cells, chart legends). */
+export const MAX_DESIGN_NAME = 64;
 
 export const STATS = ['mean', 'sd', 'p50', 'p95', 'p99', 'min', 'max', 'ci95_lo', 'ci95_hi'] as const;
 
 export function loadScenarioFile(file: string, overrides: Overrides = {}): LoadedScenario {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a readable YAML scenario)` }]);
   }
-  return loadScenarioText(text, file, overrides);
+  return loadScenarioText(decodeUtf8(bytes, file), file, overrides);
 }
 
 export function loadScenarioText(text: string, file: string, overrides: Overrides = {}): LoadedScenario {
@@ -92,7 +103,13 @@ export function loadScenarioText(text: string, file: string, overrides: Override
       return { file, line: pos.line, col: pos.col, path: [], message: `YAML syntax: ${e.message.split('\n')[0]} (expected valid YAML)` };
     }));
   }
-  const raw = doc.toJS({ maxAliasCount: 1000 }) as Json;
+  let raw: Json;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Json;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new ScenarioError([aliasProblem(doc, lines, file, e, MAX_ALIAS_COUNT)]);
+  }
   const problems: Located[] = [];
   const at = (path: (string | number)[], message: string, keyOnly = false): void => {
     const { line, col } = locate(src, path, keyOnly);
@@ -102,6 +119,11 @@ export function loadScenarioText(text: string, file: string, overrides: Override
     at([], `the file is not a mapping (expected a scenario: name, seed, horizon, replications, cloud, studies)`);
     throw new ScenarioError(problems);
   }
+
+  // Reserved keys and non-finite numbers first: no schema, merge or lookup ever sees them.
+  checkValues(raw, at);
+  checkDesignNames(raw, at);
+  if (problems.length > 0) throw new ScenarioError(dedupe(problems));
 
   const schema = rootSchema();
   const base = schema.safeParse(raw);
@@ -119,7 +141,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
 
   const plans: StudyPlan[] = [];
   for (const study of present) {
-    const plan = planStudy(study, raw, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined });
+    const plan = planStudy(study, raw, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined, maxMemory: overrides.maxMemory });
     if (plan) plans.push(plan);
   }
   const expect = checkExpect(raw, plans, at);
@@ -130,12 +152,26 @@ export function loadScenarioText(text: string, file: string, overrides: Override
 
 type At = (path: (string | number)[], message: string, keyOnly?: boolean) => void;
 
+/** Design names, top-level and study-level, are plain printable names (no control characters, no blobs). */
+function checkDesignNames(raw: Record<string, Json>, at: At): void {
+  const check = (designs: Json | undefined, path: (string | number)[]) => {
+    if (!isObject(designs)) return;
+    for (const name of Object.keys(designs)) {
+      if (RESERVED.has(name)) continue; // reported by checkValues
+      if (!NAME.test(name)) at([...path, name], `design name ${quote(name)} uses other characters than letters, digits, . _ - (expected e.g. han-hook)`, true);
+      else if (name.length > MAX_DESIGN_NAME) at([...path, name], `design name is ${name.length} characters long (expected at most ${MAX_DESIGN_NAME})`, true);
+    }
+  };
+  check(raw.designs, ['designs']);
+  if (isObject(raw.studies)) for (const [study, section] of Object.entries(raw.studies)) if (isObject(section)) check(section.designs, ['studies', study, 'designs']);
+}
+
 /** Maps a path in the design-merged scenario to where its value was written (the patch, or the base). */
 type Origin = (path: (string | number)[]) => (string | number)[] | undefined;
 
 function planStudy(
   study: StudyDefinition, raw: Record<string, Json>, schema: ReturnType<typeof rootSchema>, at: At,
-  common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean },
+  common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean; maxMemory?: number },
 ): StudyPlan | undefined {
   const section = (raw.studies as Record<string, Json>)[study.name] as Record<string, Json>;
   const studyLevel = isObject(section.designs);
@@ -150,6 +186,7 @@ function planStudy(
   // The command line's --replications wins over the study's own, which wins over the scenario's.
   if (common.replicationsOverridden === false && typeof section.replications === 'number') common = { ...common, replications: section.replications };
 
+  let tooBig = false;
   const build = (design: string, patch: Json | undefined, tweak?: (merged: Record<string, Json>) => void, tweakOrigin?: Origin) => {
     const merged = mergeDesign(raw, study.name, studyLevel, patch);
     if (tweak) tweak(merged);
@@ -181,6 +218,24 @@ function planStudy(
       scenarioName: common.name, seed: common.seed, horizon: (horizon as number | undefined) ?? common.horizon, design,
       cloud: data.cloud as Cloud, config,
     };
+    // Before the study's own checks, which may build the model: a cloud of 2^32 hosts is refused here.
+    const model = modelOf(input);
+    const limit = memoryLimit(common.maxMemory);
+    if (model.bytes > limit) {
+      if (tooBig) return undefined;
+      tooBig = true;
+      const path = input.cloud !== undefined ? ['cloud', 'racks'] : ['studies', study.name];
+      at(origin(path) ?? path, `too big for this machine: ${model.what} need ≈ ${gib(model.bytes)}; limit ${gib(limit)} (expected a smaller model, or a larger --max-memory)`);
+      return undefined;
+    }
+    const events = eventsOf(input);
+    if (events.events > MAX_EVENTS) {
+      if (tooBig) return undefined;
+      tooBig = true;
+      const path = ['studies', study.name, ...events.what.split(' ')[0].split('.').filter(Boolean)];
+      at(origin(path) ?? path, `too many events: about ${events.events.toExponential(1)} per replication, driven by ${events.what} (expected at most ${MAX_EVENTS.toExponential(0)} events per replication)`);
+      return undefined;
+    }
     for (const p of study.check?.(input) ?? []) {
       const path = p.path;
       const o = origin(path);
@@ -200,6 +255,11 @@ function planStudy(
     const swPath = ['studies', study.name, 'sweeps', si];
     const parameter = String(sw.parameter);
     const steps = parameter.split('.');
+    const badStep = steps.find((st) => st === '' || RESERVED.has(st));
+    if (badStep !== undefined) {
+      at([...swPath, 'parameter'], badStep === '' ? `"${parameter}" has an empty step (expected a dotted path like cloud.nova.reserved_host_memory_mb)` : reservedMessage(badStep));
+      return;
+    }
     const swDesigns = Array.isArray(sw.designs) ? (sw.designs as string[]) : names;
     swDesigns.forEach((d, di) => {
       if (!names.includes(d)) at([...swPath, 'designs', di], `unknown design "${d}" (expected one of: ${names.join(', ')})`);
@@ -320,6 +380,8 @@ function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bou
   for (const [key, b] of Object.entries(raw.expect)) {
     const parts = key.split('.');
     const path = ['expect', key];
+    const reserved = parts.find((p) => RESERVED.has(p));
+    if (reserved !== undefined) { at(path, reservedMessage(reserved), true); continue; }
     const plan = plans.find((p) => p.name === parts[0]);
     if (!plan) { at(path, `unknown study "${parts[0]}" (expected a study of this scenario: ${plans.map((p) => p.name).join(', ') || 'none'})`, true); continue; }
     if (parts.length < 3) { at(path, `"${key}" is not study.metric.stat (expected e.g. ${plan.name}.${Object.keys(plan.definition.metrics)[0]}.mean)`, true); continue; }
@@ -327,7 +389,7 @@ function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bou
     const metric = parts[parts.length - 2];
     const design = parts.length > 3 ? parts.slice(1, -2).join('.') : undefined;
     if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (expected one of: ${plan.designs.join(', ')})`, true); continue; }
-    if (!(metric in plan.definition.metrics)) { at(path, `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`, true); continue; }
+    if (!Object.hasOwn(plan.definition.metrics, metric)) { at(path, `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`, true); continue; }
     if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (expected one of: ${STATS.join(', ')})`, true); continue; }
     const written = b as { min?: number | string; max?: number | string };
     const bound: { min?: number; max?: number } = {};

@@ -13,9 +13,21 @@ export function deepMerge(base: Json | undefined, patch: Json | undefined): Json
   if (patch === undefined) return clone(base);
   if (!isObject(base) || !isObject(patch)) return clone(patch);
   const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(base)) out[k] = clone(v) as Json;
-  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(base[k], v) as Json;
+  for (const [k, v] of Object.entries(base)) put(out, k, clone(v) as Json);
+  for (const [k, v] of Object.entries(patch)) put(out, k, deepMerge(own(base, k), v) as Json);
   return out;
+}
+
+/**
+ * Own properties only, read and written as plain data: a key named `__proto__` or `constructor`
+ * can never reach or replace an object's prototype (the loader refuses such keys anyway).
+ */
+export function own(obj: object, k: string | number): Json | undefined {
+  return Object.hasOwn(obj, k) ? (obj as Record<string | number, Json>)[k] : undefined;
+}
+
+function put(obj: Record<string, Json>, k: string, v: Json): void {
+  Object.defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
 export function clone<T>(v: T): T {
@@ -26,7 +38,7 @@ export function getPath(root: unknown, path: readonly (string | number)[]): unkn
   let v: unknown = root;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[k];
+    v = own(v, k);
   }
   return v;
 }
@@ -35,11 +47,11 @@ export function getPath(root: unknown, path: readonly (string | number)[]): unkn
 export function setPath(root: Record<string, Json>, path: readonly string[], value: Json): boolean {
   let v: Record<string, Json> = root;
   for (const k of path.slice(0, -1)) {
-    if (v[k] === undefined) v[k] = {};
+    if (own(v, k) === undefined) put(v, k, {});
     const next = v[k];
     if (!isObject(next)) return false;
     v = next;
   }
-  v[path[path.length - 1]] = value;
+  put(v, path[path.length - 1], value);
   return true;
 }

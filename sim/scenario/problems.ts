@@ -22,11 +22,27 @@ export class ScenarioError extends Error {
 
 export function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  // An empty key (YAML `: x`) is shown as "" so the path is never blank.
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p === '' ? '""' : p}`)).join('');
+}
+
+/** Control characters in a key are shown escaped (\u0007): a message never rings a bell or moves the cursor. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatProblem(p: Located): string {
-  return `${p.file}:${p.line}:${p.col}: ${formatPath(p.path)}: ${p.message}`;
+  return printable(`${p.file}:${p.line}:${p.col}: ${clip(formatPath(p.path), 120)}: ${clipQuotes(p.message)}`);
+}
+
+/** Cuts every quoted value of a message to about 80 characters (a pasted blob never fills a terminal). */
+export function clipQuotes(message: string): string {
+  return message.replace(/"((?:[^"\\]|\\.){78,})"/g, (_m, inner: string) => `"${inner.slice(0, 74)}..."`);
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 
 /** A parsed YAML document and where its nodes are, for mapping a path to line:col. */
@@ -46,7 +62,7 @@ export function locate(src: SourceMap, path: readonly (string | number)[], keyOn
   for (let i = 0; i < path.length; i++) {
     const k = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(k));
+      const pair = node.items.find((it) => isPair(it) && ((isScalar(it.key) && String(it.key.value ?? '') === String(k)) || (it.key === null && k === '')));
       if (!pair) break;
       const keyStart = rangeStart(pair.key);
       const last = i === path.length - 1;
@@ -87,6 +103,7 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): { path: 
     }
     case 'too_big': {
       const what = issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+      if (Array.isArray(value)) return [{ path, message: `too many items: ${value.length} (expected ${what})` }];
       return [{ path, message: `too big: ${show(value)} (expected ${what})` }];
     }
     case 'not_multiple_of':

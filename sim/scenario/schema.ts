@@ -9,14 +9,21 @@ import { sizingSchema, targetsSchema } from './targets.js';
  * accepts `designs:` (study-level design patches) and `sweeps:`; the loader strips those two before
  * the study's own schema sees the section.
  */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Hard upper bounds where a larger number makes no sense on one machine (docs/failure-behaviour.md):
+ * each sweep point is a whole scenario to validate and run, each replication a row kept in memory.
+ */
+export const MAX_SWEEP_VALUES = 1000;
+export const MAX_REPLICATIONS = 10_000_000;
 export const designName = z.string().regex(NAME, { message: 'design names use letters, digits, . _ - (expected e.g. han-hook)' });
 
 export const sweepSchema = z.object({
   parameter: z.string().min(1).meta({ description: 'dotted path from the scenario root, e.g. cloud.nova.reserved_host_memory_mb or studies.boot.storm.size' }),
-  values: z.array(z.union([z.number(), z.string()])).min(1),
+  values: z.array(z.union([z.number(), z.string()])).min(1).max(MAX_SWEEP_VALUES).meta({ description: `values to sweep, at most ${MAX_SWEEP_VALUES}` }),
   designs: z.array(z.string()).optional().meta({ description: 'designs to sweep (default: all)' }),
-  replications: z.number().int().min(1).optional().meta({ description: 'replications per sweep point (default: the scenario\'s)' }),
+  replications: z.number().int().min(1).max(MAX_REPLICATIONS).optional().meta({ description: 'replications per sweep point (default: the scenario\'s)' }),
   label: z.string().optional(),
 }).strict();
 
@@ -35,7 +42,7 @@ function studySection(schema: z.ZodType): z.ZodType {
     designs: z.record(z.string(), z.record(z.string(), z.unknown())).optional()
       .meta({ description: 'study-level designs: patches of this section (plus an optional cloud: key); replaces the top-level designs for this study' }),
     sweeps: z.array(sweepSchema).optional(),
-    replications: z.number().int().min(1).optional()
+    replications: z.number().int().min(1).max(MAX_REPLICATIONS).optional()
       .meta({ description: "this study's replications, overriding the scenario's (the command line's --replications overrides both)" }),
     horizon: duration({ positive: true }).optional()
       .meta({ description: "this study's simulated horizon, overriding the scenario's (a boot storm needs a day, snapshots a week, RBD growth a year)" }),
@@ -49,7 +56,16 @@ export function studySectionSchema(name: string): z.ZodType | undefined {
   return study ? studySection(study.schema) : undefined;
 }
 
+/** Built once per set of registered studies (building it costs tens of milliseconds; validating is cheap). */
+let cachedRoot: { studies: string; schema: ReturnType<typeof buildRootSchema> } | undefined;
+
 export function rootSchema() {
+  const key = studies.map((s) => s.name).join(',');
+  if (cachedRoot?.studies !== key) cachedRoot = { studies: key, schema: buildRootSchema() };
+  return cachedRoot.schema;
+}
+
+function buildRootSchema() {
   const shape: Record<string, z.ZodType> = {};
   for (const s of studies) shape[s.name] = studySection(s.schema).optional();
   return z.object({
@@ -57,7 +73,7 @@ export function rootSchema() {
     description: z.string().optional(),
     seed: z.number().int().min(0).default(1),
     horizon: duration({ positive: true }).prefault('365d'),
-    replications: z.number().int().min(1).default(1000),
+    replications: z.number().int().min(1).max(MAX_REPLICATIONS).default(1000),
     cloud: cloudSchema.optional(),
     designs: z.record(z.string(), topDesignSchema).optional()
       .meta({ description: 'variants of the cloud compared with common random numbers; each is a patch {cloud: …, studies: …} deep-merged onto the base' }),

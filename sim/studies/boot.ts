@@ -49,14 +49,14 @@ export type BootConfig = z.output<typeof bootConfigSchema>;
 export const CDF_POINTS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
 
 const metrics = {
-  boot_time_p50: { label: 'Boot time p50', unit: 's', kind: 'duration', description: 'median boot time (request to guest booted) within the replication' },
-  boot_time_p95: { label: 'Boot time p95', unit: 's', kind: 'duration', description: '95th percentile of boot times within the replication' },
-  boot_time_p99: { label: 'Boot time p99', unit: 's', kind: 'duration', description: '99th percentile of boot times within the replication' },
-  boot_time_mean: { label: 'Mean boot time', unit: 's', kind: 'duration', description: 'mean boot time within the replication' },
+  boot_time_p50: { label: 'Boot time p50', unit: 's', kind: 'duration', description: 'median boot time (request to guest booted) within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p95: { label: 'Boot time p95', unit: 's', kind: 'duration', description: '95th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_p99: { label: 'Boot time p99', unit: 's', kind: 'duration', description: '99th percentile of boot times within the replication', undefinedWhen: 'no boot completed' },
+  boot_time_mean: { label: 'Mean boot time', unit: 's', kind: 'duration', description: 'mean boot time within the replication', undefinedWhen: 'no boot completed' },
   storm_completion: { label: 'Boot storm completion', unit: 's', kind: 'duration', description: 'from the first request until the last guest has booted' },
   bytes_transferred: { label: 'Bytes transferred', unit: 'B', kind: 'size', description: 'image bytes over the network: downloads, rbd imports, guest boot reads from Ceph' },
   bytes_downloaded: { label: 'Bytes downloaded', unit: 'B', kind: 'size', description: 'image bytes downloaded into compute `_base` caches' },
-  cache_hit_ratio: { label: 'Image cache hit ratio', unit: 'fraction', kind: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)' },
+  cache_hit_ratio: { label: 'Image cache hit ratio', unit: 'fraction', kind: 'fraction', description: 'boots that downloaded nothing (base cached or being fetched on the host, or RBD clone)', undefinedWhen: 'no boot completed' },
   no_valid_host: { label: 'No valid host', unit: 'count', kind: 'count', description: 'boot requests the scheduler found no host for (not booted, not in the boot times)' },
   nfs_fallbacks: { label: 'NFS fallbacks', unit: 'count', kind: 'count', description: 'NFS direct fetches that failed and fell back to Glance HTTP' },
 } as const satisfies Record<string, MetricDef>;

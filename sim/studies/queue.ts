@@ -50,14 +50,14 @@ function waitTailAt(c: QueueConfig): number[] {
 
 const metrics = {
   wait: { label: 'Wait', unit: 's', kind: 'duration', description: 'mean time in queue per job (processor sharing: response − service time)' },
-  response: { label: 'Response', unit: 's', kind: 'duration', description: 'mean time in system per job' },
+  response: { label: 'Response', unit: 's', kind: 'duration', description: 'mean time in system per job', undefinedWhen: 'no counted job was served (a loss system that blocks every arrival)' },
   queue_length: { label: 'Queue length', unit: 'jobs', kind: 'level', description: 'time-weighted mean number waiting, Lq (processor sharing: L − busy servers)' },
   number_in_system: { label: 'Number in system', unit: 'jobs', kind: 'level', description: 'time-weighted mean number in system, L' },
   utilisation: { label: 'Utilisation', unit: 'fraction', kind: 'fraction', description: 'time-weighted fraction of server capacity in use' },
   wait_probability: { label: 'Wait probability', unit: 'fraction', kind: 'fraction', description: 'fraction of arrivals finding every server busy (Erlang C; Erlang B in the loss model)' },
   blocking: { label: 'Blocking', unit: 'fraction', kind: 'fraction', description: 'fraction of arrivals lost (loss model only; 0 otherwise)' },
-  littles_law_error: { label: "Little's law error", unit: 'fraction', kind: 'fraction', description: '|L − λW| / L from the simulator\'s own monitors (time-weighted L, measured λ and W)' },
-  response_per_size: { label: 'Response per size', unit: 'ratio', kind: 'ratio', description: 'mean of response / service time per job (processor sharing: 1/(1 − ρ) for any size)' },
+  littles_law_error: { label: "Little's law error", unit: 'fraction', kind: 'fraction', description: '|L − λW| / L from the simulator\'s own monitors (time-weighted L, measured λ and W)', undefinedWhen: 'no counted job was served (a loss system that blocks every arrival)' },
+  response_per_size: { label: 'Response per size', unit: 'ratio', kind: 'ratio', description: 'mean of response / service time per job (processor sharing: 1/(1 − ρ) for any size)', undefinedWhen: 'no counted job was served (a loss system that blocks every arrival)' },
 } as const satisfies Record<string, MetricDef>;
 
 type QueueMetric = keyof typeof metrics;

@@ -44,6 +44,12 @@ export interface MetricDef {
   kind: MetricKind;
   description: string;
   /**
+   * When a replication may leave this metric undefined (NaN), e.g. 'no boot completed'. Any
+   * other NaN, and ±Infinity always, fails the replication like an exception
+   * (docs/failure-behaviour.md).
+   */
+  undefinedWhen?: string;
+  /**
    * The per-replication values have a tail so heavy that their mean does not exist or is not
    * estimable from the replications (a few of them carry the CI): reports flag it and do not
    * chart it as a mean.

@@ -5,7 +5,7 @@
  * Sizes follow the IEC/SI split exactly: `GiB` = 2^30 bytes, `GB` = 10^9 bytes. Bandwidth
  * accepts bits (`10Gbit/s`, SI: 10·10^9 bits/s) and bytes (`500MB/s`, `1GiB/s`).
  */
-export type UnitKind = 'duration' | 'bytes' | 'bandwidth' | 'fraction' | 'rate';
+export type UnitKind = 'duration' | 'bytes' | 'bandwidth' | 'fraction' | 'rate' | 'number';
 
 const DURATION: Record<string, number> = {
   ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400, w: 7 * 86400, y: 365 * 86400,
@@ -25,6 +25,7 @@ export const EXPECTED: Record<UnitKind, string> = {
   bandwidth: 'a bandwidth like 10Gbit/s or 500MB/s',
   fraction: 'a fraction like 0.85 or a percentage like 85%',
   rate: 'a rate like 5/y, 2/d, 0.5/h (events per unit time)',
+  number: 'a plain number >= 0, e.g. 32 (cores)',
 };
 
 const NUM = '([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)';
@@ -40,23 +41,46 @@ export function parseUnit(text: string | number, kind: UnitKind): number | undef
   const per = m[3];
   switch (kind) {
     case 'duration':
-      return per === undefined && unit in DURATION ? value * DURATION[unit] : undefined;
+      return per === undefined && own(DURATION, unit) ? finite(value * DURATION[unit]) : undefined;
     case 'bytes':
-      return per === undefined && unit in BYTES ? value * BYTES[unit] : undefined;
+      return per === undefined && own(BYTES, unit) ? finite(value * BYTES[unit]) : undefined;
     case 'bandwidth':
       if (per !== 's') return undefined;
-      if (unit in BITS) return (value * BITS[unit]) / 8;
-      if (unit in BYTES) return value * BYTES[unit];
+      if (own(BITS, unit)) return finite((value * BITS[unit]) / 8);
+      if (own(BYTES, unit)) return finite(value * BYTES[unit]);
       return undefined;
     case 'fraction':
       if (per !== undefined) return undefined;
-      if (unit === '%') return value / 100;
-      return unit === '' ? value : undefined;
+      if (unit === '%') return finite(value / 100);
+      return unit === '' ? finite(value) : undefined;
+    case 'number':
+      return per === undefined && unit === '' ? finite(value) : undefined;
     case 'rate':
-      if (per === undefined || !(per in DURATION)) return undefined;
-      if (unit === '' ) return value / DURATION[per];
-      if (unit === '%') return value / 100 / DURATION[per];
+      if (per === undefined || !own(DURATION, per)) return undefined;
+      if (unit === '' ) return finite(value / DURATION[per]);
+      if (unit === '%') return finite(value / 100 / DURATION[per]);
       return undefined;
   }
+}
+
+/** Units are looked up in their own tables only: `5toString` is not a duration, whatever Object.prototype holds. */
+function own(table: Record<string, number>, unit: string): boolean {
+  return Object.hasOwn(table, unit);
+}
+
+/** `1e400s` reads as Infinity: not a quantity. */
+function finite(v: number): number | undefined {
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * A value as quoted in a message: JSON, cut to about 60 characters so a line never echoes a
+ * pasted blob.
+ */
+export function quote(v: unknown, max = 60): string {
+  let s: string | undefined;
+  try { s = JSON.stringify(v); } catch { s = undefined; }
+  if (s === undefined) s = String(v);
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
 

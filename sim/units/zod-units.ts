@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXPECTED, parseUnit, type UnitKind } from './units.js';
+import { EXPECTED, parseUnit, quote, type UnitKind } from './units.js';
 
 /**
  * zod types for unit strings. Each accepts a string with a unit (or a bare number already in
@@ -10,19 +10,19 @@ function unit(kind: UnitKind, opts: { min?: number; positive?: boolean; max?: nu
   return z.union([z.string(), z.number()]).transform((text, ctx) => {
     const v = parseUnit(text, kind);
     if (v === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not ${article(kind)} ${kind}: ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      ctx.addIssue({ code: 'custom', message: `not ${article(kind)} ${kind}: ${quote(text)} (expected ${EXPECTED[kind]})` });
       return z.NEVER;
     }
     if (opts.positive && !(v > 0)) {
-      ctx.addIssue({ code: 'custom', message: `must be greater than zero, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]} above 0)` });
+      ctx.addIssue({ code: 'custom', message: `must be greater than zero, got ${quote(text)} (expected ${EXPECTED[kind]} above 0)` });
       return z.NEVER;
     }
     if (opts.min !== undefined && v < opts.min) {
-      ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}, got ${quote(text)} (expected ${EXPECTED[kind]})` });
       return z.NEVER;
     }
     if (opts.max !== undefined && v > opts.max) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${opts.max}, got ${JSON.stringify(text)} (expected ${EXPECTED[kind]})` });
+      ctx.addIssue({ code: 'custom', message: `must be at most ${opts.max}, got ${quote(text)} (expected ${EXPECTED[kind]})` });
       return z.NEVER;
     }
     return v;

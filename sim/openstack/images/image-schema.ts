@@ -39,7 +39,7 @@ export const imageCloudShape = {
       .meta({ description: 'local disk bandwidth of a compute node, shared by qemu-img conversions and guests booting from local disk' }),
     cores: z.number().positive().optional()
       .meta({ description: 'physical cores (fractions allowed) that booting guests share with the host\'s running workload; default: the rack vcpus' }),
-    busy_cores: distribution('fraction').prefault(0)
+    busy_cores: distribution('number').prefault(0)
       .meta({ description: 'cores the host\'s running workload keeps busy (a number of cores, or a distribution drawn per host and replication): processor-shared with booting guests on `cores`' }),
     cpu_utilisation: z.union([fraction(), z.record(z.string(), fraction())]).default(0)
       .meta({ description: 'share of its vCPUs a running instance keeps busy, one value for every flavor or a map flavor name → share; instances booted in the boot study add vcpus × share to their host\'s busy cores once their guest is up' }),
