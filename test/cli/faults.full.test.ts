@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
  * Each fault leaves nothing behind: no output folder, no `<out>.tmp-PID`, no lock.
  */
 const CLI = join(process.cwd(), 'dist/sim/cli/headroom.js');
-const SCENARIO = join(process.cwd(), 'scenarios/watchdog.yaml');
 const tmp = () => mkdtempSync(join(tmpdir(), 'headroom-fault-'));
+// The bundled watchdog scenario without its expect: bounds (its answer, which a run of a few
+// replications need not meet): these tests are about what a fault leaves behind, not the answer.
+const SCENARIO = join(tmp(), 'watchdog.yaml');
+writeFileSync(SCENARIO, readFileSync(join(process.cwd(), 'scenarios/watchdog.yaml'), 'utf8').replace(/^expect:\n(?:[ #].*\n?)*/m, ''));
 
 function start(args: string[], cwd?: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
