@@ -117,10 +117,10 @@ function apply(v: J, op: Op): void {
   const studyNames = Object.keys(studiesOf(v));
   const study = studyNames.length ? pick(studyNames, op.pick) : 'queue';
   switch (op.kind) {
-    case 'type': set(v, leaf, pick(VALUES, op.pick)); break;
+    case 'type': set(v, leaf, structuredClone(pick(VALUES, op.pick))); break;
     case 'range': set(v, leaf, pick(NUMBERS, op.pick)); break;
     case 'unit': set(v, leaf, pick(UNITS, op.pick)); break;
-    case 'distribution': set(v, leaf, pick(DISTRIBUTIONS, op.pick)); break;
+    case 'distribution': set(v, leaf, structuredClone(pick(DISTRIBUTIONS, op.pick))); break;
     case 'delete': set(v, p, undefined); break;
     case 'wrap': set(v, p, [structuredClone(get(v, p))]); break;
     case 'duplicate': set(v, leaf, structuredClone(get(v, pick(all, op.pick)))); break;
