@@ -4,7 +4,9 @@
 //
 // Two tiers: `npm test` runs every *.test.js except *.full.test.js (unit, property, hand-worked
 // logs, small validation runs: about a minute on a 2-core machine); `npm run test:full` (--full)
-// runs only the *.full.test.js files (full-size validation, CLI and report end-to-end).
+// runs the *.full.test.js files (CLI and report end-to-end, scenario checks, the 10,000-case fuzz)
+// and the validation-against-theory files again at full size (HEADROOM_VALIDATION_SIZE=full: the
+// fast tier runs them at a quarter of the jobs with tolerances twice as wide).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +27,9 @@ const full = args.includes('--full');
 const only = args.filter((a) => a !== '--full');
 // A compiled test whose source was renamed or deleted stays in dist/ (tsc removes nothing): skip it.
 const hasSource = (f) => existsSync(f.replace(/^dist[\\/]/, '').replace(/\.js$/, '.ts'));
-let files = listTests('dist/test').filter((f) => f.endsWith('.full.test.js') === full && hasSource(f));
+const all = listTests('dist/test').filter(hasSource);
+const isValidation = (f) => /[\\/]test[\\/]validation[\\/]/.test(f);
+let files = all.filter((f) => f.endsWith('.full.test.js') === full || (full && isValidation(f)));
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did the build run?)');
@@ -37,7 +41,7 @@ const child = spawn(process.execPath, [
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   ...files,
-], { stdio: 'inherit' });
+], { stdio: 'inherit', env: full ? { ...process.env, HEADROOM_VALIDATION_SIZE: 'full' } : process.env });
 child.on('exit', (code) => {
   const text = readFileSync(tap, 'utf8');
   const count = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? 0);

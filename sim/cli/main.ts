@@ -3,19 +3,10 @@ import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import { jsonSchema } from '../scenario/schema.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { VERSION } from './version.js';
-import { runCommand } from './run.js';
-import { checkCommand } from './check.js';
-import { reportCommand } from './report.js';
-import { sizeCommand } from './size.js';
 import { MAX_REPLICATIONS } from '../scenario/schema.js';
 import { checkLimits } from '../montecarlo/limits.js';
 import { defaultWorkers } from '../montecarlo/run.js';
 import { parseUnit, quote } from '../units/units.js';
-import { importCommand } from './import.js';
-import { shardRunCommand } from './shard.js';
-import { mergeCommand } from './merge.js';
-import { queueRunCommand } from './queue.js';
-import { workerCommand } from './worker.js';
 
 /**
  * headroom's command line. Exit codes: 0 ok; 1 an `expect` bound failed (run) or a failure
@@ -71,7 +62,9 @@ export function program(): Command {
         process.exitCode = 2;
         return;
       }
-      process.exitCode = await (opts.shard !== undefined ? shardRunCommand(file, opts) : opts.queue !== undefined ? queueRunCommand(file, opts) : runCommand(file, opts));
+      process.exitCode = await (opts.shard !== undefined ? (await import('./shard.js')).shardRunCommand(file, opts)
+        : opts.queue !== undefined ? (await import('./queue.js')).queueRunCommand(file, opts)
+        : (await import('./run.js')).runCommand(file, opts));
     });
 
   p.command('merge')
@@ -79,7 +72,7 @@ export function program(): Command {
     .argument('<dirs...>', 'shard folders, one per shard 1..N')
     .option('--out <dir>', 'output folder (default out/<scenario name>)')
     .option('--no-report', 'skip charts, report.html and deck.pptx')
-    .action(async (dirs: string[], opts) => { process.exitCode = await mergeCommand(dirs, opts); });
+    .action(async (dirs: string[], opts) => { process.exitCode = await (await import('./merge.js')).mergeCommand(dirs, opts); });
 
   p.command('validate')
     .description('check scenarios without running them')
@@ -110,7 +103,7 @@ export function program(): Command {
     .description('deterministic N+1 / N+2 evacuation check of the initial placement (every host, pair, rack fails once)')
     .argument('<file>', 'scenario YAML with an evacuation study')
     .option('--level <k>', "failures to check: 1 (every host) or 2 (every pair); default: the scenario's check.level", whole('--level', 1))
-    .action(async (file: string, opts) => { process.exitCode = await checkCommand(file, opts); });
+    .action(async (file: string, opts) => { process.exitCode = await (await import('./check.js')).checkCommand(file, opts); });
 
   p.command('size')
     .description("the least setting of each design's knob (scenario's sizing:) that meets each target (targets:); an interval, its cost, or \"cannot\"")
@@ -118,7 +111,7 @@ export function program(): Command {
     .option('--json', 'write sizing.json into the output folder')
     .option('--out <dir>', 'output folder for --json (default out/<scenario name>)')
     .option('--workers <n>', 'worker threads (default: available cores)', whole('--workers', 1))
-    .action(async (file: string, opts) => { process.exitCode = await sizeCommand(file, opts); });
+    .action(async (file: string, opts) => { process.exitCode = await (await import('./size.js')).sizeCommand(file, opts); });
 
   p.command('import')
     .description('read an OpenStack inventory bundle (openstack … -f json outputs, scripts/export-openstack.sh) and write a scenario of the real cloud')
@@ -128,7 +121,7 @@ export function program(): Command {
     .option('--anonymize', 'hosts, groups, racks and zones as stable short hashes; the mapping goes to <out>.names.json')
     .option('--strict', 'refuse on any warning (skipped servers, raised ratios, guessed racks)')
     .option('--name <name>', 'scenario name (default imported-<bundle>)')
-    .action(async (inputs: string[], opts) => { process.exitCode = await importCommand(inputs, opts); });
+    .action(async (inputs: string[], opts) => { process.exitCode = await (await import('./import.js')).importCommand(inputs, opts); });
 
   p.command('worker')
     .description('take replication chunks from the queue of headroom run --queue until it has been empty for --idle seconds')
@@ -137,12 +130,12 @@ export function program(): Command {
     .option('--idle <s>', 'exit once the queue has been empty this long (default 30)', whole('--idle', 0))
     .option('--lock <s>', "seconds before a silent worker's chunk goes to another worker (default 30)", whole('--lock', 1))
     .option('--name <name>', 'name shown in the coordinator\'s progress (default HOST-PID)')
-    .action(async (opts) => { process.exitCode = await workerCommand(opts); });
+    .action(async (opts) => { process.exitCode = await (await import('./worker.js')).workerCommand(opts); });
 
   p.command('report')
     .description('re-render charts, report.html and deck.pptx from an existing output folder')
     .argument('<outdir>', 'an output folder written by headroom run')
-    .action(async (dir: string) => { process.exitCode = await reportCommand(dir); });
+    .action(async (dir: string) => { process.exitCode = await (await import('./report.js')).reportCommand(dir); });
   return p;
 }
 

@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimate, exactQueueValues, measured, near } from './estimate.js';
+import { estimate, exactQueueValues, measured, near, pc } from './estimate.js';
 import { erlangB, erlangC } from '../../sim/studies/queue.js';
 
 // docs/validation.md 2: M/M/c (Erlang C), c = 4, λ = 3, μ = 1. The mean wait's relative sd is ≈ 4.2 %
@@ -24,7 +24,7 @@ test('closed forms used by the tests match docs/validation.md (Erlang B/C recurs
   close(m1.number_in_system!, 4);
 });
 
-test('M/M/4 (λ 3, μ 1): Wq = 0.509434, W = 1.509434, Lq = 1.528302 within 2 %; C and P(Wq > 1) within 5 %', () => {
+test(`M/M/4 (λ 3, μ 1): Wq = 0.509434, W = 1.509434, Lq = 1.528302 within ${pc(0.02)}; C and P(Wq > 1) within ${pc(0.05)}`, () => {
   const e = estimate({ model: 'mmc', arrival_rate: 3, servers: 4, service: { exponential: { mean: 1 } }, jobs: 500_000, warmup_jobs: 2000 }, 16, 202);
   near(e, 'wait', 0.509434, 0.02);
   near(e, 'response', 1.509434, 0.02);

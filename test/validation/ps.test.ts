@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimate, measured, near } from './estimate.js';
+import { estimate, measured, near, pc } from './estimate.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { SharedLink } from '../../sim/resources/shared-link.js';
 
@@ -9,7 +9,7 @@ import { SharedLink } from '../../sim/resources/shared-link.js';
 // has mean response/size 5 (a job of 0.1 takes 0.5, one of 10 takes 50).
 after(() => console.log(measured.join('\n')));
 
-test('M/G/1-PS lognormal (E[S] 1, C² 4): E[T] = 5 within 2 %; L = 4; mean T/S = 5', () => {
+test(`M/G/1-PS lognormal (E[S] 1, C² 4): E[T] = 5 within ${pc(0.02)}; L = 4; mean T/S = 5`, () => {
   // Relative sd of the mean response ≈ 5 % per 10⁵ jobs: 9.6·10⁶ jobs put 4 standard errors in ±2 %.
   const e = estimate({ model: 'mg1-ps', arrival_rate: 0.8, service: { lognormal: { mean: 1, cv: 2 } }, jobs: 800_000, warmup_jobs: 2000 }, 12, 801);
   near(e, 'response', 5, 0.02);
@@ -24,7 +24,7 @@ test('M/G/1-PS lognormal (E[S] 1, C² 4): E[T] = 5 within 2 %; L = 4; mean T/S =
   near(e, 'number_in_system_tail@3', 0.8 ** 3, 0.05);
 });
 
-test('insensitivity: deterministic and exponential service give the same E[T] = 5 (within 3 %)', () => {
+test(`insensitivity: deterministic and exponential service give the same E[T] = 5 (within ${pc(0.03)})`, () => {
   const d = estimate({ model: 'mg1-ps', arrival_rate: 0.8, service: 1, jobs: 200_000, warmup_jobs: 2000 }, 8, 802);
   near(d, 'response', 5, 0.03);
   near(d, 'slowdown_by_size@1', 5, 0.03);
