@@ -7,6 +7,7 @@ import { allocationUnit, cephAtLeast, objectStore } from '../openstack/ceph/ceph
 import { runRbd } from '../openstack/ceph/rbd-model.js';
 import type { DiskSource, RbdModelConfig } from '../openstack/ceph/rbd-plan.js';
 import type { MetricDef, Problem, SeriesDef, StudyDefinition, StudyInput, Threshold } from './study.js';
+import { versionAtLeast } from '../openstack/versions.js';
 
 /**
  * rbd: when does the Ceph pool holding the instances' disks reach nearfull and full, with and
@@ -55,15 +56,7 @@ export const rbdSchema = z.object({
 
 export type RbdConfig = z.output<typeof rbdSchema>;
 
-/** Compares dotted versions ("5.15.0-91-generic" reads as 5.15.0): true when v ≥ min. */
-export function versionAtLeast(v: string, min: string): boolean {
-  const a = (v.match(/^\d+(\.\d+)*/)?.[0] ?? '0').split('.').map(Number), b = min.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0, y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
+export { versionAtLeast };
 
 /**
  * What stops discards from reaching Ceph (docs/openstack-facts.md §5, §10; docs/boot-and-storage.md §7); empty when
