@@ -135,6 +135,21 @@ test('placement through the scheduler: spread over hosts, NoValidHost beyond cap
   assert.equal(at(two, 'bytes_downloaded'), 2e6, 'only the first two hosts are used');
 });
 
+test('warnings: rbd import by a pre-Luminous CLI writes whole objects, data_size is a lower bound', () => {
+  const qcow = { name: 'q', size: 100, virtual_size: 400, format: 'qcow2', boot: { cpu: '1s', read: 0 } };
+  const rbd = (release: string, image: Record<string, unknown> = qcow, glance: Record<string, unknown> = {}) => bootStudy.warnings!(input(cloudOf({
+    ephemeral_storage: 'rbd', glance: { api_nodes: 1, ...glance }, images: [image],
+    ceph: { osds: 3, osd_size: '1TiB', release, ...(release === 'hammer' ? { objectstore: 'filestore' } : {}) },
+  }), { storm: { size: 1 } }));
+  const w = rbd('hammer');
+  assert.equal(w.length, 1);
+  assert.match(w[0], /^ceph\.release hammer: rbd import before Luminous skipped only all-zero objects.* of q;.*§5/);
+  assert.deepEqual(rbd('luminous'), []);
+  assert.deepEqual(rbd('hammer', { ...qcow, data_size: 300 }), [], 'data_size stated');
+  const raw = { ...qcow, format: 'raw', size: 400 };
+  assert.deepEqual(rbd('hammer', raw, { store: 'rbd', show_image_direct_url: true }), [], 'cloned, not imported');
+});
+
 test('warnings: glance image cache with images on RBD', () => {
   const w = bootStudy.warnings!(input(cloudOf({ glance: { store: 'rbd', image_cache: true }, ceph: { osds: 3, osd_size: '1TiB' } }), { storm: { size: 1 } }));
   assert.equal(w.length, 1);
