@@ -1,7 +1,8 @@
 import { quantileSorted } from '../stats/quantile.js';
 import { z } from 'zod';
 import { Simulation, type Handler } from '../engine/simulation.js';
-import { BootModel } from '../openstack/images/boot-model.js';
+import { BootModel, isCloneable } from '../openstack/images/boot-model.js';
+import { wholeObjectImportWarning } from '../openstack/ceph/ceph-schema.js';
 import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import { Exponential, Shares, type Distribution } from '../random/distributions.js';
@@ -272,6 +273,10 @@ export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
     if (cloud.ephemeral_storage === 'rbd' && cloud.glance.store === 'rbd' && !cloud.glance.show_image_direct_url
       && (cloud.images ?? []).some((i) => i.format === 'raw')) {
       out.push('instance disks and raw images are both on RBD but glance.show_image_direct_url is off (glance\'s default): nova cannot see the images\' locations, so it cannot clone them; every boot downloads the image to _base and rbd-imports it (docs/boot-and-storage.md §5)');
+    }
+    if (cloud.ephemeral_storage === 'rbd' && cloud.ceph) {
+      const imported = (cloud.images ?? []).filter((i) => i.share > 0 && i.data_size === undefined && !isCloneable(cloud, i.format));
+      out.push(...wholeObjectImportWarning(cloud.ceph.release, imported.map((i) => i.name)));
     }
     if (cloud.glance.image_cache && cloud.glance.store === 'rbd') {
       out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (docs/openstack-facts.md §9.3); it only fills when images are downloaded');

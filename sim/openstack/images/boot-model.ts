@@ -3,6 +3,7 @@ import type { Rng } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
 import { LimitedLink, SharedLink } from '../../resources/shared-link.js';
 import type { Cloud } from '../cloud.js';
+import { glanceNodeLimit, nfsServerRate } from './backend-limits.js';
 import { ABSENT, BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
 import { grown } from '../../engine/grow.js';
 
@@ -36,9 +37,10 @@ import { grown } from '../../engine/grow.js';
  *     weight on the cores link: each guest then gets min(1, cores ÷ (booting guests + busy
  *     cores))). The boot is done when init is done.
  *
- * Transfers are flows on SharedLinks (max-min fair with per-flow caps); a glance-api node with
- * `max_concurrent_downloads` is a LimitedLink (that many downloads share it, the others wait FIFO,
- * docs/boot-and-storage.md §3). A download through glance
+ * Transfers are flows on SharedLinks (max-min fair with per-flow caps); a glance-api node is a
+ * LimitedLink when its WSGI server's or load balancer's limit can bind (that many downloads share
+ * it, the others wait FIFO), and the NFS server's rate is capped by what its nfsd threads complete
+ * (backend-limits.ts, docs/boot-and-storage.md §3). A download through glance
  * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
  * the glance store; both hops are flows of the image size and the download completes when both
  * are done (a fluid tandem: exact when the same hop binds every flow through it, as in the bundled
@@ -412,8 +414,10 @@ export class BootModel {
   }
 
   private glanceNode(node: number): FlowLink {
-    const limit = this.cloud.glance.max_concurrent_downloads;
-    return (this.glanceApi[node] ??= limit === undefined
+    // A host downloads an image once at a time (the per-image lock), so at most hosts × images
+    // downloads exist at once: a limit at or above that never binds and the node stays shared.
+    const limit = glanceNodeLimit(this.cloud);
+    return (this.glanceApi[node] ??= limit >= this.hosts * this.images
       ? new SharedLink(this.sim, this.cloud.glance.nic, `glance-api${node}.nic`)
       : new LimitedLink(this.sim, this.cloud.glance.nic, limit, `glance-api${node}.nic`));
   }
@@ -427,7 +431,7 @@ export class BootModel {
   }
 
   private nfs(): SharedLink {
-    return (this.nfsLink ??= new SharedLink(this.sim, this.cloud.nfs.server_bandwidth, 'nfs-server'));
+    return (this.nfsLink ??= new SharedLink(this.sim, nfsServerRate(this.cloud), 'nfs-server'));
   }
 
   private ceph(): SharedLink {
