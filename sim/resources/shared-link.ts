@@ -1,4 +1,4 @@
-import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Simulation } from '../engine/simulation.js';
 
 /**
  * A link (a NIC, an NFS server, a Glance API, a Ceph network) shared by concurrent transfers:
@@ -111,7 +111,7 @@ class FlowHeap {
   }
 }
 
-export class SharedLink implements Handler {
+export class SharedLink {
   readonly name: string;
   /** Bytes transferred up to the last start/abort/completion (including the part of aborted flows); transferred() is up to now. */
   bytesDone = 0;
@@ -170,7 +170,7 @@ export class SharedLink implements Handler {
     this.sim = sim;
     this.capacityBps = capacityBytesPerSec;
     this.name = name;
-    this.selfId = sim.register(this, `${name}.complete`);
+    this.selfId = sim.addHandler(`${name}.complete`, () => this.complete());
     this.last = sim.now;
     const m = Math.max(4, initialFlows);
     this.key = new Float64Array(m);
@@ -329,8 +329,8 @@ export class SharedLink implements Handler {
     return (this.transferred() - bytesAtSince) / (this.capacityBps * span);
   }
 
-  /** The completion event (registered by the constructor; model code does not call it). */
-  fire(): void {
+  /** The completion event (added by the constructor; model code does not call it). */
+  private complete(): void {
     this.token = -1;
     this.advance();
     const now = this.sim.now;
@@ -565,7 +565,7 @@ export class SharedLink implements Handler {
  * next waiting flow (if any) has entered. Nothing is allocated per flow (ring buffer and slot
  * arrays on typed arrays, grown by doubling).
  */
-export class LimitedLink implements Handler {
+export class LimitedLink {
   readonly link: SharedLink;
   readonly limit: number;
   /** Flows that had to wait for a place, so far. */
@@ -597,7 +597,7 @@ export class LimitedLink implements Handler {
     this.sim = sim;
     this.limit = limit;
     this.link = new SharedLink(sim, capacityBytesPerSec, name, initialFlows);
-    this.doneId = sim.register(this, `${name}.served`);
+    this.doneId = sim.addHandler(`${name}.served`, (slot) => this.flowServed(slot));
     const m = Math.max(4, Math.min(initialFlows, limit));
     this.sHandler = new Int32Array(m);
     this.sPayload = new Float64Array(m);
@@ -632,8 +632,8 @@ export class LimitedLink implements Handler {
     this.queuedFlows++;
   }
 
-  /** Inner completion of the flow in slot `slot` (registered by the constructor). */
-  fire(slot: number): void {
+  /** Inner completion of the flow in slot `slot` (added by the constructor). */
+  private flowServed(slot: number): void {
     const h = this.sHandler[slot], p = this.sPayload[slot];
     this.sFree[this.sFreeCount++] = slot;
     this.served--;

@@ -332,6 +332,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
         downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)),
         hosts_down_at_least: input.config.hosts_down_k.map((k) => failures.probAtLeast(k)),
       },
+      events: sim.eventsFired,
     };
   },
 };

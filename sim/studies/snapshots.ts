@@ -172,6 +172,7 @@ export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metri
         guest_downtime_seconds_max: downtimes.length ? downtimes[downtimes.length - 1] : 0,
       },
       series: { freeze_seconds_quantiles: FREEZE_QUANTILES.map((p) => sortedQuantile(freezes, p)) },
+      events: fleet.sim.eventsFired,
     };
   },
 };

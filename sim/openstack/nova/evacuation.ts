@@ -204,17 +204,17 @@ export class EvacuationModel implements FailureListener {
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
     for (let h = 0; h < s.hostCount; h++) this.noteCommit(h);
-    this.hDetect = sim.register({ fire: (h) => this.detect(h) }, 'service-down');
-    this.hEvacuate = sim.register({ fire: (h) => this.hostEvacuate(h) }, 'host-evacuate');
-    this.hRestarted = sim.register({ fire: (i) => this.restarted(i) }, 'instance-running');
-    this.hRebuild = sim.register({ fire: (i) => this.rebuildInPlace(i) }, 'rebuild-in-place');
+    this.hDetect = sim.addHandler('service-down', (h) => this.detect(h));
+    this.hEvacuate = sim.addHandler('host-evacuate', (h) => this.hostEvacuate(h));
+    this.hRestarted = sim.addHandler('instance-running', (i) => this.restarted(i));
+    this.hRebuild = sim.addHandler('rebuild-in-place', (i) => this.rebuildInPlace(i));
     this.rebuilds = p.localRebuild !== undefined && !p.sharedStorage
       ? new LocalRebuilds(sim, s, p.localRebuild, streams, this.hRestarted) : undefined;
-    this.hHook = sim.register({ fire: (h) => this.hookApply(h) }, 'hook-release');
-    this.hRestore = sim.register({ fire: () => this.hookRestore() }, 'hook-restore');
-    this.hMoveBack = sim.register({ fire: (h) => this.moveBack(h) }, 'move-back');
-    this.hChurn = sim.register({ fire: () => this.churn() }, 'churn');
-    this.hRetry = sim.register({ fire: (h) => this.retryStranded(h) }, 'retry-stranded');
+    this.hHook = sim.addHandler('hook-release', (h) => this.hookApply(h));
+    this.hRestore = sim.addHandler('hook-restore', () => this.hookRestore());
+    this.hMoveBack = sim.addHandler('move-back', (h) => this.moveBack(h));
+    this.hChurn = sim.addHandler('churn', () => this.churn());
+    this.hRetry = sim.addHandler('retry-stranded', (h) => this.retryStranded(h));
     if (p.churnRate > 0) sim.schedule(this.churnGap(), this.hChurn);
   }
 

@@ -117,10 +117,10 @@ export class FailureProcess {
     this.repairRng = streams.stream('repair');
     this.rackRng = streams.stream('rack-failures');
     this.rackRepairRng = streams.stream('rack-repair');
-    this.hFail = sim.register({ fire: (h) => this.ownFailure(h) }, 'host-failure');
-    this.hRepairDone = sim.register({ fire: (h) => this.repairDone(h) }, 'host-repaired');
-    this.hRackFail = sim.register({ fire: (r) => this.rackFailure(r) }, 'rack-failure');
-    this.hRackRestore = sim.register({ fire: (r) => this.rackRestore(r) }, 'rack-restored');
+    this.hFail = sim.addHandler('host-failure', (h) => this.ownFailure(h));
+    this.hRepairDone = sim.addHandler('host-repaired', (h) => this.repairDone(h));
+    this.hRackFail = sim.addHandler('rack-failure', (r) => this.rackFailure(r));
+    this.hRackRestore = sim.addHandler('rack-restored', (r) => this.rackRestore(r));
     this.domains = cfg.domains ?? [];
     if (this.domains.length > MAX_DOMAIN_KINDS) throw new Error(`at most ${MAX_DOMAIN_KINDS} failure domain kinds`);
     this.domainEvents = new Int32Array(this.domains.length);
@@ -138,9 +138,9 @@ export class FailureProcess {
     this.pick = new Int32Array(hostCount);
     const K = Math.max(1, this.domains.length);
     // Payloads: domain index × K + kind for events, host × K + kind for a host of an event.
-    this.hDomainFail = sim.register({ fire: (x) => this.domainFailure(x % K, Math.floor(x / K)) }, 'domain-failure');
-    this.hDomainHost = sim.register({ fire: (x) => this.domainHostDown(x % K, Math.floor(x / K)) }, 'domain-host-down');
-    this.hDomainRestore = sim.register({ fire: (x) => this.domainRestore(x % K, Math.floor(x / K)) }, 'domain-restored');
+    this.hDomainFail = sim.addHandler('domain-failure', (x) => this.domainFailure(x % K, Math.floor(x / K)));
+    this.hDomainHost = sim.addHandler('domain-host-down', (x) => this.domainHostDown(x % K, Math.floor(x / K)));
+    this.hDomainRestore = sim.addHandler('domain-restored', (x) => this.domainRestore(x % K, Math.floor(x / K)));
   }
 
   /** Draws the first failure of every host (in host order) and rack (in rack order). */
@@ -228,7 +228,7 @@ export class FailureProcess {
 
   /** A scripted failure (tests, what-if): host h fails at `at` and is repaired `repair` later. */
   inject(h: number, at: number, repair: number): void {
-    const id = this.sim.register({ fire: () => this.down(h, OWN, -1, repair) }, 'scripted-failure');
+    const id = this.sim.addHandler('scripted-failure', () => this.down(h, OWN, -1, repair));
     this.sim.at(at, id, h);
   }
 

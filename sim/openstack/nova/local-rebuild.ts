@@ -54,7 +54,7 @@ export class LocalRebuilds {
     const images = cloud.images ?? [];
     // The rebuild stops counting in num_io_ops when nova sets the instance ACTIVE: when spawn
     // returns with the domain running (BootModel's onActive), not when the guest OS is up.
-    const hActive = sim.register({ fire: (id) => this.active(id) }, 'rebuild-active');
+    const hActive = sim.addHandler('rebuild-active', (id) => this.active(id));
     this.boot = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: streams.stream('nfs-fallback'), onActive: hActive });
     this.cpu = images.map((im) => im.boot.cpu);
     this.cpuRng = streams.stream('rebuild-boot');
@@ -64,7 +64,7 @@ export class LocalRebuilds {
     this.current = new Int32Array(N).fill(-1);
     this.orphans = Array.from({ length: s.hostCount }, () => []);
     for (let i = 0; i < N; i++) if (s.hostOf[i] >= 0) this.place(i, s.hostOf[i]);
-    this.hDone = sim.register({ fire: (id) => this.done(id) }, 'rebuild-done');
+    this.hDone = sim.addHandler('rebuild-done', (id) => this.done(id));
   }
 
   /** Starts the rebuild of instance `i` on `host` (not gated by max_concurrent_builds, §8.3). */
