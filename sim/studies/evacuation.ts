@@ -5,7 +5,7 @@ import { Exponential, type Distribution } from '../random/distributions.js';
 import { distribution } from '../random/spec.js';
 import { duration, fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
-import { buildCloud, buildCloudCached, enforcedGroup, pinProblems, type BuiltCloud } from '../openstack/nova/cloud-build.js';
+import { buildCloud, fillKey, pinProblems, unenforcedGroups, type BuiltCloud } from '../openstack/nova/cloud-build.js';
 import { totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
@@ -180,15 +180,24 @@ export function hookMemoryFloor(cloud: Cloud): { leftMb: number; floorMb: number
   return { leftMb: Math.round(full.totalMb - full.capMb), floorMb, guests: full.guests };
 }
 
-/** One working copy per built cloud, reused across replications (no per-replication allocation). */
-const working = new WeakMap<BuiltCloud, ComputeState>();
+/**
+ * The fixed initial layout of the input's cloud and seed (`initial_layout: fixed`; what the
+ * checks, sizing and warnings read), built once per loaded scenario and shared by the designs
+ * whose fill is the same (`fillKey`). Callers must not mutate its state: run on `workingState`.
+ */
+export function fixedFill(input: StudyInput<unknown>): BuiltCloud {
+  const key = input.memo.get('fill-key', input.cloud, () => fillKey(input.cloud));
+  return input.memo.get('fixed-fill', `${JSON.stringify(input.seed)}${key}`, () => buildCloud(input.cloud, input.seed));
+}
 
-export function workingState(cloud: Cloud, built: BuiltCloud): ComputeState {
-  let s = working.get(built);
-  if (s === undefined) {
-    s = new ComputeState(cloud, built.state.instanceCount, built.state.groups.length);
-    working.set(built, s);
-  }
+/**
+ * A copy of the built layout for one replication to change. The fixed layout's copy is made once
+ * per loaded scenario and refilled every replication: constructing a state (host index and all)
+ * takes about as long as a replication of the 1,000-host scenario itself.
+ */
+export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixed: boolean): ComputeState {
+  const make = () => new ComputeState(input.cloud, built.state.instanceCount, built.state.groups.length);
+  const s = fixed ? input.memo.get('fixed-fill-working-state', built, make) : make();
   s.copyFrom(built.state);
   return s;
 }
@@ -271,13 +280,14 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     if (cloud.ephemeral_storage === 'local' && localRebuildCloud(cloud) === undefined) {
       w.push('ephemeral_storage local without cloud.images: evacuation rebuilds take the restart.local distribution, not the boot model (no image download, _base cache or contention between rebuilds)');
     }
-    const soft = (cloud.groups ?? []).filter((g) => !enforcedGroup(cloud, g.name));
+    const unenforced = unenforcedGroups(cloud);
+    const soft = (cloud.groups ?? []).filter((g) => unenforced.has(g.name));
     if (soft.length > 0) {
       w.push(`${soft.length} server group(s) with policy affinity, soft-affinity or soft-anti-affinity (e.g. ${soft[0].name}: ${soft[0].policy}) do not constrain the modelled scheduler: their members are placed and evacuated as if ungrouped`);
     }
     if (!rule('rebuildClaim', cloud.nova.release)) w.push(`${cloud.nova.release} had no destination claim (Liberty): the model lets each evacuation see the previous ones, which is optimistic for concurrent evacuations`);
     try {
-      const built = buildCloudCached(cloud, input.seed);
+      const built = fixedFill(input);
       if (built.fillFailures > 0) w.push(`${built.fillFailures} instances of the initial fill got NoValidHost and are not in the cloud`);
     } catch (e) {
       w.push(`initial placement failed: ${(e as Error).message}`);
@@ -286,8 +296,9 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
   },
   replicate(input, ctx) {
     const cloud = input.cloud;
-    const built = input.config.initial_layout === 'fixed' ? buildCloudCached(cloud, input.seed) : buildCloud(cloud, input.seed, ctx.replication);
-    const state = workingState(cloud, built);
+    const fixed = input.config.initial_layout === 'fixed';
+    const built = fixed ? fixedFill(input) : buildCloud(cloud, input.seed, ctx.replication);
+    const state = workingState(input, built, fixed);
     const sim = new Simulation(4096);
     const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams);
     if (ctx.tracer !== undefined) {

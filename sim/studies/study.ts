@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Streams } from '../random/streams.js';
 import type { Tracer } from '../engine/simulation.js';
 import type { Cloud } from '../openstack/cloud.js';
+import type { Memo } from './memo.js';
 
 /**
  * The contract between a study and the rest of the pipeline (docs/study-contract.md).
@@ -104,6 +105,8 @@ export interface StudyInput<C> {
   design: string;
   cloud: Cloud;
   config: C;
+  /** What this loaded scenario's designs and replications share within the thread (see Memo). */
+  memo: Memo;
 }
 
 export interface ReplicationContext {

@@ -7,6 +7,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { BootModel } from '../../sim/openstack/images/boot-model.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 // Busy hosts, pre-caching and the first-vs-later boot of an image (docs/boot-and-storage.md §1, §4).
 
@@ -80,7 +81,7 @@ test('pre-caching: a pre-cached base serves the first boot (no download); unused
 });
 
 function study(cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>): StudyInput<BootConfig> {
-  return { scenarioName: 't', seed: 5, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 5, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
 }
 
 const stormCloud = (patch: Record<string, unknown> = {}) => cloudOf({

@@ -187,19 +187,12 @@ export class EvacuationModel implements FailureListener {
     this.hookDone = new Uint8Array(H);
     this.waiting = new Uint8Array(H);
     this.away = Array.from({ length: H }, () => []);
-    // Per-instance arrays are reused across replications of the same cloud (40,000 instances:
-    // ~1.3 MB that would otherwise be garbage every replication).
-    let buf = instanceBuffers.get(s);
-    if (buf === undefined) {
-      buf = { restartToken: new Float64Array(N), downSince: new Float64Array(N), strandedSince: new Float64Array(N), incidentOf: new Int32Array(N), scratch: new Int32Array(N), refused: new Uint8Array(N) };
-      instanceBuffers.set(s, buf);
-    }
-    this.restartToken = buf.restartToken.fill(-1);
-    this.downSince = buf.downSince.fill(0);
-    this.strandedSince = buf.strandedSince.fill(-1);
-    this.incidentOf = buf.incidentOf.fill(-1);
-    this.scratch = buf.scratch;
-    this.refused = buf.refused.fill(0);
+    this.restartToken = new Float64Array(N).fill(-1);
+    this.downSince = new Float64Array(N);
+    this.strandedSince = new Float64Array(N).fill(-1);
+    this.incidentOf = new Int32Array(N).fill(-1);
+    this.scratch = new Int32Array(N);
+    this.refused = new Uint8Array(N);
     this.totalRamMb = s.totalRamMb();
     for (let i = 0; i < N; i++) { this.counts[s.state[i]]++; if (s.state[i] === RUNNING) this.runningMb += s.ramMb[i]; }
     this.heldBackMb = this.computeHeldBack();
@@ -638,10 +631,6 @@ export class EvacuationModel implements FailureListener {
     return horizon > 0 ? this.runningArea / horizon / this.totalRamMb : this.runningMb / this.totalRamMb;
   }
 }
-
-const instanceBuffers = new WeakMap<ComputeState, {
-  restartToken: Float64Array; downSince: Float64Array; strandedSince: Float64Array; incidentOf: Int32Array; scratch: Int32Array; refused: Uint8Array;
-}>();
 
 function fmt(t: number): string {
   return `t=${Math.round(t * 1000) / 1000}`;
