@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
-import { Shares, type Distribution } from '../../random/distributions.js';
+import { Exponential, Shares, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import type { Cloud } from '../cloud.js';
 import { ComputeState, DOWN, EVACUATING, RUNNING, STRANDED } from './compute-state.js';
@@ -144,6 +144,8 @@ export class EvacuationModel implements FailureListener {
   private readonly restartRng: Rng;
   private readonly hookRng: Rng;
   private readonly churnRng: Rng;
+  /** Gaps between tenant churn events (a Poisson process of rate churnRate); undefined without churn. */
+  private readonly churnGaps: Exponential | undefined;
   private readonly retryRng: Rng;
   private readonly hDetect: number;
   private readonly hEvacuate: number;
@@ -174,6 +176,7 @@ export class EvacuationModel implements FailureListener {
     this.restartRng = streams.stream('restart');
     this.hookRng = streams.stream('hook');
     this.churnRng = streams.stream('churn');
+    this.churnGaps = p.churnRate > 0 ? new Exponential(1 / p.churnRate) : undefined;
     this.flavorMix = new Shares(s.flavors.map((f) => f.share));
     this.retryRng = streams.stream('retry-stranded');
     this.strandedVmState = rule('noValidHostOnEvacuate', s.nova.release) === 'error' ? 'ERROR' : 'vm_state unchanged';
@@ -566,7 +569,7 @@ export class EvacuationModel implements FailureListener {
 
 
   private churnGap(): number {
-    return -Math.log(1 - this.churnRng.next()) / this.p.churnRate;
+    return this.churnGaps!.sample(this.churnRng);
   }
 
   /** A tenant deletes a random running instance and creates one of a random flavor (§7 build path). */

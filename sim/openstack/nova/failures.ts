@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
-import type { Distribution } from '../../random/distributions.js';
+import { Exponential, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 
 /** Told when a host physically goes down (first cause) and comes back (last cause cleared). */
@@ -83,6 +83,8 @@ export class FailureProcess {
   private readonly ttfRng: Rng;
   private readonly repairRng: Rng;
   private readonly rackRng: Rng;
+  /** Gaps between a rack's failures (Poisson, rate rackRate); undefined without rack failures. */
+  private readonly rackGaps: Exponential | undefined;
   private readonly rackRepairRng: Rng;
   private readonly hFail: number;
   private readonly hRepairDone: number;
@@ -92,6 +94,8 @@ export class FailureProcess {
   /** Per kind: first host of each domain, plus one past the end. */
   private readonly domainStart: Int32Array[];
   private readonly domainRngs: Rng[];
+  /** Per domain kind, gaps between a domain's failures (Poisson at the kind's rate); undefined at rate 0. */
+  private readonly domainGaps: (Exponential | undefined)[];
   private readonly domainRepairRngs: Rng[];
   private readonly domainHostRngs: Rng[];
   private readonly hDomainFail: number;
@@ -116,6 +120,7 @@ export class FailureProcess {
     this.ttfRng = streams.stream('host-failures');
     this.repairRng = streams.stream('repair');
     this.rackRng = streams.stream('rack-failures');
+    this.rackGaps = cfg.rackRate > 0 ? new Exponential(1 / cfg.rackRate) : undefined;
     this.rackRepairRng = streams.stream('rack-repair');
     this.hFail = sim.addHandler('host-failure', (h) => this.ownFailure(h));
     this.hRepairDone = sim.addHandler('host-repaired', (h) => this.repairDone(h));
@@ -132,6 +137,7 @@ export class FailureProcess {
       return Int32Array.from(starts);
     });
     this.domainRngs = this.domains.map((d) => streams.stream(`domain/${d.name}`));
+    this.domainGaps = this.domains.map((d) => (d.rate > 0 ? new Exponential(1 / d.rate) : undefined));
     this.domainRepairRngs = this.domains.map((d) => streams.stream(`domain-repair/${d.name}`));
     this.domainHostRngs = this.domains.map((d) => streams.stream(`domain-hosts/${d.name}`));
     this.chosen = this.domains.map(() => new Int32Array(hostCount));
@@ -160,7 +166,7 @@ export class FailureProcess {
   private kinds(): number { return Math.max(1, this.domains.length); }
 
   private domainGap(k: number): number {
-    return -Math.log(1 - this.domainRngs[k].next()) / this.domains[k].rate;
+    return this.domainGaps[k]!.sample(this.domainRngs[k]);
   }
 
   /**
@@ -254,7 +260,7 @@ export class FailureProcess {
   }
 
   private nextRackGap(): number {
-    return -Math.log(1 - this.rackRng.next()) / this.cfg.rackRate;
+    return this.rackGaps!.sample(this.rackRng);
   }
 
   private ownFailure(h: number): void {
