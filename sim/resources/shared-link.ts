@@ -1,4 +1,5 @@
 import type { Simulation } from '../engine/simulation.js';
+import { grown } from '../engine/grow.js';
 
 /**
  * A link (a NIC, an NFS server, a Glance API, a Ceph network) shared by concurrent transfers:
@@ -55,7 +56,7 @@ class FlowHeap {
   }
 
   grow(capacity: number): void {
-    const a = new Int32Array(capacity); a.set(this.items); this.items = a;
+    this.items = grown(this.items, capacity);
   }
 
   top(): number {
@@ -476,8 +477,8 @@ export class SharedLink {
       return i < this.cappedClasses;
     }
     if (this.classes === this.classValue.length) {
-      const v = new Float64Array(this.classes * 2); v.set(this.classValue); this.classValue = v;
-      const k = new Int32Array(this.classes * 2); k.set(this.classCount); this.classCount = k;
+      this.classValue = grown(this.classValue, this.classes * 2);
+      this.classCount = grown(this.classCount, this.classes * 2);
     }
     this.classValue.copyWithin(i + 1, i, this.classes);
     this.classCount.copyWithin(i + 1, i, this.classes);
@@ -529,18 +530,16 @@ export class SharedLink {
   private grow(): void {
     const m = this.size.length * 2;
     if (m > SLOT_LIMIT) throw new RangeError(`SharedLink ${this.name}: more than ${SLOT_LIMIT} concurrent flows`);
-    const f64 = (a: Float64Array) => { const b = new Float64Array(m); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(m); b.set(a); return b; };
-    this.key = f64(this.key);
-    this.seq = f64(this.seq);
-    this.pos = i32(this.pos);
-    this.size = f64(this.size);
-    this.cap = f64(this.cap);
-    this.payload = f64(this.payload);
-    this.handler = i32(this.handler);
-    const g = new Uint32Array(m); g.set(this.generation); this.generation = g;
-    const gr = new Uint8Array(m); gr.set(this.group); this.group = gr;
-    this.free = i32(this.free);
+    this.key = grown(this.key, m);
+    this.seq = grown(this.seq, m);
+    this.pos = grown(this.pos, m);
+    this.size = grown(this.size, m);
+    this.cap = grown(this.cap, m);
+    this.payload = grown(this.payload, m);
+    this.handler = grown(this.handler, m);
+    this.generation = grown(this.generation, m);
+    this.group = grown(this.group, m);
+    this.free = grown(this.free, m);
     this.doneSlots = new Int32Array(m);
     this.doneHandler = new Int32Array(m);
     this.donePayload = new Float64Array(m);
@@ -668,9 +667,9 @@ export class LimitedLink {
 
   private growSlots(): void {
     const m = this.sHandler.length * 2;
-    const h = new Int32Array(m); h.set(this.sHandler); this.sHandler = h;
-    const p = new Float64Array(m); p.set(this.sPayload); this.sPayload = p;
-    const f = new Int32Array(m); f.set(this.sFree); this.sFree = f;
+    this.sHandler = grown(this.sHandler, m);
+    this.sPayload = grown(this.sPayload, m);
+    this.sFree = grown(this.sFree, m);
   }
 
   private growQueue(): void {

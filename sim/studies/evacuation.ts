@@ -202,11 +202,6 @@ export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixe
   return s;
 }
 
-/** A downtime quantile of the replication; 0 when no instance went down. */
-function quantile(sorted: Float64Array, n: number, p: number): number {
-  return n === 0 ? 0 : quantileSorted(sorted, p);
-}
-
 export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {
   name: 'evacuation',
   title: 'Host evacuation: headroom for failed computes',
@@ -322,7 +317,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
         stranded_instances: model.strandings,
         stranded_instance_hours: model.strandedSeconds / 3600,
         any_stranded: model.strandings > 0 ? 1 : 0,
-        downtime_p95: quantile(sorted, n, 0.95),
+        downtime_p95: quantileSorted(sorted, 0.95, 0),
         recovery_time_max: model.recoveryMax,
         reserved_gib_hours: model.reservedGibHours(),
         held_back_fraction: model.heldBackFraction(input.horizon),
@@ -340,7 +335,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
         failure_burst_share: failures.burstShare(input.config.burst_window),
       },
       series: {
-        downtime_cdf: DOWNTIME_PROBS.map((p) => quantile(sorted, n, p)),
+        downtime_cdf: DOWNTIME_PROBS.map((p) => quantileSorted(sorted, p, 0)),
         hosts_down_at_least: input.config.hosts_down_k.map((k) => failures.probAtLeast(k)),
       },
       events: sim.eventsFired,

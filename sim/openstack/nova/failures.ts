@@ -1,3 +1,4 @@
+import { grown } from '../../engine/grow.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { Exponential, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
@@ -309,11 +310,7 @@ export class FailureProcess {
     if (scriptedRepair >= 0) { this.hostFailures++; this.startRepair(h, scriptedRepair); }
     if (was !== 0) return;
     this.advance();
-    if (this.downCount === this.downTimes.length) {
-      const bigger = new Float64Array(this.downCount * 2);
-      bigger.set(this.downTimes);
-      this.downTimes = bigger;
-    }
+    if (this.downCount === this.downTimes.length) this.downTimes = grown(this.downTimes, this.downCount * 2);
     this.downTimes[this.downCount++] = this.sim.now;
     this.hostsDown++;
     if (this.hostsDown > this.maxHostsDown) this.maxHostsDown = this.hostsDown;

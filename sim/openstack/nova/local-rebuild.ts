@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
-import type { Distribution } from '../../random/distributions.js';
+import { Shares, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import type { Cloud } from '../cloud.js';
 import { BootModel } from '../images/boot-model.js';
@@ -166,23 +166,8 @@ export class LocalRebuilds {
 
 /** One image per instance, in instance order, by normalised share. */
 export function drawImages(shares: number[], n: number, rng: Rng): Int32Array {
-  const total = shares.reduce((a, b) => a + b, 0);
-  const cum = new Float64Array(shares.length);
-  let acc = 0;
-  for (let k = 0; k < shares.length; k++) { acc += shares[k] / total; cum[k] = acc; }
+  const mix = new Shares(shares);
   const out = new Int32Array(n);
-  const last = cum.length - 1;
-  for (let i = 0; i < n; i++) {
-    // The first k with v < cum[k] (the last image when rounding leaves v ≥ every cum[k]):
-    // a binary search, cum being non-decreasing; 41,000 instances draw per replication.
-    const v = rng.next();
-    let lo = 0, hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v < cum[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = lo;
-  }
+  for (let i = 0; i < n; i++) out[i] = mix.pick(rng.next());
   return out;
 }
