@@ -182,8 +182,9 @@ export function hookMemoryFloor(cloud: Cloud): { leftMb: number; floorMb: number
 
 /**
  * The fixed initial layout of the input's cloud and seed (`initial_layout: fixed`; what the
- * checks, sizing and warnings read), built once per loaded scenario and shared by the designs
- * whose fill is the same (`fillKey`). Callers must not mutate its state: run on `workingState`.
+ * checks, sizing and warnings read), built once per `input.memo` (once per worker) and shared by
+ * the designs and candidates whose fill is the same (`fillKey`). Callers must not mutate its
+ * state: run on `workingState`.
  */
 export function fixedFill(input: StudyInput<unknown>): BuiltCloud {
   const key = input.memo.get('fill-key', input.cloud, () => fillKey(input.cloud));
@@ -192,8 +193,8 @@ export function fixedFill(input: StudyInput<unknown>): BuiltCloud {
 
 /**
  * A copy of the built layout for one replication to change. The fixed layout's copy is made once
- * per loaded scenario and refilled every replication: constructing a state (host index and all)
- * takes about as long as a replication of the 1,000-host scenario itself.
+ * per `input.memo` and refilled every replication: constructing a state (host index and all)
+ * took a replication of the 1,000-host scenario from ≈40 to ≈60 ms CPU when made every time.
  */
 export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixed: boolean): ComputeState {
   const make = () => new ComputeState(input.cloud, built.state.instanceCount, built.state.groups.length);
