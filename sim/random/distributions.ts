@@ -50,8 +50,8 @@ export class Shares {
   constructor(shares: readonly number[]) {
     const total = shares.reduce((a, b) => a + b, 0);
     this.cum = new Float64Array(shares.length);
-    let s = 0;
-    for (let k = 0; k < shares.length; k++) { s += shares[k]; this.cum[k] = s / total; }
+    let acc = 0;
+    for (let k = 0; k < shares.length; k++) { acc += shares[k] / total; this.cum[k] = acc; }
   }
   pick(u: number): number {
     // The first k with u < cum[k] (the last when rounding leaves u ≥ every cum[k]): a binary

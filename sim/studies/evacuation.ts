@@ -8,7 +8,7 @@ import type { Cloud } from '../openstack/cloud.js';
 import { buildCloud, fillKey, pinProblems, unenforcedGroups, type BuiltCloud } from '../openstack/nova/cloud-build.js';
 import { totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
-import { EvacuationModel, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
+import { EvacuationModel, InstanceBuffers, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
 import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../openstack/nova/failures.js';
 import { hostOverhead, overheadMb } from '../openstack/nova/host-memory.js';
 import { MB } from '../openstack/nova/placement.js';
@@ -295,8 +295,9 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     const fixed = input.config.initial_layout === 'fixed';
     const built = fixed ? fixedFill(input) : buildCloud(cloud, input.seed, ctx.replication);
     const state = workingState(input, built, fixed);
+    const buffers = fixed ? input.memo.get('fixed-fill-instance-buffers', state, () => new InstanceBuffers(state.instanceCount)) : undefined;
     const sim = new Simulation(4096);
-    const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams);
+    const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams, buffers);
     if (ctx.tracer !== undefined) {
       const tracer = ctx.tracer;
       sim.tracer = tracer;
