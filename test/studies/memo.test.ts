@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Memo } from '../../sim/studies/memo.js';
 import { loadScenarioText } from '../../sim/scenario/load.js';
 import { fixedFill } from '../../sim/studies/evacuation.js';
+import { Streams } from '../../sim/random/streams.js';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,9 +27,10 @@ test('a Memo makes each value once: strings compared by value, objects by identi
 
 const SCENARIO = (reserved: number) => `name: m
 seed: 4
+horizon: 730d
 designs:
   one: {}
-  two: {studies: {evacuation: {host_failures: {afr: 0.2}}}}
+  two: {studies: {evacuation: {host_failures: {afr: 0.9}}}}
 cloud:
   nova: {release: antelope, reserved_host_memory_mb: ${reserved}}
   racks: [{name: r1, hosts: 4, ram: 64GiB, vcpus: 16}]
@@ -70,4 +72,14 @@ test('sim/ keeps no caches in module state: no module-level Map or WeakMap', () 
   };
   walk(join(ROOT, 'sim'), '');
   assert.deepEqual(found, []);
+});
+
+test('a replication on the reused working copy and instance buffers of the fixed layout equals one on fresh ones', () => {
+  const shared = loadScenarioText(SCENARIO(512), 'a.yaml', {}, new Memo()).studies[0];
+  const run = (plan: typeof shared, r: number) => plan.definition.replicate(plan.variants[1].input, { replication: r, streams: new Streams(4, r) });
+  for (let r = 0; r < 3; r++) run(shared, r);
+  const reused = run(shared, 3);
+  const fresh = run(loadScenarioText(SCENARIO(512), 'a.yaml', {}, new Memo()).studies[0], 3);
+  assert.ok(reused.metrics.host_failures > 0 && reused.metrics.instances_evacuated > 0, 'hosts failed and instances moved, so the buffers were written');
+  assert.deepEqual(reused, fresh);
 });
