@@ -269,6 +269,8 @@ export const rbdStudy: StudyDefinition<RbdConfig, keyof typeof metrics> = {
         allocated_over_live_mean: r.allocatedOverLiveMean,
       },
       series: { fullest_osd_usage: r.series },
+      // The RBD model samples its disks' lives directly, without the event engine.
+      events: 0,
     };
   },
 };

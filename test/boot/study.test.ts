@@ -9,12 +9,13 @@ import { Streams } from '../../sim/random/streams.js';
 import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import { ScenarioError } from '../../sim/scenario/problems.js';
 import { cloudOf, HUGE } from './fixtures.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 const scenario = (name: string) => fileURLToPath(new URL(`../../../scenarios/${name}`, import.meta.url));
 const at = (values: Replication, metric: string) => values.metrics[metric];
 
 function input(cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>, design = 'd'): StudyInput<BootConfig> {
-  return { scenarioName: 't', seed: 3, horizon: 86400, design, cloud, config: bootStudy.schema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 3, horizon: 86400, design, cloud, config: bootStudy.schema.parse(config) };
 }
 
 test('check: NFS direct fetch on antelope is refused at cloud.image_transfer with the Pike message', () => {

@@ -6,6 +6,7 @@ import { rbdStudy, missingDiscardPath, versionAtLeast, rbdSchema, diskSources, t
 import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
 import { findStudy } from '../../sim/studies/registry.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 const DAY = 86400, GiB = 2 ** 30;
 
@@ -16,7 +17,7 @@ function input(config: unknown, ceph: Record<string, unknown> = { osds: 3, osd_s
     ceph,
     ...extra,
   });
-  return { scenarioName: 't', seed: 1, horizon: 90 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 1, horizon: 90 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
 }
 
 const small = {

@@ -1,4 +1,4 @@
-import type { Handler, Simulation } from '../../engine/simulation.js';
+import type { Simulation } from '../../engine/simulation.js';
 import type { Rng } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
 import { LimitedLink, SharedLink } from '../../resources/shared-link.js';
@@ -180,18 +180,17 @@ export class BootModel {
     this.hopsLeft = new Int8Array(this.hosts * this.images);
     this.cachingNode = new Int32Array(this.hosts * this.images).fill(-1);
 
-    const on = (name: string, fire: (p: number) => void): number => sim.register({ fire } as Handler, name);
-    this.slotGrantedId = on('boot.slot-granted', (b) => this.slotGranted(b));
-    this.cloneDoneId = on('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
-    this.hopDoneId = on('boot.download-hop-done', (p) => this.hopDone(p));
-    this.convertDoneId = on('boot.convert-done', (p) => this.baseReady(p));
-    this.importDoneId = on('boot.rbd-import-hop-done', (b) => {
+    this.slotGrantedId = sim.addHandler('boot.slot-granted', (b) => this.slotGranted(b));
+    this.cloneDoneId = sim.addHandler('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
+    this.hopDoneId = sim.addHandler('boot.download-hop-done', (p) => this.hopDone(p));
+    this.convertDoneId = sim.addHandler('boot.convert-done', (p) => this.baseReady(p));
+    this.importDoneId = sim.addHandler('boot.rbd-import-hop-done', (b) => {
       if (--this.bootParts[b] > 0) return;
       this.bytesTransferred += this.imageData[this.bootImage[b]];
       this.rootDiskReady(b);
     });
-    this.partDoneId = on('boot.guest-init-done', (b) => this.sim.fire(this.bootDone[b], this.bootPayload[b]));
-    this.readDoneId = on('boot.guest-read-done', (b) => { if (--this.bootParts[b] === 0) this.init(b); });
+    this.partDoneId = sim.addHandler('boot.guest-init-done', (b) => this.sim.fire(this.bootDone[b], this.bootPayload[b]));
+    this.readDoneId = sim.addHandler('boot.guest-read-done', (b) => { if (--this.bootParts[b] === 0) this.init(b); });
   }
 
   /** True when boots of `image` are copy-on-write RBD clones (no download). */
