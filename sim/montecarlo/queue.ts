@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Piscina } from 'piscina';
+import { WorkerPool } from './pool.js';
 import type { LoadedScenario, Overrides } from '../scenario/load.js';
 import { layoutOf } from './layout.js';
 import { decodeFailure, maxReplications, ReplicationFailure, type RunOptions, type RunResult, type StudyResult } from './run.js';
@@ -227,7 +227,8 @@ export async function serveQueue(opts: WorkerOptions): Promise<WorkerStats> {
   const name = opts.name ?? `${hostname()}-${process.pid}`;
   const threads = Math.max(1, opts.threads ?? 1);
   // The rows are computed on worker threads, so this thread stays free to renew the chunk locks.
-  const pool = new Piscina({ filename: new URL('./worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+  const workerPool = new WorkerPool({ minThreads: threads, maxThreads: threads, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+  const pool = workerPool.pool;
   const specs = new Map<string, RunSpec | null>();
   let chunks = 0;
   const processor = async (job: Job<ChunkData>) => {
@@ -285,7 +286,7 @@ export async function serveQueue(opts: WorkerOptions): Promise<WorkerStats> {
   } finally {
     await worker.close(opts.signal?.aborted === true);
     await queue.close();
-    await pool.destroy();
+    await workerPool.stop();
     workerConnection.disconnect();
     queueConnection.disconnect();
     redis.disconnect();

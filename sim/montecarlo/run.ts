@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { WorkerPool } from './pool.js';
 import type { LoadedScenario, Overrides, StudyPlan } from '../scenario/load.js';
 import { layoutOf, type Layout } from './layout.js';
 import type { Task } from './worker.js';
@@ -65,8 +66,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
   const workers = Math.max(1, opts.workers ?? defaultWorkers());
   const started = performance.now();
   if (opts.signal?.aborted) throw new Error('interrupted');
-  const pool = new Piscina({
-    filename: (opts.workerFile ?? new URL('./worker.js', import.meta.url)).href,
+  const workerPool = new WorkerPool({
+    filename: opts.workerFile?.href,
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
@@ -76,7 +77,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
     // --max-memory, each worker gets its share of it.
     resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(workers, opts.overrides?.maxMemory) },
   });
-  const onAbort = () => { void pool.destroy(); };
+  const pool = workerPool.pool;
+  const onAbort = () => { void workerPool.stop(); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const results: StudyResult[] = [];
@@ -108,7 +110,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions = {})
     return { studies: results, events, wallMs: performance.now() - started, workers };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
+    await workerPool.stop();
   }
 }
 

@@ -1,4 +1,5 @@
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { WorkerPool } from './pool.js';
 import { parse, stringify } from 'yaml';
 import { designScenario, loadScenarioText, type LoadedScenario, type StudyPlan } from '../scenario/load.js';
 import { setPath, type Json } from '../scenario/merge.js';
@@ -218,9 +219,9 @@ export async function sizeScenario(loaded: LoadedScenario, opts: SizingOptions =
   const { targets, knobs, replications } = loaded.sizing;
   const workers = Math.max(1, opts.workers ?? defaultWorkers());
   // Started at the first stochastic candidate: deterministic targets need no worker.
-  let started: Piscina | undefined;
-  const pool = () => (started ??= new Piscina({ filename: new URL('./worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 }));
-  const onAbort = () => { void started?.destroy(); };
+  let started: WorkerPool | undefined;
+  const pool = () => (started ??= new WorkerPool({ minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 })).pool;
+  const onAbort = () => { void started?.stop(); };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const say = opts.onProgress ?? (() => {});
   const candidates = new Map<string, Candidates>();
@@ -243,7 +244,7 @@ export async function sizeScenario(loaded: LoadedScenario, opts: SizingOptions =
     return { answers, replications: total, sweepReplications: answers.reduce((s, a) => s + a.sweepReplications, 0) };
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await started?.destroy();
+    await started?.stop();
   }
 }
 

@@ -1,8 +1,10 @@
 import { Piscina } from 'piscina';
+import { parentPort } from 'node:worker_threads';
 import { loadScenarioText, type LoadedScenario, type Overrides } from '../scenario/load.js';
 import { Memo } from '../studies/memo.js';
 import { layoutOf } from './layout.js';
 import { replicateRange, type FailureRecord } from './replicate.js';
+import { WORKER_LOADED } from './pool.js';
 
 /** One chunk of replications of one study. The scenario travels as text and is parsed once per worker. */
 export interface Task {
@@ -40,3 +42,9 @@ export default function runTask(task: Task): Float64Array {
   }
   return Piscina.move(out) as unknown as Float64Array;
 }
+
+// Said once the loader is done with this module: piscina require()s it inside a promise callback,
+// and Node still builds the module's CommonJS facade after this body has run, so the message
+// goes out from the next microtask (not a later turn of the event loop: an idle piscina worker
+// blocks in Atomics.wait). From then on the pool may terminate this thread safely (pool.ts).
+queueMicrotask(() => parentPort?.postMessage(WORKER_LOADED));
