@@ -11,6 +11,8 @@ import type { WrittenChart } from './charts/write.js';
 
 import { escapeHtml } from './escape.js';
 import { decisionHtml } from './decision-html.js';
+import { EMBED_SCRIPT, libraryScripts, specScript } from './interactive.js';
+import { compileSpec } from './charts/render.js';
 
 export { escapeHtml };
 
@@ -29,7 +31,9 @@ function figure(c: WrittenChart): string {
   const svg = uniquifyIds(c.svg.replace(/<\?xml[^>]*>/, ''), c.chart.name)
     .replace('<svg', `<svg role="img" aria-label="${escapeHtml(c.chart.title)}"`);
   return `<figure class="chart" id="chart-${c.chart.name}" data-chart="${c.chart.name}">
-${svg}
+<div class="static">${svg}</div>
+<div class="live" role="img" aria-label="${escapeHtml(c.chart.title)}"></div>
+${specScript(compileSpec(c.chart.spec))}
 <figcaption>${escapeHtml(c.chart.caption)} <span class="files">(${escapeHtml(c.files.spec)}, ${escapeHtml(c.files.png)})</span></figcaption>
 </figure>`;
 }
@@ -112,7 +116,22 @@ caption{text-align:left;color:#555;padding:4px 0}th,td{border-bottom:1px solid #
 thead th{background:#f3f6fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .metric-id{font-weight:normal;color:#999;font-size:11px;font-family:'DejaVu Sans Mono',monospace}
 .warnings li{color:#8a4b00}tr.failed td{background:#fde8e8}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:12px;overflow-x:auto;font-size:13px}
-nav a{margin-right:14px}`;
+nav a{margin-right:14px}
+.chart .live:empty{display:none}figure.chart[data-live] .static{display:none}.chart .live svg{max-width:100%;height:auto}
+#vg-tooltip-element{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:13px}
+@media print{
+@page{margin:15mm}
+body{max-width:none;padding:0;margin:0;font-size:11pt}
+nav,.vega-embed details,.vega-actions,#vg-tooltip-element{display:none!important}
+.chart{overflow:visible;border:none;padding:0;break-inside:avoid;page-break-inside:avoid}
+.chart svg{width:100%!important;max-width:100%!important;height:auto!important}
+.chart .vega-embed{display:block;width:100%;padding-right:0!important}
+h2,h3{break-after:avoid;page-break-after:avoid}
+table{table-layout:fixed;width:100%}th,td{overflow-wrap:anywhere;word-break:break-word}td.num{white-space:normal}
+tr,thead{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}
+.files{display:none}
+}`;
 
 function expectations(summary: Summary): string {
   const results = summary.expect ?? [];
@@ -186,6 +205,7 @@ ${sections.join('\n')}
 <p>headroom ${escapeHtml(run.version || summary.version)}, seed ${summary.seed}, ${summary.replications} replications. Results depend only on the scenario, the seed and the replication count (not on the number of workers). Charts are also in <code>charts/</code> as Vega-Lite specs, SVG and PNG.</p>
 ${renderWarnings.length ? `<h3>Chart rendering warnings</h3><ul class="warnings">${renderWarnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 </section>
+${charts.length ? `${libraryScripts()}\n${EMBED_SCRIPT}` : ''}
 </body></html>
 `;
 }

@@ -207,3 +207,18 @@ test('thresholds are each design\'s own: a design that changes full_ratio is dra
   for (const d of Object.values(rbd.designs)) delete d.thresholds;
   assert.deepEqual(seriesThresholds(rbd, 'pool_usage'), []);
 });
+
+/** Every layer of a spec (layered, faceted or single), in order. */
+function layersOf(spec: any): any[] {
+  if (spec.layer) return spec.layer.flatMap(layersOf);
+  if (spec.spec) return layersOf(spec.spec);
+  return [spec];
+}
+
+test('every chart carries a tooltip (report.html shows it on hover), naming the design', () => {
+  for (const c of all) {
+    const tips = layersOf(c.spec).map((l) => l.encoding?.tooltip).filter(Boolean);
+    assert.ok(tips.length > 0, `${c.name}: no layer has a tooltip`);
+    for (const t of tips) assert.ok(t.some((f: any) => f.field === 'design' || f.field === 'line'), `${c.name}: tooltip without the design`);
+  }
+});

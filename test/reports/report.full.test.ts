@@ -40,7 +40,8 @@ test('report.html holds every chart inline, every study, the scenario and how to
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const stems = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.vl.json')).map((c) => c.replace(/\.vl\.json$/, ''));
   for (const stem of stems) assert.ok(html.includes(`data-chart="${stem}"`), `chart ${stem} missing`);
-  assert.equal((html.match(/<svg/g) ?? []).length, stems.length);
+  const page = html.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '');
+  assert.equal((page.match(/<svg/g) ?? []).length, stems.length);
   for (const s of Object.values(ref.summary.studies)) {
     assert.ok(html.includes(s.title), s.title);
     assert.ok(html.includes(s.question.replace(/&/g, '&amp;')), s.question);
@@ -54,6 +55,23 @@ test('report.html holds every chart inline, every study, the scenario and how to
   assert.deepEqual(fetches, []);
   assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
   assert.doesNotMatch(html, /<script[^>]+src=/i);
+});
+
+test('report.html: live charts from the inlined Vega and vega-embed, one compiled Vega spec per chart, no URL in the specs', async () => {
+  await files;
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const vegaVersion = JSON.parse(readFileSync(join(FIXTURES, '../../../node_modules/vega/package.json'), 'utf8')).version;
+  assert.ok(html.includes(`"${vegaVersion}"`), 'vega inlined');
+  assert.match(html, /vegaEmbed\(/);
+  const specs = [...html.matchAll(/<script type="application\/json" class="vega-spec">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+  const stems = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.vl.json'));
+  assert.equal(specs.length, stems.length);
+  for (const s of specs) {
+    assert.match(s.$schema, /vega\/v\d/, 'a compiled Vega spec, not Vega-Lite');
+    // Inline data only: a url would be fetched.
+    for (const d of s.data ?? []) assert.equal(d.url, undefined);
+    assert.ok(JSON.stringify(s).includes('"tooltip"'), 'tooltip encoded');
+  }
 });
 
 test('deck.pptx has title, summary, one slide per study and assumptions', async () => {
