@@ -14,6 +14,7 @@ import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
 import { decisionSlides } from './deck-decision.js';
+import { CHART_TOP, CHART_W, chartPlacement } from './charts/slide.js';
 
 // pptxgenjs' default export does not typecheck as a constructor under nodenext (STACK.md).
 const PptxGenJS = createRequire(import.meta.url)('pptxgenjs') as typeof P.default;
@@ -86,14 +87,12 @@ function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T
 function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | undefined, horizon?: number): void {
   const slide = pres.addSlide();
   heading(slide, study.title, study.question);
-  const top = 2.0;
-  const chartW = 7.5;
+  const top = CHART_TOP;
+  const chartW = CHART_W;
   if (chart) {
     const png = chart.slidePngPath ?? chart.pngPath;
     const { width, height } = pngSize(png);
-    let w = chartW, h = (chartW * height) / width;
-    const maxH = H - top - 0.45 - 0.5;
-    if (h > maxH) { h = maxH; w = (maxH * width) / height; }
+    const { w, h } = chartPlacement(width, height);
     slide.addText(chart.chart.title, { x: 0.4, y: top - 0.05, w: chartW, h: 0.45, fontFace: FONT, fontSize: BODY_PT, bold: true, color: '222222' });
     slide.addImage({ path: png, x: 0.4 + (chartW - w) / 2, y: top + 0.45, w, h, altText: chart.chart.title });
   } else {

@@ -10,7 +10,7 @@ import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.j
 import { metricAcrossDesigns, designNames, labelOf, seriesLabelOf } from '../summary.js';
 import { axisTitle, formatNumber, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
-import { lineStyle, PALETTE, type LineStyle } from './lines.js';
+import { designColours, lineStyle, PALETTE, type Colours, type LineStyle } from './lines.js';
 import { inPanels, PANELS_FROM } from './panels.js';
 
 export interface Chart {
@@ -57,10 +57,25 @@ function legendColumns(labels: string[]): number {
   return Math.max(1, Math.min(labels.length, Math.floor(WIDTH / widest)));
 }
 
-function colour(field: string, title: string, domain: string[]) {
+/** The colours of a study's designs when no run-wide assignment is given (a chart built alone). */
+export function studyColours(study: StudySummary): Colours {
+  return designColours([designNames(study)]);
+}
+
+/** The colours of every design of a run, the same in each of its charts. */
+export function runColours(studies: Record<string, StudySummary>): Colours {
+  return designColours(Object.values(studies).map(designNames));
+}
+
+/** An explicit design -> colour scale: the run's colour of each design, never the scale's own. */
+export function colourRange(domain: string[], colours: Colours): string[] {
+  return domain.map((d, i) => colours(d) ?? PALETTE[i % PALETTE.length]);
+}
+
+function colour(field: string, title: string, domain: string[], colours: Colours) {
   return {
     field, type: 'nominal', title,
-    scale: { domain, range: PALETTE.slice(0, Math.max(1, domain.length)) },
+    scale: { domain, range: colourRange(domain, colours) },
     legend: { columns: legendColumns(domain), labelLimit: 0, titleLimit: 0, symbolOpacity: 1 },
   };
 }
@@ -79,7 +94,7 @@ function scaled(x: number, s: Scale): number | null {
 }
 
 /** Mean and 95 % CI of one metric, one point per design. */
-export function metricByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
+export function metricByDesign(studyName: string, study: StudySummary, metric: string, colours: Colours = studyColours(study)): Chart | undefined {
   // A mean that does not exist is not drawn; nor is a censored time as if it were one.
   const rows = metricAcrossDesigns(study, metric).filter((r) => !r.stats.heavyTailed && !(r.stats.kind === 'time-to-event' && r.stats.reached && r.stats.reached.count < r.stats.reached.of));
   if (rows.length === 0) return undefined;
@@ -106,8 +121,8 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
     title,
     caption: `Point: mean over ${n} replications; bar: its 95 % confidence interval.`,
     spec: top(title, `mean and 95 % CI over ${n} replications`, [
-      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study)) } },
-      { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study)),
+      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study), colours) } },
+      { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study), colours),
         tooltip: [{ field: 'design' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
     ], data, Math.max(120, 46 * rows.length)),
   };
@@ -209,14 +224,14 @@ function notes(style: LineStyle): string {
 }
 
 /** CDF per design: the median replication's curve, with the p05–p95 band across replications. */
-export function cdfChart(studyName: string, study: StudySummary, series: string): Chart | undefined {
+export function cdfChart(studyName: string, study: StudySummary, series: string, colours: Colours = studyColours(study)): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
   if (rows.length === 0) return undefined;
   const unit = rows[0].s.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
   const label = seriesLabelOf(study, series);
   // Legend from the leftmost curve (smallest median) to the rightmost.
-  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', domainOf(study), 'median');
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', colours, 'median');
   const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
     design: style.label.get(design)!, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
   }))).filter((r) => r.median !== null);
@@ -292,7 +307,7 @@ export interface ExactCurve {
   points: { x: number; y: number }[];
 }
 
-export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = [], exact: ExactCurve[] = []): Chart | undefined {
+export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = [], exact: ExactCurve[] = [], colours: Colours = studyColours(study)): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
   if (rows.length === 0) return undefined;
   const first = rows[0].s;
@@ -300,7 +315,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   const xScale = pickScale(first.xUnit, rows.flatMap((r) => r.s.x));
   const label = seriesLabelOf(study, series);
   // Legend from the line ending highest to the lowest, as the lines stand at the right edge.
-  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', domainOf(study));
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', colours);
   const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
     design: style.label.get(design)!, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
   })));
@@ -354,8 +369,9 @@ export function bandChart(studyName: string, study: StudySummary, series: string
  * is that metric's mean, which lets different strategies (reservation size, spare hosts) share
  * one axis; several sweeps are then drawn together.
  */
-export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string, study?: StudySummary): Chart | undefined {
+export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string, study?: StudySummary, colours?: Colours): Chart | undefined {
   type Pt = { line: string; x: number | string; stats: MetricStats };
+  const designOf = new Map<string, string>();
   const points: Pt[] = [];
   const multi = sweeps.length > 1;
   let xUnit: string | undefined;
@@ -368,7 +384,9 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
         if (!stats || !Number.isFinite(stats.mean)) continue;
         const x = useX ? p.metrics[xMetric!].mean : p.value;
         if (useX) xUnit = p.metrics[xMetric!].unit;
-        points.push({ line: multi ? `${design} (${paramTitle(sw.parameter).replace(/ \(.*\)$/, '')})` : design, x, stats });
+        const line = multi ? `${design} (${paramTitle(sw.parameter).replace(/ \(.*\)$/, '')})` : design;
+        designOf.set(line, design);
+        points.push({ line, x, stats });
       }
     }
   }
@@ -390,7 +408,7 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
     name: line,
     values: [of(line).map((d) => (typeof d.x === 'number' ? d.x : xs.indexOf(d.x))), ...(['mean', 'lo', 'hi'] as const).map((k) => of(line).map((d) => d[k] ?? NaN))],
     end: last(of(line).map((d) => d.mean)),
-  })), 'desc', lines, 'last point');
+  })), 'desc', (line) => (colours ?? (study ? studyColours(study) : designColours([[...new Set(designOf.values())]])))(designOf.get(line)!), 'last point');
   for (const d of data) d.line = style.label.get(d.line)!;
   const swept = paramTitle(sweeps[0].parameter);
   const xTitle = useX ? axisTitle(labelOf(study, xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
@@ -434,7 +452,7 @@ export interface ExactValue {
 }
 
 /** Simulated ÷ exact per metric and design, with the CI scaled the same way; 1 is perfect agreement. */
-export function validationChart(studyName: string, study: StudySummary, exact: ExactValue[]): Chart | undefined {
+export function validationChart(studyName: string, study: StudySummary, exact: ExactValue[], colours: Colours = studyColours(study)): Chart | undefined {
   const data: object[] = [];
   for (const { design, metric, exact: e } of exact) {
     const stats = study.designs[design]?.metrics[metric];
@@ -444,7 +462,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
   if (data.length === 0) return undefined;
   const y = { field: 'metric', type: 'nominal', title: 'Metric' };
   const x = { type: 'quantitative', title: 'Simulated ÷ exact (1 = agreement)', scale: { zero: false } };
-  const color = colour('design', 'Model', domainOf(study));
+  const color = colour('design', 'Model', domainOf(study), colours);
   const title = 'Simulated against exact values';
   return {
     name: `${slug(studyName)}-validation`,
@@ -460,11 +478,22 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
   };
 }
 
+/** Words into lines of at most `width` characters (a longer word keeps its own line). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /**
  * The same chart for a slide: fonts sized to be read from the back of a room once the PNG is
  * scaled to two thirds of a 13.3-inch-wide slide, and no title (the slide prints it).
  */
-export function forSlide(spec: TopLevelSpec): TopLevelSpec {
+export function forSlide(spec: TopLevelSpec, fontPx = 18, plotHeight?: number): TopLevelSpec {
   const s = structuredClone(spec) as any;
   // The slide prints the chart's title itself; a long title here would widen the whole PNG.
   delete s.title;
@@ -476,19 +505,32 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
     s.spec.width = 200;
     s.spec.height = 190;
     s.spacing = { row: 56, column: 32 };
-    s.config = { ...s.config, header: { ...s.config?.header, labelFontSize: 15 } };
+    s.config = { ...s.config, header: { ...s.config?.header, labelFontSize: fontPx } };
     // One y title per row at 19 px must fit beside a panel: the CDF's short form.
     for (const layer of s.spec.layer) if (layer.encoding?.y?.title === 'Cumulative probability') layer.encoding.y.title = 'P(value ≤ x)';
+    if (plotHeight) s.spec.height = plotHeight;
   } else {
     s.width = 440;
     // A long y-axis title in 19 px needs more than 300 px of plot height, or it pushes the plot down.
     if (s.height === HEIGHT) s.height = 310;
+    if (plotHeight) s.height = plotHeight;
   }
   s.config = {
     ...s.config,
-    axis: { ...s.config?.axis, labelFontSize: 18, titleFontSize: 19 },
-    legend: { ...s.config?.legend, labelFontSize: 18, titleFontSize: 18, symbolSize: 180 },
+    axis: { ...s.config?.axis, labelFontSize: fontPx, titleFontSize: fontPx + 1 },
+    legend: { ...s.config?.legend, labelFontSize: fontPx, titleFontSize: fontPx, symbolSize: 180 },
+    text: { ...s.config?.text, fontSize: fontPx },
   };
+  // Text marks (threshold and horizon labels) carry their own size for the page: the slide's instead.
+  for (const layer of s.layer ?? s.spec?.layer ?? []) if (layer.mark?.type === 'text') layer.mark = { ...layer.mark, fontSize: fontPx };
+  // A y title longer than the plot stretches the chart's height past it (and the slide then shrinks
+  // the whole chart): break it into lines that fit beside the plot.
+  const plot = s.spec?.height ?? s.height;
+  const perLine = Math.max(8, Math.floor((0.95 * plot) / (0.62 * (fontPx + 1))));
+  for (const layer of s.layer ?? s.spec?.layer ?? []) {
+    const y = layer.encoding?.y;
+    if (y && typeof y.title === 'string' && y.title.length > perLine) y.title = wrapWords(y.title, perLine);
+  }
   // Legend columns were computed for 12 px labels: recompute for 18 px and the narrower plot.
   const fix = (enc: any) => {
     for (const ch of ['color', 'shape', 'strokeDash']) {
@@ -496,7 +538,7 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
       const domain: string[] | undefined = enc?.[ch]?.scale?.domain;
       // A legend beside the plot keeps its single column.
       if (legend && typeof legend === 'object' && domain && legend.orient !== 'right') {
-        const widest = Math.max(...domain.map((l) => String(l).length)) * 11 + 40;
+        const widest = Math.max(...domain.map((l) => String(l).length)) * fontPx * 0.61 + 40;
         legend.columns = Math.max(1, Math.min(domain.length, Math.floor(s.width / widest)));
       }
     }
