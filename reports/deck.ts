@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
-import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
+import { studyWarnings, type RunInfo, type ScenarioEcho, type StudySummary, type Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, metricText, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
@@ -135,13 +135,7 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   slide.addNotes(slideNotes(study, chart, horizon));
 }
 
-/** Distinct warnings of a study's designs, each naming the designs it applies to when not all. */
-export function studyWarnings(study: StudySummary): string[] {
-  const designs = Object.keys(study.designs);
-  const by = new Map<string, string[]>();
-  for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
-  return [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
-}
+export { studyWarnings };
 
 /** Speaker notes that describe this slide: its chart, the numbers beside it, the answer, the warnings. */
 export function slideNotes(study: StudySummary, chart: WrittenChart | undefined, horizon?: number): string {

@@ -4,7 +4,7 @@
  * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { labelOf, metricNames } from './summary.js';
+import { labelOf, metricNames, studyWarnings } from './summary.js';
 import { formatScaled, formatValue, metricText, pickScale } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
@@ -99,11 +99,6 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-function studyWarnings(study: StudySummary): string[] {
-  const out = [...(study.warnings ?? [])];
-  for (const [design, d] of Object.entries(study.designs)) for (const w of d.warnings ?? []) out.push(w.includes(design) ? w : `${design}: ${w}`);
-  return [...new Set(out)];
-}
 
 const CSS = `
 body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;max-width:1080px;margin:0 auto;padding:24px 32px;line-height:1.45}

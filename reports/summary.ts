@@ -248,3 +248,15 @@ function firstUnit(st: StudySummary, metric: string): { unit: string } | undefin
   for (const d of Object.values(st.designs)) if (d.metrics?.[metric]?.unit) return { unit: d.metrics[metric].unit };
   return undefined;
 }
+
+/**
+ * A study's warnings, then its designs' distinct warnings, each naming the designs it applies to
+ * (unless it applies to all of them): one line per distinct warning in every view.
+ */
+export function studyWarnings(study: StudySummary): string[] {
+  const designs = Object.keys(study.designs);
+  const by = new Map<string, string[]>();
+  for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
+  const own = [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
+  return [...new Set([...(study.warnings ?? []), ...own])];
+}

@@ -8,6 +8,7 @@ import { uniquifyIds } from '../../reports/html.js';
 import { executiveSentence } from '../../reports/narrative.js';
 import { meanPm, pngSize, slideCount as expectedSlides } from '../../reports/deck.js';
 import { loadFixture, FIXTURES } from './fixtures.js';
+import { pptxParts, slideTexts } from './pptx.js';
 
 const run = { command: 'headroom run scenarios/reference.yaml --replications 200', version: '0.1.0', date: '2026-11-24T08:00:00.000Z' };
 const ref = loadFixture('reference-cloud');
@@ -130,32 +131,11 @@ test('slide numbers: mean ± CI half-width, availability keeps its decimals, lon
   assert.equal(meanPm(0.15, [0.052, 0.36], '0/1'), '15 % (5.2–36)');
 });
 
-/** The XML parts of a .pptx (a zip), inflated: enough of a zip reader for the deck's own files. */
-async function pptxParts(pptx: Buffer): Promise<Map<string, string>> {
-  const { inflateRawSync } = await import('node:zlib');
-  const parts = new Map<string, string>();
-  // The central directory has the sizes (local headers may defer them to a data descriptor).
-  const end = pptx.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let p = pptx.readUInt32LE(end + 16);
-  for (let i = pptx.readUInt16LE(end + 10); i > 0; i--) {
-    const method = pptx.readUInt16LE(p + 10), size = pptx.readUInt32LE(p + 20);
-    const nameLen = pptx.readUInt16LE(p + 28), extra = pptx.readUInt16LE(p + 30), comment = pptx.readUInt16LE(p + 32);
-    const local = pptx.readUInt32LE(p + 42);
-    const name = pptx.toString('utf8', p + 46, p + 46 + nameLen);
-    const data = local + 30 + pptx.readUInt16LE(local + 26) + pptx.readUInt16LE(local + 28);
-    const raw = pptx.subarray(data, data + size);
-    if (name.endsWith('.xml')) parts.set(name, (method === 8 ? inflateRawSync(raw) : raw).toString('utf8'));
-    p += 46 + nameLen + extra + comment;
-  }
-  return parts;
-}
-
 test('deck: the title slide has the full description, each chart image has its title as alt text, warnings sit on their slide', async () => {
   const long = 'A review of a 48-host cloud: '.concat('how much memory to hold back so that host failures strand no instance, with the cost of each way of holding it. '.repeat(4)).trim();
   const dir = mkdtempSync(join(tmpdir(), 'headroom-deck-'));
   const f = await writeReports(dir, { ...ref.summary, description: long }, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
-  const parts = await pptxParts(readFileSync(f.deck));
-  const slides = [...parts].filter(([n]) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort(([a], [b]) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0])).map(([, x]) => x);
+  const slides = slideTexts(await pptxParts(readFileSync(f.deck))).map((x) => x.xml);
   const text = (xml: string) => [...xml.matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((m) => m[1]).join(' ');
   assert.ok(text(slides[0]).includes(long), 'full description on the title slide');
   assert.doesNotMatch(text(slides[0]), /…/);
