@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
-import { studyWarnings, type RunInfo, type ScenarioEcho, type StudySummary, type Summary } from './summary.js';
+import { displayScale, studyWarnings, type RunInfo, type ScenarioEcho, type StudySummary, type Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, metricText, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
@@ -29,8 +29,8 @@ export const BODY_PT = 18;
  * "31 % ± 6.4": a compact mean and CI half-width for a slide; an availability keeps the mean's
  * decimals; a lopsided interval is written as its ends, "148 (0–315)".
  */
-export function meanPm(mean: number, ci: [number, number], unit: string): string {
-  const scale = pickScale(unit, [mean, ...ci]);
+export function meanPm(mean: number, ci: [number, number], unit: string, given?: Scale): string {
+  const scale = given ?? pickScale(unit, [mean, ...ci]);
   const half = (ci[1] - ci[0]) / 2;
   // Units like "instance-hours" go in the label row (see unitNote), not after every value.
   const shown: Scale = unitKind(unit) === 'other' ? { divisor: scale.divisor, label: '' } : scale;
@@ -105,7 +105,8 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   for (const k of keyNumbers(study, horizon)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
-      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon) : meanPm(stats.mean, stats.ci95, stats.unit)) };
+      const scale = displayScale(study, k.metric);
+      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon, scale) : meanPm(stats.mean, stats.ci95, stats.unit, scale)) };
     }));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);

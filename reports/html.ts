@@ -4,8 +4,8 @@
  * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { labelOf, metricNames, studyWarnings } from './summary.js';
-import { formatScaled, formatValue, metricText, pickScale } from './format.js';
+import { displayScale, labelOf, metricNames, studyWarnings } from './summary.js';
+import { formatScaled, formatValue, metricText } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
@@ -39,13 +39,12 @@ ${specScript(compileSpec(c.chart.spec))}
 }
 
 function statsRow(study: StudySummary, stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean, horizon?: number): string {
-  const unit = stats[0].unit;
-  const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
+  const scale = displayScale(study, metric);
   const f = (x: number) => formatScaled(x / scale.divisor, scale);
   const desc = stats[0].description ? ` title="${escapeHtml(stats[0].description)}"` : '';
   // A censored time or a heavy-tailed metric is told in words; its mean and quantiles would mislead.
   const cells = (s: MetricStats) => (s.reached && s.kind === 'time-to-event') || s.heavyTailed
-    ? `<td colspan="4">${escapeHtml(metricText(s, horizon))}</td>`
+    ? `<td colspan="4">${escapeHtml(metricText(s, horizon, scale))}</td>`
     : `<td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`;
   return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(labelOf(study, metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
     + `<td>${escapeHtml(design[i])}</td>${cells(s)}`
@@ -84,8 +83,7 @@ function differencesTable(study: StudySummary, horizon?: number): string {
   const rows: string[] = [];
   for (const design of designs) {
     for (const [metric, d] of Object.entries(diffs[design])) {
-      const unit = study.designs[base]?.metrics[metric]?.unit ?? study.designs[design]?.metrics[metric]?.unit;
-      const scale = pickScale(unit, [d.mean, ...(d.ci95 ?? [])]);
+      const scale = displayScale(study, metric);
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });

@@ -2,7 +2,7 @@ import type { BoundResult, MetricInfo, Reached } from '../sim/montecarlo/summary
 import type { DecisionData } from '../sim/montecarlo/decision.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
 import type { ChartRequest, Threshold } from '../sim/studies/study.js';
-import { fallbackLabel, unitKind } from './format.js';
+import { fallbackLabel, metricScale, unitKind, type Scale } from './format.js';
 
 export type { ChartRequest, Threshold };
 
@@ -259,4 +259,10 @@ export function studyWarnings(study: StudySummary): string[] {
   for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
   const own = [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
   return [...new Set([...(study.warnings ?? []), ...own])];
+}
+
+/** A metric's one display scale across the study's designs (format.ts metricScale). */
+export function displayScale(study: StudySummary, metric: string): Scale {
+  const stats = Object.values(study.designs).map((d) => d.metrics[metric]).filter((m): m is MetricStats => m !== undefined);
+  return metricScale(stats[0]?.unit ?? study.metrics?.[metric]?.unit, stats);
 }

@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
-import { metricAcrossDesigns, designNames, labelOf, seriesLabelOf } from '../summary.js';
+import { metricAcrossDesigns, designNames, displayScale, labelOf, seriesLabelOf } from '../summary.js';
 import { axisTitle, formatNumber, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
 import { designColours, lineStyle, PALETTE, type Colours, type LineStyle } from './lines.js';
@@ -98,8 +98,7 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
   // A mean that does not exist is not drawn; nor is a censored time as if it were one.
   const rows = metricAcrossDesigns(study, metric).filter((r) => !r.stats.heavyTailed && !(r.stats.kind === 'time-to-event' && r.stats.reached && r.stats.reached.count < r.stats.reached.of));
   if (rows.length === 0) return undefined;
-  const unit = rows[0].stats.unit;
-  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.mean, ...r.stats.ci95]));
+  const scale = displayScale(study, metric);
   const label = labelOf(study, metric);
   const data = rows.map(({ design, stats }) => ({
     design,
@@ -139,7 +138,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
   const rows = metricAcrossDesigns(study, metric);
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
-  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.max, r.stats.p99, r.stats.mean]));
+  const scale = displayScale(study, metric);
   const label = labelOf(study, metric);
   const ranges = rows.map(({ design, stats }) => ({
     design, min: scaled(stats.min, scale), max: scaled(stats.max, scale),
@@ -393,8 +392,9 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
   if (points.length < 2) return undefined;
   const numeric = points.every((p) => typeof p.x === 'number');
   const unit = points[0].stats.unit;
-  const yScale = pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
-  const xScale = useX ? pickScale(xUnit, points.map((p) => p.x as number)) : { divisor: 1, label: '' };
+  // The metric's display unit in the rest of the report when the study is known.
+  const yScale = study ? displayScale(study, metric) : pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
+  const xScale = !useX ? { divisor: 1, label: '' } : study && displayScale(study, xMetric!).label ? displayScale(study, xMetric!) : pickScale(xUnit, points.map((p) => p.x as number));
   const label = labelOf(study, metric);
   const data = points.map((p) => ({
     line: p.line,

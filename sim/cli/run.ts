@@ -13,7 +13,7 @@ import { sizeScenario } from '../montecarlo/sizing.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
 import { checkLimits } from '../montecarlo/limits.js';
-import { formatMeanCi, formatValue, metricText } from '../../reports/format.js';
+import { formatMeanCi, formatValue, metricScale, metricText } from '../../reports/format.js';
 import { checkSentences, decisionQuestions, tieSentences } from '../../reports/decision.js';
 
 export interface RunOptions {
@@ -161,11 +161,14 @@ function formatRate(v: number): string {
   return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0);
 }
 
-function printSummary(summary: Summary): void {
+export function printSummary(summary: Summary): void {
   for (const [name, study] of Object.entries(summary.studies)) {
     console.log(`\n${study.title} — ${study.question}`);
     const designs = Object.keys(study.designs);
     const first = designs[0];
+    // One display unit per metric, the one the report, its charts and the deck use too.
+    const scales = new Map(Object.entries(study.metrics).map(([m, { unit, kind }]) =>
+      [m, metricScale(unit, designs.flatMap((d) => (study.designs[d].metrics[m] ? [{ ...study.designs[d].metrics[m], kind }] : [])))]));
     for (const d of designs) {
       console.log(`  ${d}`);
       for (const [m, s] of Object.entries(study.designs[d].metrics)) {
@@ -173,9 +176,9 @@ function printSummary(summary: Summary): void {
         const diff = study.differences[d]?.[m];
         // A difference of probabilities is in percentage points; of a censored time, only a bound.
         const pp = unit === '0/1' || unit === 'probability' || kind === 'probability' ? ' points' : '';
-        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit)}${pp}` : '';
+        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit, false, scales.get(m))}${pp}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
-        console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon)}${never}${delta}`);
+        console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon, scales.get(m))}${never}${delta}`);
       }
       for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
     }
