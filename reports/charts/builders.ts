@@ -82,6 +82,11 @@ function colour(field: string, title: string, domain: string[], colours: Colours
 
 
 
+/** Tooltip rows of a mean and its CI, titled with the axis's unit-bearing title. */
+function meanCiTips(title: string): object[] {
+  return [{ field: 'mean', title: `Mean: ${title}`, format: '.4~g' }, { field: 'lo', title: '95 % CI low', format: '.4~g' }, { field: 'hi', title: '95 % CI high', format: '.4~g' }];
+}
+
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Which designs the study has, in report order: stable colours across its charts. */
@@ -122,7 +127,7 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
     spec: top(title, `mean and 95 % CI over ${n} replications`, [
       { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study), colours) } },
       { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study), colours),
-        tooltip: [{ field: 'design' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+        tooltip: [{ field: 'design', title: 'Design' }, ...meanCiTips(x.title)] } },
     ], data, Math.max(120, 46 * rows.length)),
   };
 }
@@ -177,7 +182,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
           y, x: { field: 'value', type: 'quantitative', title: xTitle },
           color: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['#4c78a8', '#f58518', '#e45756', 'black'] } },
           shape: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['circle', 'triangle-right', 'diamond', 'square'] } },
-          tooltip: [{ field: 'design' }, { field: 'statistic' }, { field: 'value', format: '.4~g' }] } })),
+          tooltip: [{ field: 'design', title: 'Design' }, { field: 'statistic', title: 'Statistic' }, { field: 'value', title: xTitle, format: '.4~g' }] } })),
     ], [], Math.max(120, 46 * rows.length)),
   };
 }
@@ -263,7 +268,7 @@ export function cdfChart(studyName: string, study: StudySummary, series: string,
       { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
         x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, ...lineEncoding(style),
-        tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
+        tooltip: [{ field: 'design', title: 'Design' }, { field: 'p', title: 'Cumulative probability', format: '.0%' }, { field: 'median', title: `Median: ${xTitle}`, format: '.4~g' }] } },
     ], data);
   return {
     name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
@@ -328,7 +333,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
       color } },
     { mark: { type: 'line', strokeWidth: 2.5 }, encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
-      tooltip: [{ field: 'design' }, { field: 'x', format: '.4~g' }, { field: 'median', format: '.4~g' }] } },
+      tooltip: [{ field: 'design', title: 'Design' }, { field: 'x', title: xTitle, format: '.4~g' }, { field: 'median', title: `Median: ${yTitle}`, format: '.4~g' }] } },
   ];
   if (exact.length) {
     const ex = exact.flatMap((e) => e.points.map((p) => ({ design: e.design, curve: 'closed form', x: p.x / xScale.divisor, y: p.y / yScale.divisor })));
@@ -425,7 +430,7 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
     spec: top(title, `mean and 95 % CI per swept value`, [
       { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
-        tooltip: [{ field: 'line', title: 'design' }, { field: 'x', title: 'x' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+        tooltip: [{ field: 'line', title: 'Design' }, { field: 'x', title: xTitle, ...(numeric ? { format: '.4~g' } : {}) }, ...meanCiTips(yTitle)] } },
     ], data),
   };
 }
@@ -473,7 +478,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#c00', strokeDash: [5, 3] }, encoding: { x: { field: 'one', type: 'quantitative', title: x.title } } },
       { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color } },
       { mark: { type: 'point', filled: true, size: 90 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'ratio' }, color,
-        tooltip: [{ field: 'design' }, { field: 'metric' }, { field: 'ratio', format: '.4f' }, { field: 'lo', format: '.4f' }, { field: 'hi', format: '.4f' }] } },
+        tooltip: [{ field: 'design', title: 'Model' }, { field: 'metric', title: 'Metric' }, { field: 'ratio', title: 'Simulated ÷ exact', format: '.4f' }, { field: 'lo', title: '95 % CI low', format: '.4f' }, { field: 'hi', title: '95 % CI high', format: '.4f' }] } },
     ], data, Math.max(160, 30 * data.length)),
   };
 }
