@@ -1,6 +1,7 @@
 /**
- * report.html: one self-contained file (inline CSS and SVG, no script, no external URL) that an
- * architect can mail around and open offline. Order: what was run, the answers, then per study
+ * report.html: one self-contained file (inline CSS, SVG and scripts, no external URL) that an
+ * architect can mail around and open offline; its charts come alive with the inlined Vega
+ * (interactive.ts) and print to the page width (the @media print rules). Order: what was run, the answers, then per study
  * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
