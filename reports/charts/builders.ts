@@ -339,7 +339,9 @@ export function bandChart(studyName: string, study: StudySummary, series: string
     const ex = exact.flatMap((e) => e.points.map((p) => ({ design: e.design, curve: 'closed form', x: p.x / xScale.divisor, y: p.y / yScale.divisor })));
     layer.push({ data: { values: ex }, mark: { type: 'line', color: 'black', strokeWidth: 1.5 }, encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle }, y: { field: 'y', type: 'quantitative', title: yTitle }, detail: { field: 'design' },
-      strokeDash: { field: 'curve', type: 'nominal', title: 'Theory', scale: { range: [[4, 3]] } } } });
+      strokeDash: { field: 'curve', type: 'nominal', title: 'Theory', scale: { range: [[4, 3]] } },
+      // Drawn over the simulated line it matches: it answers the hover there.
+      tooltip: [{ field: 'design', title: 'Design' }, { field: 'x', title: xTitle, format: '.4~g' }, { field: 'y', title: `Closed form: ${yTitle}`, format: '.4~g' }] } });
   }
   if (thresholds.length) {
     const t = thresholds.map((th) => ({ threshold: `${th.label} (${formatNumber(th.value / yScale.divisor)} ${yScale.label})`.replace(/ \)$/, ')'), y: th.value / yScale.divisor }));

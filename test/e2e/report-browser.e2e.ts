@@ -89,16 +89,20 @@ function hoverPoints(fig: Element): [number, number][] {
       const r = path.getBoundingClientRect();
       if (r.width > 0) out.push([r.x + r.width / 2, r.y + r.height / 2]);
     } else if (/mark-line/.test(cls)) {
-      const length = path.getTotalLength();
+      // Vega answers a hover on a line with the data point nearest along it: aim at the path's
+      // vertices (every coordinate pair of its outline; curve control points are near them too).
       const m = path.getScreenCTM();
-      if (!(length > 0) || !m) continue;
-      for (const f of [0.5, 0.25, 0.75, 0.1, 0.9]) {
-        const q = path.getPointAtLength(length * f);
-        out.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
-      }
+      const nums = (path.getAttribute('d') ?? '').match(/-?\d*\.?\d+(?:e-?\d+)?/gi)?.map(Number) ?? [];
+      if (!m) continue;
+      const pairs: [number, number][] = [];
+      for (let i = 0; i + 1 < nums.length; i += 2) pairs.push([m.a * nums[i] + m.c * nums[i + 1] + m.e, m.b * nums[i] + m.d * nums[i + 1] + m.f]);
+      // Start in the middle of the line, away from the axes.
+      const mid = pairs.length ? pairs[pairs.length >> 1][0] : 0;
+      pairs.sort((a, b) => Math.abs(a[0] - mid) - Math.abs(b[0] - mid));
+      out.push(...pairs.slice(0, 12));
     }
   }
-  return out.slice(0, 40);
+  return out.slice(0, 60);
 }
 
 test('report.html: every chart shows a tooltip with its data when a mark is hovered', async () => {
