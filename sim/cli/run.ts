@@ -13,7 +13,7 @@ import { sizeScenario } from '../montecarlo/sizing.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
 import { checkLimits } from '../montecarlo/limits.js';
-import { formatMeanCi, formatValue, metricScale, metricText } from '../../reports/format.js';
+import { formatMeanCi, formatValue, metricScale, metricText, pickScale } from '../../reports/format.js';
 import { checkSentences, decisionQuestions, tieSentences } from '../../reports/decision.js';
 
 export interface RunOptions {
@@ -200,8 +200,17 @@ function reportBounds(summary: Summary): number {
   const failed = summary.expect.filter((b) => !b.ok);
   if (summary.expect.length > 0) console.log(`\nexpect: ${summary.expect.length - failed.length}/${summary.expect.length} bounds hold`);
   for (const b of failed) {
-    const range = [b.min !== undefined ? `>= ${b.min}` : '', b.max !== undefined ? `<= ${b.max}` : ''].filter(Boolean).join(' and ');
-    console.error(`expect failed: ${b.key} [design ${b.design}] = ${b.value} (95% CI of the mean [${b.ci95[0]}, ${b.ci95[1]}]), expected ${range}`);
+    // key: study[.design].metric.stat; the bound reads in the metric's display unit, and the
+    // interval of a quantity that cannot go below zero does not either.
+    const parts = b.key.split('.');
+    const metric = parts[parts.length - 2];
+    const unit = summary.studies[parts[0]]?.metrics[metric]?.unit;
+    const stats = summary.studies[parts[0]]?.designs[b.design]?.metrics[metric];
+    const ci: [number, number] = stats && stats.min >= 0 ? [Math.max(0, b.ci95[0]), Math.max(0, b.ci95[1])] : b.ci95;
+    const scale = pickScale(unit, [b.value, ...ci, b.min ?? NaN, b.max ?? NaN]);
+    const f = (x: number) => formatValue(x, unit, scale);
+    const range = [b.min !== undefined ? `≥ ${f(b.min)}` : '', b.max !== undefined ? `≤ ${f(b.max)}` : ''].filter(Boolean).join(' and ');
+    console.error(`expect failed: ${b.key} [design ${b.design}] = ${f(b.value)} (95 % CI of the mean ${f(ci[0])} to ${f(ci[1])}), expected ${range}`);
   }
   return failed.length > 0 ? 1 : 0;
 }
