@@ -145,3 +145,21 @@ test('deck: the title slide has the full description, each chart image has its t
   const rbdSlide = slides.find((x) => text(x).startsWith(ref.summary.studies.rbd.title))!;
   assert.match(text(rbdSlide), /discard needs virtio-scsi/);
 });
+
+test('deck: warnings that do not fit under a study\'s key numbers go on a slide of their own right after it, and the study slide says so', async () => {
+  const many = structuredClone(ref.summary);
+  const evac = many.studies.evacuation;
+  for (const [i, d] of Object.keys(evac.designs).entries()) {
+    evac.designs[d].warnings = [`memory overcommitted: in ${10 * (i + 1)} % of replications a host committed more memory than it has, guest RAM + host OS + QEMU (peak host memory commit 104 % of physical RAM on average, 120 % at p95): the OOM killer, not the scheduler, then decides which guests run`];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-warnings-'));
+  const f = await writeReports(dir, many, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
+  const slides = slideTexts(await pptxParts(readFileSync(f.deck))).map((x) => x.text);
+  assert.equal(slides.length, expectedSlides(Object.keys(many.studies).length, 0, 1));
+  const at = slides.findIndex((t) => t.startsWith(evac.title));
+  assert.match(slides[at], /⚠ 3 warnings for this study: on the next slide\./);
+  assert.ok(slides[at + 1].startsWith(`${evac.title}: warnings`));
+  for (const d of Object.keys(evac.designs)) assert.ok(slides[at + 1].includes(`${d}: memory overcommitted`), d);
+  // A study whose warnings fit keeps them on its own slide.
+  assert.match(slides.find((t) => t.startsWith(many.studies.rbd.title))!, /⚠ .*discard needs virtio-scsi/);
+});
