@@ -58,7 +58,12 @@ export async function runCommand(file: string, opts: RunOptions, mode: RunMode =
   const abort = new AbortController();
   let signalCode = 0;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (signalCode === 0) signalCode = sig === 'SIGTERM' ? 143 : 130;
+    if (signalCode === 0) {
+      // The first signal decides the exit code; say at once that it was heard (stopping workers
+      // can take a moment, and a second signal will not cut the cleanup short).
+      signalCode = sig === 'SIGTERM' ? 143 : 130;
+      console.error(`headroom: ${sig}: stopping the workers…`);
+    }
     abort.abort();
   };
   process.on('SIGINT', onSignal);

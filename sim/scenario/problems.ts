@@ -123,7 +123,14 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): { path: 
       if (best && bestScore > 0) {
         return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as z.core.$ZodIssue, valueAt(value, i.path)));
       }
-      return [{ path, message: `${show(value)} does not match any accepted form (expected ${issue.message && !issue.message.startsWith('Invalid input') ? issue.message : 'one of the forms listed by `headroom schema`'})` }];
+      const forms = issue.message && !issue.message.startsWith('Invalid input') ? issue.message : 'one of the forms listed by `headroom schema`';
+      if (value === undefined) {
+        // A union's own reason ("not a distribution: undefined (expected …)") names the value; a
+        // missing key has none, only what was expected.
+        const at = forms.indexOf('(expected ');
+        return [{ path, message: at >= 0 ? `missing ${forms.slice(at)}` : `missing (expected ${forms})` }];
+      }
+      return [{ path, message: `${show(value)} does not match any accepted form (expected ${forms})` }];
     }
     case 'custom':
     default:

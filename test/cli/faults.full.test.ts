@@ -16,12 +16,12 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'headroom-fault-'));
 const SCENARIO = join(tmp(), 'watchdog.yaml');
 writeFileSync(SCENARIO, readFileSync(join(process.cwd(), 'scenarios/watchdog.yaml'), 'utf8').replace(/^expect:\n(?:[ #].*\n?)*/m, ''));
 
-function start(args: string[], cwd?: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+function start(args: string[], cwd?: string): { child: ChildProcess; stderr: () => string; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });
   const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
-  return { child, done };
+  return { child, stderr: () => stderr, done };
 }
 
 async function until(cond: () => boolean, ms = 60_000): Promise<void> {
@@ -44,9 +44,17 @@ for (const [name, signals, code] of [
     const run = start(['run', SCENARIO, '--replications', '100000', '--workers', '2', '--no-report', '--out', out]);
     await until(() => readdirSync(d).some((f) => f.startsWith('o.tmp-')));
     await new Promise((r) => setTimeout(r, 300));
-    for (const s of signals) { run.child.kill(s); await new Promise((r) => setTimeout(r, 5)); }
+    // Two signals sent back to back may reach the process in either order (worker threads take
+    // signals too): a different second signal waits until the first was heard, as a person or
+    // a supervisor's escalation does.
+    for (const [i, s] of signals.entries()) {
+      if (i > 0 && s !== signals[0]) await until(() => /stopping the workers/.test(run.stderr()));
+      run.child.kill(s);
+      await new Promise((r) => setTimeout(r, 5));
+    }
     const r = await run.done;
     assert.equal(r.code, code, `signal ${r.signal}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^headroom: ${signals[0]}: stopping the workers…$`, 'm'), 'the first signal is acknowledged at once');
     assert.match(r.stderr, /interrupted; workers stopped, no output folder written/);
     assert.deepEqual(readdirSync(d), [], 'nothing left behind');
   });

@@ -50,7 +50,9 @@ function checkInvariants(s: ComputeState, model: EvacuationModel, capacity: bool
     if (s.alive[h]) assert.equal(s.ioOps[h], inFlight[h], `host ${h} num_io_ops`);
     else assert.ok(s.ioOps[h] >= inFlight[h], `host ${h} num_io_ops below its rebuilds`);
   }
-  // The scheduler's table is current.
+  // The scheduler's table is current once its deferred changes are applied (as a placement does
+  // before reading it).
+  s.index!.list[0].flush();
   const fresh = new HostIndex(s);
   assert.deepEqual(Array.from(s.index!.list[0].ramSlack), Array.from(fresh.ramSlack));
   assert.deepEqual(Array.from(s.index!.list[0].ioOps), Array.from(fresh.ioOps));

@@ -20,3 +20,9 @@ test('fuzz: 40 mutants of the bundled scenarios are each refused with located li
   }), { numRuns: 40, seed });
   assert.ok(refused > 0, 'mutations do produce bad scenarios');
 });
+
+test('the corpus is every bundled scenario but the scale ones (their accepted mutants would not run within the limit)', () => {
+  const files = corpus().map((b) => b.file);
+  for (const f of ['scenarios/evacuation.yaml', 'scenarios/boot.yaml', 'scenarios/validation/mm1.yaml']) assert.ok(files.includes(f), f);
+  assert.deepEqual(files.filter((f) => /hosts|disks/.test(f) && /\d{4,}/.test(f)), []);
+});

@@ -235,6 +235,15 @@ export class HostIndex {
   private levelBest = new Float64Array(16);
   private readonly mergeA: Int32Array;
   private readonly mergeB: Int32Array;
+  /**
+   * Positions whose host changed since a placement last read them (`defer`), with counts per
+   * block and superblock. A cloud with one index per request shape tells each index of every
+   * change, but a shape's placements read only the positions before its candidates' end
+   * (`flushBefore`): changes beyond it wait until the candidates reach them.
+   */
+  private readonly pendingAt: Uint8Array;
+  private readonly blockPending: Int32Array;
+  private readonly superPending: Int32Array;
 
   /**
    * `order`: the host at each position (a permutation of the hosts); the hosts' own order
@@ -262,6 +271,9 @@ export class HostIndex {
     this.moved = new Int32Array(nb);
     this.mergeA = new Int32Array(SUPER * BLOCK);
     this.mergeB = new Int32Array(SUPER * BLOCK);
+    this.pendingAt = new Uint8Array(H);
+    this.blockPending = new Int32Array(nb);
+    this.superPending = new Int32Array(ns);
     this.ramSign = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.cpuSign = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     this.ioSign = Math.sign(s.ioOpsWeightMultiplier);
@@ -529,9 +541,66 @@ export class HostIndex {
     }
   }
 
+  /** Host h changed: applied (`update`) when a placement next reads its position (`flushBefore`). */
+  defer(h: number): void {
+    const p = this.positionOf[h];
+    if (this.pendingAt[p] !== 0) return;
+    this.pendingAt[p] = 1;
+    const b = (p / BLOCK) | 0;
+    this.blockPending[b]++;
+    this.superPending[(b / SUPER) | 0]++;
+  }
+
+  /**
+   * Applies the deferred changes at positions before `end`; returns whether one of them changed
+   * which hosts placement offers for the index's shape (the candidates' end may then move).
+   */
+  flushBefore(end: number): boolean {
+    const B = this.blocks, bp = this.blockPending, sp = this.superPending, pendingAt = this.pendingAt;
+    let offerChanged = false;
+    for (let S = 0; S < sp.length && S * SUPER * BLOCK < end; S++) {
+      if (sp[S] === 0) continue;
+      const b1 = Math.min(B.count, (S + 1) * SUPER);
+      for (let b = S * SUPER; b < b1 && b * BLOCK < end; b++) {
+        if (bp[b] === 0) continue;
+        const hi = Math.min(b * BLOCK + this.blockSize[b], end);
+        for (let p = b * BLOCK; p < hi; p++) {
+          if (pendingAt[p] === 0) continue;
+          pendingAt[p] = 0;
+          bp[b]--;
+          sp[S]--;
+          const offered = this.offeredHere[p];
+          this.update(this.hostAt[p]);
+          if (this.offeredHere[p] !== offered) offerChanged = true;
+        }
+      }
+    }
+    return offerChanged;
+  }
+
+  /** Applies every deferred change. */
+  flush(): void {
+    this.flushBefore(this.hostCount);
+  }
+
+  /**
+   * Applies the deferred changes a placement of the index's own shape reads and returns its
+   * candidates' end (candidatesEnd): every position before the end is then current. Positions
+   * after it may stay out of date: the scheduler reads them only through upper bounds
+   * (summaries, frontiers), which a superset of the current hosts' values keeps valid.
+   */
+  flushCandidates(ramMb: number, vcpus: number, az: number, limit: number): number {
+    let end = this.candidatesEnd(ramMb, vcpus, az, limit);
+    while (this.flushBefore(end)) end = this.candidatesEnd(ramMb, vcpus, az, limit);
+    return end;
+  }
+
   /** Everything changed (start of a replication, a copy of another state). */
   rebuild(): void {
     const B = this.blocks, Sp = this.supers;
+    this.pendingAt.fill(0);
+    this.blockPending.fill(0);
+    this.superPending.fill(0);
     for (let p = 0; p < this.hostCount; p++) this.setHost(p);
     this.orderState.fill(Order.Unsorted);
     for (let b = 0; b < B.count; b++) this.summarise(b);
@@ -720,7 +789,9 @@ export class HostIndexes {
       return;
     }
     const l = this.list;
-    for (let i = 0; i < l.length; i++) l[i].update(h);
+    // A shape's index defers (most changes land beyond its candidates); the one index of a
+    // cloud within the limit is read whole by every placement, so it updates at once.
+    for (let i = 0; i < l.length; i++) { const ix = l[i]; if (ix.shape === undefined) ix.update(h); else ix.defer(h); }
   }
 
   rebuild(): void {

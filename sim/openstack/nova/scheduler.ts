@@ -242,8 +242,14 @@ export class Scheduler {
     const ix = search.index;
     this.search = search;
     this.ix = ix;
-    this.end = this.limited ? ix.candidatesEnd(ramMb, vcpus, az, this.limit) : ix.hostCount;
-    const ns = ix.supers.count, sStatus = this.superStatus, subset = this.s.nova.hostSubsetSize;
+    if (this.limited && az < 0) this.end = ix.flushCandidates(ramMb, vcpus, az, this.limit);
+    else {
+      // A zone's candidates are counted from the summaries: every position must be current.
+      ix.flush();
+      this.end = this.limited ? ix.candidatesEnd(ramMb, vcpus, az, this.limit) : ix.hostCount;
+    }
+    // Superblocks from the candidates' end on hold no candidate: pass 1 leaves them out.
+    const ns = Math.min(ix.supers.count, Math.ceil(this.end / (SUPER * BLOCK))), sStatus = this.superStatus, subset = this.s.nova.hostSubsetSize;
     let count = this.extremes(ramMb, vcpus, az, true);
     // Some blocks were counted as one host (see extremes): count exactly when that matters.
     if (count < subset && !this.countExact) count = this.extremes(ramMb, vcpus, az, false);
@@ -292,10 +298,9 @@ export class Scheduler {
     this.countExact = true;
     acc.clear(0);
     let count = 0, nDeferred = 0;
-    for (let S = 0; S < Sp.count; S++) {
+    for (let S = 0; S < Sp.count && S * SUPER * BLOCK < end; S++) {
       sStatus[S] = Pass.None;
       const b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
-      if (b0 * BLOCK >= end) continue;
       ix.refresh(S);
       if (Sp.noneFit(S, ramMb, vcpus, az)) continue;
       const inside = b1 === B.count ? ix.hostCount <= end : b1 * BLOCK <= end;
