@@ -11,19 +11,15 @@ import { runInNewContext } from 'node:vm';
  * turn a wall time into events/s.
  */
 
-/** Hold model on the engine with handler objects: `pending` entities, Exp(1) holds, `events` firings. */
+/** Hold model on the engine with handlers: `pending` entities, Exp(1) holds, `events` firings. */
 export function engineHold(pending: number, events: number, rng: Rng): number {
   const sim = new Simulation(pending);
   let left = events;
-  const hold = {
-    id: 0,
-    fire(entity: number): void {
-      if (--left <= 0) { sim.stop(); return; }
-      sim.schedule(-Math.log(1 - rng.next()), this.id, entity);
-    },
-  };
-  hold.id = sim.register(hold, 'hold');
-  for (let i = 0; i < pending; i++) sim.schedule(-Math.log(1 - rng.next()), hold.id, i);
+  const hold: number = sim.addHandler('hold', (entity) => {
+    if (--left <= 0) { sim.stop(); return; }
+    sim.schedule(-Math.log(1 - rng.next()), hold, entity);
+  });
+  for (let i = 0; i < pending; i++) sim.schedule(-Math.log(1 - rng.next()), hold, i);
   sim.run();
   return sim.eventsFired;
 }
@@ -46,26 +42,20 @@ export function generatorHold(pending: number, events: number, rng: Rng): number
 }
 
 /**
- * M/M/c with handler objects and the Limiter: arrivals at rate λ, c servers of rate μ, `jobs`
+ * M/M/c with handlers and the Limiter: arrivals at rate λ, c servers of rate μ, `jobs`
  * arrivals. Events per job: arrival, grant, departure.
  */
 export function mmcEvents(lambda: number, mu: number, c: number, jobs: number, rng: Rng): number {
   const sim = new Simulation(1024);
   const servers = new Limiter(sim, c, 'servers');
   let arrived = 0;
-  const departure = { fire(): void { servers.release(); } };
-  const departureId = sim.register(departure, 'departure');
-  const start = { fire(job: number): void { sim.schedule(-Math.log(1 - rng.next()) / mu, departureId, job); } };
-  const startId = sim.register(start, 'start');
-  const arrival = {
-    id: 0,
-    fire(): void {
-      servers.request(startId, arrived);
-      if (++arrived < jobs) sim.schedule(-Math.log(1 - rng.next()) / lambda, this.id);
-    },
-  };
-  arrival.id = sim.register(arrival, 'arrival');
-  sim.schedule(0, arrival.id);
+  const departureId = sim.addHandler('departure', () => servers.release());
+  const startId = sim.addHandler('start', (job) => { sim.schedule(-Math.log(1 - rng.next()) / mu, departureId, job); });
+  const arrivalId: number = sim.addHandler('arrival', () => {
+    servers.request(startId, arrived);
+    if (++arrived < jobs) sim.schedule(-Math.log(1 - rng.next()) / lambda, arrivalId);
+  });
+  sim.schedule(0, arrivalId);
   sim.run();
   return sim.eventsFired;
 }
@@ -82,7 +72,7 @@ export function bytesPerPending(pending: number, rng: Rng): { declared: number; 
   gc?.();
   const before = process.memoryUsage().arrayBuffers;
   const sim = new Simulation(16);
-  const h = sim.register({ fire: () => {} });
+  const h = sim.addHandler('h', () => {});
   for (let i = 0; i < pending; i++) sim.schedule(rng.next() * 1e6, h, i);
   gc?.();
   const after = process.memoryUsage().arrayBuffers;
@@ -99,14 +89,10 @@ export function linkStorm(flows: number, rounds: number, rng: Rng): number {
   const link = new SharedLink(sim, 1.25e9, 'nic');
   let left = flows * rounds;
   const sizeOf = () => 1e8 + 9e8 * rng.next();
-  const done = {
-    id: 0,
-    fire(i: number): void {
-      if (--left >= flows) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, this.id, i);
-    },
-  };
-  done.id = sim.register(done, 'done');
-  for (let i = 0; i < flows; i++) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, done.id, i);
+  const done: number = sim.addHandler('done', (i) => {
+    if (--left >= flows) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, done, i);
+  });
+  for (let i = 0; i < flows; i++) link.start(sizeOf(), i % 2 === 0 ? 1.25e8 : Infinity, done, i);
   sim.run();
   return link.flowsCompleted;
 }

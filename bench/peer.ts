@@ -8,7 +8,7 @@ import type { BenchFigure } from './figure.js';
 /**
  * The side-by-side part of `npm run bench`: the same two models, at the same sizes, on
  *  - the plain typed-array heap loop (bench/heap-loop.ts: the ceiling),
- *  - headroom's engine (bench/engine.ts: handler objects; the hold model also as generator processes),
+ *  - headroom's engine (bench/engine.ts: handler functions; the hold model also as generator processes),
  *  - SimPy 2.3.1 (bench/simpy/*.py, a Python child process).
  * Models: the hold model (`pending` entities each holding Exp(1) and holding again) and M/M/c
  * with c = 4, λ = 3, μ = 1.

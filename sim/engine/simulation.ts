@@ -2,13 +2,12 @@ import { EventList } from './event-list.js';
 
 /**
  * Everything that happens is an event: a (time, priority, handler, payload) record in the
- * future-event list. Model code registers handler objects once and schedules them by id with a
- * numeric payload (an instance index, a host index, a flow id), so firing an event touches only
- * typed arrays and one method call — no closure or object is created per event.
+ * future-event list. Model code adds each kind of event once (`addHandler(name, fire)`) and
+ * schedules it by id with a numeric payload (an instance index, a host index, a flow id), so
+ * firing an event touches only typed arrays and one function call — no closure or object is
+ * created per event.
  */
-export interface Handler {
-  fire(payload: number): void;
-}
+export type Handler = (payload: number) => void;
 
 /** Receives one line per fired event when a replication is traced (`--trace`). */
 export interface Tracer {
@@ -17,11 +16,12 @@ export interface Tracer {
 }
 
 export class Simulation {
-  /** Events fired by every Simulation in this thread (read by the Monte Carlo worker for events/s). */
-  static totalEventsFired = 0;
   /** Current simulated time in seconds. */
   now = 0;
-  /** Events fired so far (for events/s figures). */
+  /**
+   * Events this Simulation fired so far. Each Simulation counts its own: whoever wants a total
+   * (a replication, a worker's chunk, a bench) adds up the Simulations it ran.
+   */
   eventsFired = 0;
   readonly events: EventList;
   private handlers: Handler[] = [];
@@ -33,9 +33,12 @@ export class Simulation {
     this.events = new EventList(initialCapacity);
   }
 
-  /** Registers a handler and returns its id; `name` is what traces show. */
-  register(handler: Handler, name = handler.constructor.name): number {
-    this.handlers.push(handler);
+  /**
+   * Adds a kind of event: `fire(payload)` runs when an event scheduled with the returned id
+   * fires; `name` is what traces and messages show. The only way to make a handler id.
+   */
+  addHandler(name: string, fire: Handler): number {
+    this.handlers.push(fire);
     this.handlerNames.push(name);
     return this.handlers.length - 1;
   }
@@ -72,7 +75,7 @@ export class Simulation {
    */
   fire(id: number, payload: number): void {
     if (this.tracer !== undefined) this.tracer.event(this.now, this.handlerNames[id], payload);
-    this.handlers[id].fire(payload);
+    this.handlers[id](payload);
   }
 
   /** Name a handler was registered with (for traces and messages). */
@@ -102,12 +105,8 @@ export class Simulation {
       const id = ev.handler[slot];
       const payload = ev.payload[slot];
       if (this.tracer !== undefined) this.tracer.event(t, this.handlerNames[id], payload);
-      handlers[id].fire(payload);
+      handlers[id](payload);
     }
     if (!this.stopped && until !== Infinity && this.now < until) this.now = until;
-    Simulation.totalEventsFired += this.eventsFired - this.countedEvents;
-    this.countedEvents = this.eventsFired;
   }
-
-  private countedEvents = 0;
 }

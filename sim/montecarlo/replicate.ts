@@ -1,4 +1,4 @@
-import { Simulation, type Tracer } from '../engine/simulation.js';
+import type { Tracer } from '../engine/simulation.js';
 import { Streams } from '../random/streams.js';
 import type { StudyPlan } from '../scenario/load.js';
 import { packReplication, type Replication } from '../studies/study.js';
@@ -31,7 +31,7 @@ export interface FailureRecord {
  * Returns the number of simulation events fired.
  */
 export function replicateRange(plan: StudyPlan, layout: Layout, seed: number, from: number, to: number, out: Float64Array, tracer?: Tracer, failures?: FailureRecord[]): number {
-  const before = Simulation.totalEventsFired;
+  let events = 0;
   const def = plan.definition;
   for (let r = from; r < to; r++) {
     const row = (r - from) * layout.stride;
@@ -41,6 +41,7 @@ export function replicateRange(plan: StudyPlan, layout: Layout, seed: number, fr
       tracer?.note(0, 'replication', { replication: r, study: plan.name, design: v.design, sweep: v.sweep?.value });
       try {
         const values: Replication = def.replicate(v.input, { replication: r, streams: new Streams(seed, r), tracer });
+        events += values.events;
         packReplication(layout.shapes[vi], values, out, o);
         const bad = nonFiniteMetric(plan, out, o);
         if (bad) throw new Error(bad);
@@ -52,7 +53,7 @@ export function replicateRange(plan: StudyPlan, layout: Layout, seed: number, fr
       }
     });
   }
-  return Simulation.totalEventsFired - before;
+  return events;
 }
 
 export function variantName(study: string, design: string, sweep?: { parameter: string; value: number | string }): string {

@@ -169,7 +169,7 @@ export function candidateText(loaded: LoadedScenario, plan: StudyPlan, design: s
 /** Loads a candidate; a knob value the schema rejects is reported at the knob, in the user's file. */
 function loadCandidate(loaded: LoadedScenario, text: string, knob?: Knob, value?: number): { plan: StudyPlan; input: StudyInput<unknown> } {
   try {
-    const c = loadScenarioText(text, loaded.file);
+    const c = loadScenarioText(text, loaded.file, {}, loaded.memo);
     return { plan: c.studies[0], input: c.studies[0].variants[0].input };
   } catch (e) {
     if (!(e instanceof ScenarioError) || knob === undefined) throw e;

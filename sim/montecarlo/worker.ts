@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import { loadScenarioText, type LoadedScenario, type Overrides } from '../scenario/load.js';
+import { Memo } from '../studies/memo.js';
 import { layoutOf } from './layout.js';
 import { replicateRange, type FailureRecord } from './replicate.js';
 
@@ -14,11 +15,16 @@ export interface Task {
 }
 
 let cached: { key: string; loaded: LoadedScenario } | undefined;
+/**
+ * This worker's context for every scenario it loads: a sizing search sends its candidates in
+ * turn, and those with the same initial layout share one fill.
+ */
+const memo = new Memo();
 
 /** Returns rows (to − from) × stride, then one trailing value: events fired. */
 export default function runTask(task: Task): Float64Array {
   const key = `${task.file}\0${JSON.stringify(task.overrides)}\0${task.text}`;
-  if (cached?.key !== key) cached = { key, loaded: loadScenarioText(task.text, task.file, task.overrides) };
+  if (cached?.key !== key) cached = { key, loaded: loadScenarioText(task.text, task.file, task.overrides, memo) };
   const loaded = cached.loaded;
   const plan = loaded.studies.find((s) => s.name === task.study);
   if (!plan) throw new Error(`worker: study ${task.study} not in scenario`);

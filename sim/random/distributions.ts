@@ -50,13 +50,19 @@ export class Shares {
   constructor(shares: readonly number[]) {
     const total = shares.reduce((a, b) => a + b, 0);
     this.cum = new Float64Array(shares.length);
-    let s = 0;
-    for (let k = 0; k < shares.length; k++) { s += shares[k]; this.cum[k] = s / total; }
+    let acc = 0;
+    for (let k = 0; k < shares.length; k++) { acc += shares[k] / total; this.cum[k] = acc; }
   }
   pick(u: number): number {
-    let k = 0;
-    while (k < this.cum.length - 1 && !(u < this.cum[k])) k++;
-    return k;
+    // The first k with u < cum[k] (the last when rounding leaves u ≥ every cum[k]): a binary
+    // search, cum being non-decreasing (an image mix has hundreds of entries).
+    let lo = 0, hi = this.cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (u < this.cum[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Simulation } from '../engine/simulation.js';
 import type { Limiter } from './limiter.js';
 import type { SharedLink } from './shared-link.js';
 import type { Signal } from './signal.js';
@@ -68,7 +68,7 @@ export class Process {
   }
 }
 
-export class Processes implements Handler {
+export class Processes {
   /** Handler id that resumes process `payload`. */
   readonly id: number;
   /** Processes started and not yet finished. */
@@ -80,7 +80,7 @@ export class Processes implements Handler {
   private freeIndexes: number[] = [];
 
   constructor(readonly sim: Simulation, name = 'process') {
-    this.id = sim.register(this, name);
+    this.id = sim.addHandler(name, (payload) => this.resume(payload));
   }
 
   /**
@@ -116,7 +116,7 @@ export class Processes implements Handler {
   }
 
   /** Resumes the process named by `payload` (a wake token; the engine calls this). */
-  fire(payload: number): void {
+  private resume(payload: number): void {
     const i = payload % INDEX_LIMIT;
     const body = this.bodies[i];
     if (body === undefined || this.generation[i] !== Math.floor(payload / INDEX_LIMIT)) {

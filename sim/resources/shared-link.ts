@@ -1,4 +1,5 @@
-import type { Handler, Simulation } from '../engine/simulation.js';
+import type { Simulation } from '../engine/simulation.js';
+import { grown } from '../engine/grow.js';
 
 /**
  * A link (a NIC, an NFS server, a Glance API, a Ceph network) shared by concurrent transfers:
@@ -55,7 +56,7 @@ class FlowHeap {
   }
 
   grow(capacity: number): void {
-    const a = new Int32Array(capacity); a.set(this.items); this.items = a;
+    this.items = grown(this.items, capacity);
   }
 
   top(): number {
@@ -111,7 +112,7 @@ class FlowHeap {
   }
 }
 
-export class SharedLink implements Handler {
+export class SharedLink {
   readonly name: string;
   /** Bytes transferred up to the last start/abort/completion (including the part of aborted flows); transferred() is up to now. */
   bytesDone = 0;
@@ -170,7 +171,7 @@ export class SharedLink implements Handler {
     this.sim = sim;
     this.capacityBps = capacityBytesPerSec;
     this.name = name;
-    this.selfId = sim.register(this, `${name}.complete`);
+    this.selfId = sim.addHandler(`${name}.complete`, () => this.complete());
     this.last = sim.now;
     const m = Math.max(4, initialFlows);
     this.key = new Float64Array(m);
@@ -329,8 +330,8 @@ export class SharedLink implements Handler {
     return (this.transferred() - bytesAtSince) / (this.capacityBps * span);
   }
 
-  /** The completion event (registered by the constructor; model code does not call it). */
-  fire(): void {
+  /** The completion event (added by the constructor; model code does not call it). */
+  private complete(): void {
     this.token = -1;
     this.advance();
     const now = this.sim.now;
@@ -476,8 +477,8 @@ export class SharedLink implements Handler {
       return i < this.cappedClasses;
     }
     if (this.classes === this.classValue.length) {
-      const v = new Float64Array(this.classes * 2); v.set(this.classValue); this.classValue = v;
-      const k = new Int32Array(this.classes * 2); k.set(this.classCount); this.classCount = k;
+      this.classValue = grown(this.classValue, this.classes * 2);
+      this.classCount = grown(this.classCount, this.classes * 2);
     }
     this.classValue.copyWithin(i + 1, i, this.classes);
     this.classCount.copyWithin(i + 1, i, this.classes);
@@ -529,18 +530,16 @@ export class SharedLink implements Handler {
   private grow(): void {
     const m = this.size.length * 2;
     if (m > SLOT_LIMIT) throw new RangeError(`SharedLink ${this.name}: more than ${SLOT_LIMIT} concurrent flows`);
-    const f64 = (a: Float64Array) => { const b = new Float64Array(m); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(m); b.set(a); return b; };
-    this.key = f64(this.key);
-    this.seq = f64(this.seq);
-    this.pos = i32(this.pos);
-    this.size = f64(this.size);
-    this.cap = f64(this.cap);
-    this.payload = f64(this.payload);
-    this.handler = i32(this.handler);
-    const g = new Uint32Array(m); g.set(this.generation); this.generation = g;
-    const gr = new Uint8Array(m); gr.set(this.group); this.group = gr;
-    this.free = i32(this.free);
+    this.key = grown(this.key, m);
+    this.seq = grown(this.seq, m);
+    this.pos = grown(this.pos, m);
+    this.size = grown(this.size, m);
+    this.cap = grown(this.cap, m);
+    this.payload = grown(this.payload, m);
+    this.handler = grown(this.handler, m);
+    this.generation = grown(this.generation, m);
+    this.group = grown(this.group, m);
+    this.free = grown(this.free, m);
     this.doneSlots = new Int32Array(m);
     this.doneHandler = new Int32Array(m);
     this.donePayload = new Float64Array(m);
@@ -565,7 +564,7 @@ export class SharedLink implements Handler {
  * next waiting flow (if any) has entered. Nothing is allocated per flow (ring buffer and slot
  * arrays on typed arrays, grown by doubling).
  */
-export class LimitedLink implements Handler {
+export class LimitedLink {
   readonly link: SharedLink;
   readonly limit: number;
   /** Flows that had to wait for a place, so far. */
@@ -597,7 +596,7 @@ export class LimitedLink implements Handler {
     this.sim = sim;
     this.limit = limit;
     this.link = new SharedLink(sim, capacityBytesPerSec, name, initialFlows);
-    this.doneId = sim.register(this, `${name}.served`);
+    this.doneId = sim.addHandler(`${name}.served`, (slot) => this.flowServed(slot));
     const m = Math.max(4, Math.min(initialFlows, limit));
     this.sHandler = new Int32Array(m);
     this.sPayload = new Float64Array(m);
@@ -632,8 +631,8 @@ export class LimitedLink implements Handler {
     this.queuedFlows++;
   }
 
-  /** Inner completion of the flow in slot `slot` (registered by the constructor). */
-  fire(slot: number): void {
+  /** Inner completion of the flow in slot `slot` (added by the constructor). */
+  private flowServed(slot: number): void {
     const h = this.sHandler[slot], p = this.sPayload[slot];
     this.sFree[this.sFreeCount++] = slot;
     this.served--;
@@ -668,9 +667,9 @@ export class LimitedLink implements Handler {
 
   private growSlots(): void {
     const m = this.sHandler.length * 2;
-    const h = new Int32Array(m); h.set(this.sHandler); this.sHandler = h;
-    const p = new Float64Array(m); p.set(this.sPayload); this.sPayload = p;
-    const f = new Int32Array(m); f.set(this.sFree); this.sFree = f;
+    this.sHandler = grown(this.sHandler, m);
+    this.sPayload = grown(this.sPayload, m);
+    this.sFree = grown(this.sFree, m);
   }
 
   private growQueue(): void {

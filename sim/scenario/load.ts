@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { studies } from '../studies/registry.js';
 import type { StudyDefinition, StudyInput } from '../studies/study.js';
+import { Memo } from '../studies/memo.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
 import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
@@ -66,6 +67,8 @@ export interface LoadedScenario {
   expect: Bound[];
   /** `targets:` and `sizing:` (docs/sizing.md); empty lists when the scenario declares none. */
   sizing: SizingPlan;
+  /** What its designs share in this thread (every StudyInput carries it); load related scenarios, such as a sizing search's candidates, with it. */
+  memo: Memo;
 }
 
 export interface Overrides {
@@ -83,17 +86,18 @@ export const MAX_DESIGN_NAME = 64;
 
 export const STATS = ['mean', 'sd', 'p50', 'p95', 'p99', 'min', 'max', 'ci95_lo', 'ci95_hi'] as const;
 
-export function loadScenarioFile(file: string, overrides: Overrides = {}): LoadedScenario {
+/** `memo`: what the loaded designs share with others loaded in this thread (see Memo); a fresh one by default. */
+export function loadScenarioFile(file: string, overrides: Overrides = {}, memo = new Memo()): LoadedScenario {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: [], message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a readable YAML scenario)` }]);
   }
-  return loadScenarioText(decodeUtf8(bytes, file), file, overrides);
+  return loadScenarioText(decodeUtf8(bytes, file), file, overrides, memo);
 }
 
-export function loadScenarioText(text: string, file: string, overrides: Overrides = {}): LoadedScenario {
+export function loadScenarioText(text: string, file: string, overrides: Overrides = {}, memo = new Memo()): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const src: SourceMap = { file, doc, lines };
@@ -141,13 +145,13 @@ export function loadScenarioText(text: string, file: string, overrides: Override
 
   const plans: StudyPlan[] = [];
   for (const study of present) {
-    const plan = planStudy(study, raw, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined, maxMemory: overrides.maxMemory });
+    const plan = planStudy(study, raw, schema, at, { name: root.name, seed, horizon: root.horizon, replications, replicationsOverridden: overrides.replications !== undefined, maxMemory: overrides.maxMemory, memo });
     if (plan) plans.push(plan);
   }
   const expect = checkExpect(raw, plans, at);
   const sizing = checkSizing(raw, plans, at);
   if (problems.length > 0) throw new ScenarioError(dedupe(problems));
-  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect, sizing };
+  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect, sizing, memo };
 }
 
 type At = (path: (string | number)[], message: string, keyOnly?: boolean) => void;
@@ -171,7 +175,7 @@ type Origin = (path: (string | number)[]) => (string | number)[] | undefined;
 
 function planStudy(
   study: StudyDefinition, raw: Record<string, Json>, schema: ReturnType<typeof rootSchema>, at: At,
-  common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean; maxMemory?: number },
+  common: { name: string; seed: number; horizon: number; replications: number; replicationsOverridden: boolean; maxMemory?: number; memo: Memo },
 ): StudyPlan | undefined {
   const section = (raw.studies as Record<string, Json>)[study.name] as Record<string, Json>;
   const studyLevel = isObject(section.designs);
@@ -216,7 +220,7 @@ function planStudy(
     const { designs: _d, sweeps: _s, horizon, replications: _r, ...config } = data.studies[study.name];
     const input: StudyInput<unknown> = {
       scenarioName: common.name, seed: common.seed, horizon: (horizon as number | undefined) ?? common.horizon, design,
-      cloud: data.cloud as Cloud, config,
+      cloud: data.cloud as Cloud, config, memo: common.memo,
     };
     // Before the study's own checks, which may build the model: a cloud of 2^32 hosts is refused here.
     const model = modelOf(input);

@@ -1,7 +1,8 @@
 import { quantileSorted } from '../stats/quantile.js';
 import { z } from 'zod';
-import { Simulation, type Handler } from '../engine/simulation.js';
-import { BootModel } from '../openstack/images/boot-model.js';
+import { Simulation } from '../engine/simulation.js';
+import { BootModel, isCloneable } from '../openstack/images/boot-model.js';
+import { wholeObjectImportWarning } from '../openstack/ceph/ceph-schema.js';
 import { BootPlacement, hostCores } from '../openstack/nova/boot-placement.js';
 import { distribution } from '../random/spec.js';
 import { Exponential, Shares, type Distribution } from '../random/distributions.js';
@@ -178,6 +179,8 @@ export interface BootRun {
   hostOf: Int32Array;
   completion: number;
   noValidHost: number;
+  /** Events the run's Simulation fired. */
+  events: number;
 }
 
 /** Runs one replication: the boot times (in request order), where each went, and the model. */
@@ -188,7 +191,7 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   const sim = new Simulation(1024);
   if (ctx.tracer) sim.tracer = ctx.tracer;
   const placement = new BootPlacement(cloud, n, ctx.streams.stream('scheduler'), config.hosts, true);
-  const activeId = sim.register({ fire: (i: number) => placement.booted(i) } as Handler, 'boot.active');
+  const activeId = sim.addHandler('boot.active', (i: number) => placement.booted(i));
   const cores = hostCores(cloud);
   // Each host's running workload: one draw per host, in host order (same draws in every design).
   const busyRng = ctx.streams.stream('host-busy-cores');
@@ -210,33 +213,27 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   let lastDone = 0;
   const finished = (): void => { if (completed + noValidHost === n) sim.stop(); };
 
-  const arrivalId = sim.register({
-    fire: (i: number) => {
-      if (i + 1 < n) sim.at(w.arrival[i + 1], arrivalId, i + 1);
-      const host = placement.place(i, w.flavor[i]);
-      hostOf[i] = host;
-      if (host < 0) { noValidHost++; finished(); return; }
-      bootIndex[i] = model.boot(host, w.image[i], w.cpu[i], w.clone[i], bootedId, i);
-    },
-  } as Handler, 'boot.request');
-  const deleteId = sim.register({
-    fire: (i: number) => {
-      model.deleteInstance(bootIndex[i]);
-      if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], -flavorBusy[w.flavor[i]]);
-      placement.remove(i);
-    },
-  } as Handler, 'instance.delete');
-  const bootedId = sim.register({
-    fire: (i: number) => {
-      bootTimes[i] = sim.now - w.arrival[i];
-      lastDone = sim.now;
-      // The guest is up: its workload now keeps its share of the host's cores busy.
-      if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], flavorBusy[w.flavor[i]]);
-      if (w.lifetime[i] !== Infinity) sim.schedule(w.lifetime[i], deleteId, i);
-      completed++;
-      finished();
-    },
-  } as Handler, 'boot.booted');
+  const arrivalId = sim.addHandler('boot.request', (i: number) => {
+    if (i + 1 < n) sim.at(w.arrival[i + 1], arrivalId, i + 1);
+    const host = placement.place(i, w.flavor[i]);
+    hostOf[i] = host;
+    if (host < 0) { noValidHost++; finished(); return; }
+    bootIndex[i] = model.boot(host, w.image[i], w.cpu[i], w.clone[i], bootedId, i);
+  });
+  const deleteId = sim.addHandler('instance.delete', (i: number) => {
+    model.deleteInstance(bootIndex[i]);
+    if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], -flavorBusy[w.flavor[i]]);
+    placement.remove(i);
+  });
+  const bootedId = sim.addHandler('boot.booted', (i: number) => {
+    bootTimes[i] = sim.now - w.arrival[i];
+    lastDone = sim.now;
+    // The guest is up: its workload now keeps its share of the host's cores busy.
+    if (flavorBusy[w.flavor[i]] > 0) model.addBusyCores(hostOf[i], flavorBusy[w.flavor[i]]);
+    if (w.lifetime[i] !== Infinity) sim.schedule(w.lifetime[i], deleteId, i);
+    completed++;
+    finished();
+  });
 
   if (n > 0) {
     sim.at(w.arrival[0], arrivalId, 0);
@@ -244,7 +241,7 @@ export function simulateBoots(input: StudyInput<BootConfig>, ctx: ReplicationCon
   }
   if (completed + noValidHost !== n) throw new Error(`boot study: ${n - completed - noValidHost} of ${n} boots never completed`);
   const booted = noValidHost === 0 ? bootTimes : bootTimes.filter((t) => !Number.isNaN(t));
-  return { bootTimes: booted, model, placement, hostOf, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost };
+  return { bootTimes: booted, model, placement, hostOf, completion: completed > 0 ? lastDone - w.arrival[0] : 0, noValidHost, events: sim.eventsFired };
 }
 
 export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
@@ -273,13 +270,17 @@ export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
       && (cloud.images ?? []).some((i) => i.format === 'raw')) {
       out.push('instance disks and raw images are both on RBD but glance.show_image_direct_url is off (glance\'s default): nova cannot see the images\' locations, so it cannot clone them; every boot downloads the image to _base and rbd-imports it (docs/boot-and-storage.md §5)');
     }
+    if (cloud.ephemeral_storage === 'rbd' && cloud.ceph) {
+      const imported = (cloud.images ?? []).filter((i) => i.share > 0 && i.data_size === undefined && !isCloneable(cloud, i.format));
+      out.push(...wholeObjectImportWarning(cloud.ceph.release, imported.map((i) => i.name)));
+    }
     if (cloud.glance.image_cache && cloud.glance.store === 'rbd') {
       out.push('glance-api image cache is on with images on RBD: Han and the Ceph guide advise disabling cache management there (docs/openstack-facts.md §9.3); it only fills when images are downloaded');
     }
     return out;
   },
   replicate(input, ctx) {
-    const { bootTimes, model, completion, noValidHost } = simulateBoots(input, ctx);
+    const { bootTimes, model, completion, noValidHost, events } = simulateBoots(input, ctx);
     const sorted = Float64Array.from(bootTimes).sort();
     let sum = 0;
     for (const t of bootTimes) sum += t;
@@ -298,6 +299,7 @@ export const bootStudy: StudyDefinition<BootConfig, keyof typeof metrics> = {
         nfs_fallbacks: model.nfsFallbacks,
       },
       series: { boot_time_cdf: CDF_POINTS.map((p) => quantileSorted(sorted, p)) },
+      events,
     };
   },
 };

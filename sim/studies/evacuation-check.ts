@@ -1,7 +1,6 @@
-import { buildCloudCached } from '../openstack/nova/cloud-build.js';
 import { ComputeState, DOWN, RUNNING, STRANDED } from '../openstack/nova/compute-state.js';
 import { Scheduler } from '../openstack/nova/scheduler.js';
-import { fullestHost, hookParams, type EvacuationConfig } from './evacuation.js';
+import { fixedFill, fullestHost, hookParams, type EvacuationConfig } from './evacuation.js';
 import type { StudyInput } from './study.js';
 
 export interface CheckResult {
@@ -47,7 +46,7 @@ interface Tally { count: number; failing: number; instances: number; label: stri
  */
 export function checkNPlusK(input: StudyInput<EvacuationConfig>, level: 1 | 2, opts: CheckOptions = {}): CheckResult {
   const cloud = input.cloud;
-  const built = buildCloudCached(cloud, input.seed);
+  const built = fixedFill(input);
   const s = new ComputeState(cloud, built.state.instanceCount, built.state.groups.length);
   s.copyFrom(built.state);
   const scheduler = new Scheduler(s, undefined);

@@ -1,8 +1,7 @@
-import { buildCloudCached } from '../openstack/nova/cloud-build.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { MB } from '../openstack/nova/placement.js';
 import { checkNPlusK } from './evacuation-check.js';
-import type { EvacuationConfig } from './evacuation.js';
+import { fixedFill, type EvacuationConfig } from './evacuation.js';
 import type { Capacity, DeterministicCheck, StudyInput, StudySizing } from './study.js';
 
 type Input = StudyInput<EvacuationConfig>;
@@ -54,6 +53,6 @@ export const evacuationSizing: StudySizing<EvacuationConfig> = {
     }
     const shares = cloud.flavors.reduce((s, f) => s + f.share, 0);
     const meanInstance = shares > 0 ? cloud.flavors.reduce((s, f) => s + f.share * f.ram, 0) / shares : cloud.flavors[0].ram;
-    return { physicalBytes: physical * MB, heldBackBytes: held * MB, instances: buildCloudCached(cloud, input.seed).state.instanceCount, meanInstanceBytes: meanInstance };
+    return { physicalBytes: physical * MB, heldBackBytes: held * MB, instances: fixedFill(input).state.instanceCount, meanInstanceBytes: meanInstance };
   },
 };

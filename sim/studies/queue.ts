@@ -159,9 +159,9 @@ class QueueModel {
     // job is capped at one server's speed.
     if (this.fcfs) this.servers = new Limiter(sim, this.c, 'servers');
     else this.link = new SharedLink(sim, this.c, 'server');
-    this.arrivalId = sim.register({ fire: () => this.onArrival() }, 'arrival');
-    this.startId = sim.register({ fire: (j: number) => this.onStart(j) }, 'start');
-    this.departId = sim.register({ fire: (j: number) => this.onDepart(j) }, 'departure');
+    this.arrivalId = sim.addHandler('arrival', () => this.onArrival());
+    this.startId = sim.addHandler('start', (j: number) => this.onStart(j));
+    this.departId = sim.addHandler('departure', (j: number) => this.onDepart(j));
   }
 
   run(): Float64Array {
@@ -296,6 +296,7 @@ class QueueModel {
         response_per_size: this.perSize.mean,
       },
       series: { wait_tail: waitTail, number_in_system_tail: snap.subarray(4), slowdown_by_size: slowdown },
+      events: this.sim.eventsFired,
     };
   }
 

@@ -3,10 +3,11 @@ import { distribution } from '../random/spec.js';
 import { bytes, count, duration, fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { CephPool } from '../openstack/ceph/ceph-pool.js';
-import { allocationUnit, cephAtLeast, objectStore } from '../openstack/ceph/ceph-schema.js';
+import { allocationUnit, cephAtLeast, objectStore, wholeObjectImportWarning } from '../openstack/ceph/ceph-schema.js';
 import { runRbd } from '../openstack/ceph/rbd-model.js';
 import type { DiskSource, RbdModelConfig } from '../openstack/ceph/rbd-plan.js';
 import type { MetricDef, Problem, SeriesDef, StudyDefinition, StudyInput, Threshold } from './study.js';
+import { versionAtLeast } from '../openstack/versions.js';
 
 /**
  * rbd: when does the Ceph pool holding the instances' disks reach nearfull and full, with and
@@ -22,8 +23,8 @@ export const rbdSchema = z.object({
       .meta({ description: 'disks boot from cloud.images (by share): raw images in a Glance rbd store become CoW clones, others full copies (docs/openstack-facts.md §9.2); false or no images: blank disks' }),
   }).strict().prefault({}),
   guest: z.object({
-    used_fraction: distribution('fraction').prefault({ uniform: { min: '20%', max: '60%' } })
-      .meta({ description: 'steady share of the disk the guest filesystem holds data in' }),
+    used_fraction: distribution('fraction').prefault({ uniform: { min: '30%', max: '70%' } })
+      .meta({ description: 'steady share of the disk the guest filesystem holds data in (default: mean 50 %, desktop file systems are half full on average — docs/boot-and-storage.md §9)' }),
     churn: distribution('rate').prefault({ lognormal: { median: '0.3%/d', sigma: 0.8 } })
       .meta({ description: 'data written (and deleted, at the steady used fraction) per unit time, as a share of the provisioned size' }),
     fill_time: duration().prefault('30d').meta({ description: 'time a new disk takes to reach its used fraction' }),
@@ -55,15 +56,7 @@ export const rbdSchema = z.object({
 
 export type RbdConfig = z.output<typeof rbdSchema>;
 
-/** Compares dotted versions ("5.15.0-91-generic" reads as 5.15.0): true when v ≥ min. */
-export function versionAtLeast(v: string, min: string): boolean {
-  const a = (v.match(/^\d+(\.\d+)*/)?.[0] ?? '0').split('.').map(Number), b = min.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0, y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
+export { versionAtLeast };
 
 /**
  * What stops discards from reaching Ceph (docs/openstack-facts.md §5, §10; docs/boot-and-storage.md §7); empty when
@@ -105,6 +98,11 @@ export function freedSpaceReuse(fs: 'ext4' | 'xfs' | 'ntfs'): number {
 }
 
 /** Disk sources and the images pool's data from cloud.images and Glance's store (docs/openstack-facts.md §9.2). */
+/** A disk from this image is a clone of it (a raw image in this cluster's Glance store whose location glance shows). */
+function clonedInPool(cloud: Cloud, format: 'raw' | 'qcow2'): boolean {
+  return cloud.glance.store === 'rbd' && cloud.glance.show_image_direct_url && format === 'raw';
+}
+
 export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]; imagesPoolBytes: number } {
   const ceph = cloud.ceph!;
   const unit = (objectBytes: number) => allocationUnit(ceph, objectBytes, c.guest.fs_block);
@@ -116,7 +114,7 @@ export function diskSources(cloud: Cloud, c: RbdConfig): { sources: DiskSource[]
   const sources = images.map((i): DiskSource => {
     // A raw image in this cluster's Glance store is cloned (nova's is_cloneable); anything else is
     // downloaded and imported as a full copy with Ceph's default object size.
-    const clone = inCeph && cloud.glance.show_image_direct_url && i.format === 'raw';
+    const clone = clonedInPool(cloud, i.format);
     const objectBytes = clone ? ceph.glance_chunk_size : ceph.rbd_default_object_size;
     return { share: i.share, dataBytes: Math.min(i.virtual_size, i.data_size ?? i.size), clone, objectBytes, unitBytes: unit(objectBytes), reuse: reuse(i.filesystem) };
   });
@@ -236,10 +234,16 @@ export const rbdStudy: StudyDefinition<RbdConfig, keyof typeof metrics> = {
 
   warnings(input): string[] {
     const c = input.config;
-    if (c.discard === 'none') return [];
+    const out: string[] = [];
+    const ceph = input.cloud.ceph;
+    if (ceph && c.disks.from_images) {
+      const imported = (input.cloud.images ?? []).filter((i) => i.share > 0 && i.data_size === undefined && !clonedInPool(input.cloud, i.format));
+      out.push(...wholeObjectImportWarning(ceph.release, imported.map((i) => i.name)).map((w) => `design ${input.design}: ${w}`));
+    }
+    if (c.discard === 'none') return out;
     const missing = missingDiscardPath(c);
-    if (missing.length === 0) return [];
-    return [`design ${input.design} asks for ${c.discard === 'online' ? 'online discard (mount -o discard)' : 'fstrim'} but discards never reach Ceph without ${missing.join(', ')}: no space is reclaimed`];
+    if (missing.length === 0) return out;
+    return [...out, `design ${input.design} asks for ${c.discard === 'online' ? 'online discard (mount -o discard)' : 'fstrim'} but discards never reach Ceph without ${missing.join(', ')}: no space is reclaimed`];
   },
 
   replicate(input, ctx) {
@@ -265,6 +269,8 @@ export const rbdStudy: StudyDefinition<RbdConfig, keyof typeof metrics> = {
         allocated_over_live_mean: r.allocatedOverLiveMean,
       },
       series: { fullest_osd_usage: r.series },
+      // The RBD model samples its disks' lives directly, without the event engine.
+      events: 0,
     };
   },
 };

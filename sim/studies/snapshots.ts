@@ -114,11 +114,6 @@ function meanFlavorRam(cloud: Cloud): number {
   return shares > 0 ? ram / shares : cloud.flavors[0].ram;
 }
 
-/** A quantile of the replication's freezes (or durations, waits); 0 when there was none. */
-function sortedQuantile(xs: Float64Array, p: number): number {
-  return xs.length === 0 ? 0 : quantileSorted(xs, p);
-}
-
 export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metrics> = {
   name: 'snapshots',
   title: 'Quiesced snapshots through the qemu guest agent',
@@ -159,19 +154,20 @@ export const snapshotsStudy: StudyDefinition<SnapshotsConfig, keyof typeof metri
     const n = r.requested;
     return {
       metrics: {
-        freeze_seconds_p50: sortedQuantile(freezes, 0.5),
-        freeze_seconds_p95: sortedQuantile(freezes, 0.95),
+        freeze_seconds_p50: quantileSorted(freezes, 0.5, 0),
+        freeze_seconds_p95: quantileSorted(freezes, 0.95, 0),
         freeze_seconds_max: freezes.length ? freezes[freezes.length - 1] : 0,
-        snapshot_seconds_p95: sortedQuantile(durations, 0.95),
-        queue_wait_seconds_p95: sortedQuantile(waits, 0.95),
+        snapshot_seconds_p95: quantileSorted(durations, 0.95, 0),
+        queue_wait_seconds_p95: quantileSorted(waits, 0.95, 0),
         failed_fraction: n ? r.failed / n : 0,
         crash_consistent_fraction: n ? r.crash / n : 0,
         app_consistent_fraction: n ? r.app / n : 0,
         cold_fraction: n ? r.cold / n : 0,
-        guest_downtime_seconds_p95: sortedQuantile(downtimes, 0.95),
+        guest_downtime_seconds_p95: quantileSorted(downtimes, 0.95, 0),
         guest_downtime_seconds_max: downtimes.length ? downtimes[downtimes.length - 1] : 0,
       },
-      series: { freeze_seconds_quantiles: FREEZE_QUANTILES.map((p) => sortedQuantile(freezes, p)) },
+      series: { freeze_seconds_quantiles: FREEZE_QUANTILES.map((p) => quantileSorted(freezes, p, 0)) },
+      events: fleet.sim.eventsFired,
     };
   },
 };

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Streams } from '../random/streams.js';
 import type { Tracer } from '../engine/simulation.js';
 import type { Cloud } from '../openstack/cloud.js';
+import type { Memo } from './memo.js';
 
 /**
  * The contract between a study and the rest of the pipeline (docs/study-contract.md).
@@ -104,6 +105,8 @@ export interface StudyInput<C> {
   design: string;
   cloud: Cloud;
   config: C;
+  /** What this loaded scenario's designs and replications share within the thread (see Memo). */
+  memo: Memo;
 }
 
 export interface ReplicationContext {
@@ -116,6 +119,11 @@ export interface ReplicationContext {
 export interface Replication<M extends string = string> {
   metrics: Record<M, number>;
   series?: Record<string, ArrayLike<number>>;
+  /**
+   * Events the replication's Simulations fired (`Simulation.eventsFired`), for the events/s
+   * figures; 0 for a study that samples without the event engine.
+   */
+  events: number;
 }
 
 /** What a result-based warning reads of one metric of a design: its statistics over replications. */
@@ -233,7 +241,7 @@ export function valuesPerReplication(study: StudyDefinition, input: StudyInput<u
  * then each series. Throws naming every missing or unknown metric or series, or a series of the
  * wrong length, so a misspelt or forgotten name never shifts the columns after it.
  */
-export function packReplication(shape: ValueShape, values: Replication, out: Float64Array, at: number): void {
+export function packReplication(shape: ValueShape, values: Pick<Replication, 'metrics' | 'series'>, out: Float64Array, at: number): void {
   const m = values.metrics;
   let k = at;
   let missing: string[] | undefined;
@@ -261,7 +269,7 @@ export function packReplication(shape: ValueShape, values: Replication, out: Flo
 }
 
 /** One replication's values as the runner packs them (metrics in definition order, then series). */
-export function packedValues(study: StudyDefinition, input: StudyInput<unknown>, values: Replication): Float64Array {
+export function packedValues(study: StudyDefinition, input: StudyInput<unknown>, values: Pick<Replication, 'metrics' | 'series'>): Float64Array {
   const shape = valueShape(study, input);
   const out = new Float64Array(shape.width);
   packReplication(shape, values, out, 0);

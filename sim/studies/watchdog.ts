@@ -109,6 +109,7 @@ export const watchdogStudy: StudyDefinition<WatchdogConfig, keyof typeof metrics
         mean_outage_minutes: t.outagesEnded > 0 ? t.outageSeconds / t.outagesEnded / 60 : 0,
         down_at_horizon: t.downAtHorizon,
       },
+      events: fleet.sim.eventsFired,
     };
   },
 };

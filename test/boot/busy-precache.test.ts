@@ -5,8 +5,9 @@ import { bootStudy, flavorBusyCores, simulateBoots, type BootConfig } from '../.
 import type { StudyInput } from '../../sim/studies/study.js';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
-import { Simulation, type Handler } from '../../sim/engine/simulation.js';
+import { Simulation } from '../../sim/engine/simulation.js';
 import { BootModel } from '../../sim/openstack/images/boot-model.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 // Busy hosts, pre-caching and the first-vs-later boot of an image (docs/boot-and-storage.md §1, §4).
 
@@ -16,7 +17,7 @@ function busyHarness(cores: number, busy: number) {
   const cloud = cloudOf({ images: [tiny] });
   const sim = new Simulation();
   const done: [number, number][] = [];
-  const id = sim.register({ fire: (p: number) => { done.push([sim.now, p]); } } as Handler, 'done');
+  const id = sim.addHandler('done', (p: number) => { done.push([sim.now, p]); });
   const model = new BootModel(sim, cloud, { hostCores: [cores], busyCores: [busy], nfsFallback: new Streams(1, 0).stream('nfs-fallback') });
   return { sim, model, done, id };
 }
@@ -35,7 +36,7 @@ test('busy host: 4 cores, 2 guests of 3 CPU-s each get min(1, 4 ÷ (2 + busy)) o
 test('busy host: load that appears mid-boot slows the rest of the init; boot time grows with concurrent boots and with load', () => {
   const h = busyHarness(2, 0);
   h.model.boot(0, 0, 4, 0, h.id, 0);
-  const later = h.sim.register({ fire: () => h.model.addBusyCores(0, 3) } as Handler, 'load');
+  const later = h.sim.addHandler('load', () => h.model.addBusyCores(0, 3));
   h.sim.at(2, later);
   h.sim.run();
   // 2 CPU-s done alone by 2 s; then 2 ÷ (1 + 3) = 0.5 core: 2 CPU-s more take 4 s.
@@ -80,7 +81,7 @@ test('pre-caching: a pre-cached base serves the first boot (no download); unused
 });
 
 function study(cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>): StudyInput<BootConfig> {
-  return { scenarioName: 't', seed: 5, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 5, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
 }
 
 const stormCloud = (patch: Record<string, unknown> = {}) => cloudOf({

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Simulation, type Handler } from '../../sim/engine/simulation.js';
+import { Simulation } from '../../sim/engine/simulation.js';
 import { ABSENT, BaseImageCache, FETCHING, PRESENT } from '../../sim/openstack/images/image-cache.js';
 import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
@@ -42,7 +42,7 @@ test('cache manager: an unused base goes at the first pass (every 2400 s) once u
   const h = harness(slowGlance());
   const pair = h.model.cache.pair(0, 0);
   let b0 = -1;
-  h.at(0, () => { b0 = h.model.boot(0, 0, 0, 0, h.sim.register({ fire: () => {} }), 0); });
+  h.at(0, () => { b0 = h.model.boot(0, 0, 0, 0, h.sim.addHandler('noop', () => {}), 0); });
   h.boot(1); // host 1 keeps its instance: its base stays for good
   h.at(1000, () => h.model.deleteInstance(b0));
   const seen: [number, number][] = [];
@@ -61,7 +61,7 @@ test('cache manager: an unused base goes at the first pass (every 2400 s) once u
 test('cache manager: using a base again restarts its age', () => {
   const h = harness(slowGlance());
   const pair = h.model.cache.pair(0, 0);
-  const noop = h.sim.register({ fire: () => {} });
+  const noop = h.sim.addHandler('noop', () => {});
   let b = -1;
   h.at(0, () => { b = h.model.boot(0, 0, 0, 0, noop, 0); });
   h.at(1000, () => h.model.deleteInstance(b));
@@ -133,7 +133,7 @@ test('property: without evictions each (host, image) is downloaded once, and no 
 
 test('remove_unused_base_images = false: an unused base stays for good', () => {
   const h = harness(slowGlance({ image_cache_manager: { remove_unused_base_images: false } }));
-  const noop = h.sim.register({ fire: () => {} });
+  const noop = h.sim.addHandler('noop', () => {});
   let b = -1;
   h.at(0, () => { b = h.model.boot(0, 0, 0, 0, noop, 0); });
   h.at(1000, () => h.model.deleteInstance(b));
@@ -162,7 +162,7 @@ class FullScanCache {
     this.state = new Uint8Array(n);
     this.inUse = new Int32Array(n);
     this.lastUsed = new Float64Array(n);
-    this.id = sim.register(this, 'reference-pass');
+    this.id = sim.addHandler('reference-pass', () => this.pass());
   }
   use(p: number): void {
     if (this.inUse[p]++ === 0 && this.state[p] === PRESENT) this.idle--;
@@ -181,7 +181,7 @@ class FullScanCache {
     this.idle++;
     if (!this.pending) { this.pending = true; this.sim.at((Math.floor(this.sim.now / this.interval) + 1) * this.interval, this.id); }
   }
-  fire(): void {
+  private pass(): void {
     this.passes.push(this.sim.now);
     for (let p = 0; p < this.state.length; p++) {
       if (this.state[p] !== PRESENT || this.inUse[p] > 0) continue;
@@ -214,8 +214,8 @@ test('property: the unused queue removes the same bases at the same passes as a 
       assert.equal(fast.idle, ref.idle, `${when}: idle`);
       checks.push(when);
     };
-    const present = sim.register({ fire: (p: number) => { same(`before markPresent ${p} at ${sim.now}`); fast.markPresent(p); ref.markPresent(p); } } as Handler);
-    const act = sim.register({ fire: (k: number) => {
+    const present = sim.addHandler('present', (p: number) => { same(`before markPresent ${p} at ${sim.now}`); fast.markPresent(p); ref.markPresent(p); });
+    const act = sim.addHandler('act', (k: number) => {
       const o = ops[k], p = o.pair;
       same(`before op ${k} at ${sim.now}`);
       if (o.kind === 'delete') {
@@ -228,7 +228,7 @@ test('property: the unused queue removes the same bases at the same passes as a 
         fast.state[p] = FETCHING; ref.state[p] = FETCHING; // boot-model: fetch under the image lock
         sim.schedule(o.fetch, present, p);
       }
-    } } as Handler);
+    });
     ops.forEach((o, k) => sim.at(o.at, act, k, o.priority));
     sim.run();
     same('end');
@@ -239,14 +239,14 @@ test('property: the unused queue removes the same bases at the same passes as a 
 test('the unused queue: a base used again keeps its stale entry until it reaches the front, and is not removed by it', () => {
   const sim = new Simulation();
   const c = new BaseImageCache(sim, 1, 1, 10, 30);
-  const step = sim.register({ fire: (k: number) => {
+  const step = sim.addHandler('step', (k: number) => {
     if (k === 0) { c.use(0); c.markPresent(0); c.unuse(0); } // t = 0: unused, queued with stamp 0
     if (k === 1) { c.use(0); c.unuse(0); } // t = 25: used again, queued with stamp 25
-  } } as Handler);
+  });
   sim.at(0, step, 0);
   sim.at(25, step, 1);
   const seen: [number, number, number][] = [];
-  const look = sim.register({ fire: () => seen.push([sim.now, c.state[0], c.queued]) } as Handler);
+  const look = sim.addHandler('look', () => seen.push([sim.now, c.state[0], c.queued]));
   for (const t of [30.5, 50.5, 60.5]) sim.at(t, look);
   sim.run();
   // Pass at 30: the stamp-0 entry is old enough but stale (last use 25): dropped, base kept.

@@ -1,4 +1,4 @@
-import { Simulation, type Handler } from '../../sim/engine/simulation.js';
+import { Simulation } from '../../sim/engine/simulation.js';
 import { BootModel } from '../../sim/openstack/images/boot-model.js';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudSchema, type Cloud } from '../../sim/openstack/cloud.js';
@@ -30,16 +30,16 @@ export interface Booted { payload: number; time: number }
 export function harness(cloud: Cloud, hosts = 4, seed = 1, cores = 8) {
   const sim = new Simulation();
   const active: Booted[] = [];
-  const activeId = sim.register({ fire: (p: number) => { active.push({ payload: p, time: sim.now }); } } as Handler, 'test.active');
+  const activeId = sim.addHandler('test.active', (p: number) => { active.push({ payload: p, time: sim.now }); });
   const model = new BootModel(sim, cloud, {
     hostCores: new Float64Array(hosts).fill(cores),
     nfsFallback: new Streams(seed, 0).stream('nfs-fallback'),
     onActive: activeId,
   });
   const booted: Booted[] = [];
-  const doneId = sim.register({ fire: (p: number) => { booted.push({ payload: p, time: sim.now }); } } as Handler, 'test.booted');
+  const doneId = sim.addHandler('test.booted', (p: number) => { booted.push({ payload: p, time: sim.now }); });
   const actions: (() => void)[] = [];
-  const actId = sim.register({ fire: (i: number) => actions[i]() } as Handler, 'test.action');
+  const actId = sim.addHandler('test.action', (i: number) => actions[i]());
   let next = 0;
   return {
     sim, model, booted, active,

@@ -5,6 +5,7 @@ import { bootStudy, simulateBoots, type BootConfig } from '../../sim/studies/boo
 import type { StudyInput } from '../../sim/studies/study.js';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, HUGE } from './fixtures.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 /**
  * The IoOpsWeigher in the boot study (docs/openstack-facts.md §7): a boot counts in its host's
@@ -13,7 +14,7 @@ import { cloudOf, harness, HUGE } from './fixtures.js';
  */
 
 function input(cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>): StudyInput<BootConfig> {
-  return { scenarioName: 't', seed: 3, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 3, horizon: 86400, design: 'd', cloud, config: bootStudy.schema.parse(config) };
 }
 
 const run = (cloud: ReturnType<typeof cloudOf>, config: Record<string, unknown>, replication = 0) =>

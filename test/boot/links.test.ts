@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Handler } from '../../sim/engine/simulation.js';
 import { Streams } from '../../sim/random/streams.js';
 import { cloudOf, harness, close, HUGE } from './fixtures.js';
 
@@ -73,16 +72,16 @@ test('Poisson downloads on one NFS link match M/G/1-PS: E[T] = E[S]/(1 − ρ), 
   }
   const sum = [0, 0, 0], count = [0, 0, 0];
   let total = 0;
-  const doneId = h.sim.register({ fire: (i: number) => {
+  const doneId = h.sim.addHandler('done', (i: number) => {
     const t = h.sim.now - arrival[i];
     total += t; sum[image[i]] += t; count[image[i]]++;
     h.model.deleteInstance(bootOf[i]);
     if (i === jobs - 1) h.sim.stop();
-  } } as Handler, 'done');
-  const arriveId = h.sim.register({ fire: (i: number) => {
+  });
+  const arriveId = h.sim.addHandler('arrive', (i: number) => {
     bootOf[i] = h.model.boot(i % H, image[i], 0, 0, doneId, i, false);
     if (i + 1 < jobs) h.sim.at(arrival[i + 1], arriveId, i + 1);
-  } } as Handler, 'arrive');
+  });
   h.sim.at(arrival[0], arriveId, 0);
   h.sim.run();
   assert.equal(h.model.downloads, jobs, 'every boot downloads (no stale cache hits)');

@@ -5,7 +5,7 @@ import { Simulation, type Tracer } from '../../sim/engine/simulation.js';
 
 /** A handler that appends `${name}${payload}@${now}` to a shared log. */
 function logging(sim: Simulation, log: string[], name: string): number {
-  return sim.register({ fire: (p: number) => { log.push(`${name}${p}@${sim.now}`); } }, name);
+  return sim.addHandler(name, (p: number) => { log.push(`${name}${p}@${sim.now}`); });
 }
 
 test('equal-time events: priority first (lower fires first), then insertion order', () => {
@@ -27,7 +27,7 @@ test('an event scheduled with zero delay from inside a handler fires after event
   const log: string[] = [];
   const late = logging(sim, log, 'late');
   const other = logging(sim, log, 'other');
-  const first = sim.register({ fire: () => { log.push('first@' + sim.now); sim.schedule(0, late, 0); } });
+  const first = sim.addHandler('first', () => { log.push('first@' + sim.now); sim.schedule(0, late, 0); });
   sim.schedule(2, first);
   sim.schedule(2, other, 0);
   sim.run();
@@ -56,7 +56,7 @@ test('a handler can cancel another pending event at the same time', () => {
   const log: string[] = [];
   const victim = logging(sim, log, 'v');
   let token = -1;
-  const killer = sim.register({ fire: () => { log.push('k'); assert.equal(sim.cancel(token), true); } });
+  const killer = sim.addHandler('killer', () => { log.push('k'); assert.equal(sim.cancel(token), true); });
   sim.schedule(3, killer);
   token = sim.schedule(3, victim, 0);
   sim.run();
@@ -87,7 +87,7 @@ test('stop() ends run after the current event; the clock stays there', () => {
   const sim = new Simulation();
   const log: string[] = [];
   const h = logging(sim, log, 'h');
-  const stopper = sim.register({ fire: () => { log.push('stop'); sim.stop(); } });
+  const stopper = sim.addHandler('stopper', () => { log.push('stop'); sim.stop(); });
   sim.schedule(1, h, 1);
   sim.schedule(2, stopper);
   sim.schedule(3, h, 3);
@@ -101,7 +101,7 @@ test('stop() ends run after the current event; the clock stays there', () => {
 
 test('scheduling in the past is refused', () => {
   const sim = new Simulation();
-  const h = sim.register({ fire: () => {} });
+  const h = sim.addHandler('h', () => {});
   sim.schedule(5, h);
   sim.run();
   assert.throws(() => sim.schedule(-1, h), RangeError);
@@ -113,7 +113,7 @@ test('scheduling in the past is refused', () => {
 test('growth: 100,000 pending events past the initial capacity fire in order', () => {
   const sim = new Simulation(16);
   let last = -1, count = 0;
-  const h = sim.register({ fire: (p: number) => { assert.ok(p > last); last = p; count++; } });
+  const h = sim.addHandler('h', (p: number) => { assert.ok(p > last); last = p; count++; });
   for (let i = 0; i < 100_000; i++) sim.at(((i * 48271) % 100_000) + 1, h, ((i * 48271) % 100_000));
   sim.run();
   assert.equal(count, 100_000);
@@ -124,8 +124,8 @@ test('tracer sees every fired event with its handler name; fire() notifies insid
   const seen: string[] = [];
   const tracer: Tracer = { event: (t, h, p) => { seen.push(`${h}:${p}@${t}`); }, note: () => {} };
   sim.tracer = tracer;
-  const inner = sim.register({ fire: () => {} }, 'inner');
-  const outer = sim.register({ fire: (p: number) => { sim.fire(inner, p + 1); } }, 'outer');
+  const inner = sim.addHandler('inner', () => {});
+  const outer = sim.addHandler('outer', (p: number) => { sim.fire(inner, p + 1); });
   sim.schedule(2, outer, 4);
   sim.run();
   assert.deepEqual(seen, ['outer:4@2', 'inner:5@2']);
@@ -144,23 +144,21 @@ test('property: handlers scheduling and cancelling at random: time never goes ba
       const due: number[] = [];
       let lastNow = 0;
       let next = 1; // plan[0] is scheduled up front; each firing schedules the next plan entry
-      const h = sim.register({
-        fire: (i: number) => {
-          assert.ok(sim.now >= lastNow, 'time never goes backwards');
-          assert.equal(sim.now, due[i], 'fires at its time');
-          lastNow = sim.now;
-          fired[i]++;
-          for (let k = 0; k < 2 && next < plan.length; k++, next++) {
-            const [delay, p] = plan[next];
-            due[next] = sim.now + delay;
-            tokens[next] = sim.schedule(delay, h, next, p);
-          }
-          const [, , victim, doCancel] = plan[i];
-          if (doCancel && victim < next && sim.isPending(tokens[victim])) {
-            assert.equal(sim.cancel(tokens[victim]), true);
-            cancelled[victim] = true;
-          }
-        },
+      const h = sim.addHandler('h', (i: number) => {
+        assert.ok(sim.now >= lastNow, 'time never goes backwards');
+        assert.equal(sim.now, due[i], 'fires at its time');
+        lastNow = sim.now;
+        fired[i]++;
+        for (let k = 0; k < 2 && next < plan.length; k++, next++) {
+          const [delay, p] = plan[next];
+          due[next] = sim.now + delay;
+          tokens[next] = sim.schedule(delay, h, next, p);
+        }
+        const [, , victim, doCancel] = plan[i];
+        if (doCancel && victim < next && sim.isPending(tokens[victim])) {
+          assert.equal(sim.cancel(tokens[victim]), true);
+          cancelled[victim] = true;
+        }
       });
       due[0] = plan[0][0];
       tokens[0] = sim.schedule(plan[0][0], h, 0, plan[0][1]);
@@ -169,4 +167,37 @@ test('property: handlers scheduling and cancelling at random: time never goes ba
       assert.equal(sim.events.size, 0);
     },
   ), { numRuns: 300 });
+});
+
+test('each Simulation counts its own events: two in one thread, run in turns, do not add up', () => {
+  const a = new Simulation(), b = new Simulation();
+  const ha = a.addHandler('a', () => {}), hb = b.addHandler('b', () => {});
+  for (let i = 0; i < 3; i++) a.schedule(i, ha, i);
+  for (let i = 0; i < 5; i++) b.schedule(i, hb, i);
+  a.run(1);
+  b.run();
+  a.run();
+  assert.equal(a.eventsFired, 3);
+  assert.equal(b.eventsFired, 5);
+  assert.equal(new Simulation().eventsFired, 0, 'a new Simulation starts at 0 whatever ran before');
+  // No thread-wide tally: a total is the sum over the Simulations its owner ran.
+  assert.deepEqual(Object.keys(Simulation).filter((k) => /event/i.test(k)), []);
+});
+
+test('one way to add a handler: addHandler(name, fire) gives dense ids in order, and the name is what traces show', () => {
+  const sim = new Simulation();
+  const seen: string[] = [];
+  sim.tracer = { event: (t, h, p) => { seen.push(`${h}:${p}@${t}`); }, note: () => {} };
+  const got: number[] = [];
+  const first = sim.addHandler('first', (p) => { got.push(p); });
+  const second = sim.addHandler('second', (p) => { got.push(-p); });
+  assert.deepEqual([first, second], [0, 1]);
+  sim.schedule(1, second, 7);
+  sim.schedule(0, first, 3);
+  sim.run();
+  assert.deepEqual(got, [3, -7]);
+  assert.deepEqual(seen, ['first:3@0', 'second:7@1']);
+  // The engine keeps no other registration path (handler objects, a register method).
+  const methods = Object.getOwnPropertyNames(Simulation.prototype).filter((m) => /regist|handler|^on$/i.test(m));
+  assert.deepEqual(methods, ['addHandler', 'handlerName']);
 });

@@ -6,6 +6,7 @@ import { EvacuationModel } from '../../sim/openstack/nova/evacuation.js';
 import { FailureProcess } from '../../sim/openstack/nova/failures.js';
 import { evacuationParams, evacuationSchema, failureConfig, type EvacuationConfig } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 /** A cloud from scenario-shaped input (units as strings). */
 export function cloud(raw: Record<string, unknown>): Cloud {
@@ -17,7 +18,7 @@ export function config(raw: Record<string, unknown> = {}): EvacuationConfig {
 }
 
 export function input(c: Cloud, cfg: EvacuationConfig, horizon = 365 * 86400, design = 'test'): StudyInput<EvacuationConfig> {
-  return { scenarioName: 'test', seed: 7, horizon, design, cloud: c, config: cfg };
+  return { memo: new Memo(), scenarioName: 'test', seed: 7, horizon, design, cloud: c, config: cfg };
 }
 
 /** Four hosts of 16 GiB / 8 vCPUs in one rack: r1-1 … r1-4. */

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { Streams } from '../../sim/random/streams.js';
-import { buildCloudCached } from '../../sim/openstack/nova/cloud-build.js';
 import { RUNNING } from '../../sim/openstack/nova/compute-state.js';
 import { EvacuationModel } from '../../sim/openstack/nova/evacuation.js';
 import { uncontendedBootTime } from '../../sim/openstack/images/boot-time.js';
 import { loadScenarioFile } from '../../sim/scenario/load.js';
 import type { Cloud } from '../../sim/openstack/cloud.js';
-import { evacuationParams, evacuationStudy, metrics, workingState, type EvacuationConfig } from '../../sim/studies/evacuation.js';
+import { evacuationParams, evacuationStudy, fixedFill, metrics, workingState, type EvacuationConfig } from '../../sim/studies/evacuation.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { cloud, config, input, runScript, scripted, startModel } from './fixtures.js';
 import { replicateFlat } from '../flat.js';
@@ -164,8 +163,8 @@ test('common random numbers: local and rbd designs of scenarios/evacuation-local
   // Images are drawn per instance in instance order from their own stream: identical for every
   // local design with the same instances, whatever else the design changes.
   const images = [...ds.values()].filter((inp) => inp.cloud.ephemeral_storage === 'local' && inp.cloud.images !== undefined).map((inp) => {
-    const built = buildCloudCached(inp.cloud, inp.seed);
-    const m = new EvacuationModel(new Simulation(), workingState(inp.cloud, built), evacuationParams(inp.cloud, inp.config), new Streams(inp.seed, 2));
+    const built = fixedFill(inp);
+    const m = new EvacuationModel(new Simulation(), workingState(inp, built, true), evacuationParams(inp.cloud, inp.config), new Streams(inp.seed, 2));
     return Array.from(m.rebuilds!.imageOf);
   });
   assert.ok(images.length >= 2);

@@ -15,7 +15,7 @@ test('a replication returning NaN or Infinity fails like a throwing one; NaN pas
   const original = probe.replicate;
   try {
     for (const bad of [NaN, Infinity, -Infinity]) {
-      probe.replicate = (input, ctx) => (ctx.replication === 2 ? ({ metrics: { draw: bad, size: 1 } }) : original(input, ctx));
+      probe.replicate = (input, ctx) => (ctx.replication === 2 ? ({ metrics: { draw: bad, size: 1 }, events: 0 }) : original(input, ctx));
       const out = new Float64Array(4 * layout.stride);
       assert.throws(() => replicateRange(plan, layout, 5, 0, 4, out), (e: unknown) => {
         assert.ok(e instanceof ReplicationError);
@@ -29,7 +29,7 @@ test('a replication returning NaN or Infinity fails like a throwing one; NaN pas
       assert.ok(Number.isNaN(out[2 * layout.stride]) && Number.isFinite(out[3 * layout.stride]));
     }
     (probe.metrics.draw as { undefinedWhen?: string }).undefinedWhen = 'never, in this test';
-    probe.replicate = (input, ctx) => (ctx.replication === 2 ? ({ metrics: { draw: NaN, size: 1 } }) : original(input, ctx));
+    probe.replicate = (input, ctx) => (ctx.replication === 2 ? ({ metrics: { draw: NaN, size: 1 }, events: 0 }) : original(input, ctx));
     const failures: FailureRecord[] = [];
     replicateRange(plan, layout, 5, 0, 4, new Float64Array(4 * layout.stride), undefined, failures);
     assert.deepEqual(failures, []);

@@ -6,6 +6,7 @@ import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { diskSources, freedSpaceReuse, rbdSchema, rbdStudy, type RbdConfig } from '../../sim/studies/rbd.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { Streams } from '../../sim/random/streams.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 // BlueStore allocation units vs FileStore objects (docs/boot-and-storage.md §6), hand-worked on a
 // 16 MiB disk of 1 MiB blocks and 4 MiB objects (4 objects of 4 blocks).
@@ -79,7 +80,7 @@ function input(config: Record<string, unknown>, ceph: Record<string, unknown>): 
     flavors: [{ name: 'm', ram: '4GiB', vcpus: 2, disk: '4GiB', share: 1 }],
     ceph: { osds: 3, osd_size: '400GiB', ...ceph },
   });
-  return { scenarioName: 't', seed: 1, horizon: 120 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 1, horizon: 120 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
 }
 
 test('check: BlueStore before Luminous and FileStore from Reef are problems; min_alloc_size must be a power of two', () => {

@@ -40,8 +40,8 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
     prov += g.provisionedBytes;
     disks++;
   };
-  const created = sim.register({ fire: (i) => { create(i); sum(); check(); } }, 'created');
-  const deleted = sim.register({ fire: (i) => {
+  const created = sim.addHandler('created', (i) => { create(i); sum(); check(); });
+  const deleted = sim.addHandler('deleted', (i) => {
     const g = guests[i]!;
     reclaimedGone += g.reclaimedBytes;
     prov -= g.provisionedBytes;
@@ -49,18 +49,18 @@ export function runRbdEvents(cfg: RbdModelConfig, streams: Streams): RbdResult {
     g.disk.release(pool);
     guests[i] = undefined;
     sum(); check();
-  } }, 'deleted');
-  const tick = sim.register({ fire: () => {
+  });
+  const tick = sim.addHandler('batch', () => {
     guests.forEach((g, i) => g?.activity(rngs[i]));
     sum(); check();
     if (sim.now + cfg.batch <= cfg.horizon) sim.schedule(cfg.batch, tick, 0, 0);
-  } }, 'batch');
-  const trim = sim.register({ fire: () => {
+  });
+  const trim = sim.addHandler('fstrim', () => {
     for (const g of guests) g?.disk.trim();
     sum(); check();
     if (sim.now + cfg.fstrimInterval <= cfg.horizon) sim.schedule(cfg.fstrimInterval, trim, 0, 1);
-  } }, 'fstrim');
-  const sample = sim.register({ fire: (i) => { series[i] = fullest(); } }, 'sample');
+  });
+  const sample = sim.addHandler('sample', (i) => { series[i] = fullest(); });
 
   for (let i = 0; i < plan.count; i++) {
     if (plan.created[i] === 0) create(i);

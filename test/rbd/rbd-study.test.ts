@@ -6,6 +6,7 @@ import { rbdStudy, missingDiscardPath, versionAtLeast, rbdSchema, diskSources, t
 import { valuesPerReplication, type StudyInput } from '../../sim/studies/study.js';
 import { findStudy } from '../../sim/studies/registry.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 const DAY = 86400, GiB = 2 ** 30;
 
@@ -16,7 +17,7 @@ function input(config: unknown, ceph: Record<string, unknown> = { osds: 3, osd_s
     ceph,
     ...extra,
   });
-  return { scenarioName: 't', seed: 1, horizon: 90 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
+  return { memo: new Memo(), scenarioName: 't', seed: 1, horizon: 90 * DAY, design: 'd', cloud, config: rbdSchema.parse(config) };
 }
 
 const small = {
@@ -133,4 +134,20 @@ test('thresholds: each design is drawn against its own Ceph ratios (a design may
   assert.deepEqual(of('tight'), { fullest_osd_usage: [{ label: 'nearfull', value: 0.7 }, { label: 'full', value: 0.8 }] });
   const base = of('no-discard').fullest_osd_usage.map((t) => t.value);
   assert.ok(base[0] !== 0.7 && base[1] !== 0.8, `the base file's ratios ${base}`);
+});
+
+test('an image imported by a pre-Luminous rbd CLI: a warning that its data_size is a lower bound', () => {
+  const images = {
+    glance: { store: 'rbd', show_image_direct_url: true },
+    images: [
+      { name: 'win', size: '9GiB', virtual_size: '40GiB', format: 'qcow2', share: 0.5 },
+      { name: 'cloned', size: '2GiB', virtual_size: '2GiB', format: 'raw', share: 0.5 },
+    ],
+  };
+  const w = rbdStudy.warnings!(input(small, { osds: 3, osd_size: '200GiB', release: 'jewel', objectstore: 'filestore' }, images));
+  assert.equal(w.length, 1);
+  assert.match(w[0], /^design d: ceph\.release jewel: rbd import before Luminous skipped only all-zero objects.* of win;/);
+  assert.deepEqual(rbdStudy.warnings!(input(small, { osds: 3, osd_size: '200GiB', release: 'luminous' }, images)), [], 'Luminous skips 4 KiB zero extents');
+  const measured = { ...images, images: [{ ...images.images[0], data_size: '12GiB' }, images.images[1]] };
+  assert.deepEqual(rbdStudy.warnings!(input(small, { osds: 3, osd_size: '200GiB', release: 'jewel', objectstore: 'filestore' }, measured)), [], 'a stated data_size');
 });

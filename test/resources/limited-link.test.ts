@@ -6,7 +6,7 @@ import { Streams } from '../../sim/random/streams.js';
 
 function logger(sim: Simulation) {
   const log: [number, number][] = [];
-  const id = sim.register({ fire: (p: number) => { log.push([sim.now, p]); } }, 'done');
+  const id = sim.addHandler('done', (p: number) => { log.push([sim.now, p]); });
   return { log, id };
 }
 
@@ -74,7 +74,7 @@ test('background weight changed mid-flow: 6 cores of load until 2 s (0.5 core ea
   const { log, id } = logger(sim);
   link.start(3, 1, id, 0);
   link.start(3, 1, id, 1);
-  sim.at(2, sim.register({ fire: () => link.setBackground(0) }, 'drop2'));
+  sim.at(2, sim.addHandler('drop2', () => link.setBackground(0)));
   sim.run();
   for (const [at] of log) assert.ok(close(at, 4), `done at ${at}`);
   assert.ok(close(link.transferred(), 6), 'background carries no bytes');
@@ -92,14 +92,12 @@ function meanResponse(k: number, lambda: number, size: (u: number) => number, jo
   const start = new Float64Array(jobs);
   const warm = Math.floor(jobs / 10);
   let sum = 0, n = 0, next = 0;
-  const done = sim.register({ fire: (j: number) => { if (j >= warm) { sum += sim.now - start[j]; n++; } } }, 'done');
-  const arrive = sim.register({
-    fire: (j: number) => {
-      start[j] = sim.now;
-      link.start(size(sizes.next()), Infinity, done, j);
-      if (++next < jobs) sim.schedule(-Math.log(1 - arrivals.next()) / lambda, arrive, next);
-    },
-  }, 'arrive');
+  const done = sim.addHandler('done', (j: number) => { if (j >= warm) { sum += sim.now - start[j]; n++; } });
+  const arrive = sim.addHandler('arrive', (j: number) => {
+    start[j] = sim.now;
+    link.start(size(sizes.next()), Infinity, done, j);
+    if (++next < jobs) sim.schedule(-Math.log(1 - arrivals.next()) / lambda, arrive, next);
+  });
   sim.at(0, arrive, 0);
   sim.run();
   return sum / n;

@@ -12,8 +12,8 @@ test('limiter: grants in FIFO order as slots free up (hand-worked log)', () => {
   const hold = [3, 1, 2, 2, 1];
   const lim = new Limiter(sim, 2, 'builds');
   const log: string[] = [];
-  const done = sim.register({ fire: (j: number) => { log.push(`end${j}@${sim.now}`); lim.release(); } });
-  const granted = sim.register({ fire: (j: number) => { log.push(`start${j}@${sim.now}`); sim.schedule(hold[j], done, j); } });
+  const done = sim.addHandler('done', (j: number) => { log.push(`end${j}@${sim.now}`); lim.release(); });
+  const granted = sim.addHandler('granted', (j: number) => { log.push(`start${j}@${sim.now}`); sim.schedule(hold[j], done, j); });
   for (let j = 0; j < 5; j++) lim.request(granted, j);
   assert.equal(lim.inUse, 2);
   assert.equal(lim.queueLength, 3);
@@ -33,8 +33,8 @@ test('limiter: a grant is an event at the current time, not a call inside reques
   const sim = new Simulation();
   const lim = new Limiter(sim, 1);
   const log: string[] = [];
-  const g = sim.register({ fire: (p: number) => { log.push(`grant${p}`); } });
-  const asker = sim.register({ fire: () => { lim.request(g, 1); log.push('after-request'); } });
+  const g = sim.addHandler('g', (p: number) => { log.push(`grant${p}`); });
+  const asker = sim.addHandler('asker', () => { lim.request(g, 1); log.push('after-request'); });
   sim.schedule(1, asker);
   sim.run();
   assert.deepEqual(log, ['after-request', 'grant1']);
@@ -45,7 +45,7 @@ test('limiter: withdraw removes a waiting request; tryAcquire; release without s
   const sim = new Simulation();
   const lim = new Limiter(sim, 1);
   const log: number[] = [];
-  const g = sim.register({ fire: (p: number) => { log.push(p); } });
+  const g = sim.addHandler('g', (p: number) => { log.push(p); });
   assert.equal(lim.tryAcquire(), true);
   assert.equal(lim.tryAcquire(), false);
   for (let j = 0; j < 40; j++) lim.request(g, j); // forces queue growth
@@ -72,15 +72,13 @@ test('limiter property: FIFO service, never more than capacity in use, every req
       const lim = new Limiter(sim, cap);
       const grantedAt: number[] = [];
       const order: number[] = [];
-      const done = sim.register({ fire: () => lim.release() });
-      const granted = sim.register({
-        fire: (j: number) => {
-          assert.ok(lim.inUse <= cap);
-          grantedAt[j] = sim.now; order.push(j);
-          sim.schedule(jobs[j][1], done, j);
-        },
+      const done = sim.addHandler('done', () => lim.release());
+      const granted = sim.addHandler('granted', (j: number) => {
+        assert.ok(lim.inUse <= cap);
+        grantedAt[j] = sim.now; order.push(j);
+        sim.schedule(jobs[j][1], done, j);
       });
-      const arrive = sim.register({ fire: (j: number) => lim.request(granted, j) });
+      const arrive = sim.addHandler('arrive', (j: number) => lim.request(granted, j));
       // Arrivals in index order at non-decreasing times, so FIFO means grants in index order.
       let t = 0;
       jobs.forEach(([gap], j) => { t += gap; sim.at(t, arrive, j); });
@@ -96,9 +94,9 @@ test('signal: notifyAll wakes every waiter in arrival order at the current time;
   const sim = new Simulation();
   const sig = new Signal(sim, 'image-cached');
   const log: string[] = [];
-  const w = sim.register({ fire: (p: number) => { log.push(`w${p}@${sim.now}`); } });
+  const w = sim.addHandler('w', (p: number) => { log.push(`w${p}@${sim.now}`); });
   sig.wait(w, 1); sig.wait(w, 2);
-  const notify = sim.register({ fire: () => { assert.equal(sig.notifyAll(), 2); sig.wait(w, 3); } });
+  const notify = sim.addHandler('notify', () => { assert.equal(sig.notifyAll(), 2); sig.wait(w, 3); });
   sim.schedule(4, notify);
   sim.run();
   assert.deepEqual(log, ['w1@4', 'w2@4']);

@@ -25,8 +25,8 @@ test('time-weighted mean of a step function (hand-worked)', () => {
 test('time-weighted monitor driven by a simulation: utilisation of a server busy 3 s out of 10', () => {
   const sim = new Simulation();
   const busy = new TimeWeighted(sim);
-  const on = sim.register({ fire: () => busy.set(1) });
-  const off = sim.register({ fire: () => busy.set(0) });
+  const on = sim.addHandler('on', () => busy.set(1));
+  const off = sim.addHandler('off', () => busy.set(0));
   sim.schedule(2, on); sim.schedule(4, off); sim.schedule(8, on); sim.schedule(9, off);
   sim.run(10);
   assert.equal(busy.mean(), 0.3);

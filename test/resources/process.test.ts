@@ -40,7 +40,7 @@ test('processes: signal wait, spawn delay, kill cancels the pending hold, indexe
   const waiter = procs.spawn(function* (p) { yield p.waitFor(ready); log.push(`woke@${p.now}`); });
   procs.spawn(function* (p) { yield 3; ready.notifyAll(); log.push(`notified@${p.now}`); }, 1);
   const victim = procs.spawn(function* () { yield 100; log.push('never'); });
-  const killer = sim.register({ fire: () => procs.kill(victim) });
+  const killer = sim.addHandler('killer', () => procs.kill(victim));
   sim.schedule(50, killer);
   sim.run();
   assert.deepEqual(log, ['notified@4', 'woke@4']);

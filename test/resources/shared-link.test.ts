@@ -7,7 +7,7 @@ import { SharedLink } from '../../sim/resources/shared-link.js';
 /** A done handler that logs (time, payload). */
 function logger(sim: Simulation) {
   const log: [number, number][] = [];
-  const id = sim.register({ fire: (p: number) => { log.push([sim.now, p]); } }, 'done');
+  const id = sim.addHandler('done', (p: number) => { log.push([sim.now, p]); });
   return { log, id };
 }
 
@@ -97,7 +97,7 @@ test('processor sharing: a late arrival slows the first flow (hand-worked)', () 
   const sim = new Simulation();
   const link = new SharedLink(sim, 1);
   const { log, id } = logger(sim);
-  const startB = sim.register({ fire: () => { link.start(1, Infinity, id, 2); } });
+  const startB = sim.addHandler('startB', () => { link.start(1, Infinity, id, 2); });
   link.start(3, Infinity, id, 1);
   sim.schedule(1, startB);
   sim.run();
@@ -111,7 +111,7 @@ test('flows started at different times that finish together complete in the same
   const sim = new Simulation();
   const link = new SharedLink(sim, 1);
   const { log, id } = logger(sim);
-  const startB = sim.register({ fire: () => { link.start(1, Infinity, id, 2); } });
+  const startB = sim.addHandler('startB', () => { link.start(1, Infinity, id, 2); });
   link.start(2, Infinity, id, 1);
   sim.schedule(1, startB);
   sim.run();
@@ -133,7 +133,7 @@ test('abort: the flow is not notified, the others speed up; aborting twice or a 
   const { log, id } = logger(sim);
   const a = link.start(10, Infinity, id, 1);
   const b = link.start(2, Infinity, id, 2);
-  const abortA = sim.register({ fire: () => { assert.equal(link.abort(a), true); } });
+  const abortA = sim.addHandler('abortA', () => { assert.equal(link.abort(a), true); });
   sim.schedule(1, abortA); // at 1: a has 9 left, b has 1 left; b then runs at 2 → done at 1.5
   sim.run();
   assert.deepEqual(log, [[1.5, 2]]);
@@ -148,11 +148,9 @@ test('a done handler may start a new flow on the same link (re-entrancy), and sl
   const link = new SharedLink(sim, 1, 'nic', 4);
   const log: [number, number][] = [];
   let chained = 0;
-  const id: number = sim.register({
-    fire: (p: number) => {
-      log.push([sim.now, p]);
-      if (p < 10) { link.start(1, Infinity, id, p + 10); chained++; }
-    },
+  const id: number = sim.addHandler('id', (p: number) => {
+    log.push([sim.now, p]);
+    if (p < 10) { link.start(1, Infinity, id, p + 10); chained++; }
   });
   for (let i = 0; i < 10; i++) link.start(1, Infinity, id, i);
   sim.run();
@@ -190,7 +188,7 @@ test('setCapacity: a degraded link slows the flows from that moment on', () => {
   const link = new SharedLink(sim, 4);
   const { log, id } = logger(sim);
   link.start(8, Infinity, id, 1);
-  const degrade = sim.register({ fire: () => link.setCapacity(1) });
+  const degrade = sim.addHandler('degrade', () => link.setCapacity(1));
   sim.schedule(1, degrade); // 4 done, 4 left at rate 1 → ends at 5
   sim.run();
   assert.deepEqual(log, [[5, 1]]);
@@ -200,7 +198,7 @@ test('late in a long run (t ≈ 3e7 s) tiny transfers still complete and time ad
   const sim = new Simulation();
   const { log, id } = logger(sim);
   const link = new SharedLink(sim, 1.25e9);
-  const go = sim.register({ fire: () => { for (let i = 0; i < 5; i++) link.start(1 + i, Infinity, id, i); } });
+  const go = sim.addHandler('go', () => { for (let i = 0; i < 5; i++) link.start(1 + i, Infinity, id, i); });
   sim.schedule(3.1e7, go);
   sim.run();
   assert.equal(log.length, 5);
@@ -216,7 +214,7 @@ test('a link busy for a long time keeps small transfers exact (virtual clock reb
   const { log, id } = logger(sim);
   link.start(1e30, Infinity, id, 0);
   let small = -1;
-  const go = sim.register({ fire: () => { small = link.start(1000, Infinity, id, 1); } });
+  const go = sim.addHandler('go', () => { small = link.start(1000, Infinity, id, 1); });
   sim.schedule(1e6, go);
   sim.run(1e6);
   assert.equal(link.remainingBytes(small), 1000);
@@ -251,10 +249,8 @@ test('property: conservation, work-conserving completion times, rates never exce
           for (let i = 0; i < ids.length; i++) if (link.isActive(ids[i])) assert.ok(close(link.rate(ids[i]), flows[i].cap));
         }
       };
-      const done = sim.register({ fire: (p) => { finished[p] = sim.now; check(); } });
-      const starter = sim.register({
-        fire: (p) => { ids[p] = link.start(flows[p].size, flows[p].cap, done, p); check(); },
-      });
+      const done = sim.addHandler('done', (p) => { finished[p] = sim.now; check(); });
+      const starter = sim.addHandler('starter', (p) => { ids[p] = link.start(flows[p].size, flows[p].cap, done, p); check(); });
       flows.forEach((f, i) => { ids.push(-1); sim.at(f.at, starter, i); });
       sim.run();
       assert.ok(finished.every((t) => t >= 0), 'every flow completes');
@@ -324,9 +320,9 @@ test('property: completion times match a from-scratch water-filling reference (c
       const link = new SharedLink(sim, capacity, 'l', 4);
       const got = new Array<number>(fl.length).fill(NaN);
       const ids: number[] = new Array(fl.length).fill(-1);
-      const done = sim.register({ fire: (i) => { got[i] = sim.now; } });
-      const start = sim.register({ fire: (i) => { ids[i] = link.start(fl[i].size, fl[i].cap, done, i); } });
-      const stop = sim.register({ fire: (i) => { link.abort(ids[i]); } });
+      const done = sim.addHandler('done', (i) => { got[i] = sim.now; });
+      const start = sim.addHandler('start', (i) => { ids[i] = link.start(fl[i].size, fl[i].cap, done, i); });
+      const stop = sim.addHandler('stop', (i) => { link.abort(ids[i]); });
       // Aborts get priority 1 so a flow starting at the same time is in before its abort.
       fl.forEach((f, i) => { sim.at(f.at, start, i); if (f.abortAt !== Infinity) sim.at(f.abortAt, stop, i, 1); });
       sim.run();

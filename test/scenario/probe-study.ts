@@ -17,7 +17,7 @@ export const probe: StudyDefinition<{ size: number; rate: number; delay: number;
   check: (input) => (input.config.size > 100 ? [{ path: ['studies', 'probe', 'size'], message: `size ${input.config.size} is too big (expected <= 100)` }] : []),
   replicate: (input, ctx) => {
     if (ctx.replication === input.config.fail_at) throw new Error('probe failed on purpose');
-    return { metrics: { draw: input.config.size * ctx.streams.stream('probe').next(), size: input.config.size } };
+    return { metrics: { draw: input.config.size * ctx.streams.stream('probe').next(), size: input.config.size }, events: 0 };
   },
 };
 

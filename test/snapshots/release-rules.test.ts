@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ANSWERS, ENABLED, NOT_ENABLED, params, run, SILENT } from './snapshots.test.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { liveSnapshotsDisabled, snapshotParams, snapshotsSchema } from '../../sim/studies/snapshots.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 /*
  * One instance, one round at t = 0 (params() of snapshots.test.ts): dirty 100 MB flushed at
@@ -93,7 +94,7 @@ test('live-snapshot default Icehouse | Juno and Pike | Queens; the option is hon
 
 test('max_concurrent_snapshots Ussuri | Victoria: no limit (0) before, 5 by default from Victoria; a set value is ignored before', () => {
   const p = (release: string, config: Record<string, unknown> = {}) => snapshotParams({
-    scenarioName: 't', seed: 1, horizon: 86400, design: 'd', cloud: cloud({ release }), config: snapshotsSchema.parse(config),
+    memo: new Memo(), scenarioName: 't', seed: 1, horizon: 86400, design: 'd', cloud: cloud({ release }), config: snapshotsSchema.parse(config),
   }).maxConcurrent;
   assert.equal(p('ussuri'), 0);
   assert.equal(p('ussuri', { max_concurrent_snapshots: 2 }), 0);

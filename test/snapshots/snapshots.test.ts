@@ -8,6 +8,7 @@ import { SnapshotFleet, type SnapshotParams } from '../../sim/openstack/guest/sn
 import { snapshotsSchema, snapshotsStudy } from '../../sim/studies/snapshots.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 /** Fixed draws: agent enabled iff enabledDraw < share; agent answers iff answerDraw < agentAnswers. */
 function fixedStreams(enabledDraw: number, answerDraw: number): Streams {
@@ -147,7 +148,7 @@ const cloud = cloudSchema.parse({
 
 function input(release: 'kilo' | 'antelope', storage: 'local' | 'rbd', config: Record<string, unknown> = {}, live = true) {
   return {
-    scenarioName: 't', seed: 1, horizon: 3 * 86400, design: `${release}-${storage}`,
+    memo: new Memo(), scenarioName: 't', seed: 1, horizon: 3 * 86400, design: `${release}-${storage}`,
     cloud: { ...cloud, nova: { ...cloud.nova, release, disable_libvirt_livesnapshot: !live }, ephemeral_storage: storage,
       glance: { ...cloud.glance, store: 'rbd' as const } },
     config: snapshotsSchema.parse(config),

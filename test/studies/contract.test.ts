@@ -10,7 +10,7 @@ import { registerProbe } from '../scenario/probe-study.js';
 registerProbe();
 
 const shape: ValueShape = { metrics: ['a', 'b', 'c'], series: [{ name: 's', length: 2 }], width: 5 };
-const pack = (v: Replication) => { const out = new Float64Array(7).fill(-1); packReplication(shape, v, out, 1); return Array.from(out); };
+const pack = (v: Omit<Replication, 'events'>) => { const out = new Float64Array(7).fill(-1); packReplication(shape, v, out, 1); return Array.from(out); };
 
 test('values are packed by name in definition order, whatever order the study wrote them in', () => {
   assert.deepEqual(pack({ metrics: { a: 1, b: 2, c: 3 }, series: { s: [4, 5] } }), [-1, 1, 2, 3, 4, 5, -1]);
@@ -31,16 +31,16 @@ test('a missing, misspelt or extra metric and a missing, unknown or short series
 
 test('the type system refuses a misspelt or forgotten name at compile time', () => {
   // @ts-expect-error 'cc' is not a metric of this study, and 'c' is missing
-  const misspelt: Replication<'a' | 'b' | 'c'> = { metrics: { a: 1, b: 2, cc: 3 } };
+  const misspelt: Replication<'a' | 'b' | 'c'> = { metrics: { a: 1, b: 2, cc: 3 }, events: 0 };
   // @ts-expect-error 'c' is missing
-  const forgotten: Replication<'a' | 'b' | 'c'> = { metrics: { a: 1, b: 2 } };
+  const forgotten: Replication<'a' | 'b' | 'c'> = { metrics: { a: 1, b: 2 }, events: 0 };
   assert.ok(misspelt && forgotten);
 });
 
 test('the runner names the study, design and replication of a study that returns a wrong name', () => {
   const s = loadScenarioText('name: a\nseed: 5\nstudies: {probe: {size: 2}}\n', 'x.yaml');
   const plan = s.studies[0];
-  const wrong = { ...plan, definition: { ...plan.definition, replicate: () => ({ metrics: { draw: 1, sise: 2 } }) } };
+  const wrong = { ...plan, definition: { ...plan.definition, replicate: () => ({ metrics: { draw: 1, sise: 2 }, events: 0 }) } };
   assert.throws(() => replicateRange(wrong, layoutOf(wrong), s.seed, 0, 2, new Float64Array(2 * layoutOf(wrong).stride)), (e: unknown) => {
     assert.ok(e instanceof ReplicationError);
     assert.equal(e.message, 'replication 0 (seed 5) of probe/baseline failed: metrics by name: missing size; unknown sise (expected draw, size)');

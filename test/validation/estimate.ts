@@ -3,6 +3,7 @@ import { Streams } from '../../sim/random/streams.js';
 import { queueStudy, exactQueueValues, type QueueConfig } from '../../sim/studies/queue.js';
 import type { StudyInput } from '../../sim/studies/study.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 /**
  * Helpers for the validation tests: run R replications of the queue study directly (no CLI)
@@ -29,7 +30,7 @@ export const tol = (fullSize: number): number => fullSize / Math.sqrt(SIZE);
 export const pc = (fullSize: number): string => `${+(tol(fullSize) * 100).toPrecision(3)} %`;
 export function input(raw: Record<string, unknown>, opts: { check?: boolean } = {}): StudyInput<QueueConfig> {
   const config = queueStudy.schema.parse(raw);
-  const inp = { scenarioName: 'validation', seed: 1, horizon: 86400, design: 'baseline', cloud: undefined as never, config };
+  const inp = { memo: new Memo(), scenarioName: 'validation', seed: 1, horizon: 86400, design: 'baseline', cloud: undefined as never, config };
   if (opts.check !== false) assert.deepEqual(queueStudy.check!(inp), []);
   return inp;
 }

@@ -37,7 +37,7 @@ test('batch case: N equal transfers started together on capacity B all finish at
     const sim = new Simulation();
     const link = new SharedLink(sim, b);
     const done: number[] = [];
-    const h = sim.register({ fire: () => { done.push(sim.now); } });
+    const h = sim.addHandler('h', () => { done.push(sim.now); });
     for (let i = 0; i < n; i++) link.start(s, Infinity, h, i);
     sim.run();
     assert.equal(done.length, n);

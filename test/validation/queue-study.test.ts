@@ -10,12 +10,13 @@ import { loadScenarioFile, loadScenarioText } from '../../sim/scenario/load.js';
 import { ScenarioError } from '../../sim/scenario/problems.js';
 import { input } from './estimate.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 const scenarioDir = fileURLToPath(new URL('../../../scenarios/validation/', import.meta.url));
 
 function problemsOf(raw: Record<string, unknown>) {
   const config = queueStudy.schema.parse(raw);
-  return queueStudy.check!({ scenarioName: 'q', seed: 1, horizon: 1, design: 'baseline', cloud: undefined as never, config });
+  return queueStudy.check!({ memo: new Memo(), scenarioName: 'q', seed: 1, horizon: 1, design: 'baseline', cloud: undefined as never, config });
 }
 
 test('queue study is registered and needs no cloud', () => {

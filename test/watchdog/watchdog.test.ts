@@ -9,6 +9,7 @@ import { watchdogStudy, watchdogSchema } from '../../sim/studies/watchdog.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { summarize } from '../../sim/stats/summary.js';
 import { replicateFlat } from '../flat.js';
+import { Memo } from '../../sim/studies/memo.js';
 
 const YEAR = 365 * 86400;
 const ACTIONS: WatchdogAction[] = ['disabled', 'reset', 'poweroff', 'pause', 'none'];
@@ -212,7 +213,7 @@ test('study: schema defaults, metrics in order, availability and downtime agree'
   const config = watchdogSchema.parse({ guests: 50, action: 'reset' });
   assert.equal(config.heartbeat, 30);
   assert.equal(config.monitoring.check_interval, 60);
-  const input = { scenarioName: 't', seed: 1, horizon: YEAR, design: 'reset', cloud, config };
+  const input = { memo: new Memo(), scenarioName: 't', seed: 1, horizon: YEAR, design: 'reset', cloud, config };
   const v = replicateFlat(watchdogStudy, input, { replication: 0, streams: new Streams(1, 0) });
   const names = Object.keys(watchdogStudy.metrics);
   assert.equal(v.length, names.length);

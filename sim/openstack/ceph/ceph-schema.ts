@@ -25,6 +25,21 @@ export function cephAtLeast(release: CephRelease, than: CephRelease): boolean {
   return CEPH_RELEASES.indexOf(release) >= CEPH_RELEASES.indexOf(than);
 }
 
+/**
+ * The rbd CLI's `import` skips zeroed extents of 4 KiB from Luminous (ceph/ceph PR #12883, Jan 2017);
+ * before, it skipped a block only when the whole object was zero, so it wrote every object holding
+ * any data (docs/boot-and-storage.md §5).
+ */
+export function importSkipsOnlyZeroObjects(release: CephRelease): boolean {
+  return !cephAtLeast(release, 'luminous');
+}
+
+/** The warning for imports whose bytes the model only bounds from below (a pre-Luminous rbd CLI, no `data_size`). */
+export function wholeObjectImportWarning(release: CephRelease, imageNames: string[]): string[] {
+  if (!importSkipsOnlyZeroObjects(release) || imageNames.length === 0) return [];
+  return [`ceph.release ${release}: rbd import before Luminous skipped only all-zero objects, so it wrote more than the data of ${imageNames.join(', ')}; their data_size (default: the image size) is a lower bound — set it to the \`rbd du\` of an imported image (docs/boot-and-storage.md §5)`];
+}
+
 export const cephSchema = z.object({
   release: z.enum(CEPH_RELEASES).default('squid')
     .meta({ description: 'Ceph release the OSDs were created with: it sets the default object store and BlueStore\'s min_alloc_size (fixed when an OSD is created; docs/boot-and-storage.md §6)' }),

@@ -1,4 +1,4 @@
-import { Simulation, type Handler } from '../../engine/simulation.js';
+import { Simulation } from '../../engine/simulation.js';
 import type { Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
@@ -130,11 +130,6 @@ export interface SnapshotResults {
   downtimes: Float64Array;
 }
 
-class Fire implements Handler {
-  constructor(private readonly fn: (i: number) => void) {}
-  fire(i: number): void { this.fn(i); }
-}
-
 /** Growable Float64Array list (amortised, no per-push allocation). */
 class Samples {
   private a = new Float64Array(64);
@@ -201,17 +196,17 @@ export class SnapshotFleet {
     this.stoppedAt = new Float64Array(n);
     this.quiesce = rule('quiesce', params.release);
     this.rbd = rule('rbdSnapshot', params.release);
-    this.hRound = sim.register(new Fire(() => this.round()), 'snapshot-round');
-    this.hRequest = sim.register(new Fire((i) => this.request(i)), 'snapshot-requested');
-    this.hGranted = sim.register(new Fire((i) => this.granted(i)), 'snapshot-slot-granted');
-    this.hSyncTimeout = sim.register(new Fire((i) => this.syncTimedOut(i)), 'guest-sync-timeout');
-    this.hFlushed = sim.register(new Fire((i) => this.startCopy(i)), 'flushed');
-    this.hCopied = sim.register(new Fire((i) => this.copied(i)), 'block-copy-complete');
-    this.hThawed = sim.register(new Fire((i) => this.thawed(i)), 'thawed');
-    this.hDone = sim.register(new Fire((i) => this.done(i)), 'snapshot-done');
-    this.hSaved = sim.register(new Fire((i) => this.saved(i)), 'managed-save-complete');
-    this.hResumed = sim.register(new Fire((i) => this.resumed(i)), 'guest-restored');
-    this.hRbdDone = sim.register(new Fire((i) => this.rbdDirectDone(i)), 'rbd-direct-snapshot-complete');
+    this.hRound = sim.addHandler('snapshot-round', () => this.round());
+    this.hRequest = sim.addHandler('snapshot-requested', (i) => this.request(i));
+    this.hGranted = sim.addHandler('snapshot-slot-granted', (i) => this.granted(i));
+    this.hSyncTimeout = sim.addHandler('guest-sync-timeout', (i) => this.syncTimedOut(i));
+    this.hFlushed = sim.addHandler('flushed', (i) => this.startCopy(i));
+    this.hCopied = sim.addHandler('block-copy-complete', (i) => this.copied(i));
+    this.hThawed = sim.addHandler('thawed', (i) => this.thawed(i));
+    this.hDone = sim.addHandler('snapshot-done', (i) => this.done(i));
+    this.hSaved = sim.addHandler('managed-save-complete', (i) => this.saved(i));
+    this.hResumed = sim.addHandler('guest-restored', (i) => this.resumed(i));
+    this.hRbdDone = sim.addHandler('rbd-direct-snapshot-complete', (i) => this.rbdDirectDone(i));
     const cap = params.maxConcurrent > 0 ? params.maxConcurrent : params.instancesPerCompute; // 0 = unlimited in nova
     for (let c = 0; c < params.computes; c++) {
       this.limiters.push(new Limiter(sim, Math.max(1, cap), `snapshots@${c}`));

@@ -1,4 +1,4 @@
-import { Simulation, type Handler } from '../../engine/simulation.js';
+import { Simulation } from '../../engine/simulation.js';
 import type { Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 
@@ -81,11 +81,6 @@ export interface WatchdogTotals {
 const UP = 0, HUNG = 1, PAUSED = 2, SHUTOFF = 3, REBOOTING = 4, BOOTING = 5;
 const STATE_NAMES = ['up', 'hung', 'paused', 'shutoff', 'rebooting', 'booting'];
 
-class Fire implements Handler {
-  constructor(private readonly fn: (g: number) => void) {}
-  fire(g: number): void { this.fn(g); }
-}
-
 export class WatchdogFleet {
   readonly sim: Simulation;
   private readonly p: WatchdogParams;
@@ -135,12 +130,12 @@ export class WatchdogFleet {
     this.reportToken = new Float64Array(n).fill(-1);
     this.operatorToken = new Float64Array(n).fill(-1);
     this.noticed = new Uint8Array(n);
-    this.hHang = sim.register(new Fire((g) => this.hang(g)), 'hang');
-    this.hFires = sim.register(new Fire((g) => this.watchdogFires(g)), 'watchdog-fires');
-    this.hNovaSync = sim.register(new Fire((g) => this.novaPowerSync(g)), 'nova-power-sync');
-    this.hAlert = sim.register(new Fire((g) => this.alert(g)), 'alert');
-    this.hOperator = sim.register(new Fire((g) => this.operatorActs(g)), 'operator-acts');
-    this.hBooted = sim.register(new Fire((g) => this.booted(g)), 'guest-up');
+    this.hHang = sim.addHandler('hang', (g) => this.hang(g));
+    this.hFires = sim.addHandler('watchdog-fires', (g) => this.watchdogFires(g));
+    this.hNovaSync = sim.addHandler('nova-power-sync', (g) => this.novaPowerSync(g));
+    this.hAlert = sim.addHandler('alert', (g) => this.alert(g));
+    this.hOperator = sim.addHandler('operator-acts', (g) => this.operatorActs(g));
+    this.hBooted = sim.addHandler('guest-up', (g) => this.booted(g));
     const daemon = streams.stream('watchdog-daemon');
     const phase = streams.stream('monitor-phase');
     for (let g = 0; g < n; g++) {

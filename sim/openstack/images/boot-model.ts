@@ -1,8 +1,9 @@
-import type { Handler, Simulation } from '../../engine/simulation.js';
+import type { Simulation } from '../../engine/simulation.js';
 import type { Rng } from '../../random/streams.js';
 import { Limiter } from '../../resources/limiter.js';
 import { LimitedLink, SharedLink } from '../../resources/shared-link.js';
 import type { Cloud } from '../cloud.js';
+import { glanceNodeLimit, nfsServerRate } from './backend-limits.js';
 import { ABSENT, BaseImageCache, FETCHING, PRESENT } from './image-cache.js';
 import { grown } from '../../engine/grow.js';
 
@@ -36,9 +37,10 @@ import { grown } from '../../engine/grow.js';
  *     weight on the cores link: each guest then gets min(1, cores ÷ (booting guests + busy
  *     cores))). The boot is done when init is done.
  *
- * Transfers are flows on SharedLinks (max-min fair with per-flow caps); a glance-api node with
- * `max_concurrent_downloads` is a LimitedLink (that many downloads share it, the others wait FIFO,
- * docs/boot-and-storage.md §3). A download through glance
+ * Transfers are flows on SharedLinks (max-min fair with per-flow caps); a glance-api node is a
+ * LimitedLink when its WSGI server's or load balancer's limit can bind (that many downloads share
+ * it, the others wait FIFO), and the NFS server's rate is capped by what its nfsd threads complete
+ * (backend-limits.ts, docs/boot-and-storage.md §3). A download through glance
  * uses its glance-api node's NIC and, unless that node has the image in its image cache (§9.3),
  * the glance store; both hops are flows of the image size and the download completes when both
  * are done (a fluid tandem: exact when the same hop binds every flow through it, as in the bundled
@@ -178,18 +180,17 @@ export class BootModel {
     this.hopsLeft = new Int8Array(this.hosts * this.images);
     this.cachingNode = new Int32Array(this.hosts * this.images).fill(-1);
 
-    const on = (name: string, fire: (p: number) => void): number => sim.register({ fire } as Handler, name);
-    this.slotGrantedId = on('boot.slot-granted', (b) => this.slotGranted(b));
-    this.cloneDoneId = on('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
-    this.hopDoneId = on('boot.download-hop-done', (p) => this.hopDone(p));
-    this.convertDoneId = on('boot.convert-done', (p) => this.baseReady(p));
-    this.importDoneId = on('boot.rbd-import-hop-done', (b) => {
+    this.slotGrantedId = sim.addHandler('boot.slot-granted', (b) => this.slotGranted(b));
+    this.cloneDoneId = sim.addHandler('boot.rbd-clone-done', (b) => this.rootDiskReady(b));
+    this.hopDoneId = sim.addHandler('boot.download-hop-done', (p) => this.hopDone(p));
+    this.convertDoneId = sim.addHandler('boot.convert-done', (p) => this.baseReady(p));
+    this.importDoneId = sim.addHandler('boot.rbd-import-hop-done', (b) => {
       if (--this.bootParts[b] > 0) return;
       this.bytesTransferred += this.imageData[this.bootImage[b]];
       this.rootDiskReady(b);
     });
-    this.partDoneId = on('boot.guest-init-done', (b) => this.sim.fire(this.bootDone[b], this.bootPayload[b]));
-    this.readDoneId = on('boot.guest-read-done', (b) => { if (--this.bootParts[b] === 0) this.init(b); });
+    this.partDoneId = sim.addHandler('boot.guest-init-done', (b) => this.sim.fire(this.bootDone[b], this.bootPayload[b]));
+    this.readDoneId = sim.addHandler('boot.guest-read-done', (b) => { if (--this.bootParts[b] === 0) this.init(b); });
   }
 
   /** True when boots of `image` are copy-on-write RBD clones (no download). */
@@ -412,8 +413,10 @@ export class BootModel {
   }
 
   private glanceNode(node: number): FlowLink {
-    const limit = this.cloud.glance.max_concurrent_downloads;
-    return (this.glanceApi[node] ??= limit === undefined
+    // A host downloads an image once at a time (the per-image lock), so at most hosts × images
+    // downloads exist at once: a limit at or above that never binds and the node stays shared.
+    const limit = glanceNodeLimit(this.cloud);
+    return (this.glanceApi[node] ??= limit >= this.hosts * this.images
       ? new SharedLink(this.sim, this.cloud.glance.nic, `glance-api${node}.nic`)
       : new LimitedLink(this.sim, this.cloud.glance.nic, limit, `glance-api${node}.nic`));
   }
@@ -427,7 +430,7 @@ export class BootModel {
   }
 
   private nfs(): SharedLink {
-    return (this.nfsLink ??= new SharedLink(this.sim, this.cloud.nfs.server_bandwidth, 'nfs-server'));
+    return (this.nfsLink ??= new SharedLink(this.sim, nfsServerRate(this.cloud), 'nfs-server'));
   }
 
   private ceph(): SharedLink {

@@ -1,5 +1,6 @@
 import type { Cloud } from '../cloud.js';
 import { isCloneable } from './boot-model.js';
+import { nfsServerRate } from './backend-limits.js';
 
 /**
  * Closed-form time of ONE boot on an otherwise idle cloud: the BootModel's path with every link
@@ -47,9 +48,9 @@ export function uncontendedBootTime(cloud: Cloud, imageIndex: number, b: SingleB
   if (!b.cached) {
     const cap = Math.min(node.nic, node.disk_write);
     let source: number;
-    if (cloud.image_transfer === 'nfs-direct') source = cloud.nfs.server_bandwidth;
+    if (cloud.image_transfer === 'nfs-direct') source = nfsServerRate(cloud);
     else {
-      const store = cloud.glance.store === 'nfs' ? cloud.nfs.server_bandwidth
+      const store = cloud.glance.store === 'nfs' ? nfsServerRate(cloud)
         : cloud.glance.store === 'rbd' ? cephNet : cloud.glance.backend_read;
       source = cloud.glance.image_cache && b.glanceCached ? cloud.glance.nic : Math.min(cloud.glance.nic, store);
     }

@@ -1,4 +1,4 @@
-import type { Handler, Simulation } from '../../engine/simulation.js';
+import type { Simulation } from '../../engine/simulation.js';
 
 /** State of one image's base file in one host's `_base` directory. */
 export const ABSENT = 0;
@@ -31,7 +31,7 @@ export const PRESENT = 2;
  * Waiters of a fetch are a singly linked list through an Int32Array owned by the caller's boot
  * index space (`nextWaiter`), so queuing a boot allocates nothing.
  */
-export class BaseImageCache implements Handler {
+export class BaseImageCache {
   readonly state: Uint8Array;
   readonly inUse: Int32Array;
   readonly lastUsed: Float64Array;
@@ -61,7 +61,7 @@ export class BaseImageCache implements Handler {
     this.waitHead = new Int32Array(n).fill(-1);
     this.waitTail = new Int32Array(n).fill(-1);
     this.interval = interval > 0 ? interval : 60;
-    this.managerId = sim.register(this, 'image-cache-manager');
+    this.managerId = sim.addHandler('image-cache-manager', () => this.managerPass());
   }
 
   pair(host: number, image: number): number {
@@ -101,7 +101,7 @@ export class BaseImageCache implements Handler {
    * One cache-manager pass over every host: removes every base present, unused and unused for
    * at least `removeAfter` — the front of the unused queue (see the class comment).
    */
-  fire(): void {
+  private managerPass(): void {
     const now = this.sim.now;
     const { state, inUse, lastUsed, queuePair, queueStamp } = this;
     const mask = queuePair.length - 1;

@@ -60,10 +60,28 @@ export const imageCloudShape = {
     show_image_direct_url: z.boolean().default(false)
       .meta({ description: "glance's show_image_direct_url (default False): glance tells nova an image's rbd:// location only when it is on; without it nova cannot clone and downloads every image (docs/boot-and-storage.md §5)" }),
     max_concurrent_downloads: z.number().int().min(1).optional()
-      .meta({ description: 'image downloads one glance-api node serves at once, the others wait in FIFO order: a load balancer\'s per-server connection limit (haproxy maxconn), or glance\'s own workers × 1000 WSGI greenthreads. Default: no limit' }),
+      .meta({ description: 'a load balancer\'s per-server connection limit in front of each glance-api node (haproxy maxconn): beyond it downloads wait in FIFO order. The node serves at most the smaller of this and its WSGI server\'s limit (wsgi_server). Default: no load-balancer limit' }),
+    wsgi_server: z.enum(['eventlet', 'uwsgi']).default('eventlet')
+      .meta({ description: "what serves glance-api's requests: eventlet — the `glance-api` command's own server (every release modelled; removed after 2026.1), `workers` processes × 1000 greenthreads; uwsgi — glance.wsgi.api:application under uWSGI, `uwsgi.processes` × `uwsgi.threads` requests at once (docs/boot-and-storage.md §3)" }),
+    workers: z.number().int().min(1).default(8)
+      .meta({ description: 'glance-api worker processes of the eventlet server, each with a pool of 1000 greenthreads; glance\'s default is the node\'s CPU count capped at 8 (since Queens), 8 here' }),
+    uwsgi: z.object({
+      processes: z.number().int().min(1).default(4)
+        .meta({ description: 'uWSGI worker processes (glance\'s sample httpd/glance-api-uwsgi.ini: 4)' }),
+      threads: z.number().int().min(1).default(1)
+        .meta({ description: 'uWSGI threads per process (the sample sets none: 1); each serves one request, a download for its whole transfer' }),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   nfs: z.object({
     server_bandwidth: bandwidth().prefault('10Gbit/s'),
+    nfs_utils: z.string().regex(/^\d+(\.\d+){0,2}$/).default('2.6.4')
+      .meta({ description: "the server's nfs-utils version (default 2.6.4, Ubuntu 24.04 LTS's): it sets the default nfsd thread count, 8 before 2.8.2 and 16 from it (docs/boot-and-storage.md §3)" }),
+    threads: z.number().int().min(1).optional()
+      .meta({ description: 'nfsd threads ([nfsd] threads in /etc/nfs.conf); default: by nfs_utils' }),
+    rsize: bytes({ positive: true }).prefault('1MiB')
+      .meta({ description: 'bytes per READ RPC (the client\'s rsize; Linux negotiates up to 1 MiB)' }),
+    rpc_time: duration().prefault('0s')
+      .meta({ description: 'time an nfsd thread spends on one READ of rsize bytes (storage read and reply). With threads busy the server completes at most threads ÷ rpc_time READs a second, so it serves at most threads × rsize ÷ rpc_time bytes/s. Default 0: the images are in the server\'s page cache and only server_bandwidth binds' }),
     fallback_probability: fraction().default(0)
       .meta({ description: 'probability that a direct `cp` fails and nova falls back to the Glance HTTP download' }),
   }).strict().prefault({}),

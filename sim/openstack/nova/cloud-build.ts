@@ -27,8 +27,9 @@ export interface BuiltCloud {
  * The fill draws from stream `fill` of `replication`: the study's default fills anew in every
  * replication (the same draws for every design: common random numbers), so results include the
  * luck of the packing. With `initial_layout: fixed` it is one realisation per scenario seed
- * (replication −1), a pure function of (cloud, seed) that `buildCloudCached` memoises per worker —
- * the 40,000-instance fill then costs once, not per replication.
+ * (replication −1), a pure function of (cloud, seed) that the evacuation study keeps in its
+ * loaded scenario's Memo under `fillKey` — the 40,000-instance fill then costs once per worker,
+ * not per replication.
  */
 export function buildCloud(cloud: Cloud, seed: number | string, replication = -1): BuiltCloud {
   const probe = new ComputeState(cloud, 0, 0);
@@ -112,27 +113,19 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
 }
 
 /**
- * Server groups the scheduler enforces: the instance list's groups whose policy is
- * anti-affinity (a group named only on instance lines is anti-affinity). Affinity and the soft
- * policies are kept in the scenario but do not constrain the modelled scheduler.
+ * Server groups the scheduler does not enforce: the scheduler enforces the instance list's groups
+ * whose policy is anti-affinity (a group named only on instance lines is anti-affinity). Affinity
+ * and the soft policies are kept in the scenario but do not constrain the modelled scheduler.
  */
-export function enforcedGroup(cloud: Pick<Cloud, 'groups'>, name: string): boolean {
-  let soft = unenforced.get(cloud);
-  if (soft === undefined) {
-    soft = new Set((cloud.groups ?? []).filter((g) => g.policy !== 'anti-affinity').map((g) => g.name));
-    unenforced.set(cloud, soft);
-  }
-  return !soft.has(name);
+export function unenforcedGroups(cloud: Pick<Cloud, 'groups'>): Set<string> {
+  return new Set((cloud.groups ?? []).filter((g) => g.policy !== 'anti-affinity').map((g) => g.name));
 }
-
-/** Per cloud, the groups whose policy the scheduler does not enforce (10⁴ groups in an imported cloud). */
-const unenforced = new WeakMap<Pick<Cloud, 'groups'>, Set<string>>();
 
 function listRequests(cloud: Cloud, probe: ComputeState): Requests {
   const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
   const groupIds = new Map<string, number>();
   const flavorIds = new Map(probe.flavors.map((f, k) => [f.name, k]));
-  const enforced = new Map<string, boolean>();
+  const unenforced = unenforcedGroups(cloud);
   for (const line of cloud.instances ?? []) {
     const f = flavorIds.get(line.flavor) ?? -1;
     if (f < 0) throw new Error(`unknown flavor ${line.flavor}`);
@@ -141,13 +134,9 @@ function listRequests(cloud: Cloud, probe: ComputeState): Requests {
     const az = line.availability_zone === undefined ? -1 : probe.azNames.indexOf(line.availability_zone);
     if (line.availability_zone !== undefined && az < 0) throw new Error(`unknown availability zone ${line.availability_zone}`);
     let g = -1;
-    if (line.group !== undefined) {
-      let e = enforced.get(line.group);
-      if (e === undefined) enforced.set(line.group, e = enforcedGroup(cloud, line.group));
-      if (e) {
-        if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
-        g = groupIds.get(line.group)!;
-      }
+    if (line.group !== undefined && !unenforced.has(line.group)) {
+      if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
+      g = groupIds.get(line.group)!;
     }
     for (let k = 0; k < line.count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(az); r.pin.push(pin); }
   }
@@ -196,36 +185,13 @@ export function pinProblems(cloud: Cloud): PinProblem[] {
   return out;
 }
 
-const cache = new Map<string, BuiltCloud>();
-
-const keys = new WeakMap<Cloud, string>();
-
 /**
- * Key of everything the initial placement depends on; remembered per cloud object, since an
- * imported cloud's key is megabytes long and every replication of a fixed layout asks for it.
+ * Everything the fixed initial placement depends on besides the seed, as one string: designs
+ * whose clouds differ elsewhere (failure rates, the hook) share one fill. An imported cloud's key
+ * is megabytes long: compute it once per cloud object.
  */
-function fillKey(cloud: Cloud, seed: number | string): string {
-  let k = keys.get(cloud);
-  if (k === undefined) {
-    k = JSON.stringify([cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
-      cloud.groups ?? null, cloud.spare_hosts, cloud.server_groups ?? null]);
-    keys.set(cloud, k);
-  }
-  return `${JSON.stringify(seed)}${k}`;
-}
-
-/**
- * The built cloud for (cloud, seed), computed once per process. Callers must not mutate the
- * returned state: copy it (`ComputeState.copyFrom`) into a working state.
- */
-export function buildCloudCached(cloud: Cloud, seed: number | string): BuiltCloud {
-  const key = fillKey(cloud, seed);
-  let b = cache.get(key);
-  if (b === undefined) {
-    if (cache.size > 64) cache.clear();
-    b = buildCloud(cloud, seed);
-    cache.set(key, b);
-  }
-  return b;
+export function fillKey(cloud: Cloud): string {
+  return JSON.stringify([cloud.nova, cloud.racks, cloud.flavors, cloud.fill, cloud.instances ?? null,
+    cloud.groups ?? null, cloud.spare_hosts, cloud.server_groups ?? null]);
 }
 

@@ -1,5 +1,6 @@
+import { grown } from '../../engine/grow.js';
 import type { Simulation } from '../../engine/simulation.js';
-import type { Distribution } from '../../random/distributions.js';
+import { Exponential, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 
 /** Told when a host physically goes down (first cause) and comes back (last cause cleared). */
@@ -83,6 +84,8 @@ export class FailureProcess {
   private readonly ttfRng: Rng;
   private readonly repairRng: Rng;
   private readonly rackRng: Rng;
+  /** Gaps between a rack's failures (Poisson, rate rackRate); undefined without rack failures. */
+  private readonly rackGaps: Exponential | undefined;
   private readonly rackRepairRng: Rng;
   private readonly hFail: number;
   private readonly hRepairDone: number;
@@ -92,6 +95,8 @@ export class FailureProcess {
   /** Per kind: first host of each domain, plus one past the end. */
   private readonly domainStart: Int32Array[];
   private readonly domainRngs: Rng[];
+  /** Per domain kind, gaps between a domain's failures (Poisson at the kind's rate); undefined at rate 0. */
+  private readonly domainGaps: (Exponential | undefined)[];
   private readonly domainRepairRngs: Rng[];
   private readonly domainHostRngs: Rng[];
   private readonly hDomainFail: number;
@@ -116,11 +121,12 @@ export class FailureProcess {
     this.ttfRng = streams.stream('host-failures');
     this.repairRng = streams.stream('repair');
     this.rackRng = streams.stream('rack-failures');
+    this.rackGaps = cfg.rackRate > 0 ? new Exponential(1 / cfg.rackRate) : undefined;
     this.rackRepairRng = streams.stream('rack-repair');
-    this.hFail = sim.register({ fire: (h) => this.ownFailure(h) }, 'host-failure');
-    this.hRepairDone = sim.register({ fire: (h) => this.repairDone(h) }, 'host-repaired');
-    this.hRackFail = sim.register({ fire: (r) => this.rackFailure(r) }, 'rack-failure');
-    this.hRackRestore = sim.register({ fire: (r) => this.rackRestore(r) }, 'rack-restored');
+    this.hFail = sim.addHandler('host-failure', (h) => this.ownFailure(h));
+    this.hRepairDone = sim.addHandler('host-repaired', (h) => this.repairDone(h));
+    this.hRackFail = sim.addHandler('rack-failure', (r) => this.rackFailure(r));
+    this.hRackRestore = sim.addHandler('rack-restored', (r) => this.rackRestore(r));
     this.domains = cfg.domains ?? [];
     if (this.domains.length > MAX_DOMAIN_KINDS) throw new Error(`at most ${MAX_DOMAIN_KINDS} failure domain kinds`);
     this.domainEvents = new Int32Array(this.domains.length);
@@ -132,15 +138,16 @@ export class FailureProcess {
       return Int32Array.from(starts);
     });
     this.domainRngs = this.domains.map((d) => streams.stream(`domain/${d.name}`));
+    this.domainGaps = this.domains.map((d) => (d.rate > 0 ? new Exponential(1 / d.rate) : undefined));
     this.domainRepairRngs = this.domains.map((d) => streams.stream(`domain-repair/${d.name}`));
     this.domainHostRngs = this.domains.map((d) => streams.stream(`domain-hosts/${d.name}`));
     this.chosen = this.domains.map(() => new Int32Array(hostCount));
     this.pick = new Int32Array(hostCount);
     const K = Math.max(1, this.domains.length);
     // Payloads: domain index × K + kind for events, host × K + kind for a host of an event.
-    this.hDomainFail = sim.register({ fire: (x) => this.domainFailure(x % K, Math.floor(x / K)) }, 'domain-failure');
-    this.hDomainHost = sim.register({ fire: (x) => this.domainHostDown(x % K, Math.floor(x / K)) }, 'domain-host-down');
-    this.hDomainRestore = sim.register({ fire: (x) => this.domainRestore(x % K, Math.floor(x / K)) }, 'domain-restored');
+    this.hDomainFail = sim.addHandler('domain-failure', (x) => this.domainFailure(x % K, Math.floor(x / K)));
+    this.hDomainHost = sim.addHandler('domain-host-down', (x) => this.domainHostDown(x % K, Math.floor(x / K)));
+    this.hDomainRestore = sim.addHandler('domain-restored', (x) => this.domainRestore(x % K, Math.floor(x / K)));
   }
 
   /** Draws the first failure of every host (in host order) and rack (in rack order). */
@@ -160,7 +167,7 @@ export class FailureProcess {
   private kinds(): number { return Math.max(1, this.domains.length); }
 
   private domainGap(k: number): number {
-    return -Math.log(1 - this.domainRngs[k].next()) / this.domains[k].rate;
+    return this.domainGaps[k]!.sample(this.domainRngs[k]);
   }
 
   /**
@@ -228,7 +235,7 @@ export class FailureProcess {
 
   /** A scripted failure (tests, what-if): host h fails at `at` and is repaired `repair` later. */
   inject(h: number, at: number, repair: number): void {
-    const id = this.sim.register({ fire: () => this.down(h, OWN, -1, repair) }, 'scripted-failure');
+    const id = this.sim.addHandler('scripted-failure', () => this.down(h, OWN, -1, repair));
     this.sim.at(at, id, h);
   }
 
@@ -254,7 +261,7 @@ export class FailureProcess {
   }
 
   private nextRackGap(): number {
-    return -Math.log(1 - this.rackRng.next()) / this.cfg.rackRate;
+    return this.rackGaps!.sample(this.rackRng);
   }
 
   private ownFailure(h: number): void {
@@ -303,11 +310,7 @@ export class FailureProcess {
     if (scriptedRepair >= 0) { this.hostFailures++; this.startRepair(h, scriptedRepair); }
     if (was !== 0) return;
     this.advance();
-    if (this.downCount === this.downTimes.length) {
-      const bigger = new Float64Array(this.downCount * 2);
-      bigger.set(this.downTimes);
-      this.downTimes = bigger;
-    }
+    if (this.downCount === this.downTimes.length) this.downTimes = grown(this.downTimes, this.downCount * 2);
     this.downTimes[this.downCount++] = this.sim.now;
     this.hostsDown++;
     if (this.hostsDown > this.maxHostsDown) this.maxHostsDown = this.hostsDown;

@@ -1,5 +1,5 @@
 import type { Simulation } from '../../engine/simulation.js';
-import type { Distribution } from '../../random/distributions.js';
+import { Shares, type Distribution } from '../../random/distributions.js';
 import type { Rng, Streams } from '../../random/streams.js';
 import type { Cloud } from '../cloud.js';
 import { BootModel } from '../images/boot-model.js';
@@ -54,7 +54,7 @@ export class LocalRebuilds {
     const images = cloud.images ?? [];
     // The rebuild stops counting in num_io_ops when nova sets the instance ACTIVE: when spawn
     // returns with the domain running (BootModel's onActive), not when the guest OS is up.
-    const hActive = sim.register({ fire: (id) => this.active(id) }, 'rebuild-active');
+    const hActive = sim.addHandler('rebuild-active', (id) => this.active(id));
     this.boot = new BootModel(sim, cloud, { hostCores: hostCores(cloud), nfsFallback: streams.stream('nfs-fallback'), onActive: hActive });
     this.cpu = images.map((im) => im.boot.cpu);
     this.cpuRng = streams.stream('rebuild-boot');
@@ -64,7 +64,7 @@ export class LocalRebuilds {
     this.current = new Int32Array(N).fill(-1);
     this.orphans = Array.from({ length: s.hostCount }, () => []);
     for (let i = 0; i < N; i++) if (s.hostOf[i] >= 0) this.place(i, s.hostOf[i]);
-    this.hDone = sim.register({ fire: (id) => this.done(id) }, 'rebuild-done');
+    this.hDone = sim.addHandler('rebuild-done', (id) => this.done(id));
   }
 
   /** Starts the rebuild of instance `i` on `host` (not gated by max_concurrent_builds, §8.3). */
@@ -166,23 +166,8 @@ export class LocalRebuilds {
 
 /** One image per instance, in instance order, by normalised share. */
 export function drawImages(shares: number[], n: number, rng: Rng): Int32Array {
-  const total = shares.reduce((a, b) => a + b, 0);
-  const cum = new Float64Array(shares.length);
-  let acc = 0;
-  for (let k = 0; k < shares.length; k++) { acc += shares[k] / total; cum[k] = acc; }
+  const mix = new Shares(shares);
   const out = new Int32Array(n);
-  const last = cum.length - 1;
-  for (let i = 0; i < n; i++) {
-    // The first k with v < cum[k] (the last image when rounding leaves v ≥ every cum[k]):
-    // a binary search, cum being non-decreasing; 41,000 instances draw per replication.
-    const v = rng.next();
-    let lo = 0, hi = last;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v < cum[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    out[i] = lo;
-  }
+  for (let i = 0; i < n; i++) out[i] = mix.pick(rng.next());
   return out;
 }

@@ -5,6 +5,7 @@ import { ImportError, readBundle, type ImportIssue } from './bundle.js';
 import type { RackSource } from './racks.js';
 import { reconcile, type Inventory } from './reconcile.js';
 import { studies } from '../../studies/registry.js';
+import { Memo } from '../../studies/memo.js';
 import type { Cloud } from '../../openstack/cloud.js';
 import { formatPath } from '../problems.js';
 import { rootSchema } from '../schema.js';
@@ -70,7 +71,7 @@ function validate(data: ScenarioData): string[] {
   const out: string[] = [];
   for (const study of studies) {
     if (root.studies[study.name] === undefined) continue;
-    const input = { scenarioName: root.name, seed: root.seed, horizon: root.horizon, design: 'baseline', cloud: root.cloud, config: root.studies[study.name] };
+    const input = { scenarioName: root.name, seed: root.seed, horizon: root.horizon, design: 'baseline', cloud: root.cloud, config: root.studies[study.name], memo: new Memo() };
     for (const p of study.check?.(input) ?? []) out.push(`${path(p.path)}: ${p.message}`);
   }
   return out;
