@@ -7,13 +7,14 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type P from 'pptxgenjs';
 import { parse } from 'yaml';
-import type { RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
+import { displayScale, studyWarnings, type RunInfo, type ScenarioEcho, type StudySummary, type Summary } from './summary.js';
 import { formatNumber, formatScaled, formatValue, mentionsUnit, metricText, pickScale, unitKind, type Scale } from './format.js';
 import { executiveSentence, keyNumbers, notReached, validationSentence } from './narrative.js';
 import { exactValues, isValidationStudy } from './charts/plan.js';
 import type { WrittenChart } from './charts/write.js';
 import { FONT } from './charts/render.js';
 import { decisionSlides } from './deck-decision.js';
+import { CHART_TOP, CHART_W, chartPlacement } from './charts/slide.js';
 
 // pptxgenjs' default export does not typecheck as a constructor under nodenext (STACK.md).
 const PptxGenJS = createRequire(import.meta.url)('pptxgenjs') as typeof P.default;
@@ -28,8 +29,8 @@ export const BODY_PT = 18;
  * "31 % ± 6.4": a compact mean and CI half-width for a slide; an availability keeps the mean's
  * decimals; a lopsided interval is written as its ends, "148 (0–315)".
  */
-export function meanPm(mean: number, ci: [number, number], unit: string): string {
-  const scale = pickScale(unit, [mean, ...ci]);
+export function meanPm(mean: number, ci: [number, number], unit: string, given?: Scale): string {
+  const scale = given ?? pickScale(unit, [mean, ...ci]);
   const half = (ci[1] - ci[0]) / 2;
   // Units like "instance-hours" go in the label row (see unitNote), not after every value.
   const shown: Scale = unitKind(unit) === 'other' ? { divisor: scale.divisor, label: '' } : scale;
@@ -86,14 +87,12 @@ function pickDesigns<T extends { design: string; mean: number }>(values: T[]): T
 function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | undefined, horizon?: number): void {
   const slide = pres.addSlide();
   heading(slide, study.title, study.question);
-  const top = 2.0;
-  const chartW = 7.5;
+  const top = CHART_TOP;
+  const chartW = CHART_W;
   if (chart) {
     const png = chart.slidePngPath ?? chart.pngPath;
     const { width, height } = pngSize(png);
-    let w = chartW, h = (chartW * height) / width;
-    const maxH = H - top - 0.45 - 0.5;
-    if (h > maxH) { h = maxH; w = (maxH * width) / height; }
+    const { w, h } = chartPlacement(width, height);
     slide.addText(chart.chart.title, { x: 0.4, y: top - 0.05, w: chartW, h: 0.45, fontFace: FONT, fontSize: BODY_PT, bold: true, color: '222222' });
     slide.addImage({ path: png, x: 0.4 + (chartW - w) / 2, y: top + 0.45, w, h, altText: chart.chart.title });
   } else {
@@ -103,10 +102,13 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   const boxW = W - x - 0.25;
   const rows: P.default.TableRow[] = [];
   const exact = isValidationStudy(study) ? exactValues(study) : [];
-  for (const k of keyNumbers(study, horizon)) {
+  // Warnings need room under the key numbers: the least important key numbers give it up.
+  const box = warningBox(study, horizon);
+  for (const k of keyNumbers(study, horizon).slice(0, box.keys)) {
     const designs = pickDesigns(k.values.map((v) => {
       const stats = study.designs[v.design].metrics[k.metric];
-      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon) : meanPm(stats.mean, stats.ci95, stats.unit)) };
+      const scale = displayScale(study, k.metric);
+      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon, scale) : meanPm(stats.mean, stats.ci95, stats.unit, scale)) };
     }));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
@@ -126,29 +128,62 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
     }
   }
   if (rows.length) slide.addTable(rows, { x, y: top, w: boxW, colW: [boxW * 0.4, boxW * 0.6], fontFace: FONT, margin: 2, valign: 'middle' });
-  // Every warning of the study, on its own slide (one line per distinct warning, naming its designs).
+  // Every warning of the study, under its key numbers (one line per distinct warning, naming its
+  // designs); when they do not all fit there, on a slide of their own right after this one.
   const warnings = studyWarnings(study);
-  if (warnings.length) {
+  if (warnings.length && box.fits) {
     slide.addText(warnings.map((w) => ({ text: `⚠ ${w}`, options: { breakLine: true } })),
-      { x, y: H - 2.35, w: boxW, h: 1.85, fontFace: FONT, fontSize: 14, color: 'A04000', valign: 'bottom', fit: 'shrink' });
+      { x, y: box.y, w: boxW, h: box.h, fontFace: FONT, fontSize: WARNING_PT, color: 'A04000', valign: 'top' });
+  } else if (warnings.length) {
+    slide.addText(`⚠ ${warnings.length} warning${warnings.length > 1 ? 's' : ''} for this study: on the next slide.`,
+      { x, y: Math.min(box.y, H - 1.05), w: boxW, h: 0.5, fontFace: FONT, fontSize: WARNING_PT, bold: true, color: 'A04000', valign: 'top' });
   }
   slide.addText('± half-width of the 95 % CI; (low–high) when lopsided.', { x: 0.4, y: H - 0.45, w: chartW, h: 0.35, fontFace: FONT, fontSize: 12, color: GREY });
-  slide.addNotes(slideNotes(study, chart, horizon));
+  slide.addNotes(slideNotes(study, chart, horizon, box.keys));
+  if (warnings.length && !box.fits) {
+    const more = pres.addSlide();
+    heading(more, `${study.title}: warnings`);
+    more.addText(warnings.map((w) => ({ text: `⚠ ${w}`, options: { breakLine: true } })),
+      { x: 0.5, y: 1.3, w: W - 1, h: H - 1.8, fontFace: FONT, fontSize: BODY_PT, color: 'A04000', valign: 'top', paraSpaceAfter: 6, fit: 'shrink' });
+    more.addNotes(`Warnings of ${study.title}, continued from its slide. ${warnings.join(' ')}`);
+  }
 }
 
-/** Distinct warnings of a study's designs, each naming the designs it applies to when not all. */
-export function studyWarnings(study: StudySummary): string[] {
-  const designs = Object.keys(study.designs);
-  const by = new Map<string, string[]>();
-  for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
-  return [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
+const WARNING_PT = 14;
+
+/**
+ * How many key numbers a study slide shows and where its warnings go: under the key-number table
+ * (its height estimated from its rows at 18 pt), to the bottom margin. Key numbers are dropped,
+ * last first, down to one, until the warnings' text (about 46 characters a line at 14 pt in the
+ * 5 in column) fits; `fits` is false when even that is not enough.
+ */
+function warningBox(study: StudySummary, horizon?: number): { keys: number; y: number; h: number; fits: boolean } {
+  const designs = Object.keys(study.designs).length;
+  const all = keyNumbers(study, horizon).length;
+  const perKey = Math.min(3, designs) + (designs === 1 && isValidationStudy(study) ? 1 : 0);
+  const lines = studyWarnings(study).reduce((n, w) => n + Math.ceil((w.length + 2) / 46), 0);
+  const at = (keys: number) => {
+    const y = CHART_TOP + keys * (0.5 + perKey * 0.36) + 0.15;
+    const h = H - 0.55 - y;
+    return { keys, y, h, fits: lines * (WARNING_PT * 1.25) / 72 <= h };
+  };
+  for (let keys = all; keys >= Math.min(all, 1); keys--) { const b = at(keys); if (b.fits) return b; }
+  // They go on a slide of their own: the study slide keeps every key number.
+  return at(all);
 }
+
+/** Study slides whose warnings go on a slide of their own (see warningBox). */
+export function warningSlideCount(summary: Summary): number {
+  return Object.values(summary.studies).filter((s) => studyWarnings(s).length > 0 && !warningBox(s, summary.horizon).fits).length;
+}
+
+export { studyWarnings };
 
 /** Speaker notes that describe this slide: its chart, the numbers beside it, the answer, the warnings. */
-export function slideNotes(study: StudySummary, chart: WrittenChart | undefined, horizon?: number): string {
+export function slideNotes(study: StudySummary, chart: WrittenChart | undefined, horizon?: number, keyCount = Infinity): string {
   const parts = [`${study.title}. ${study.question}`];
   parts.push(chart ? `The chart on this slide: ${chart.chart.title}. ${chart.chart.caption}` : 'This slide has no chart: the study reported no plottable data.');
-  const keys = keyNumbers(study, horizon).map((k) => k.label);
+  const keys = keyNumbers(study, horizon).slice(0, keyCount).map((k) => k.label);
   if (keys.length) parts.push(`The numbers on the right: ${keys.join('; ')}, per design.`);
   parts.push(executiveSentence(study, horizon).replace(' in the table below', ' in the report'));
   const warnings = studyWarnings(study);
@@ -202,9 +237,9 @@ export function summarySlides(studies: number): number {
   return Math.max(1, Math.ceil(studies / 5));
 }
 
-/** Title, decision (when summary.json has one: decisionSlideCount), summary, one slide per study, assumptions. */
-export function slideCount(studies: number, decision = 0): number {
-  return 1 + decision + summarySlides(studies) + studies + 1;
+/** Title, decision (when summary.json has one: decisionSlideCount), summary, one slide per study, the warnings that overflow a study slide (warningSlideCount), assumptions. */
+export function slideCount(studies: number, decision = 0, warnings = 0): number {
+  return 1 + decision + summarySlides(studies) + studies + warnings + 1;
 }
 
 export interface DeckInput {

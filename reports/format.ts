@@ -95,9 +95,9 @@ export function formatScaled(v: number, scale: Scale): string {
  * cannot go below zero (a count, a duration…), so neither can its interval. An interval that
  * prints as one number is left out.
  */
-export function formatMeanCi(mean: number, ci: [number, number] | undefined, unit: string | undefined, nonNegative = false): string {
+export function formatMeanCi(mean: number, ci: [number, number] | undefined, unit: string | undefined, nonNegative = false, given?: Scale): string {
   const bounds: [number, number] | undefined = ci && nonNegative ? [Math.max(0, ci[0]), Math.max(0, ci[1])] : ci;
-  const scale = pickScale(unit, [mean, ...(bounds ?? [])]);
+  const scale = given ?? pickScale(unit, [mean, ...(bounds ?? [])]);
   const m = formatValue(mean, unit, scale);
   if (!bounds || !bounds.every(Number.isFinite)) return m;
   const lo = formatScaled(bounds[0] / scale.divisor, scale), hi = formatScaled(bounds[1] / scale.divisor, scale);
@@ -112,6 +112,7 @@ export interface ShownStats {
   ci95: [number, number];
   wilson95?: [number, number];
   p50: number;
+  p95?: number;
   min: number;
   kind?: string;
   heavyTailed?: boolean;
@@ -126,17 +127,29 @@ export interface ShownStats {
  * - otherwise the mean with its CI (Wilson for probabilities), never below 0 for a quantity that
  *   cannot be negative.
  */
-export function metricText(s: ShownStats, horizon?: number): string {
+export function metricText(s: ShownStats, horizon?: number, scale?: Scale): string {
   const r = s.reached;
   if (r && s.kind === 'time-to-event' && r.of > 0) {
     const within = horizon !== undefined ? ` within ${formatValue(horizon, 's')}` : ' within the horizon';
     if (r.count === 0) return `not reached${within} (0 of ${r.of} replications; P ≤ ${formatValue(r.wilson95[1], 'fraction')})`;
-    const when = formatMeanCi(r.mean, r.ci95, s.unit, true);
+    const when = formatMeanCi(r.mean, r.ci95, s.unit, true, scale);
     if (r.count === r.of) return when;
     return `reached${within} in ${formatMeanCi(r.fraction, r.wilson95, 'fraction')} of replications; mean when reached ${when}`;
   }
-  if (s.heavyTailed) return `median ${formatValue(s.p50, s.unit)} (mean not estimable: heavy tail)`;
-  return formatMeanCi(s.mean, s.wilson95 ?? s.ci95, s.unit, s.kind !== undefined || s.min >= 0);
+  if (s.heavyTailed) return `median ${formatValue(s.p50, s.unit, scale)} (mean not estimable: heavy tail)`;
+  return formatMeanCi(s.mean, s.wilson95 ?? s.ci95, s.unit, s.kind !== undefined || s.min >= 0, scale);
+}
+
+/**
+ * The one display scale of a metric in every view (CLI, report tables, charts, deck): picked
+ * once from every design's statistics of it, so that "downtime p95" never reads in minutes for
+ * one design and in hours for the next, or in one table and the next.
+ */
+export function metricScale(unit: string | undefined, stats: ShownStats[]): Scale {
+  return pickScale(unit, stats.flatMap((s) => {
+    const r = s.reached && s.kind === 'time-to-event' && s.reached.count > 0 ? [s.reached.mean, ...s.reached.ci95] : [];
+    return [s.mean, ...(s.wilson95 ?? s.ci95), s.p50, ...(s.p95 !== undefined ? [s.p95] : []), ...r];
+  }));
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
- * report.html: one self-contained file (inline CSS and SVG, no script, no external URL) that an
- * architect can mail around and open offline. Order: what was run, the answers, then per study
+ * report.html: one self-contained file (inline CSS, SVG and scripts, no external URL) that an
+ * architect can mail around and open offline; its charts come alive with the inlined Vega
+ * (interactive.ts) and print to the page width (the @media print rules). Order: what was run, the answers, then per study
  * its charts and tables, then assumptions (the scenario as run) and how to reproduce it.
  */
 import type { MetricStats, RunInfo, ScenarioEcho, StudySummary, Summary } from './summary.js';
-import { labelOf, metricNames } from './summary.js';
-import { formatScaled, formatValue, metricText, pickScale } from './format.js';
+import { displayScale, labelOf, metricNames, studyWarnings } from './summary.js';
+import { formatScaled, formatValue, metricText } from './format.js';
 import { executiveSentence, notReached } from './narrative.js';
 import type { WrittenChart } from './charts/write.js';
 
 import { escapeHtml } from './escape.js';
 import { decisionHtml } from './decision-html.js';
+import { EMBED_SCRIPT, libraryScripts, specScript } from './interactive.js';
+import { compileSpec } from './charts/render.js';
 
 export { escapeHtml };
 
@@ -29,19 +32,20 @@ function figure(c: WrittenChart): string {
   const svg = uniquifyIds(c.svg.replace(/<\?xml[^>]*>/, ''), c.chart.name)
     .replace('<svg', `<svg role="img" aria-label="${escapeHtml(c.chart.title)}"`);
   return `<figure class="chart" id="chart-${c.chart.name}" data-chart="${c.chart.name}">
-${svg}
+<div class="static">${svg}</div>
+<div class="live" role="img" aria-label="${escapeHtml(c.chart.title)}"></div>
+${specScript(compileSpec(c.chart.spec))}
 <figcaption>${escapeHtml(c.chart.caption)} <span class="files">(${escapeHtml(c.files.spec)}, ${escapeHtml(c.files.png)})</span></figcaption>
 </figure>`;
 }
 
 function statsRow(study: StudySummary, stats: MetricStats[], design: string[], metric: string, withNonFinite: boolean, horizon?: number): string {
-  const unit = stats[0].unit;
-  const scale = pickScale(unit, stats.flatMap((s) => [s.mean, s.p95]));
+  const scale = displayScale(study, metric);
   const f = (x: number) => formatScaled(x / scale.divisor, scale);
   const desc = stats[0].description ? ` title="${escapeHtml(stats[0].description)}"` : '';
   // A censored time or a heavy-tailed metric is told in words; its mean and quantiles would mislead.
   const cells = (s: MetricStats) => (s.reached && s.kind === 'time-to-event') || s.heavyTailed
-    ? `<td colspan="4">${escapeHtml(metricText(s, horizon))}</td>`
+    ? `<td colspan="4">${escapeHtml(metricText(s, horizon, scale))}</td>`
     : `<td class="num">${f(s.mean)}</td><td class="num">${f(s.ci95[0])} – ${f(s.ci95[1])}</td><td class="num">${f(s.p50)}</td><td class="num">${f(s.p95)}</td>`;
   return stats.map((s, i) => `<tr>${i === 0 ? `<th rowspan="${stats.length}" scope="rowgroup"${desc}>${escapeHtml(labelOf(study, metric))}<div class="metric-id">${escapeHtml(metric)}</div></th><td rowspan="${stats.length}">${escapeHtml(scale.label || '–')}</td>` : ''}`
     + `<td>${escapeHtml(design[i])}</td>${cells(s)}`
@@ -80,8 +84,7 @@ function differencesTable(study: StudySummary, horizon?: number): string {
   const rows: string[] = [];
   for (const design of designs) {
     for (const [metric, d] of Object.entries(diffs[design])) {
-      const unit = study.designs[base]?.metrics[metric]?.unit ?? study.designs[design]?.metrics[metric]?.unit;
-      const scale = pickScale(unit, [d.mean, ...(d.ci95 ?? [])]);
+      const scale = displayScale(study, metric);
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });
@@ -95,11 +98,6 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-function studyWarnings(study: StudySummary): string[] {
-  const out = [...(study.warnings ?? [])];
-  for (const [design, d] of Object.entries(study.designs)) for (const w of d.warnings ?? []) out.push(w.includes(design) ? w : `${design}: ${w}`);
-  return [...new Set(out)];
-}
 
 const CSS = `
 body{font-family:'DejaVu Sans',Verdana,sans-serif;color:#222;max-width:1080px;margin:0 auto;padding:24px 32px;line-height:1.45}
@@ -112,7 +110,22 @@ caption{text-align:left;color:#555;padding:4px 0}th,td{border-bottom:1px solid #
 thead th{background:#f3f6fa}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .metric-id{font-weight:normal;color:#999;font-size:11px;font-family:'DejaVu Sans Mono',monospace}
 .warnings li{color:#8a4b00}tr.failed td{background:#fde8e8}pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:12px;overflow-x:auto;font-size:13px}
-nav a{margin-right:14px}`;
+nav a{margin-right:14px}
+.chart .live:empty{display:none}figure.chart[data-live] .static{display:none}.chart .live svg{max-width:100%;height:auto}
+#vg-tooltip-element{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:13px}
+@media print{
+@page{margin:15mm}
+body{max-width:none;padding:0;margin:0;font-size:11pt}
+nav,.vega-embed details,.vega-actions,#vg-tooltip-element{display:none!important}
+.chart{overflow:visible;border:none;padding:0;break-inside:avoid;page-break-inside:avoid}
+.chart svg{width:100%!important;max-width:100%!important;height:auto!important}
+.chart .vega-embed{display:block;width:100%;padding-right:0!important}
+h2,h3{break-after:avoid;page-break-after:avoid}
+table{table-layout:fixed;width:100%}th,td{overflow-wrap:anywhere;word-break:break-word}td.num{white-space:normal}
+tr,thead{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;overflow:visible}
+.files{display:none}
+}`;
 
 function expectations(summary: Summary): string {
   const results = summary.expect ?? [];
@@ -186,6 +199,7 @@ ${sections.join('\n')}
 <p>headroom ${escapeHtml(run.version || summary.version)}, seed ${summary.seed}, ${summary.replications} replications. Results depend only on the scenario, the seed and the replication count (not on the number of workers). Charts are also in <code>charts/</code> as Vega-Lite specs, SVG and PNG.</p>
 ${renderWarnings.length ? `<h3>Chart rendering warnings</h3><ul class="warnings">${renderWarnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 </section>
+${charts.length ? `${libraryScripts()}\n${EMBED_SCRIPT}` : ''}
 </body></html>
 `;
 }

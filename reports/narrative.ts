@@ -5,8 +5,8 @@
  * particular study's model.
  */
 import type { MetricStats, StudySummary } from './summary.js';
-import { labelOf, metricAcrossDesigns } from './summary.js';
-import { formatValue, metricText, pickScale, formatScaled, unitKind } from './format.js';
+import { displayScale, labelOf, metricAcrossDesigns } from './summary.js';
+import { formatValue, metricText, formatScaled, unitKind } from './format.js';
 import { exactValues, isValidationStudy, keyMetrics } from './charts/plan.js';
 
 export interface KeyNumber {
@@ -30,7 +30,7 @@ export function keyNumbers(study: StudySummary, horizon?: number): KeyNumber[] {
     metric,
     label: labelOf(study, metric),
     values: metricAcrossDesigns(study, metric).map(({ design, stats }) => ({
-      design, mean: stats.reached && stats.kind === 'time-to-event' ? stats.reached.fraction : stats.mean, text: notReached(stats, horizon) ?? metricText(stats, horizon),
+      design, mean: stats.reached && stats.kind === 'time-to-event' ? stats.reached.fraction : stats.mean, text: notReached(stats, horizon) ?? metricText(stats, horizon, displayScale(study, metric)),
     })),
   }));
 }
@@ -52,7 +52,7 @@ function strongestDifference(study: StudySummary, metric: string, horizon?: numb
     if (!best || Math.abs(d.mean) > Math.abs(best.mean)) best = { design, mean: d.mean, ci: d.ci95 };
   }
   if (!best) return undefined;
-  const scale = pickScale(unit, [best.mean, ...best.ci]);
+  const scale = displayScale(study, metric);
   const sign = (x: number) => (x > 0 ? '+' : '');
   const range = `${sign(best.ci[0])}${formatScaled(best.ci[0] / scale.divisor, scale)} to ${sign(best.ci[1])}${formatScaled(best.ci[1] / scale.divisor, scale)}`;
   const pts = scale.label === '%' ? ' points' : '';

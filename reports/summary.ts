@@ -2,7 +2,7 @@ import type { BoundResult, MetricInfo, Reached } from '../sim/montecarlo/summary
 import type { DecisionData } from '../sim/montecarlo/decision.js';
 import type { MetricSummary } from '../sim/stats/summary.js';
 import type { ChartRequest, Threshold } from '../sim/studies/study.js';
-import { fallbackLabel, unitKind } from './format.js';
+import { fallbackLabel, metricScale, unitKind, type Scale } from './format.js';
 
 export type { ChartRequest, Threshold };
 
@@ -247,4 +247,22 @@ export function normaliseSummary(raw: Summary): Summary {
 function firstUnit(st: StudySummary, metric: string): { unit: string } | undefined {
   for (const d of Object.values(st.designs)) if (d.metrics?.[metric]?.unit) return { unit: d.metrics[metric].unit };
   return undefined;
+}
+
+/**
+ * A study's warnings, then its designs' distinct warnings, each naming the designs it applies to
+ * (unless it applies to all of them): one line per distinct warning in every view.
+ */
+export function studyWarnings(study: StudySummary): string[] {
+  const designs = Object.keys(study.designs);
+  const by = new Map<string, string[]>();
+  for (const d of designs) for (const w of study.designs[d].warnings ?? []) by.set(w, [...(by.get(w) ?? []), d]);
+  const own = [...by].map(([w, ds]) => (ds.length === designs.length || designs.length === 1 ? w : `${ds.join(', ')}: ${w}`));
+  return [...new Set([...(study.warnings ?? []), ...own])];
+}
+
+/** A metric's one display scale across the study's designs (format.ts metricScale). */
+export function displayScale(study: StudySummary, metric: string): Scale {
+  const stats = Object.values(study.designs).map((d) => d.metrics[metric]).filter((m): m is MetricStats => m !== undefined);
+  return metricScale(stats[0]?.unit ?? study.metrics?.[metric]?.unit, stats);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the reports (issue 7), run by .ci/run after `npm test`:
-#   report.html in headless Debian chromium (no console error, no network, every chart drawn)
+#   report.html in headless Debian chromium (no console error, no network, every chart drawn live by
+#   the inlined Vega, a tooltip on every chart, the print layout within A4's printable width)
 #   deck.pptx -> PDF with LibreOffice (page count, no blank page, via poppler's pdftoppm)
 # on reports rendered from the summary fixtures and, when scenarios/default.yaml exists, on a
 # fresh `headroom run` of it. Missing tools are a failure, not a skip: CI installs them.

@@ -7,10 +7,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
-import { metricAcrossDesigns, designNames, labelOf, seriesLabelOf } from '../summary.js';
+import { metricAcrossDesigns, designNames, displayScale, labelOf, seriesLabelOf } from '../summary.js';
 import { axisTitle, formatNumber, pickScale, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
-import { lineStyle, PALETTE, type LineStyle } from './lines.js';
+import { designColours, lineStyle, PALETTE, type Colours, type LineStyle } from './lines.js';
 import { inPanels, PANELS_FROM } from './panels.js';
 
 export interface Chart {
@@ -57,15 +57,35 @@ function legendColumns(labels: string[]): number {
   return Math.max(1, Math.min(labels.length, Math.floor(WIDTH / widest)));
 }
 
-function colour(field: string, title: string, domain: string[]) {
+/** The colours of a study's designs when no run-wide assignment is given (a chart built alone). */
+export function studyColours(study: StudySummary): Colours {
+  return designColours([designNames(study)]);
+}
+
+/** The colours of every design of a run, the same in each of its charts. */
+export function runColours(studies: Record<string, StudySummary>): Colours {
+  return designColours(Object.values(studies).map(designNames));
+}
+
+/** An explicit design -> colour scale: the run's colour of each design, never the scale's own. */
+export function colourRange(domain: string[], colours: Colours): string[] {
+  return domain.map((d, i) => colours(d) ?? PALETTE[i % PALETTE.length]);
+}
+
+function colour(field: string, title: string, domain: string[], colours: Colours) {
   return {
     field, type: 'nominal', title,
-    scale: { domain, range: PALETTE.slice(0, Math.max(1, domain.length)) },
+    scale: { domain, range: colourRange(domain, colours) },
     legend: { columns: legendColumns(domain), labelLimit: 0, titleLimit: 0, symbolOpacity: 1 },
   };
 }
 
 
+
+/** Tooltip rows of a mean and its CI, titled with the axis's unit-bearing title. */
+function meanCiTips(title: string): object[] {
+  return [{ field: 'mean', title: `Mean: ${title}`, format: '.4~g' }, { field: 'lo', title: '95 % CI low', format: '.4~g' }, { field: 'hi', title: '95 % CI high', format: '.4~g' }];
+}
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -79,12 +99,11 @@ function scaled(x: number, s: Scale): number | null {
 }
 
 /** Mean and 95 % CI of one metric, one point per design. */
-export function metricByDesign(studyName: string, study: StudySummary, metric: string): Chart | undefined {
+export function metricByDesign(studyName: string, study: StudySummary, metric: string, colours: Colours = studyColours(study)): Chart | undefined {
   // A mean that does not exist is not drawn; nor is a censored time as if it were one.
   const rows = metricAcrossDesigns(study, metric).filter((r) => !r.stats.heavyTailed && !(r.stats.kind === 'time-to-event' && r.stats.reached && r.stats.reached.count < r.stats.reached.of));
   if (rows.length === 0) return undefined;
-  const unit = rows[0].stats.unit;
-  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.mean, ...r.stats.ci95]));
+  const scale = displayScale(study, metric);
   const label = labelOf(study, metric);
   const data = rows.map(({ design, stats }) => ({
     design,
@@ -106,9 +125,9 @@ export function metricByDesign(studyName: string, study: StudySummary, metric: s
     title,
     caption: `Point: mean over ${n} replications; bar: its 95 % confidence interval.`,
     spec: top(title, `mean and 95 % CI over ${n} replications`, [
-      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study)) } },
-      { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study)),
-        tooltip: [{ field: 'design' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+      { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color: colour('design', 'Design', domainOf(study), colours) } },
+      { mark: { type: 'point', filled: true, size: 110 }, encoding: { y, x: { ...x, field: 'mean' }, color: colour('design', 'Design', domainOf(study), colours),
+        tooltip: [{ field: 'design', title: 'Design' }, ...meanCiTips(x.title)] } },
     ], data, Math.max(120, 46 * rows.length)),
   };
 }
@@ -124,7 +143,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
   const rows = metricAcrossDesigns(study, metric);
   if (rows.length === 0) return undefined;
   const unit = rows[0].stats.unit;
-  const scale = pickScale(unit, rows.flatMap((r) => [r.stats.max, r.stats.p99, r.stats.mean]));
+  const scale = displayScale(study, metric);
   const label = labelOf(study, metric);
   const ranges = rows.map(({ design, stats }) => ({
     design, min: scaled(stats.min, scale), max: scaled(stats.max, scale),
@@ -163,7 +182,7 @@ export function spreadByDesign(studyName: string, study: StudySummary, metric: s
           y, x: { field: 'value', type: 'quantitative', title: xTitle },
           color: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['#4c78a8', '#f58518', '#e45756', 'black'] } },
           shape: { field: 'statistic', type: 'nominal', title: 'Statistic', scale: { domain: STATS, range: ['circle', 'triangle-right', 'diamond', 'square'] } },
-          tooltip: [{ field: 'design' }, { field: 'statistic' }, { field: 'value', format: '.4~g' }] } })),
+          tooltip: [{ field: 'design', title: 'Design' }, { field: 'statistic', title: 'Statistic' }, { field: 'value', title: xTitle, format: '.4~g' }] } })),
     ], [], Math.max(120, 46 * rows.length)),
   };
 }
@@ -209,14 +228,14 @@ function notes(style: LineStyle): string {
 }
 
 /** CDF per design: the median replication's curve, with the p05–p95 band across replications. */
-export function cdfChart(studyName: string, study: StudySummary, series: string): Chart | undefined {
+export function cdfChart(studyName: string, study: StudySummary, series: string, colours: Colours = studyColours(study)): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
   if (rows.length === 0) return undefined;
   const unit = rows[0].s.unit;
   const scale = pickScale(unit, rows.flatMap((r) => [...r.s.p95, ...r.s.p50]));
   const label = seriesLabelOf(study, series);
   // Legend from the leftmost curve (smallest median) to the rightmost.
-  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', domainOf(study), 'median');
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: middle(s.p50) })), 'asc', colours, 'median');
   const data = rows.flatMap(({ design, s }) => s.x.map((p, i) => ({
     design: style.label.get(design)!, p, median: scaled(s.p50[i], scale), lo: scaled(s.p05[i], scale), hi: scaled(s.p95[i], scale),
   }))).filter((r) => r.median !== null);
@@ -249,7 +268,7 @@ export function cdfChart(studyName: string, study: StudySummary, series: string)
       { mark: { type: 'line', strokeWidth: 2.5, interpolate: 'monotone' }, encoding: {
         y: { field: 'p', type: 'quantitative', title: 'Cumulative probability' },
         x: { field: 'median', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis }, order: { field: 'p' }, ...lineEncoding(style),
-        tooltip: [{ field: 'design' }, { field: 'p', format: '.0%' }, { field: 'median', format: '.4~g' }] } },
+        tooltip: [{ field: 'design', title: 'Design' }, { field: 'p', title: 'Cumulative probability', format: '.0%' }, { field: 'median', title: `Median: ${xTitle}`, format: '.4~g' }] } },
     ], data);
   return {
     name: `${slug(studyName)}-${slug(series.replace(/_?cdf$/i, ''))}-cdf`,
@@ -292,7 +311,7 @@ export interface ExactCurve {
   points: { x: number; y: number }[];
 }
 
-export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = [], exact: ExactCurve[] = []): Chart | undefined {
+export function bandChart(studyName: string, study: StudySummary, series: string, thresholds: Threshold[] = [], exact: ExactCurve[] = [], colours: Colours = studyColours(study)): Chart | undefined {
   const rows = seriesAcrossDesigns(study, series);
   if (rows.length === 0) return undefined;
   const first = rows[0].s;
@@ -300,7 +319,7 @@ export function bandChart(studyName: string, study: StudySummary, series: string
   const xScale = pickScale(first.xUnit, rows.flatMap((r) => r.s.x));
   const label = seriesLabelOf(study, series);
   // Legend from the line ending highest to the lowest, as the lines stand at the right edge.
-  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', domainOf(study));
+  const style = lineStyle('design', 'Design', rows.map(({ design, s }) => ({ name: design, values: seriesValues(s), end: last(s.p50) })), 'desc', colours);
   const data = rows.flatMap(({ design, s }) => s.x.map((x, i) => ({
     design: style.label.get(design)!, x: scaled(x, xScale), median: scaled(s.p50[i], yScale), lo: scaled(s.p05[i], yScale), hi: scaled(s.p95[i], yScale),
   })));
@@ -314,13 +333,15 @@ export function bandChart(studyName: string, study: StudySummary, series: string
       color } },
     { mark: { type: 'line', strokeWidth: 2.5 }, encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle, scale: { nice: false } }, y: { field: 'median', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
-      tooltip: [{ field: 'design' }, { field: 'x', format: '.4~g' }, { field: 'median', format: '.4~g' }] } },
+      tooltip: [{ field: 'design', title: 'Design' }, { field: 'x', title: xTitle, format: '.4~g' }, { field: 'median', title: `Median: ${yTitle}`, format: '.4~g' }] } },
   ];
   if (exact.length) {
     const ex = exact.flatMap((e) => e.points.map((p) => ({ design: e.design, curve: 'closed form', x: p.x / xScale.divisor, y: p.y / yScale.divisor })));
     layer.push({ data: { values: ex }, mark: { type: 'line', color: 'black', strokeWidth: 1.5 }, encoding: {
       x: { field: 'x', type: 'quantitative', title: xTitle }, y: { field: 'y', type: 'quantitative', title: yTitle }, detail: { field: 'design' },
-      strokeDash: { field: 'curve', type: 'nominal', title: 'Theory', scale: { range: [[4, 3]] } } } });
+      strokeDash: { field: 'curve', type: 'nominal', title: 'Theory', scale: { range: [[4, 3]] } },
+      // Drawn over the simulated line it matches: it answers the hover there.
+      tooltip: [{ field: 'design', title: 'Design' }, { field: 'x', title: xTitle, format: '.4~g' }, { field: 'y', title: `Closed form: ${yTitle}`, format: '.4~g' }] } });
   }
   if (thresholds.length) {
     const t = thresholds.map((th) => ({ threshold: `${th.label} (${formatNumber(th.value / yScale.divisor)} ${yScale.label})`.replace(/ \)$/, ')'), y: th.value / yScale.divisor }));
@@ -354,8 +375,9 @@ export function bandChart(studyName: string, study: StudySummary, series: string
  * is that metric's mean, which lets different strategies (reservation size, spare hosts) share
  * one axis; several sweeps are then drawn together.
  */
-export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string, study?: StudySummary): Chart | undefined {
+export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, xMetric?: string, study?: StudySummary, colours?: Colours): Chart | undefined {
   type Pt = { line: string; x: number | string; stats: MetricStats };
+  const designOf = new Map<string, string>();
   const points: Pt[] = [];
   const multi = sweeps.length > 1;
   let xUnit: string | undefined;
@@ -368,15 +390,18 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
         if (!stats || !Number.isFinite(stats.mean)) continue;
         const x = useX ? p.metrics[xMetric!].mean : p.value;
         if (useX) xUnit = p.metrics[xMetric!].unit;
-        points.push({ line: multi ? `${design} (${paramTitle(sw.parameter).replace(/ \(.*\)$/, '')})` : design, x, stats });
+        const line = multi ? `${design} (${paramTitle(sw.parameter).replace(/ \(.*\)$/, '')})` : design;
+        designOf.set(line, design);
+        points.push({ line, x, stats });
       }
     }
   }
   if (points.length < 2) return undefined;
   const numeric = points.every((p) => typeof p.x === 'number');
   const unit = points[0].stats.unit;
-  const yScale = pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
-  const xScale = useX ? pickScale(xUnit, points.map((p) => p.x as number)) : { divisor: 1, label: '' };
+  // The metric's display unit in the rest of the report when the study is known.
+  const yScale = study ? displayScale(study, metric) : pickScale(unit, points.flatMap((p) => [p.stats.mean, ...p.stats.ci95]));
+  const xScale = !useX ? { divisor: 1, label: '' } : study && displayScale(study, xMetric!).label ? displayScale(study, xMetric!) : pickScale(xUnit, points.map((p) => p.x as number));
   const label = labelOf(study, metric);
   const data = points.map((p) => ({
     line: p.line,
@@ -390,7 +415,7 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
     name: line,
     values: [of(line).map((d) => (typeof d.x === 'number' ? d.x : xs.indexOf(d.x))), ...(['mean', 'lo', 'hi'] as const).map((k) => of(line).map((d) => d[k] ?? NaN))],
     end: last(of(line).map((d) => d.mean)),
-  })), 'desc', lines, 'last point');
+  })), 'desc', (line) => (colours ?? (study ? studyColours(study) : designColours([[...new Set(designOf.values())]])))(designOf.get(line)!), 'last point');
   for (const d of data) d.line = style.label.get(d.line)!;
   const swept = paramTitle(sweeps[0].parameter);
   const xTitle = useX ? axisTitle(labelOf(study, xMetric!), xScale) : swept.charAt(0).toUpperCase() + swept.slice(1);
@@ -407,7 +432,7 @@ export function sweepChart(studyName: string, sweeps: Sweep[], metric: string, x
     spec: top(title, `mean and 95 % CI per swept value`, [
       { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: yTitle }, y2: { field: 'hi' }, color } },
       { mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 60 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: yTitle }, ...lineEncoding(style),
-        tooltip: [{ field: 'line', title: 'design' }, { field: 'x', title: 'x' }, { field: 'mean', format: '.4~g' }, { field: 'lo', format: '.4~g' }, { field: 'hi', format: '.4~g' }] } },
+        tooltip: [{ field: 'line', title: 'Design' }, { field: 'x', title: xTitle, ...(numeric ? { format: '.4~g' } : {}) }, ...meanCiTips(yTitle)] } },
     ], data),
   };
 }
@@ -434,7 +459,7 @@ export interface ExactValue {
 }
 
 /** Simulated ÷ exact per metric and design, with the CI scaled the same way; 1 is perfect agreement. */
-export function validationChart(studyName: string, study: StudySummary, exact: ExactValue[]): Chart | undefined {
+export function validationChart(studyName: string, study: StudySummary, exact: ExactValue[], colours: Colours = studyColours(study)): Chart | undefined {
   const data: object[] = [];
   for (const { design, metric, exact: e } of exact) {
     const stats = study.designs[design]?.metrics[metric];
@@ -444,7 +469,7 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
   if (data.length === 0) return undefined;
   const y = { field: 'metric', type: 'nominal', title: 'Metric' };
   const x = { type: 'quantitative', title: 'Simulated ÷ exact (1 = agreement)', scale: { zero: false } };
-  const color = colour('design', 'Model', domainOf(study));
+  const color = colour('design', 'Model', domainOf(study), colours);
   const title = 'Simulated against exact values';
   return {
     name: `${slug(studyName)}-validation`,
@@ -455,16 +480,27 @@ export function validationChart(studyName: string, study: StudySummary, exact: E
       { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#c00', strokeDash: [5, 3] }, encoding: { x: { field: 'one', type: 'quantitative', title: x.title } } },
       { mark: { type: 'rule', strokeWidth: 2.5 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'lo' }, x2: { field: 'hi' }, color } },
       { mark: { type: 'point', filled: true, size: 90 }, encoding: { y, yOffset: { field: 'design' }, x: { ...x, field: 'ratio' }, color,
-        tooltip: [{ field: 'design' }, { field: 'metric' }, { field: 'ratio', format: '.4f' }, { field: 'lo', format: '.4f' }, { field: 'hi', format: '.4f' }] } },
+        tooltip: [{ field: 'design', title: 'Model' }, { field: 'metric', title: 'Metric' }, { field: 'ratio', title: 'Simulated ÷ exact', format: '.4f' }, { field: 'lo', title: '95 % CI low', format: '.4f' }, { field: 'hi', title: '95 % CI high', format: '.4f' }] } },
     ], data, Math.max(160, 30 * data.length)),
   };
+}
+
+/** Words into lines of at most `width` characters (a longer word keeps its own line). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }
 
 /**
  * The same chart for a slide: fonts sized to be read from the back of a room once the PNG is
  * scaled to two thirds of a 13.3-inch-wide slide, and no title (the slide prints it).
  */
-export function forSlide(spec: TopLevelSpec): TopLevelSpec {
+export function forSlide(spec: TopLevelSpec, fontPx = 18, plotHeight?: number): TopLevelSpec {
   const s = structuredClone(spec) as any;
   // The slide prints the chart's title itself; a long title here would widen the whole PNG.
   delete s.title;
@@ -476,19 +512,32 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
     s.spec.width = 200;
     s.spec.height = 190;
     s.spacing = { row: 56, column: 32 };
-    s.config = { ...s.config, header: { ...s.config?.header, labelFontSize: 15 } };
+    s.config = { ...s.config, header: { ...s.config?.header, labelFontSize: fontPx } };
     // One y title per row at 19 px must fit beside a panel: the CDF's short form.
     for (const layer of s.spec.layer) if (layer.encoding?.y?.title === 'Cumulative probability') layer.encoding.y.title = 'P(value ≤ x)';
+    if (plotHeight) s.spec.height = plotHeight;
   } else {
     s.width = 440;
     // A long y-axis title in 19 px needs more than 300 px of plot height, or it pushes the plot down.
     if (s.height === HEIGHT) s.height = 310;
+    if (plotHeight) s.height = plotHeight;
   }
   s.config = {
     ...s.config,
-    axis: { ...s.config?.axis, labelFontSize: 18, titleFontSize: 19 },
-    legend: { ...s.config?.legend, labelFontSize: 18, titleFontSize: 18, symbolSize: 180 },
+    axis: { ...s.config?.axis, labelFontSize: fontPx, titleFontSize: fontPx + 1 },
+    legend: { ...s.config?.legend, labelFontSize: fontPx, titleFontSize: fontPx, symbolSize: 180 },
+    text: { ...s.config?.text, fontSize: fontPx },
   };
+  // Text marks (threshold and horizon labels) carry their own size for the page: the slide's instead.
+  for (const layer of s.layer ?? s.spec?.layer ?? []) if (layer.mark?.type === 'text') layer.mark = { ...layer.mark, fontSize: fontPx };
+  // A y title longer than the plot stretches the chart's height past it (and the slide then shrinks
+  // the whole chart): break it into lines that fit beside the plot.
+  const plot = s.spec?.height ?? s.height;
+  const perLine = Math.max(8, Math.floor((0.95 * plot) / (0.62 * (fontPx + 1))));
+  for (const layer of s.layer ?? s.spec?.layer ?? []) {
+    const y = layer.encoding?.y;
+    if (y && typeof y.title === 'string' && y.title.length > perLine) y.title = wrapWords(y.title, perLine);
+  }
   // Legend columns were computed for 12 px labels: recompute for 18 px and the narrower plot.
   const fix = (enc: any) => {
     for (const ch of ['color', 'shape', 'strokeDash']) {
@@ -496,7 +545,7 @@ export function forSlide(spec: TopLevelSpec): TopLevelSpec {
       const domain: string[] | undefined = enc?.[ch]?.scale?.domain;
       // A legend beside the plot keeps its single column.
       if (legend && typeof legend === 'object' && domain && legend.orient !== 'right') {
-        const widest = Math.max(...domain.map((l) => String(l).length)) * 11 + 40;
+        const widest = Math.max(...domain.map((l) => String(l).length)) * fontPx * 0.61 + 40;
         legend.columns = Math.max(1, Math.min(domain.length, Math.floor(s.width / widest)));
       }
     }

@@ -57,11 +57,12 @@ function sameValues(a: Line, b: Line): boolean {
 }
 
 /**
- * `lines` in the study's order; `colourOrder` (the study's designs) fixes each line's colour;
+ * `lines` in the study's order; `colourOfLine` (the run's colour of the line's design) fixes each
+ * line's colour, else its place in `lines` does;
  * `endOrder` 'desc' lists the highest-ending line first (time series, sweeps), 'asc' the lowest
  * (a CDF: the leftmost curve first).
  */
-export function lineStyle(field: string, title: string, lines: Line[], endOrder: 'asc' | 'desc', colourOrder: string[] = lines.map((l) => l.name), endWord = 'end value'): LineStyle {
+export function lineStyle(field: string, title: string, lines: Line[], endOrder: 'asc' | 'desc', colourOfLine?: (name: string) => string | undefined, endWord = 'end value'): LineStyle {
   const label = new Map<string, string>();
   const sameAs = new Map<string, string>();
   lines.forEach((l, i) => {
@@ -77,10 +78,7 @@ export function lineStyle(field: string, title: string, lines: Line[], endOrder:
     const twinDash = dashOf.get(twin)!;
     dashOf.set(name, DASHES.slice(1).find((d) => d !== twinDash && d !== dashOf.get(name)) ?? DASHES[1]);
   }
-  const colourOf = (name: string) => {
-    const i = colourOrder.indexOf(name);
-    return PALETTE[(i < 0 ? lines.findIndex((l) => l.name === name) : i) % PALETTE.length];
-  };
+  const colourOf = (name: string) => colourOfLine?.(name) ?? PALETTE[lines.findIndex((l) => l.name === name) % PALETTE.length];
   // Legend order: by where each line ends; non-finite ends last; ties keep the study's order.
   const rank = (l: Line) => (Number.isFinite(l.end) ? (endOrder === 'desc' ? -l.end : l.end) : Infinity);
   const sorted = lines.map((l, i) => ({ l, i })).sort((a, b) => rank(a.l) - rank(b.l) || a.i - b.i).map((e) => e.l);
@@ -109,4 +107,17 @@ export function lineStyle(field: string, title: string, lines: Line[], endOrder:
   if (thick) notes.push(`Thicker line: ${first.name}, the first design.`);
   if (beside) notes.push(`Legend in order of each line's ${endWord}, ${endOrder === 'desc' ? 'highest' : 'lowest'} first.`);
   return { label, sameAs, color, strokeDash, strokeWidth, notes, order };
+}
+
+/** A design's colour in every chart of a run. */
+export type Colours = (design: string) => string | undefined;
+
+/**
+ * One colour per design name across a run: the designs in the order the studies list them, each
+ * the next colour of the palette (cycling past ten), so a design keeps its colour from chart to chart.
+ */
+export function designColours(designLists: string[][]): Colours {
+  const map = new Map<string, string>();
+  for (const list of designLists) for (const d of list) if (!map.has(d)) map.set(d, PALETTE[map.size % PALETTE.length]);
+  return (design) => map.get(design);
 }

@@ -8,8 +8,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, StudySummary } from '../summary.js';
 import { designNames, labelOf } from '../summary.js';
 import { FONT } from './render.js';
-import { PALETTE } from './lines.js';
-import { HEIGHT, WIDTH, type Chart } from './builders.js';
+import type { Colours } from './lines.js';
+import { colourRange, HEIGHT, runColours, studyColours, WIDTH, type Chart } from './builders.js';
 
 export interface ParetoPoint {
   design: string;
@@ -48,16 +48,15 @@ export function frontier(points: ParetoPoint[]): ParetoPoint[] {
   return out;
 }
 
-export function paretoChart(name: string, study: StudySummary, risk = 'any_stranded', cost = 'held_back_fraction'): Chart | undefined {
+export function paretoChart(name: string, study: StudySummary, risk = 'any_stranded', cost = 'held_back_fraction', colours: Colours = studyColours(study)): Chart | undefined {
   const points = paretoPoints(study, risk, cost);
   if (points.length < 2 || new Set(points.map((p) => p.design)).size < 2) return undefined;
   const front = new Set(frontier(points));
   const pct = (x: number) => Math.round(x * 1e6) / 1e4;
   const data = points.map((p) => ({ design: p.design, setting: p.setting, cost: pct(p.cost), risk: pct(p.risk), lo: pct(p.lo), hi: pct(p.hi), frontier: front.has(p) ? 1 : 0 }));
   const domain = designNames(study).filter((d) => points.some((p) => p.design === d));
-  const all = designNames(study);
-  // The design's colour is its place among all the study's designs: the same in every chart.
-  const color = { field: 'design', type: 'nominal', title: 'Design', scale: { domain, range: domain.map((d) => PALETTE[all.indexOf(d) % PALETTE.length]) }, legend: { orient: 'right', labelLimit: 0 } };
+  // The run's colour of each design: the same in every chart.
+  const color = { field: 'design', type: 'nominal', title: 'Design', scale: { domain, range: colourRange(domain, colours) }, legend: { orient: 'right', labelLimit: 0 } };
   const x = { field: 'cost', type: 'quantitative', title: `${labelOf(study, cost)} (% of RAM)` };
   const yTitle = `${labelOf(study, risk)} (%)`;
   const title = `${labelOf(study, risk)} against capacity held back`;
@@ -86,5 +85,6 @@ export function paretoChart(name: string, study: StudySummary, risk = 'any_stran
 
 /** The Pareto chart of every study that reports both metrics, first in the study's charts. */
 export function paretoCharts(studies: Record<string, StudySummary>): Chart[] {
-  return Object.entries(studies).map(([name, s]) => paretoChart(name, s)).filter((c): c is Chart => c !== undefined);
+  const colours = runColours(studies);
+  return Object.entries(studies).map(([name, s]) => paretoChart(name, s, undefined, undefined, colours)).filter((c): c is Chart => c !== undefined);
 }

@@ -7,8 +7,9 @@
  */
 import type { ChartRequest, StudySummary, Summary, Threshold } from '../summary.js';
 import { metricNames, seriesNames } from '../summary.js';
+import type { Colours } from './lines.js';
 import {
-  bandChart, cdfChart, isQuantileSeries, metricByDesign, spreadByDesign, sweepChart, validationChart,
+  bandChart, cdfChart, isQuantileSeries, metricByDesign, runColours, spreadByDesign, studyColours, sweepChart, validationChart,
   type Chart, type ExactCurve, type ExactValue,
 } from './builders.js';
 
@@ -68,33 +69,33 @@ export function exactCurves(study: StudySummary, series: string): ExactCurve[] {
   return out;
 }
 
-function seriesChart(name: string, study: StudySummary, s: string): Chart | undefined {
+function seriesChart(name: string, study: StudySummary, s: string, colours: Colours): Chart | undefined {
   const first = Object.values(study.designs).find((d) => d.series?.[s])?.series?.[s];
   if (!first) return undefined;
-  return isQuantileSeries(first) ? cdfChart(name, study, s) : bandChart(name, study, s, seriesThresholds(study, s), exactCurves(study, s));
+  return isQuantileSeries(first) ? cdfChart(name, study, s, colours) : bandChart(name, study, s, seriesThresholds(study, s), exactCurves(study, s), colours);
 }
 
-function build(name: string, study: StudySummary, r: Request, horizon?: number): Chart[] {
+function build(name: string, study: StudySummary, r: Request, colours: Colours, horizon?: number): Chart[] {
   const some = (c: Chart | undefined): Chart[] => (c ? [c] : []);
   switch (r.kind) {
-    case 'design': return some(metricByDesign(name, study, r.metric));
+    case 'design': return some(metricByDesign(name, study, r.metric, colours));
     case 'spread': return some(spreadByDesign(name, study, r.metric, horizon));
     case 'sweep': {
       const sweeps = study.sweeps ?? [];
       if (sweeps.length === 0) return [];
       // One chart across every sweep when they share the x metric; otherwise one per sweep.
-      const together = r.x ? sweepChart(name, sweeps, r.metric, r.x, study) : undefined;
+      const together = r.x ? sweepChart(name, sweeps, r.metric, r.x, study, colours) : undefined;
       if (together) return [together];
-      return sweeps.flatMap((sw) => some(sweepChart(name, [sw], r.metric, r.x, study)));
+      return sweeps.flatMap((sw) => some(sweepChart(name, [sw], r.metric, r.x, study, colours)));
     }
-    case 'series': return some(seriesChart(name, study, r.series));
-    case 'all-series': return seriesNames(study).flatMap((s) => some(seriesChart(name, study, s)));
-    case 'validation': return some(validationChart(name, study, exactValues(study)));
+    case 'series': return some(seriesChart(name, study, r.series, colours));
+    case 'all-series': return seriesNames(study).flatMap((s) => some(seriesChart(name, study, s, colours)));
+    case 'validation': return some(validationChart(name, study, exactValues(study), colours));
   }
 }
 
 /** Every chart for one study, main chart first, no duplicates. */
-export function chartsForStudy(name: string, study: StudySummary, horizon?: number): Chart[] {
+export function chartsForStudy(name: string, study: StudySummary, horizon?: number, colours: Colours = studyColours(study)): Chart[] {
   const requests: Request[] = [...(study.charts ?? [])];
   if (isValidationStudy(study)) {
     // The ratio chart covers every metric with a closed form; the rest get their own chart.
@@ -102,18 +103,19 @@ export function chartsForStudy(name: string, study: StudySummary, horizon?: numb
     requests.unshift({ kind: 'validation' }, { kind: 'all-series' });
     for (const m of metricNames(study)) if (!exact.has(m)) requests.push({ kind: 'design', metric: m });
   }
-  let charts = requests.flatMap((r) => build(name, study, r, horizon));
+  let charts = requests.flatMap((r) => build(name, study, r, colours, horizon));
   if (charts.length === 0) {
     // A study that asked for nothing (or for charts its summary cannot fill): its curves, sweeps and first metric.
     const fallback: Request[] = [{ kind: 'all-series' }];
     const first = metricNames(study)[0];
     if (first) fallback.push({ kind: 'sweep', metric: first }, { kind: 'design', metric: first });
-    charts = fallback.flatMap((r) => build(name, study, r, horizon));
+    charts = fallback.flatMap((r) => build(name, study, r, colours, horizon));
   }
   const seen = new Set<string>();
   return charts.filter((c) => (seen.has(c.name) ? false : (seen.add(c.name), true)));
 }
 
 export function chartsForSummary(summary: Summary): Chart[] {
-  return Object.entries(summary.studies).flatMap(([name, study]) => chartsForStudy(name, study, summary.horizon));
+  const colours = runColours(summary.studies);
+  return Object.entries(summary.studies).flatMap(([name, study]) => chartsForStudy(name, study, summary.horizon, colours));
 }

@@ -13,7 +13,7 @@ import { sizeScenario } from '../montecarlo/sizing.js';
 import { OutputFolder, OutputRefused, replicationsCsv, safeFileName } from './output.js';
 import { VERSION } from './version.js';
 import { checkLimits } from '../montecarlo/limits.js';
-import { formatMeanCi, formatValue, metricText } from '../../reports/format.js';
+import { formatMeanCi, formatValue, metricScale, metricText, pickScale } from '../../reports/format.js';
 import { checkSentences, decisionQuestions, tieSentences } from '../../reports/decision.js';
 
 export interface RunOptions {
@@ -166,11 +166,14 @@ function formatRate(v: number): string {
   return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : v.toFixed(0);
 }
 
-function printSummary(summary: Summary): void {
+export function printSummary(summary: Summary): void {
   for (const [name, study] of Object.entries(summary.studies)) {
     console.log(`\n${study.title} — ${study.question}`);
     const designs = Object.keys(study.designs);
     const first = designs[0];
+    // One display unit per metric, the one the report, its charts and the deck use too.
+    const scales = new Map(Object.entries(study.metrics).map(([m, { unit, kind }]) =>
+      [m, metricScale(unit, designs.flatMap((d) => (study.designs[d].metrics[m] ? [{ ...study.designs[d].metrics[m], kind }] : [])))]));
     for (const d of designs) {
       console.log(`  ${d}`);
       for (const [m, s] of Object.entries(study.designs[d].metrics)) {
@@ -178,9 +181,9 @@ function printSummary(summary: Summary): void {
         const diff = study.differences[d]?.[m];
         // A difference of probabilities is in percentage points; of a censored time, only a bound.
         const pp = unit === '0/1' || unit === 'probability' || kind === 'probability' ? ' points' : '';
-        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit)}${pp}` : '';
+        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit, false, scales.get(m))}${pp}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
-        console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon)}${never}${delta}`);
+        console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon, scales.get(m))}${never}${delta}`);
       }
       for (const w of study.designs[d].warnings) console.log(`    warning: ${w}`);
     }
@@ -202,8 +205,17 @@ function reportBounds(summary: Summary): number {
   const failed = summary.expect.filter((b) => !b.ok);
   if (summary.expect.length > 0) console.log(`\nexpect: ${summary.expect.length - failed.length}/${summary.expect.length} bounds hold`);
   for (const b of failed) {
-    const range = [b.min !== undefined ? `>= ${b.min}` : '', b.max !== undefined ? `<= ${b.max}` : ''].filter(Boolean).join(' and ');
-    console.error(`expect failed: ${b.key} [design ${b.design}] = ${b.value} (95% CI of the mean [${b.ci95[0]}, ${b.ci95[1]}]), expected ${range}`);
+    // key: study[.design].metric.stat; the bound reads in the metric's display unit, and the
+    // interval of a quantity that cannot go below zero does not either.
+    const parts = b.key.split('.');
+    const metric = parts[parts.length - 2];
+    const unit = summary.studies[parts[0]]?.metrics[metric]?.unit;
+    const stats = summary.studies[parts[0]]?.designs[b.design]?.metrics[metric];
+    const ci: [number, number] = stats && stats.min >= 0 ? [Math.max(0, b.ci95[0]), Math.max(0, b.ci95[1])] : b.ci95;
+    const scale = pickScale(unit, [b.value, ...ci, b.min ?? NaN, b.max ?? NaN]);
+    const f = (x: number) => formatValue(x, unit, scale);
+    const range = [b.min !== undefined ? `≥ ${f(b.min)}` : '', b.max !== undefined ? `≤ ${f(b.max)}` : ''].filter(Boolean).join(' and ');
+    console.error(`expect failed: ${b.key} [design ${b.design}] = ${f(b.value)} (95 % CI of the mean ${f(ci[0])} to ${f(ci[1])}), expected ${range}`);
   }
   return failed.length > 0 ? 1 : 0;
 }

@@ -156,7 +156,8 @@ function studySummary(res: StudyResult): StudySummary {
       series[name] = band;
     }
     for (const m of def.heavyTailed?.(v.input) ?? []) if (metrics[m]) metrics[m].heavyTailed = true;
-    designs[v.design] = { metrics, series, warnings: def.warnings?.(v.input) ?? [], ...exactOf(def, v.input, series), ...thresholdsOf(def, v.input) };
+    const warnings = [...(def.warnings?.(v.input) ?? []), ...(def.resultWarnings?.(metrics, v.input) ?? [])];
+    designs[v.design] = { metrics, series, warnings, ...exactOf(def, v.input, series), ...thresholdsOf(def, v.input) };
   });
 
   const differences: StudySummary['differences'] = {};

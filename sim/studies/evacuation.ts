@@ -13,7 +13,7 @@ import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../opensta
 import { hostOverhead, overheadMb } from '../openstack/nova/host-memory.js';
 import { MB } from '../openstack/nova/placement.js';
 import { rule } from '../openstack/nova/releases.js';
-import type { MetricDef, Problem, StudyDefinition, StudyInput } from './study.js';
+import type { MetricDef, Problem, ResultStats, StudyDefinition, StudyInput } from './study.js';
 
 const YEAR = 365 * 86400;
 
@@ -191,6 +191,23 @@ export function fixedFill(input: StudyInput<unknown>): BuiltCloud {
   return input.memo.get('fixed-fill', `${JSON.stringify(input.seed)}${key}`, () => buildCloud(input.cloud, input.seed));
 }
 
+/** "0.5", "12": a share in percent with the digits a small one needs. */
+function percent(x: number): string {
+  const p = x * 100;
+  return p > 0 && p < 1 ? p.toPrecision(1) : String(Math.round(p));
+}
+
+/**
+ * The overcommit warning of a design: a running host committed more memory (guest RAM + host OS
+ * + QEMU) than it has in some replication. The stranding targets do not see this risk, so it is
+ * said beside them, in the wording of `headroom check`.
+ */
+export function overcommitWarning(above: ResultStats | undefined, commit: ResultStats | undefined): string[] {
+  if (!above || !(above.mean > 0)) return [];
+  const peak = commit ? ` (peak host memory commit ${percent(commit.mean)} % of physical RAM on average, ${percent(commit.p95)} % at p95)` : '';
+  return [`memory overcommitted: in ${percent(above.mean)} % of replications a host committed more memory than it has, guest RAM + host OS + QEMU${peak}: the OOM killer, not the scheduler, then decides which guests run`];
+}
+
 /**
  * A copy of the built layout for one replication to change. The fixed layout's copy is made once
  * per `input.memo` and refilled every replication: constructing a state (host index and all)
@@ -289,6 +306,9 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
       w.push(`initial placement failed: ${(e as Error).message}`);
     }
     return w;
+  },
+  resultWarnings(stats) {
+    return overcommitWarning(stats.any_host_above_physical, stats.peak_host_memory_commit);
   },
   replicate(input, ctx) {
     const cloud = input.cloud;

@@ -126,6 +126,14 @@ export interface Replication<M extends string = string> {
   events: number;
 }
 
+/** What a result-based warning reads of one metric of a design: its statistics over replications. */
+export interface ResultStats {
+  n: number;
+  mean: number;
+  p95: number;
+  max: number;
+}
+
 /** A semantic problem found after the schema passed; `path` is relative to the scenario root. */
 export interface Problem {
   path: (string | number)[];
@@ -153,6 +161,11 @@ export interface StudyDefinition<C = any, M extends string = string> {
   check?(input: StudyInput<C>): Problem[];
   /** Notes for the summary that are not numbers (e.g. a design asked for discard without virtio-scsi). */
   warnings?(input: StudyInput<C>): string[];
+  /**
+   * Warnings a design's results call for (e.g. its hosts committed more memory than they have):
+   * read from its metric statistics over the replications, appended to its warnings.
+   */
+  resultWarnings?(stats: Partial<Record<M, ResultStats>>, input: StudyInput<C>): string[];
   /** Closed-form values the simulated estimates of this design are validated against. */
   exact?(input: StudyInput<C>): ExactValues<M> | undefined;
   /**

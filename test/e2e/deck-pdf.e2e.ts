@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { outputDirs, studyCount } from './outputs.js';
-import { slideCount } from '../../reports/deck.js';
+import { slideCount, warningSlideCount } from '../../reports/deck.js';
+import { normaliseSummary } from '../../reports/summary.js';
 import { decisionSlideCount } from '../../reports/deck-decision.js';
 import { readFileSync as readJson } from 'node:fs';
 
@@ -34,7 +35,8 @@ test('deck.pptx converts to a PDF with one page per slide, none blank', async ()
       const pdf = join(work, 'deck.pdf');
       const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
       const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
-      assert.equal(pages, slideCount(studyCount(dir), decisionSlideCount(JSON.parse(readJson(join(dir, 'summary.json'), 'utf8')).decision)), `${dir}: pages`);
+      const summary = normaliseSummary(JSON.parse(readJson(join(dir, 'summary.json'), 'utf8')));
+      assert.equal(pages, slideCount(studyCount(dir), decisionSlideCount(summary.decision), warningSlideCount(summary)), `${dir}: pages`);
       execFileSync('pdftoppm', ['-r', '30', '-gray', pdf, join(work, 'page')]);
       const images = readdirSync(work).filter((f) => f.endsWith('.pgm')).sort();
       assert.equal(images.length, pages);

@@ -4,7 +4,10 @@ import { chartsForStudy, chartsForSummary, exactValues } from '../../reports/cha
 import { cdfChart, forSlide, logTicks, metricByDesign, sweepChart, type Chart } from '../../reports/charts/builders.js';
 import { compileSpec, renderSvg, svgToPng } from '../../reports/charts/render.js';
 import type { StudySummary } from '../../reports/summary.js';
-import { loadFixture } from './fixtures.js';
+import { FIXTURES, loadFixture } from './fixtures.js';
+import { normaliseSummary } from '../../reports/summary.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { frontier, paretoCharts, type ParetoPoint } from '../../reports/charts/pareto.js';
 
 const reference = loadFixture('reference-cloud');
@@ -206,4 +209,58 @@ test('thresholds are each design\'s own: a design that changes full_ratio is dra
   // Without thresholds in the file, no line is drawn (the report reads no scenario).
   for (const d of Object.values(rbd.designs)) delete d.thresholds;
   assert.deepEqual(seriesThresholds(rbd, 'pool_usage'), []);
+});
+
+/** Every layer of a spec (layered, faceted or single), in order. */
+function layersOf(spec: any): any[] {
+  if (spec.layer) return spec.layer.flatMap(layersOf);
+  if (spec.spec) return layersOf(spec.spec);
+  return [spec];
+}
+
+test('every chart carries a tooltip (report.html shows it on hover), naming the design', () => {
+  for (const c of all) {
+    const tips = layersOf(c.spec).map((l) => l.encoding?.tooltip).filter(Boolean);
+    assert.ok(tips.length > 0, `${c.name}: no layer has a tooltip`);
+    for (const t of tips) assert.ok(t.some((f: any) => f.field === 'design' || f.field === 'line'), `${c.name}: tooltip without the design`);
+  }
+});
+
+/** Design name -> colour in every colour scale keyed by design (a line's label may add " (= x)" or " (swept knob)"). */
+function designColourUses(charts: Chart[], designs: string[]): { chart: string; design: string; colour: string }[] {
+  const out: { chart: string; design: string; colour: string }[] = [];
+  const byLength = [...designs].sort((a, b) => b.length - a.length);
+  for (const c of charts) {
+    for (const layer of layersOf(c.spec)) {
+      const color = layer.encoding?.color;
+      if (!color || !['design', 'line'].includes(color.field)) continue;
+      const { domain, range } = color.scale ?? {};
+      assert.ok(Array.isArray(domain) && Array.isArray(range) && range.length === domain.length, `${c.name}: design colours without an explicit domain and range`);
+      domain.forEach((label: string, i: number) => {
+        const design = byLength.find((d) => label === d || label.startsWith(`${d} (`));
+        assert.ok(design, `${c.name}: legend entry ${label} names no design`);
+        out.push({ chart: c.name, design, colour: range[i] });
+      });
+    }
+  }
+  return out;
+}
+
+test('one colour per design across every chart of a run (an explicit scale keyed by design name)', () => {
+  const runs = [reference.summary, queue.summary, ...['runner-evac', 'runner-mm1'].map((n) => normaliseSummary(JSON.parse(readFileSync(join(FIXTURES, n, 'summary.json'), 'utf8'))))];
+  for (const summary of runs) {
+    const charts = [...paretoCharts(summary.studies), ...chartsForSummary(summary)];
+    const designs = [...new Set(Object.values(summary.studies).flatMap((s) => Object.keys(s.designs)))];
+    const uses = designColourUses(charts, designs);
+    assert.ok(uses.length > 0);
+    const first = new Map<string, { chart: string; colour: string }>();
+    for (const u of uses) {
+      const f = first.get(u.design);
+      if (!f) first.set(u.design, u);
+      else assert.equal(u.colour, f.colour, `${summary.scenario}: ${u.design} is ${f.colour} in ${f.chart} but ${u.colour} in ${u.chart}`);
+    }
+    // Different designs of a run never share a colour while the palette lasts.
+    const colours = [...first.values()].map((f) => f.colour);
+    if (colours.length <= 10) assert.equal(new Set(colours).size, colours.length, `${summary.scenario}: two designs share a colour`);
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axisTitle, fallbackLabel, formatMeanCi, formatNumber, formatValue, pickScale } from '../../reports/format.js';
+import { axisTitle, fallbackLabel, formatMeanCi, formatNumber, formatValue, metricScale, metricText, pickScale } from '../../reports/format.js';
 import { labelOf } from '../../reports/summary.js';
 import { loadFixture } from './fixtures.js';
 
@@ -43,4 +43,14 @@ test('labels and axis titles', () => {
   assert.equal(axisTitle('Boot time', pickScale('s', [300])), 'Boot time (min)');
   assert.equal(axisTitle('Stranded instance-hours', pickScale('instance-hours', [3])), 'Stranded instance-hours');
   assert.equal(axisTitle('Hosts down', pickScale('count', [3])), 'Hosts down');
+});
+
+test('metricScale: one unit for a metric across designs, from every design\'s mean, CI, median and p95', () => {
+  const stats = (mean: number, p95: number) => ({ unit: 's', mean, ci95: [mean * 0.9, mean * 1.1] as [number, number], p50: mean, p95, min: 0 });
+  const scale = metricScale('s', [stats(2436, 12717), stats(7931, 33054)]);
+  assert.equal(scale.label, 'h');
+  // The design alone would read in minutes; with the scale of the metric it reads in hours, as the others.
+  assert.equal(metricText(stats(2436, 12717)), '40.6 min (95 % CI 36.5–44.7)');
+  assert.equal(metricText(stats(2436, 12717), undefined, scale), '0.677 h (95 % CI 0.609–0.744)');
+  assert.equal(metricScale('fraction', [stats(0.5, 0.9)]).label, '%');
 });

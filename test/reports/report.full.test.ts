@@ -8,6 +8,7 @@ import { uniquifyIds } from '../../reports/html.js';
 import { executiveSentence } from '../../reports/narrative.js';
 import { meanPm, pngSize, slideCount as expectedSlides } from '../../reports/deck.js';
 import { loadFixture, FIXTURES } from './fixtures.js';
+import { pptxParts, slideTexts } from './pptx.js';
 
 const run = { command: 'headroom run scenarios/reference.yaml --replications 200', version: '0.1.0', date: '2026-11-24T08:00:00.000Z' };
 const ref = loadFixture('reference-cloud');
@@ -40,7 +41,8 @@ test('report.html holds every chart inline, every study, the scenario and how to
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   const stems = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.vl.json')).map((c) => c.replace(/\.vl\.json$/, ''));
   for (const stem of stems) assert.ok(html.includes(`data-chart="${stem}"`), `chart ${stem} missing`);
-  assert.equal((html.match(/<svg/g) ?? []).length, stems.length);
+  const page = html.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '');
+  assert.equal((page.match(/<svg/g) ?? []).length, stems.length);
   for (const s of Object.values(ref.summary.studies)) {
     assert.ok(html.includes(s.title), s.title);
     assert.ok(html.includes(s.question.replace(/&/g, '&amp;')), s.question);
@@ -54,6 +56,23 @@ test('report.html holds every chart inline, every study, the scenario and how to
   assert.deepEqual(fetches, []);
   assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
   assert.doesNotMatch(html, /<script[^>]+src=/i);
+});
+
+test('report.html: live charts from the inlined Vega and vega-embed, one compiled Vega spec per chart, no URL in the specs', async () => {
+  await files;
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  const vegaVersion = JSON.parse(readFileSync(join(FIXTURES, '../../../node_modules/vega/package.json'), 'utf8')).version;
+  assert.ok(html.includes(`"${vegaVersion}"`), 'vega inlined');
+  assert.match(html, /vegaEmbed\(/);
+  const specs = [...html.matchAll(/<script type="application\/json" class="vega-spec">([\s\S]*?)<\/script>/g)].map((m) => JSON.parse(m[1]));
+  const stems = readdirSync(join(out, 'charts')).filter((c) => c.endsWith('.vl.json'));
+  assert.equal(specs.length, stems.length);
+  for (const s of specs) {
+    assert.match(s.$schema, /vega\/v\d/, 'a compiled Vega spec, not Vega-Lite');
+    // Inline data only: a url would be fetched.
+    for (const d of s.data ?? []) assert.equal(d.url, undefined);
+    assert.ok(JSON.stringify(s).includes('"tooltip"'), 'tooltip encoded');
+  }
 });
 
 test('deck.pptx has title, summary, one slide per study and assumptions', async () => {
@@ -112,32 +131,11 @@ test('slide numbers: mean ± CI half-width, availability keeps its decimals, lon
   assert.equal(meanPm(0.15, [0.052, 0.36], '0/1'), '15 % (5.2–36)');
 });
 
-/** The XML parts of a .pptx (a zip), inflated: enough of a zip reader for the deck's own files. */
-async function pptxParts(pptx: Buffer): Promise<Map<string, string>> {
-  const { inflateRawSync } = await import('node:zlib');
-  const parts = new Map<string, string>();
-  // The central directory has the sizes (local headers may defer them to a data descriptor).
-  const end = pptx.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let p = pptx.readUInt32LE(end + 16);
-  for (let i = pptx.readUInt16LE(end + 10); i > 0; i--) {
-    const method = pptx.readUInt16LE(p + 10), size = pptx.readUInt32LE(p + 20);
-    const nameLen = pptx.readUInt16LE(p + 28), extra = pptx.readUInt16LE(p + 30), comment = pptx.readUInt16LE(p + 32);
-    const local = pptx.readUInt32LE(p + 42);
-    const name = pptx.toString('utf8', p + 46, p + 46 + nameLen);
-    const data = local + 30 + pptx.readUInt16LE(local + 26) + pptx.readUInt16LE(local + 28);
-    const raw = pptx.subarray(data, data + size);
-    if (name.endsWith('.xml')) parts.set(name, (method === 8 ? inflateRawSync(raw) : raw).toString('utf8'));
-    p += 46 + nameLen + extra + comment;
-  }
-  return parts;
-}
-
 test('deck: the title slide has the full description, each chart image has its title as alt text, warnings sit on their slide', async () => {
   const long = 'A review of a 48-host cloud: '.concat('how much memory to hold back so that host failures strand no instance, with the cost of each way of holding it. '.repeat(4)).trim();
   const dir = mkdtempSync(join(tmpdir(), 'headroom-deck-'));
   const f = await writeReports(dir, { ...ref.summary, description: long }, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
-  const parts = await pptxParts(readFileSync(f.deck));
-  const slides = [...parts].filter(([n]) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort(([a], [b]) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0])).map(([, x]) => x);
+  const slides = slideTexts(await pptxParts(readFileSync(f.deck))).map((x) => x.xml);
   const text = (xml: string) => [...xml.matchAll(/<a:t>([^<]*)<\/a:t>/g)].map((m) => m[1]).join(' ');
   assert.ok(text(slides[0]).includes(long), 'full description on the title slide');
   assert.doesNotMatch(text(slides[0]), /…/);
@@ -146,4 +144,22 @@ test('deck: the title slide has the full description, each chart image has its t
   for (const a of alts) assert.doesNotMatch(a, /\/|\.png/, `alt text is a title, not a path: ${a}`);
   const rbdSlide = slides.find((x) => text(x).startsWith(ref.summary.studies.rbd.title))!;
   assert.match(text(rbdSlide), /discard needs virtio-scsi/);
+});
+
+test('deck: warnings that do not fit under a study\'s key numbers go on a slide of their own right after it, and the study slide says so', async () => {
+  const many = structuredClone(ref.summary);
+  const evac = many.studies.evacuation;
+  for (const [i, d] of Object.keys(evac.designs).entries()) {
+    evac.designs[d].warnings = [`memory overcommitted: in ${10 * (i + 1)} % of replications a host committed more memory than it has, guest RAM + host OS + QEMU (peak host memory commit 104 % of physical RAM on average, 120 % at p95): the OOM killer, not the scheduler, then decides which guests run`];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-warnings-'));
+  const f = await writeReports(dir, many, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
+  const slides = slideTexts(await pptxParts(readFileSync(f.deck))).map((x) => x.text);
+  assert.equal(slides.length, expectedSlides(Object.keys(many.studies).length, 0, 1));
+  const at = slides.findIndex((t) => t.startsWith(evac.title));
+  assert.match(slides[at], /⚠ 3 warnings for this study: on the next slide\./);
+  assert.ok(slides[at + 1].startsWith(`${evac.title}: warnings`));
+  for (const d of Object.keys(evac.designs)) assert.ok(slides[at + 1].includes(`${d}: memory overcommitted`), d);
+  // A study whose warnings fit keeps them on its own slide.
+  assert.match(slides.find((t) => t.startsWith(many.studies.rbd.title))!, /⚠ .*discard needs virtio-scsi/);
 });
