@@ -55,8 +55,9 @@ function strongestDifference(study: StudySummary, metric: string, horizon?: numb
   const scale = displayScale(study, metric);
   const sign = (x: number) => (x > 0 ? '+' : '');
   const range = `${sign(best.ci[0])}${formatScaled(best.ci[0] / scale.divisor, scale)} to ${sign(best.ci[1])}${formatScaled(best.ci[1] / scale.divisor, scale)}`;
-  const pts = scale.label === '%' ? ' points' : '';
-  return `${best.design} vs ${base}: ${sign(best.mean)}${formatValue(best.mean, unit, scale)}${pts} (paired 95 % CI ${range})`;
+  // A difference of percentages is in percentage points ("+17.5 percentage points", not "17.5 % points").
+  const shown = scale.label === '%' ? { ...scale, label: 'percentage points' } : scale;
+  return `${best.design} vs ${base}: ${sign(best.mean)}${formatValue(best.mean, unit, shown)} (paired 95 % CI ${range})`;
 }
 
 /**

@@ -180,8 +180,10 @@ export function printSummary(summary: Summary): void {
         const { unit, kind } = study.metrics[m];
         const diff = study.differences[d]?.[m];
         // A difference of probabilities is in percentage points; of a censored time, only a bound.
-        const pp = unit === '0/1' || unit === 'probability' || kind === 'probability' ? ' points' : '';
-        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit, false, scales.get(m))}${pp}` : '';
+        const scale = scales.get(m);
+        const pp = (unit === '0/1' || unit === 'probability' || kind === 'probability') && scale?.label === '%';
+        const diffScale = pp ? { ...scale, label: 'percentage points' } : scale;
+        const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit, false, diffScale)}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';
         console.log(`    ${m.padEnd(28)} ${metricText({ ...s, kind }, summary.horizon, scales.get(m))}${never}${delta}`);
       }

@@ -50,3 +50,26 @@ test('headroom run prints each mean as report.html would (a small M/M/1)', () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a difference of probabilities prints in percentage points, never "% points"', async () => {
+  const { printSummary } = await import('../../sim/cli/run.js');
+  const stats = (mean: number) => ({ unit: '0/1', mean, ci95: [mean - 0.05, mean + 0.05], p50: mean, min: 0, max: 1, sd: 0.3, n: 200, nonFinite: 0 });
+  const summary = {
+    studies: {
+      evacuation: {
+        title: 'Host evacuation', question: 'room?',
+        metrics: { any_stranded: { unit: '0/1', kind: 'probability', label: 'P(any instance stranded)' } },
+        designs: { 'no-reserve': { metrics: { any_stranded: stats(0.69) }, warnings: [] }, 'static-reserve': { metrics: { any_stranded: stats(0.865) }, warnings: [] } },
+        differences: { 'static-reserve': { any_stranded: { mean: 0.175, ci95: [0.109, 0.241] } } },
+      },
+    },
+  };
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
+  try { printSummary(summary as any); } finally { console.log = log; }
+  const line = printed.find((l) => l.includes('Δ vs no-reserve'));
+  assert.ok(line, printed.join('\n'));
+  assert.match(line, /Δ vs no-reserve 17\.5 percentage points \(95 % CI 10\.9–24\.1\)$/);
+  assert.doesNotMatch(printed.join('\n'), /% points/);
+});

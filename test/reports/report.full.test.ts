@@ -114,7 +114,7 @@ test('inlined SVG ids are made unique per chart', () => {
 test('executive sentence states each design with its CI and the clearest paired difference, and no target of its own', () => {
   const s = executiveSentence(ref.summary.studies.evacuation);
   assert.match(s, /^P\(any instance stranded\): 31 % \(95 % CI 24\.6–37\.4\) with static-reserve/);
-  assert.match(s, /Largest paired difference: two-spares vs static-reserve: −29 % points/);
+  assert.match(s, /Largest paired difference: two-spares vs static-reserve: −29 percentage points/);
   // The answer against a risk target comes from the scenario's targets (reports/decision.ts), never a hard-coded 1 %.
   assert.doesNotMatch(s, /stays below/);
   const w = executiveSentence(ref.summary.studies.watchdog);
