@@ -6,6 +6,9 @@ import { Streams } from '../../sim/random/streams.js';
 import { evacuationStudy, metrics } from '../../sim/studies/evacuation.js';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
 import { replicateFlat } from '../flat.js';
+import fc from 'fast-check';
+import { ComputeState } from '../../sim/openstack/nova/compute-state.js';
+import { cloud, smallRack } from './fixtures.js';
 
 const INSTANCES = Object.keys(metrics).indexOf('instances');
 
@@ -35,4 +38,63 @@ test('initial_layout fixed: one packing per scenario seed, identical in every re
   assert.notEqual(fixed, base);
   const counts = instancesPerReplication(fixed, 0, 8);
   assert.equal(new Set(counts).size, 1, `fixed layout: ${counts.join(', ')}`);
+});
+
+/** Each host's instances in list order, as (flavor, group, zone, state), and whether the numbers run consecutively host after host. */
+function layoutByHost(s: ComputeState): { lists: string[][]; consecutive: boolean } {
+  const lists: string[][] = [];
+  let expected = 0, consecutive = true;
+  for (let h = 0; h < s.hostCount; h++) {
+    const list: string[] = [];
+    for (let i = s.head[h]; i >= 0; i = s.next[i]) {
+      if (i !== expected++) consecutive = false;
+      assert.equal(s.hostOf[i], h);
+      assert.equal(s.prev[i] < 0 ? s.head[h] : s.next[s.prev[i]], i, 'prev and next agree');
+      list.push(`${s.flavorOf[i]}/${s.groupOf[i]}/${s.azReq[i]}/${s.state[i]}/${s.ramMb[i]}/${s.vcpusOf[i]}`);
+    }
+    lists.push(list);
+  }
+  return { lists, consecutive };
+}
+
+test('the fill numbers instances host by host, each host in its list order (host-evacuate then reads consecutive instances)', () => {
+  const s = loadScenarioText(base, 'evacuation.yaml');
+  const built = buildCloud(s.studies[0].variants[0].input.cloud, s.seed, 0).state;
+  assert.ok(layoutByHost(built).consecutive);
+  // A fill where some requests get NoValidHost (anti-affinity groups of 3 on 2 hosts) takes the
+  // other path (a smaller state): the same numbering.
+  const over = cloud(smallRack(2, { fill: 0.9, server_groups: { anti_affinity_share: 1, size: 3 } }));
+  const partial = buildCloud(over, 1, 0);
+  assert.ok(partial.fillFailures > 0, 'some requests fail');
+  assert.ok(layoutByHost(partial.state).consecutive);
+  // Listed instances keep the numbers of their lines (traces and logs name them so), NoValidHost or not.
+  const listed = buildCloud(cloud(smallRack(2, { instances: [{ flavor: 'l', count: 3 }, { flavor: 's', count: 3 }, { flavor: 'l', count: 3 }] })), 1, 0);
+  assert.ok(listed.fillFailures > 0);
+  assert.equal(listed.state.instanceCount, 9 - listed.fillFailures);
+  // The kept instances in line order: their flavors are the lines' in order, and the 2 GiB
+  // guests (which all fit) come after the first line's survivors and before the last line's.
+  const flavors = Array.from(listed.state.flavorOf).map((f) => listed.state.flavors[f].name).join('');
+  assert.match(flavors, /^l*sssl*$/);
+});
+
+test('renumberByHost is a relabelling: every host keeps its instances, in order, with their groups and links (property)', () => {
+  fc.assert(fc.property(
+    fc.array(fc.record({ host: fc.nat(5), flavor: fc.nat(2), group: fc.integer({ min: -1, max: 3 }) }), { maxLength: 60 }),
+    (rows) => {
+      const c = cloud(smallRack(6, { racks: [{ name: 'r1', hosts: 6, ram: '1TiB', vcpus: 512 }] }));
+      const st = new ComputeState(c, rows.length, 4);
+      rows.forEach((r, i) => { st.setFlavor(i, r.flavor); st.groupOf[i] = r.group; st.azReq[i] = r.flavor - 1; st.attach(i, r.host); st.homeOf[i] = r.host; });
+      for (let g = 0; g < 4; g++) st.groups[g] = Int32Array.from(rows.flatMap((r, i) => (r.group === g ? [i] : [])));
+      const before = layoutByHost(st).lists;
+      const groupFlavors = st.groups.map((m) => Array.from(m, (i) => `${st.hostOf[i]}/${st.flavorOf[i]}`).sort());
+      st.renumberByHost();
+      const after = layoutByHost(st);
+      assert.deepEqual(after.lists, before);
+      assert.ok(after.consecutive);
+      for (let i = 0; i < rows.length; i++) assert.equal(st.homeOf[i], st.hostOf[i]);
+      st.groups.forEach((m, g) => {
+        assert.deepEqual(Array.from(m, (i) => `${st.hostOf[i]}/${st.flavorOf[i]}`).sort(), groupFlavors[g]);
+        for (const i of m) assert.equal(st.groupOf[i], g);
+      });
+    }), { numRuns: 200 });
 });

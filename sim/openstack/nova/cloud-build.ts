@@ -1,17 +1,39 @@
 import type { Cloud } from '../cloud.js';
 import { Streams, type Rng } from '../../random/streams.js';
 import { Shares } from '../../random/distributions.js';
+import { grown } from '../../engine/grow.js';
 import { ComputeState, RUNNING } from './compute-state.js';
 import { Scheduler } from './scheduler.js';
 
-/** What the initial placement asks for: one row per instance, in request order. */
-interface Requests {
-  flavor: number[];
-  group: number[];
-  az: number[];
+/**
+ * What the initial placement asks for: one row per instance, in request order. Typed arrays
+ * grown by doubling: 400,000 pushes onto four plain arrays cost ~0.2 s of a 2 s fill.
+ */
+class Requests {
+  count = 0;
+  groupCount = 0;
+  flavor = new Int32Array(1024);
+  group = new Int32Array(1024);
+  az = new Int32Array(1024);
   /** Pinned host index, or −1 for the scheduler. */
-  pin: number[];
-  groupCount: number;
+  pin = new Int32Array(1024);
+
+  /** `count` instances of flavor f in group g (−1 none), zone az (−1 any), pinned to host pin (−1 none). */
+  add(f: number, g: number, az: number, pin: number, count: number): void {
+    const n = this.count + count;
+    if (n > this.flavor.length) {
+      const size = Math.max(n, this.flavor.length * 2);
+      this.flavor = grown(this.flavor, size);
+      this.group = grown(this.group, size);
+      this.az = grown(this.az, size);
+      this.pin = grown(this.pin, size);
+    }
+    this.flavor.fill(f, this.count, n);
+    this.group.fill(g, this.count, n);
+    this.az.fill(az, this.count, n);
+    this.pin.fill(pin, this.count, n);
+    this.count = n;
+  }
 }
 
 export interface BuiltCloud {
@@ -36,9 +58,9 @@ export function buildCloud(cloud: Cloud, seed: number | string, replication = -1
   const streams = new Streams(seed, replication);
   const rng = streams.stream('fill');
   const req = cloud.instances !== undefined ? listRequests(cloud, probe) : fillRequests(cloud, probe, rng);
-  const N = req.flavor.length;
+  const N = req.count;
   const trial = new ComputeState(cloud, N, req.groupCount);
-  setGroups(trial, req.group, req.groupCount);
+  setGroups(trial, req.group.subarray(0, N), req.groupCount);
   const scheduler = new Scheduler(trial, rng, { placement: streams.stream('placement') });
   let failures = 0;
   for (let i = 0; i < N; i++) {
@@ -55,10 +77,18 @@ export function buildCloud(cloud: Cloud, seed: number | string, replication = -1
     if (h < 0) { failures++; continue; }
     trial.attach(i, h);
   }
-  if (failures === 0) return { state: finish(trial), fillFailures: 0 };
-  // Rebuild without the instances that never got a host, on the same hosts, in the same order.
+  // A fill's instances have no names: number them host by host (renumberByHost). Listed
+  // instances keep their lines' order, which traces and hand-worked logs refer to.
+  const byHost = cloud.instances === undefined;
+  if (failures === 0) {
+    if (byHost) trial.renumberByHost();
+    return { state: finish(trial), fillFailures: 0 };
+  }
+  // Rebuild without the instances that never got a host, on the same hosts, in the same order
+  // (a fill's numbered host by host as renumberByHost does).
   const keep: number[] = [];
-  for (let i = 0; i < N; i++) if (trial.hostOf[i] >= 0) keep.push(i);
+  if (byHost) for (let h = 0; h < trial.hostCount; h++) for (let i = trial.head[h]; i >= 0; i = trial.next[i]) keep.push(i);
+  else for (let i = 0; i < N; i++) if (trial.hostOf[i] >= 0) keep.push(i);
   const out = new ComputeState(cloud, keep.length, req.groupCount);
   keep.forEach((old, i) => {
     out.setFlavor(i, trial.flavorOf[old]);
@@ -97,7 +127,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
   const share = sg?.anti_affinity_share ?? 0;
   // Probability that a request is a group, so that `share` of the instances are grouped.
   const qGroup = share >= 1 ? 1 : share / (share + size * (1 - share));
-  const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
+  const r = new Requests();
   let used = 0;
   for (;;) {
     const grouped = share > 0 && rng.next() < qGroup;
@@ -107,7 +137,7 @@ function fillRequests(cloud: Cloud, probe: ComputeState, rng: Rng): Requests {
     if (used + need > target) break;
     used += need;
     const g = grouped ? r.groupCount++ : -1;
-    for (let k = 0; k < count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(-1); r.pin.push(-1); }
+    r.add(f, g, -1, -1, count);
   }
   return r;
 }
@@ -122,7 +152,7 @@ export function unenforcedGroups(cloud: Pick<Cloud, 'groups'>): Set<string> {
 }
 
 function listRequests(cloud: Cloud, probe: ComputeState): Requests {
-  const r: Requests = { flavor: [], group: [], az: [], pin: [], groupCount: 0 };
+  const r = new Requests();
   const groupIds = new Map<string, number>();
   const flavorIds = new Map(probe.flavors.map((f, k) => [f.name, k]));
   const unenforced = unenforcedGroups(cloud);
@@ -138,7 +168,7 @@ function listRequests(cloud: Cloud, probe: ComputeState): Requests {
       if (!groupIds.has(line.group)) groupIds.set(line.group, groupIds.size);
       g = groupIds.get(line.group)!;
     }
-    for (let k = 0; k < line.count; k++) { r.flavor.push(f); r.group.push(g); r.az.push(az); r.pin.push(pin); }
+    r.add(f, g, az, pin, line.count);
   }
   r.groupCount = groupIds.size;
   return r;

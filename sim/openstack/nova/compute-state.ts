@@ -295,6 +295,39 @@ export class ComputeState {
     if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
   }
 
+  /**
+   * Numbers the instances host by host, each host's list in its order. The fill creates them in
+   * request order, scattered over the hosts; numbered by host, a host-evacuate walks consecutive
+   * indexes and reads each per-instance array a cache line at a time, not one cache miss per
+   * array and instance (400,000 instances: 0.8× CPU per replication, bench/results.md). The
+   * numbering is a label: only draws that pick an instance by its number (churn) see it. Call
+   * before anything holds instance numbers (the fill's end).
+   */
+  renumberByHost(): void {
+    const N = this.instanceCount;
+    const order = new Int32Array(N), renumbered = new Int32Array(N);
+    let n = 0;
+    for (let h = 0; h < this.hostCount; h++) for (let i = this.head[h]; i >= 0; i = this.next[i]) order[n++] = i;
+    for (let i = 0; i < N; i++) if (this.hostOf[i] < 0) order[n++] = i;
+    for (let k = 0; k < N; k++) renumbered[order[k]] = k;
+    // One loop per array type: a loop shared by all three reads ~4× slower (polymorphic).
+    const f64 = new Float64Array(N), i32 = new Int32Array(N), u8 = new Uint8Array(N);
+    for (const a of [this.ramMb, this.vcpusOf]) { for (let k = 0; k < N; k++) f64[k] = a[order[k]]; a.set(f64); }
+    for (const a of [this.flavorOf, this.hostOf, this.homeOf, this.groupOf, this.azReq, this.ioHost]) {
+      for (let k = 0; k < N; k++) i32[k] = a[order[k]];
+      a.set(i32);
+    }
+    for (let k = 0; k < N; k++) u8[k] = this.state[order[k]];
+    this.state.set(u8);
+    // Links name instances: move them and rename them.
+    for (const links of [this.next, this.prev]) {
+      for (let k = 0; k < N; k++) { const j = links[order[k]]; i32[k] = j < 0 ? -1 : renumbered[j]; }
+      links.set(i32);
+    }
+    for (let h = 0; h < this.hostCount; h++) if (this.head[h] >= 0) this.head[h] = renumbered[this.head[h]];
+    for (const members of this.groups) for (let m = 0; m < members.length; m++) members[m] = renumbered[members[m]];
+  }
+
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
   copyFrom(o: ComputeState): void {
     this.reservedMb.set(o.reservedMb); this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
