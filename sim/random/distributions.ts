@@ -120,8 +120,15 @@ export class Lognormal implements Distribution {
   sample(rng: Rng): number { return Math.exp(this.mu + this.sigma * standardNormal(rng)); }
 }
 
-/** Γ(x), from stdlib-js (the Weibull parameterisation needs Γ(1 + 1/k) and Γ(1 + 2/k)). */
-export const gammaFn = createRequire(import.meta.url)('@stdlib/math-base-special-gamma') as typeof gammaType;
+let gamma: typeof gammaType | undefined;
+/**
+ * Γ(x), from stdlib-js (the Weibull parameterisation needs Γ(1 + 1/k) and Γ(1 + 2/k)), loaded on
+ * first use like sim/stats/t.ts's packages.
+ */
+export function gammaFn(x: number): number {
+  gamma ??= createRequire(import.meta.url)('@stdlib/math-base-special-gamma') as typeof gammaType;
+  return gamma(x);
+}
 
 export class Weibull implements Distribution {
   readonly kind = 'weibull';
