@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { MetricStats, SeriesStats, StudySummary, Sweep } from '../summary.js';
 import { metricAcrossDesigns, designNames, displayScale, labelOf, seriesLabelOf } from '../summary.js';
-import { axisTitle, formatNumber, pickScale, unitKind, type Scale } from '../format.js';
+import { axisTitle, formatNumber, pickScale, RESOLUTION, unitKind, type Scale } from '../format.js';
 import { FONT } from './render.js';
 import { designColours, lineStyle, PALETTE, type Colours, type LineStyle } from './lines.js';
 import { inPanels, PANELS_FROM } from './panels.js';
@@ -94,8 +94,11 @@ function domainOf(study: StudySummary): string[] {
   return designNames(study);
 }
 
+/** x in the display unit; below display resolution it is 0, as the text prints it (no 1.27e-13 in a tooltip). */
 function scaled(x: number, s: Scale): number | null {
-  return Number.isFinite(x) ? x / s.divisor : null;
+  if (!Number.isFinite(x)) return null;
+  const v = x / s.divisor;
+  return Math.abs(v) < RESOLUTION ? 0 : v;
 }
 
 /** Mean and 95 % CI of one metric, one point per design. */

@@ -264,3 +264,14 @@ test('one colour per design across every chart of a run (an explicit scale keyed
     if (colours.length <= 10) assert.equal(new Set(colours).size, colours.length, `${summary.scenario}: two designs share a colour`);
   }
 });
+
+test('float noise below display resolution is drawn and hovered as 0, as the text prints it', () => {
+  const stats = reference.summary.studies.boot.designs['glance-http'].metrics.boot_time_p95;
+  const noise = { ...stats, unit: 'GiB·h', mean: 5.97e-12, ci95: [-7.09e-12, 1.9e-11] as [number, number], p50: 0, min: 0, max: 1e-10 };
+  const study: StudySummary = { title: 'New study', question: '?', designs: { a: { metrics: { leak: noise } }, b: { metrics: { leak: { ...noise, mean: 2, ci95: [1, 3] } } } } };
+  const chart = metricByDesign('brand-new', study, 'leak');
+  assert.ok(chart);
+  const text = JSON.stringify(chart.spec);
+  assert.doesNotMatch(text, /e-1\d/, 'no float noise in the data');
+  assert.match(text, /"design":"a","mean":0,"lo":0,"hi":0/);
+});
