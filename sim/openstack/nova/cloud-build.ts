@@ -28,10 +28,7 @@ class Requests {
       this.az = grown(this.az, size);
       this.pin = grown(this.pin, size);
     }
-    this.flavor.fill(f, this.count, n);
-    this.group.fill(g, this.count, n);
-    this.az.fill(az, this.count, n);
-    this.pin.fill(pin, this.count, n);
+    for (let i = this.count; i < n; i++) { this.flavor[i] = f; this.group[i] = g; this.az[i] = az; this.pin[i] = pin; }
     this.count = n;
   }
 }

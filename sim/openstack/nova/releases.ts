@@ -16,8 +16,11 @@ export type Release = typeof RELEASES[number];
 
 export const CURRENT_RELEASE: Release = 'gazpacho';
 
+const INDEX = new Map<string, number>(RELEASES.map((r, i) => [r, i]));
+
+/** Position of `r` in RELEASES (−1 for a name that is not one); capacity rules ask for it per host. */
 export function releaseIndex(r: Release): number {
-  return RELEASES.indexOf(r);
+  return INDEX.get(r) ?? -1;
 }
 
 /** True when release `r` is `since` or later. */
