@@ -16,6 +16,7 @@ export type Release = typeof RELEASES[number];
 
 export const CURRENT_RELEASE: Release = 'gazpacho';
 
+/** A constant table (filled once from RELEASES, never added to; not a cache). */
 const INDEX = new Map<string, number>(RELEASES.map((r, i) => [r, i]));
 
 /** Position of `r` in RELEASES (−1 for a name that is not one); capacity rules ask for it per host. */
