@@ -56,6 +56,17 @@ export function meanPm(mean: number, ci: [number, number], unit: string, given?:
   return `${m} ± ${pm}`;
 }
 
+/**
+ * One design's key number as every slide prints it: in the metric's one display unit across the
+ * designs (the summary slide once wrote "5.06 min" beside "107 s" for one metric), a time not
+ * reached as such, a censored or heavy-tailed metric in words.
+ */
+export function keyValueText(study: StudySummary, metric: string, design: string, horizon: number | undefined): string {
+  const stats = study.designs[design].metrics[metric];
+  const scale = displayScale(study, metric);
+  return notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon, scale) : meanPm(stats.mean, stats.ci95, stats.unit, scale));
+}
+
 /** " (instance-hours)" after a label, for units meanPm leaves out, unless the label says it. */
 export function unitNote(label: string, unit: string): string {
   if (unitKind(unit) !== 'other' || !unit || unit === 'count') return '';
@@ -105,11 +116,7 @@ function studySlide(pres: P.default, study: StudySummary, chart: WrittenChart | 
   // Warnings need room under the key numbers: the least important key numbers give it up.
   const box = warningBox(study, horizon);
   for (const k of keyNumbers(study, horizon).slice(0, box.keys)) {
-    const designs = pickDesigns(k.values.map((v) => {
-      const stats = study.designs[v.design].metrics[k.metric];
-      const scale = displayScale(study, k.metric);
-      return { design: v.design, mean: v.mean, text: notReached(stats, horizon) ?? (stats.reached || stats.heavyTailed ? metricText(stats, horizon, scale) : meanPm(stats.mean, stats.ci95, stats.unit, scale)) };
-    }));
+    const designs = pickDesigns(k.values.map((v) => ({ design: v.design, mean: v.mean, text: keyValueText(study, k.metric, v.design, horizon) })));
     const unit = study.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '';
     rows.push([{ text: k.label + unitNote(k.label, unit), options: { colspan: 2, bold: true, color: BLUE, fontSize: BODY_PT, margin: [8, 2, 2, 2] } }]);
     for (const d of designs) {
@@ -282,10 +289,7 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
     for (const [, s] of studies.slice(i, i + per)) {
       const k = keyNumbers(s, summary.horizon)[0];
       runs.push({ text: `${s.title}`, options: { bold: true, color: BLUE, breakLine: true } });
-      const vals = k ? pickDesigns(k.values.map((v) => {
-        const st = s.designs[v.design].metrics[k.metric];
-        return { design: v.design, mean: v.mean, text: notReached(st, summary.horizon) ?? (st.reached || st.heavyTailed ? metricText(st, summary.horizon) : meanPm(st.mean, st.ci95, st.unit)) };
-      })) : [];
+      const vals = k ? pickDesigns(k.values.map((v) => ({ design: v.design, mean: v.mean, text: keyValueText(s, k.metric, v.design, summary.horizon) }))) : [];
       const unit = k ? s.designs[k.values[0]?.design]?.metrics[k.metric]?.unit ?? '' : '';
       const v = isValidationStudy(s) ? validationSentence(s) : undefined;
       const line = v ? v : k ? `${k.label}${unitNote(k.label, unit)}: ${vals.map((v) => (vals.length > 1 ? `${v.text} (${v.design})` : v.text)).join(' · ')}` : 'no metrics reported';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatMeanCi, formatNumber, formatValue, metricText, type ShownStats } from '../../reports/format.js';
-import { meanPm } from '../../reports/deck.js';
+import { keyValueText, meanPm } from '../../reports/deck.js';
+import type { StudySummary } from '../../reports/summary.js';
 import { metricByDesign, validationChart } from '../../reports/charts/builders.js';
 import { reachedOf } from '../../sim/montecarlo/summary.js';
 import { loadFixture } from './fixtures.js';
@@ -72,4 +73,13 @@ test('deck: every warning of a study is on its slide, naming its designs; notes 
   assert.match(notes, /The numbers on the right: Time to nearfull; P\(pool reaches full\); Reclaimed by discard, per design\./);
   assert.match(notes, /Warnings: online-discard: /);
   assert.doesNotMatch(notes, /table below/);
+});
+
+test('a key number is in the metric\'s one display unit for every design on every slide (no "5.06 min" beside "107 s")', () => {
+  const stats = (mean: number) => ({ unit: 's', mean, ci95: [mean - 3, mean + 3] as [number, number], p50: mean, p95: mean, min: mean - 10, max: mean + 10, sd: 5, n: 100, nonFinite: 0 });
+  const study = { title: 'Boot times', question: '?', metrics: { boot_time_p95: { unit: 's', kind: 'duration', label: 'Boot time p95' } },
+    designs: { 'glance-http': { metrics: { boot_time_p95: stats(303.6) } }, 'rbd-clone': { metrics: { boot_time_p95: stats(107) } } } } as unknown as StudySummary;
+  const texts = ['glance-http', 'rbd-clone'].map((d) => keyValueText(study, 'boot_time_p95', d, undefined));
+  const units = new Set(texts.map((t) => t.match(/\d ([a-z]+)/)?.[1]));
+  assert.equal(units.size, 1, texts.join(' · '));
 });
