@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bytes, duration, fraction, rate } from '../../units/zod-units.js';
+import { bytes, duration, fraction, memory, rate } from '../../units/zod-units.js';
 import { distribution } from '../../random/spec.js';
 import { hostOverheadSchema } from './host-memory.js';
 import { atLeast, CURRENT_RELEASE, RELEASES, rule, type Release } from './releases.js';
@@ -47,13 +47,13 @@ export const novaSchema = z.object({
  */
 export const hostSchema = z.object({
   name: z.string().min(1),
-  ram: bytes({ positive: true }).optional().meta({ description: "physical RAM (placement MEMORY_MB total); default the rack's ram" }),
+  ram: memory().optional().meta({ description: "physical RAM (placement MEMORY_MB total); default the rack's ram" }),
   vcpus: z.number().int().min(1).optional().meta({ description: "VCPU total; default the rack's vcpus" }),
   reserved_host_memory_mb: z.number().int().min(0).optional().meta({ description: 'MEMORY_MB reserved on this host; default nova.reserved_host_memory_mb' }),
   reserved_host_cpus: z.number().int().min(0).optional().meta({ description: 'VCPU reserved on this host; default nova.reserved_host_cpus' }),
   ram_allocation_ratio: z.number().positive().optional().meta({ description: "this host's MEMORY_MB allocation_ratio; default nova's" }),
   cpu_allocation_ratio: z.number().positive().optional().meta({ description: "this host's VCPU allocation_ratio; default nova's" }),
-  ram_max_unit: bytes({ positive: true }).optional().meta({ description: "largest single MEMORY_MB allocation (placement max_unit); default the release's rule (total RAM on placement releases)" }),
+  ram_max_unit: memory().optional().meta({ description: "largest single MEMORY_MB allocation (placement max_unit); default the release's rule (total RAM on placement releases)" }),
   enabled: z.boolean().default(true).meta({ description: 'false: the nova-compute service is disabled or down (not a scheduling target; its instances stay)' }),
   availability_zone: z.string().optional().meta({ description: "default the rack's zone" }),
 }).strict();
@@ -62,7 +62,7 @@ export const rackSchema = z.object({
   name: z.string().min(1),
   hosts: z.union([z.number().int().min(1), z.array(hostSchema).min(1)])
     .meta({ description: 'a count of identical hosts named <rack>-<n> (n from 1), or a list of named hosts' }),
-  ram: bytes({ positive: true }).optional().meta({ description: "every host's RAM (a host of a list may override it)" }),
+  ram: memory().optional().meta({ description: "every host's RAM (a host of a list may override it)" }),
   vcpus: z.number().int().min(1).optional(),
   availability_zone: z.string().optional(),
 }).strict().superRefine((r, ctx) => {
@@ -86,7 +86,7 @@ export const groupSchema = z.object({
 
 export const flavorSchema = z.object({
   name: z.string().min(1),
-  ram: bytes({ positive: true }),
+  ram: memory(),
   vcpus: z.number().int().min(1),
   disk: bytes().default(0),
   share: z.number().min(0).meta({ description: 'share of instances of this flavor in the fill (normalised over all flavors)' }),
