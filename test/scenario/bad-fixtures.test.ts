@@ -37,7 +37,8 @@ for (const f of files) {
 
 test('the CLI exits 2 on bad input, one line per problem, no stack trace, no output folder', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'headroom-bad-')), 'out');
-  for (const f of ['unknown-key.yaml', 'yaml-syntax.yaml', 'nfs-direct-on-antelope.yaml']) {
+  // One fixture through the CLI (each fixture's lines are checked in process above; the CLI prints them alike).
+  for (const f of ['unknown-key.yaml']) {
     const r = spawnSync(process.execPath, ['dist/sim/cli/headroom.js', 'run', join(dir, f), '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 2, r.stderr);
     const lines = r.stderr.trim().split('\n');
