@@ -69,11 +69,9 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-/** A difference of probabilities is in percentage points, not percent. */
-function points(study: StudySummary, metric: string, label: string): string {
-  const kind = study.metrics?.[metric]?.kind ?? Object.values(study.designs)[0]?.metrics[metric]?.kind;
-  const unit = study.metrics?.[metric]?.unit;
-  return label === '%' && (kind === 'probability' || unit === '0/1' || unit === 'probability') ? 'percentage points' : label;
+/** A difference of percentages (probabilities, shares) is in percentage points, not percent. */
+function points(label: string): string {
+  return label === '%' ? 'percentage points' : label;
 }
 
 function differencesTable(study: StudySummary, horizon?: number): string {
@@ -88,7 +86,7 @@ function differencesTable(study: StudySummary, horizon?: number): string {
       const f = (x: number) => formatScaled(x / scale.divisor, scale);
       const clear = d.ci95 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       const cut = [design, base].some((x) => { const m = study.designs[x]?.metrics[metric]; return m && notReached(m, horizon); });
-      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(labelOf(study, metric))}</td><td>${escapeHtml(points(study, metric, scale.label) || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
+      rows.push(`<tr><td>${escapeHtml(design)}</td><td>${escapeHtml(labelOf(study, metric))}</td><td>${escapeHtml(points(scale.label) || '–')}</td><td class="num">${cut ? '≥ ' : ''}${f(d.mean)}</td><td class="num">${d.ci95 ? `${f(d.ci95[0])} – ${f(d.ci95[1])}` : 'n/a'}</td><td>${clear ? 'yes' : 'no'}${cut ? ' (not reached within the horizon: a bound)' : ''}</td></tr>`);
     }
   }
   return `<table class="stats diffs"><caption>Paired differences against ${escapeHtml(base)} (same random numbers in both designs)</caption>

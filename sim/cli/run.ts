@@ -179,9 +179,10 @@ export function printSummary(summary: Summary): void {
       for (const [m, s] of Object.entries(study.designs[d].metrics)) {
         const { unit, kind } = study.metrics[m];
         const diff = study.differences[d]?.[m];
-        // A difference of probabilities is in percentage points; of a censored time, only a bound.
+        // A difference of percentages (probabilities, shares) is in percentage points; of a
+        // censored time, only a bound.
         const scale = scales.get(m);
-        const pp = (unit === '0/1' || unit === 'probability' || kind === 'probability') && scale?.label === '%';
+        const pp = scale?.label === '%';
         const diffScale = pp ? { ...scale, label: 'percentage points' } : scale;
         const delta = diff && kind !== 'time-to-event' && !s.heavyTailed ? `   Δ vs ${first} ${formatMeanCi(diff.mean, diff.ci95, unit, false, diffScale)}` : '';
         const never = s.nonFinite > 0 ? ` (${s.nonFinite} not reached)` : '';

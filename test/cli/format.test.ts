@@ -41,4 +41,12 @@ test('a difference of probabilities prints in percentage points, never "% points
   assert.ok(line, printed.join('\n'));
   assert.match(line, /Δ vs no-reserve 17\.5 percentage points \(95 % CI 10\.9–24\.1\)$/);
   assert.doesNotMatch(printed.join('\n'), /% points/);
+  // A share (unit 'fraction', shown in %) too: snapshots' failed_fraction.
+  const share = structuredClone(summary) as any;
+  share.studies.evacuation.metrics.any_stranded = { unit: 'fraction', kind: 'ratio', label: 'Failed share' };
+  for (const d of Object.values<any>(share.studies.evacuation.designs)) d.metrics.any_stranded.unit = 'fraction';
+  printed.length = 0;
+  console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
+  try { printSummary(share); } finally { console.log = log; }
+  assert.match(printed.find((l) => l.includes('Δ vs no-reserve')) ?? '', /Δ vs no-reserve 17\.5 percentage points \(95 % CI 10\.9–24\.1\)$/);
 });
