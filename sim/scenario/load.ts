@@ -232,11 +232,13 @@ function planStudy(
       at(origin(path) ?? path, `too big for this machine: ${model.what} need ≈ ${gib(model.bytes)}; limit ${gib(limit)} (expected a smaller model, or a larger --max-memory)`);
       return undefined;
     }
-    const events = eventsOf(input);
+    const generic = eventsOf(input), own = study.events?.(input);
+    const events = own !== undefined && own.events > generic.events ? own : generic;
     if (events.events > MAX_EVENTS) {
       if (tooBig) return undefined;
       tooBig = true;
-      const path = ['studies', study.name, ...events.what.split(' ')[0].split('.').filter(Boolean)];
+      const driver: (string | number)[] = events.what.split(' ')[0].split('.').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      const path = driver[0] === 'cloud' ? driver : ['studies', study.name, ...driver];
       at(origin(path) ?? path, `too many events: about ${events.events.toExponential(1)} per replication, driven by ${events.what} (expected at most ${MAX_EVENTS.toExponential(0)} events per replication)`);
       return undefined;
     }

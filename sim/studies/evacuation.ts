@@ -6,7 +6,7 @@ import { distribution } from '../random/spec.js';
 import { duration, fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { buildCloud, fillKey, pinProblems, unenforcedGroups, type BuiltCloud } from '../openstack/nova/cloud-build.js';
-import { totalHostCount } from '../openstack/nova/hosts.js';
+import { cloudHosts, totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, InstanceBuffers, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
 import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../openstack/nova/failures.js';
@@ -220,12 +220,43 @@ export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixe
   return s;
 }
 
+/**
+ * Events per replication driven by the rates of rack outages, failure domains and churn (the
+ * generic estimate sees only durations): each failed host costs its detection, evacuation, hook,
+ * repair and return, and about three events per instance on it (evacuate, restart, move back).
+ * An upper-bound estimate of the model's event count, to refuse a scenario that could not finish
+ * (a PDU failing 1.5 times a second: a bare rate is per second) before anything is built.
+ */
+export function evacuationEvents(input: StudyInput<EvacuationConfig>): { events: number; what: string } {
+  const cloud = input.cloud, c = input.config, T = input.horizon;
+  const hosts = cloudHosts(cloud), H = Math.max(1, hosts.length), R = Math.max(1, cloud.racks.length);
+  const shares = cloud.flavors.reduce((a, f) => a + f.share, 0);
+  const meanFlavorMb = shares > 0 ? cloud.flavors.reduce((a, f) => a + f.share * f.ram, 0) / shares / MB : Math.min(...cloud.flavors.map((f) => f.ram / MB));
+  const capacityMb = hosts.reduce((a, h) => a + Math.max(0, h.totalMb - h.reservedMb) * h.ramRatio, 0);
+  const instances = cloud.instances !== undefined ? cloud.instances.reduce((a, l) => a + l.count, 0) : cloud.fill * capacityMb / Math.max(1, meanFlavorMb);
+  const perHostFailure = 5 + 3 * instances / H;
+  const parts: { events: number; what: string }[] = [];
+  const per = (r: number) => `${r} per s over a horizon of ${T} s`;
+  if (c.rack_failures !== undefined) {
+    parts.push({ events: c.rack_failures.rate * T * R * (H / R) * perHostFailure, what: `rack_failures.rate (${per(c.rack_failures.rate)}, ${R} rack${R === 1 ? '' : 's'})` });
+  }
+  c.failure_domains.forEach((d, k) => {
+    const domains = Math.ceil(R / d.racks), hostsPerEvent = Math.max(1, d.racks * (H / R) * d.hosts);
+    parts.push({ events: d.rate * T * domains * hostsPerEvent * perHostFailure, what: `failure_domains.${k}.rate (${per(d.rate)}, ${domains} domain${domains === 1 ? '' : 's'} of ${hostsPerEvent} hosts)` });
+  });
+  if (cloud.churn !== undefined) parts.push({ events: cloud.churn.rate * T * 4, what: `cloud.churn.rate (${per(cloud.churn.rate)})` });
+  if (parts.length === 0) return { events: 0, what: '' };
+  const top = parts.reduce((a, b) => (b.events > a.events ? b : a));
+  return { events: parts.reduce((a, p) => a + p.events, 0), what: top.what };
+}
+
 export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof metrics> = {
   name: 'evacuation',
   title: 'Host evacuation: headroom for failed computes',
   question: 'When compute hosts or racks die, does `nova host-evacuate` find room for every instance, and what does each way of keeping headroom cost?',
   schema: evacuationSchema,
   metrics,
+  events: evacuationEvents,
   keyMetrics: ['any_stranded', 'stranded_instance_hours', 'downtime_p95', 'stranded_instances'],
   charts: [
     // Against the knob an operator sets (MiB, hosts); risk against capacity is the Pareto chart (reports/charts/pareto.ts).

@@ -157,6 +157,13 @@ export interface StudyDefinition<C = any, M extends string = string> {
   /** False for studies that need no `cloud:` (the queueing validation models). Default true. */
   needsCloud?: boolean;
   series?(input: StudyInput<C>): Record<string, SeriesDef>;
+  /**
+   * Events per replication that the study's rates drive (failures, churn), which the generic
+   * estimate (sim/scenario/limits.ts eventsOf, from duration distributions) cannot see; `what`
+   * starts with the driving value's path (in the study section, or from `cloud.`). The larger of
+   * the two estimates is checked against MAX_EVENTS before anything is built.
+   */
+  events?(input: StudyInput<C>): { events: number; what: string };
   /** Cross-field checks needing the cloud (e.g. NFS direct fetch on a release without it). */
   check?(input: StudyInput<C>): Problem[];
   /** Notes for the summary that are not numbers (e.g. a design asked for discard without virtio-scsi). */

@@ -17,21 +17,28 @@ const CASES = Number(process.env.FUZZ_CASES ?? 10_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 // The invariant is 10 s; a 2-core machine shared with other work gets twice that before it counts as a hang.
 const RUN_LIMIT_MS = 20_000;
-/** Events per replication of a queue above which an accepted mutant is not run (≈ 10 s at 3·10⁶ events/s). */
+/**
+ * Events per replication above which an accepted mutant is not run (≈ 10 s at 3·10⁶ events/s):
+ * validate accepts up to MAX_EVENTS (10¹⁰, hours of work by design), so a mutant may be large
+ * work without being a hang.
+ */
 const RUN_EVENTS = 3e7;
 
 /**
- * The most events per replication of the mutant's queue variants: exact there (two per job,
- * sim/scenario/limits.ts eventsOf), whereas for the other studies the estimate is a coarse upper
- * bound (a guest's boot time counted as a process recurring all year) that says nothing of the
- * real cost; those always run.
+ * The most events per replication of the mutant's variants by the estimates that count what the
+ * model does: a queue's jobs (two events each, sim/scenario/limits.ts eventsOf) and a study's own
+ * estimate from its rates (StudyDefinition.events: failures, churn). The generic estimate from
+ * durations is a coarse upper bound for the other studies (a guest's boot time counted as a
+ * process recurring all year) that says nothing of the real cost, so it does not decide.
  */
-function queueEventsPerReplication(text: string): number {
+function modelEventsPerReplication(text: string): number {
   let most = 0;
   for (const plan of loadScenarioText(text, 'fuzz.yaml', { replications: 2 }).studies) {
     for (const v of plan.variants) {
       const e = eventsOf(v.input);
       if (e.what.startsWith('jobs')) most = Math.max(most, e.events);
+      const own = plan.definition.events?.(v.input as never);
+      if (own !== undefined) most = Math.max(most, own.events);
     }
   }
   return most;
@@ -80,7 +87,7 @@ test(`fuzz: ${CASES} mutants refused cleanly or accepted, and accepted ones run`
   const validateS = (performance.now() - t0) / 1000;
   // Mutants whose replication is large work by design (validate accepts up to MAX_EVENTS per
   // replication: a queue of 10^9 warm-up jobs is minutes, not a hang) are counted, not run.
-  const runnable = accepted.filter((t) => queueEventsPerReplication(t) <= RUN_EVENTS);
+  const runnable = accepted.filter((t) => modelEventsPerReplication(t) <= RUN_EVENTS);
   // Every k-th accepted mutant, so the sample spreads over the whole run.
   const step = Math.max(1, Math.floor(runnable.length / RUNS));
   const sample = runnable.filter((_, i) => i % step === 0).slice(0, RUNS);
@@ -95,7 +102,7 @@ test(`fuzz: ${CASES} mutants refused cleanly or accepted, and accepted ones run`
     assert.deepEqual(failures, [], `accepted mutant failed to run (seed ${seed}):\n${text.slice(0, 2000)}`);
   }
   const runS = (performance.now() - t1) / 1000;
-  console.log(`fuzz: ${CASES} cases in ${validateS.toFixed(0)} s: ${refused} refused, ${accepted.length} accepted (${accepted.length - runnable.length} over ${RUN_EVENTS.toExponential(0)} queue events per replication, not run); ${sample.length} accepted run with 2 replications in ${runS.toFixed(0)} s`);
+  console.log(`fuzz: ${CASES} cases in ${validateS.toFixed(0)} s: ${refused} refused, ${accepted.length} accepted (${accepted.length - runnable.length} over ${RUN_EVENTS.toExponential(0)} events per replication, not run); ${sample.length} accepted run with 2 replications in ${runS.toFixed(0)} s`);
   console.log(`fuzz: ${classes.size} problem classes:`);
   for (const [c, n] of [...classes].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(6)}  ${c}`);
 });
