@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import type { Cloud } from '../openstack/cloud.js';
+import { estimatedInstances } from '../openstack/nova/hosts.js';
 import type { StudyInput } from '../studies/study.js';
 import type { Distribution } from '../random/distributions.js';
 import { unitKindOf } from '../random/spec.js';
@@ -24,7 +25,7 @@ export function modelOf(input: StudyInput<unknown>): { bytes: number; what: stri
   let bytes = 0;
   if (cloud?.racks) {
     const hosts = cloud.racks.reduce((s, r) => s + (typeof r.hosts === 'number' ? r.hosts : r.hosts.length), 0);
-    const instances = instancesOf(cloud);
+    const instances = estimatedInstances(cloud);
     bytes += hosts * BYTES.host + instances * BYTES.instance;
     parts.push(`${hosts} hosts`, `≈ ${Math.round(instances)} instances`);
   }
@@ -41,16 +42,6 @@ export function modelOf(input: StudyInput<unknown>): { bytes: number; what: stri
     parts.push(`≈ ${Math.round(n)} disks`);
   }
   return { bytes, what: parts.join(', ') };
-}
-
-/** Instances the fill reaches: fill × RAM of the hosts ÷ the share-weighted flavor RAM (or the explicit list). */
-function instancesOf(cloud: Cloud): number {
-  if (cloud.instances) return cloud.instances.reduce((s, i) => s + i.count, 0);
-  // A rack is a count of hosts of the rack's RAM, or a list of hosts each with its own (or the rack's).
-  const ram = cloud.racks.reduce((s, r) => s + (typeof r.hosts === 'number' ? r.hosts * (r.ram ?? 0) : r.hosts.reduce((t, h) => t + (h.ram ?? r.ram ?? 0), 0)), 0);
-  const shares = cloud.flavors.reduce((s, f) => s + f.share, 0);
-  const meanRam = shares > 0 ? cloud.flavors.reduce((s, f) => s + f.share * f.ram, 0) / shares : Math.min(...cloud.flavors.map((f) => f.ram));
-  return meanRam > 0 ? (cloud.fill * ram) / meanRam : 0;
 }
 
 function num(v: unknown): number {

@@ -6,7 +6,7 @@ import { distribution } from '../random/spec.js';
 import { duration, fraction, rate } from '../units/zod-units.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { buildCloud, fillKey, pinProblems, unenforcedGroups, type BuiltCloud } from '../openstack/nova/cloud-build.js';
-import { cloudHosts, totalHostCount } from '../openstack/nova/hosts.js';
+import { estimatedInstances, totalHostCount } from '../openstack/nova/hosts.js';
 import { ComputeState } from '../openstack/nova/compute-state.js';
 import { EvacuationModel, InstanceBuffers, type EvacuationParams, type HookParams } from '../openstack/nova/evacuation.js';
 import { FailureProcess, MAX_DOMAIN_KINDS, type FailureConfig } from '../openstack/nova/failures.js';
@@ -229,12 +229,8 @@ export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixe
  */
 export function evacuationEvents(input: StudyInput<EvacuationConfig>): { events: number; what: string } {
   const cloud = input.cloud, c = input.config, T = input.horizon;
-  const hosts = cloudHosts(cloud), H = Math.max(1, hosts.length), R = Math.max(1, cloud.racks.length);
-  const shares = cloud.flavors.reduce((a, f) => a + f.share, 0);
-  const meanFlavorMb = shares > 0 ? cloud.flavors.reduce((a, f) => a + f.share * f.ram, 0) / shares / MB : Math.min(...cloud.flavors.map((f) => f.ram / MB));
-  const capacityMb = hosts.reduce((a, h) => a + Math.max(0, h.totalMb - h.reservedMb) * h.ramRatio, 0);
-  const instances = cloud.instances !== undefined ? cloud.instances.reduce((a, l) => a + l.count, 0) : cloud.fill * capacityMb / Math.max(1, meanFlavorMb);
-  const perHostFailure = 5 + 3 * instances / H;
+  const H = Math.max(1, totalHostCount(cloud)), R = Math.max(1, cloud.racks.length);
+  const perHostFailure = 5 + 3 * estimatedInstances(cloud) / H;
   const parts: { events: number; what: string }[] = [];
   const per = (r: number) => `${r} per s over a horizon of ${T} s`;
   if (c.rack_failures !== undefined) {

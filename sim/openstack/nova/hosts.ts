@@ -23,6 +23,20 @@ export function rackHostCount(rack: Rack): number {
   return typeof rack.hosts === 'number' ? rack.hosts : rack.hosts.length;
 }
 
+/**
+ * Instances a scenario has before anything is built: its instance list, or the fill × the hosts'
+ * RAM ÷ the share-weighted flavor RAM. Rack arithmetic only (no host is expanded), for the
+ * estimates that must refuse a cloud of 2^32 hosts before it is built.
+ */
+export function estimatedInstances(cloud: Pick<Cloud, 'racks' | 'flavors' | 'instances' | 'fill'>): number {
+  if (cloud.instances) return cloud.instances.reduce((s, i) => s + i.count, 0);
+  // A rack is a count of hosts of the rack's RAM, or a list of hosts each with its own (or the rack's).
+  const ram = cloud.racks.reduce((s, r) => s + (typeof r.hosts === 'number' ? r.hosts * (r.ram ?? 0) : r.hosts.reduce((t, h) => t + (h.ram ?? r.ram ?? 0), 0)), 0);
+  const shares = cloud.flavors.reduce((s, f) => s + f.share, 0);
+  const meanRam = shares > 0 ? cloud.flavors.reduce((s, f) => s + f.share * f.ram, 0) / shares : Math.min(...cloud.flavors.map((f) => f.ram));
+  return meanRam > 0 ? (cloud.fill * ram) / meanRam : 0;
+}
+
 export function totalHostCount(cloud: Pick<Cloud, 'racks'>): number {
   let n = 0;
   for (const r of cloud.racks) n += rackHostCount(r);
