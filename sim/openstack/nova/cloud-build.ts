@@ -77,15 +77,10 @@ export function buildCloud(cloud: Cloud, seed: number | string, replication = -1
   // A fill's instances have no names: number them host by host (renumberByHost). Listed
   // instances keep their lines' order, which traces and hand-worked logs refer to.
   const byHost = cloud.instances === undefined;
-  if (failures === 0) {
-    if (byHost) trial.renumberByHost();
-    return { state: finish(trial), fillFailures: 0 };
-  }
-  // Rebuild without the instances that never got a host, on the same hosts, in the same order
-  // (a fill's numbered host by host as renumberByHost does).
+  if (failures === 0) return { state: finish(trial, byHost), fillFailures: 0 };
+  // Rebuild without the instances that never got a host, on the same hosts, in the same order.
   const keep: number[] = [];
-  if (byHost) for (let h = 0; h < trial.hostCount; h++) for (let i = trial.head[h]; i >= 0; i = trial.next[i]) keep.push(i);
-  else for (let i = 0; i < N; i++) if (trial.hostOf[i] >= 0) keep.push(i);
+  for (let i = 0; i < N; i++) if (trial.hostOf[i] >= 0) keep.push(i);
   const out = new ComputeState(cloud, keep.length, req.groupCount);
   keep.forEach((old, i) => {
     out.setFlavor(i, trial.flavorOf[old]);
@@ -93,12 +88,15 @@ export function buildCloud(cloud: Cloud, seed: number | string, replication = -1
     out.azReq[i] = trial.azReq[old];
   });
   setGroups(out, Array.from(out.groupOf), req.groupCount);
-  // Attach in reverse so each host's list keeps the order of the trial (head insertion).
-  for (let i = keep.length - 1; i >= 0; i--) out.attach(i, trial.hostOf[keep[i]]);
-  return { state: finish(out), fillFailures: failures };
+  // Attach in index order, the trial's order for a fill, so that head insertion gives each host's
+  // list the order it has in the trial (attaching in reverse, as this did before, reversed every
+  // list; on a host holding pinned and placed listed instances, the pinned went first in the trial).
+  for (let i = 0; i < keep.length; i++) out.attach(i, trial.hostOf[keep[i]]);
+  return { state: finish(out, byHost), fillFailures: failures };
 }
 
-function finish(s: ComputeState): ComputeState {
+function finish(s: ComputeState, byHost: boolean): ComputeState {
+  if (byHost) s.renumberByHost();
   for (let i = 0; i < s.instanceCount; i++) { s.homeOf[i] = s.hostOf[i]; s.state[i] = RUNNING; }
   return s;
 }
