@@ -216,6 +216,9 @@ export function overcommitWarning(above: ResultStats | undefined, commit: Result
 export function workingState(input: StudyInput<unknown>, built: BuiltCloud, fixed: boolean): ComputeState {
   const make = () => new ComputeState(input.cloud, built.state.instanceCount, built.state.groups.length);
   const s = fixed ? input.memo.get('fixed-fill-working-state', built, make) : make();
+  // The replication's scheduler rebuilds the indexes (Scheduler's constructor): released, they
+  // are not rebuilt by the copy too (one rebuild of ~5 indexes of 10,000 hosts saved).
+  s.index?.release();
   s.copyFrom(built.state);
   return s;
 }
@@ -342,7 +345,7 @@ export const evacuationStudy: StudyDefinition<EvacuationConfig, keyof typeof met
     const fixed = input.config.initial_layout === 'fixed';
     const built = fixed ? fixedFill(input) : buildCloud(cloud, input.seed, ctx.replication);
     const state = workingState(input, built, fixed);
-    const buffers = fixed ? input.memo.get('fixed-fill-instance-buffers', state, () => new InstanceBuffers(state.instanceCount)) : undefined;
+    const buffers = fixed ? input.memo.get('fixed-fill-instance-buffers', state, () => new InstanceBuffers(state.instanceCount, state.hostCount)) : undefined;
     const sim = new Simulation(4096);
     const model = new EvacuationModel(sim, state, evacuationParams(cloud, input.config), ctx.streams, buffers);
     if (ctx.tracer !== undefined) {

@@ -79,11 +79,11 @@ test('the fill numbers instances host by host, each host in its list order (host
 
 test('renumberByHost is a relabelling: every host keeps its instances, in order, with their groups and links (property)', () => {
   fc.assert(fc.property(
-    fc.array(fc.record({ host: fc.nat(5), flavor: fc.nat(2), group: fc.integer({ min: -1, max: 3 }) }), { maxLength: 60 }),
+    fc.array(fc.record({ host: fc.integer({ min: -1, max: 5 }), flavor: fc.nat(2), group: fc.integer({ min: -1, max: 3 }) }), { maxLength: 60 }),
     (rows) => {
       const c = cloud(smallRack(6, { racks: [{ name: 'r1', hosts: 6, ram: '1TiB', vcpus: 512 }] }));
       const st = new ComputeState(c, rows.length, 4);
-      rows.forEach((r, i) => { st.setFlavor(i, r.flavor); st.groupOf[i] = r.group; st.azReq[i] = r.flavor - 1; st.attach(i, r.host); st.homeOf[i] = r.host; });
+      rows.forEach((r, i) => { st.setFlavor(i, r.flavor); st.groupOf[i] = r.group; st.azReq[i] = r.flavor - 1; if (r.host >= 0) st.attach(i, r.host); st.homeOf[i] = r.host; });
       for (let g = 0; g < 4; g++) st.groups[g] = Int32Array.from(rows.flatMap((r, i) => (r.group === g ? [i] : [])));
       const before = layoutByHost(st).lists;
       const groupFlavors = st.groups.map((m) => Array.from(m, (i) => `${st.hostOf[i]}/${st.flavorOf[i]}`).sort());
@@ -92,6 +92,9 @@ test('renumberByHost is a relabelling: every host keeps its instances, in order,
       assert.deepEqual(after.lists, before);
       assert.ok(after.consecutive);
       for (let i = 0; i < rows.length; i++) assert.equal(st.homeOf[i], st.hostOf[i]);
+      // Instances on no host (a fill's NoValidHost) come last, in no list.
+      const unplaced = rows.filter((r) => r.host < 0).length;
+      for (let i = rows.length - unplaced; i < rows.length; i++) assert.deepEqual([st.hostOf[i], st.next[i], st.prev[i]], [-1, -1, -1]);
       st.groups.forEach((m, g) => {
         assert.deepEqual(Array.from(m, (i) => `${st.hostOf[i]}/${st.flavorOf[i]}`).sort(), groupFlavors[g]);
         for (const i of m) assert.equal(st.groupOf[i], g);

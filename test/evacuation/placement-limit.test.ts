@@ -33,6 +33,24 @@ test('placementOrder: a permutation of the hosts, the same for the same key and 
   assert.notDeepEqual(a, placementOrder(12345, 50, 2048, 1));
 });
 
+/** The order placementOrder's radix sort must give: hosts by the 32-bit hash, ties by host (a plain comparison sort). */
+function referenceOrder(key: number, hostCount: number, ramMb: number, vcpus: number): number[] {
+  const hash = (h: number): number => {
+    let x = key ^ Math.imul(h + 1, 0x9e3779b1) ^ Math.imul(ramMb | 0, 0x85ebca6b) ^ Math.imul(vcpus | 0, 0xc2b2ae35);
+    x ^= x >>> 16; x = Math.imul(x, 0x7feb352d);
+    x ^= x >>> 15; x = Math.imul(x, 0x846ca68b);
+    x ^= x >>> 16;
+    return x >>> 0;
+  };
+  return Array.from({ length: hostCount }, (_, h) => h).sort((a, b) => hash(a) - hash(b) || a - b);
+}
+
+test('placementOrder equals a comparison sort by (hash, host) (differential, property)', () => {
+  fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 1 << 20 }), fc.integer({ min: 1, max: 128 }),
+    (key, n, ram, vcpus) => assert.deepEqual(Array.from(placementOrder(key, n, ram, vcpus)), referenceOrder(key, n, ram, vcpus))), { numRuns: 60 });
+  assert.deepEqual(Array.from(placementOrder(7, 100_000, 2048, 1)), referenceOrder(7, 100_000, 2048, 1));
+});
+
 test('hand-worked: the limit changes the chosen host — limit 1 takes placement\'s first candidate, no limit the emptiest host', () => {
   // 6 hosts; r-1 is the emptiest, so the RAM weigher picks it when every host is weighed.
   const order = placementOrder(0, 6, 2048, 1);

@@ -305,27 +305,43 @@ export class ComputeState {
    */
   renumberByHost(): void {
     const N = this.instanceCount;
-    const order = new Int32Array(N), renumbered = new Int32Array(N);
+    const order = new Int32Array(N), start = new Int32Array(this.hostCount + 1);
     let n = 0;
-    for (let h = 0; h < this.hostCount; h++) for (let i = this.head[h]; i >= 0; i = this.next[i]) order[n++] = i;
+    for (let h = 0; h < this.hostCount; h++) {
+      start[h] = n;
+      for (let i = this.head[h]; i >= 0; i = this.next[i]) order[n++] = i;
+    }
+    const placed = start[this.hostCount] = n;
     for (let i = 0; i < N; i++) if (this.hostOf[i] < 0) order[n++] = i;
-    for (let k = 0; k < N; k++) renumbered[order[k]] = k;
-    // One loop per array type: a loop shared by all three reads ~4× slower (polymorphic).
+    // One loop per array type: a loop shared by all three reads ~4× slower (polymorphic). An
+    // array holding one value throughout (a fill's homeOf, ioHost, state) is left as it is.
     const f64 = new Float64Array(N), i32 = new Int32Array(N), u8 = new Uint8Array(N);
-    for (const a of [this.ramMb, this.vcpusOf]) { for (let k = 0; k < N; k++) f64[k] = a[order[k]]; a.set(f64); }
-    for (const a of [this.flavorOf, this.hostOf, this.homeOf, this.groupOf, this.azReq, this.ioHost]) {
+    for (const a of [this.ramMb, this.vcpusOf]) { if (!uniform(a)) { for (let k = 0; k < N; k++) f64[k] = a[order[k]]; a.set(f64); } }
+    for (const a of [this.flavorOf, this.homeOf, this.groupOf, this.azReq, this.ioHost]) {
+      if (uniform(a)) continue;
       for (let k = 0; k < N; k++) i32[k] = a[order[k]];
       a.set(i32);
     }
-    for (let k = 0; k < N; k++) u8[k] = this.state[order[k]];
-    this.state.set(u8);
-    // Links name instances: move them and rename them.
-    for (const links of [this.next, this.prev]) {
-      for (let k = 0; k < N; k++) { const j = links[order[k]]; i32[k] = j < 0 ? -1 : renumbered[j]; }
-      links.set(i32);
+    if (!uniform(this.state)) { for (let k = 0; k < N; k++) u8[k] = this.state[order[k]]; this.state.set(u8); }
+    // Each host's instances are now a run of consecutive numbers, in list order: the host, the
+    // links and the heads follow from the runs (the unplaced, at the end, are in no list).
+    for (let h = 0; h < this.hostCount; h++) {
+      const first = start[h], k = start[h + 1];
+      this.head[h] = k > first ? first : -1;
+      for (let j = first; j < k; j++) {
+        this.hostOf[j] = h;
+        this.prev[j] = j > first ? j - 1 : -1;
+        this.next[j] = j + 1 < k ? j + 1 : -1;
+      }
     }
-    for (let h = 0; h < this.hostCount; h++) if (this.head[h] >= 0) this.head[h] = renumbered[this.head[h]];
-    for (const members of this.groups) for (let m = 0; m < members.length; m++) members[m] = renumbered[members[m]];
+    this.hostOf.fill(-1, placed);
+    this.prev.fill(-1, placed);
+    this.next.fill(-1, placed);
+    if (this.groups.length > 0) {
+      const renumbered = i32;
+      for (let j = 0; j < N; j++) renumbered[order[j]] = j;
+      for (const members of this.groups) for (let m = 0; m < members.length; m++) members[m] = renumbered[members[m]];
+    }
   }
 
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
@@ -348,4 +364,11 @@ export class ComputeState {
     for (let h = 0; h < this.hostCount; h++) s += this.totalMb[h];
     return s;
   }
+}
+
+/** Whether every element of `a` equals the first. */
+function uniform(a: Float64Array | Int32Array | Uint8Array): boolean {
+  const x = a.length > 0 ? a[0] : 0;
+  for (let k = 1; k < a.length; k++) if (a[k] !== x) return false;
+  return true;
 }

@@ -84,8 +84,9 @@ export class EvacuationModel implements FailureListener {
   strandedSeconds = 0;
   buildFailures = 0;
   recoveryMax = 0;
-  downtimes = new Float64Array(1024);
   downtimeCount = 0;
+  /** The downtimes recorded (the first downtimeCount), in a buffer reused across replications. */
+  get downtimes(): Float64Array { return this.buffers.downtimes; }
   heldBackArea = 0;
   runningArea = 0;
   /** Highest guest RAM allocated on one host / its physical RAM (above 1: overcommitted memory). */
@@ -125,6 +126,7 @@ export class EvacuationModel implements FailureListener {
   private readonly hookDone: Uint8Array;
   private readonly waiting: Uint8Array;
   private readonly away: number[][];
+  private readonly buffers: InstanceBuffers;
   private readonly restartToken: Float64Array;
   private readonly downSince: Float64Array;
   private readonly strandedSince: Float64Array;
@@ -164,7 +166,7 @@ export class EvacuationModel implements FailureListener {
     readonly s: ComputeState,
     private readonly p: EvacuationParams,
     streams: Streams,
-    buffers = new InstanceBuffers(s.instanceCount),
+    buffers = new InstanceBuffers(s.instanceCount, s.hostCount),
   ) {
     const H = s.hostCount, N = s.instanceCount;
     this.scheduler = new Scheduler(s, streams.stream('scheduler'), { placement: streams.stream('placement') });
@@ -190,8 +192,12 @@ export class EvacuationModel implements FailureListener {
     this.hookToken = new Float64Array(H).fill(-1);
     this.hookDone = new Uint8Array(H);
     this.waiting = new Uint8Array(H);
-    this.away = Array.from({ length: H }, () => []);
-    if (buffers.restartToken.length !== N) throw new RangeError(`instance buffers for ${buffers.restartToken.length} instances, the state has ${N}`);
+    if (buffers.restartToken.length !== N || buffers.away.length !== H) {
+      throw new RangeError(`buffers for ${buffers.restartToken.length} instances and ${buffers.away.length} hosts, the state has ${N} and ${H}`);
+    }
+    this.buffers = buffers;
+    this.away = buffers.away;
+    for (let h = 0; h < H; h++) this.away[h].length = 0;
     this.restartToken = buffers.restartToken.fill(-1);
     this.downSince = buffers.downSince.fill(0);
     this.strandedSince = buffers.strandedSince.fill(-1);
@@ -259,6 +265,10 @@ export class EvacuationModel implements FailureListener {
     if (st === RUNNING) this.runningMb += this.s.ramMb[i];
   }
 
+  /**
+   * A line for the trace. Per-instance paths test `this.log` first: an argument's template is
+   * built before the call, traced or not (~5 % of a 1,000-host replication, bench/results.md).
+   */
   private note(line: string): void {
     if (this.log !== undefined) this.log(`${fmt(this.sim.now)} ${line}`);
   }
@@ -376,7 +386,7 @@ export class EvacuationModel implements FailureListener {
         this.strandings++;
         this.strandedSince[i] = this.sim.now;
       }
-      this.note(`evacuate i${i} from ${s.hostNames[src]}: NoValidHost, stranded (${this.strandedVmState})`);
+      if (this.log !== undefined) this.note(`evacuate i${i} from ${s.hostNames[src]}: NoValidHost, stranded (${this.strandedVmState})`);
       return false;
     }
     s.detach(i, true);
@@ -391,7 +401,7 @@ export class EvacuationModel implements FailureListener {
     // Local storage: the destination rebuilds the root disk from the image (§8.2 instance_on_disk
     // false) and the source's copy is destroyed when its compute restarts: the data is lost.
     if (!this.p.sharedStorage) this.dataLost++;
-    this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
+    if (this.log !== undefined) this.note(`evacuate i${i} ${s.hostNames[src]} -> ${s.hostNames[dest]}`);
     if (s.state[i] === STRANDED) {
       this.strandedSeconds += this.sim.now - this.strandedSince[i];
       this.strandedSince[i] = -1;
@@ -426,12 +436,13 @@ export class EvacuationModel implements FailureListener {
       const rec = now - this.incidentStart[inc];
       if (rec > this.recoveryMax) this.recoveryMax = rec;
     }
-    this.note(`i${i} running on ${this.s.hostNames[this.s.hostOf[i]]}`);
+    if (this.log !== undefined) this.note(`i${i} running on ${this.s.hostNames[this.s.hostOf[i]]}`);
   }
 
   private recordDowntime(d: number): void {
-    if (this.downtimeCount === this.downtimes.length) this.downtimes = grown(this.downtimes, this.downtimes.length * 2);
-    this.downtimes[this.downtimeCount++] = d;
+    const b = this.buffers;
+    if (this.downtimeCount === b.downtimes.length) b.downtimes = grown(b.downtimes, b.downtimes.length * 2);
+    b.downtimes[this.downtimeCount++] = d;
   }
 
   hostUp(h: number): void {
@@ -638,19 +649,24 @@ export class EvacuationModel implements FailureListener {
 }
 
 /**
- * The model's per-instance arrays, which a caller running many replications on one working state
+ * The model's per-instance arrays (and per-host lists), which a caller running many replications on one working state
  * passes to each model in turn (the evacuation study keeps them with the fixed layout's working
  * copy): 400,000 instances are 13 MB that would otherwise be allocated, zeroed and collected every
  * replication. The model resets them itself.
  */
 export class InstanceBuffers {
+  /** Downtimes recorded (grown by doubling, kept at their largest size). */
+  downtimes = new Float64Array(1024);
+  /** Per host: the instances evacuated from it, to move back. */
+  readonly away: number[][];
   readonly restartToken: Float64Array;
   readonly downSince: Float64Array;
   readonly strandedSince: Float64Array;
   readonly incidentOf: Int32Array;
   readonly scratch: Int32Array;
   readonly refused: Uint8Array;
-  constructor(instances: number) {
+  constructor(instances: number, hosts: number) {
+    this.away = Array.from({ length: hosts }, () => []);
     this.restartToken = new Float64Array(instances);
     this.downSince = new Float64Array(instances);
     this.strandedSince = new Float64Array(instances);

@@ -37,9 +37,9 @@ export interface Weighing {
   ioScale: number;
 }
 
-/** Hosts per block. */
+/** Hosts per block (at most 32: a block's pending changes are the bits of one word). */
 export const BLOCK = 16;
-/** Blocks per superblock. */
+/** Blocks per superblock (at most 32, likewise). */
 export const SUPER = 8;
 
 /** Availability zone of a block or superblock whose hosts have none. */
@@ -239,11 +239,10 @@ export class HostIndex {
    * Positions whose host changed since a placement last read them (`defer`), with counts per
    * block and superblock. A cloud with one index per request shape tells each index of every
    * change, but a shape's placements read only the positions before its candidates' end
-   * (`flushBefore`): changes beyond it wait until the candidates reach them.
+   * (`flushCandidates`): changes beyond it wait until the candidates reach them.
    */
-  private readonly pendingAt: Uint8Array;
-  private readonly blockPending: Int32Array;
-  private readonly superPending: Int32Array;
+  private readonly pending: Uint32Array;
+  private readonly superPending: Uint32Array;
 
   /**
    * `order`: the host at each position (a permutation of the hosts); the hosts' own order
@@ -271,9 +270,8 @@ export class HostIndex {
     this.moved = new Int32Array(nb);
     this.mergeA = new Int32Array(SUPER * BLOCK);
     this.mergeB = new Int32Array(SUPER * BLOCK);
-    this.pendingAt = new Uint8Array(H);
-    this.blockPending = new Int32Array(nb);
-    this.superPending = new Int32Array(ns);
+    this.pending = new Uint32Array(nb);
+    this.superPending = new Uint32Array(ns);
     this.ramSign = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.cpuSign = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     this.ioSign = Math.sign(s.ioOpsWeightMultiplier);
@@ -541,34 +539,39 @@ export class HostIndex {
     }
   }
 
-  /** Host h changed: applied (`update`) when a placement next reads its position (`flushBefore`). */
+  /** Host h changed: applied (`update`) when a placement next reads its position (`flushCandidates`). */
   defer(h: number): void {
-    const p = this.positionOf[h];
-    if (this.pendingAt[p] !== 0) return;
-    this.pendingAt[p] = 1;
-    const b = (p / BLOCK) | 0;
-    this.blockPending[b]++;
-    this.superPending[(b / SUPER) | 0]++;
+    const p = this.positionOf[h], b = (p / BLOCK) | 0, S = (b / SUPER) | 0;
+    this.pending[b] |= 1 << (p - b * BLOCK);
+    this.superPending[S] |= 1 << (b - S * SUPER);
   }
 
   /**
-   * Applies the deferred changes at positions before `end`; returns whether one of them changed
+   * Applies the deferred changes at positions in [from, end); returns whether one of them changed
    * which hosts placement offers for the index's shape (the candidates' end may then move).
+   * Pending positions are bits (a block's positions, a superblock's blocks): the loops visit only
+   * what changed, lowest position first.
    */
-  flushBefore(end: number): boolean {
-    const B = this.blocks, bp = this.blockPending, sp = this.superPending, pendingAt = this.pendingAt;
+  private flushRange(from: number, end: number): boolean {
+    const pending = this.pending, superPending = this.superPending;
     let offerChanged = false;
-    for (let S = 0; S < sp.length && S * SUPER * BLOCK < end; S++) {
-      if (sp[S] === 0) continue;
-      const b1 = Math.min(B.count, (S + 1) * SUPER);
-      for (let b = S * SUPER; b < b1 && b * BLOCK < end; b++) {
-        if (bp[b] === 0) continue;
-        const hi = Math.min(b * BLOCK + this.blockSize[b], end);
-        for (let p = b * BLOCK; p < hi; p++) {
-          if (pendingAt[p] === 0) continue;
-          pendingAt[p] = 0;
-          bp[b]--;
-          sp[S]--;
+    for (let S = (from / (SUPER * BLOCK)) | 0; S < superPending.length && S * SUPER * BLOCK < end; S++) {
+      let blocks = superPending[S];
+      while (blocks !== 0) {
+        const bit = 31 - Math.clz32(blocks & -blocks);
+        blocks &= blocks - 1;
+        const b = S * SUPER + bit, lo = b * BLOCK;
+        if (lo >= end) break;
+        // The block's positions in [from, end), as bits.
+        const first = from > lo ? from - lo : 0, last = end - lo < BLOCK ? end - lo : BLOCK;
+        const range = (last === 32 ? -1 : (1 << last) - 1) & ~((1 << first) - 1);
+        let take = pending[b] & range;
+        if (take === 0) continue;
+        pending[b] &= ~take;
+        if (pending[b] === 0) superPending[S] &= ~(1 << bit);
+        while (take !== 0) {
+          const p = lo + 31 - Math.clz32(take & -take);
+          take &= take - 1;
           const offered = this.offeredHere[p];
           this.update(this.hostAt[p]);
           if (this.offeredHere[p] !== offered) offerChanged = true;
@@ -580,7 +583,7 @@ export class HostIndex {
 
   /** Applies every deferred change. */
   flush(): void {
-    this.flushBefore(this.hostCount);
+    this.flushRange(0, this.hostCount);
   }
 
   /**
@@ -591,15 +594,21 @@ export class HostIndex {
    */
   flushCandidates(ramMb: number, vcpus: number, az: number, limit: number): number {
     let end = this.candidatesEnd(ramMb, vcpus, az, limit);
-    while (this.flushBefore(end)) end = this.candidatesEnd(ramMb, vcpus, az, limit);
+    // A change that alters which hosts are offered moves the end: flush up to the new end (the
+    // positions before the old one are current already).
+    for (let done = 0; end > done;) {
+      const moved = this.flushRange(done, end);
+      done = end;
+      if (!moved) break;
+      end = this.candidatesEnd(ramMb, vcpus, az, limit);
+    }
     return end;
   }
 
   /** Everything changed (start of a replication, a copy of another state). */
   rebuild(): void {
     const B = this.blocks, Sp = this.supers;
-    this.pendingAt.fill(0);
-    this.blockPending.fill(0);
+    this.pending.fill(0);
     this.superPending.fill(0);
     for (let p = 0; p < this.hostCount; p++) this.setHost(p);
     this.orderState.fill(Order.Unsorted);
