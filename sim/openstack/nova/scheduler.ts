@@ -129,6 +129,9 @@ export class Scheduler {
   private ignore = -1;
   private readonly excluded: Int32Array;
   private nExcluded = 0;
+  /** Positions of the excluded hosts that are eligible and among the candidates (set by select). */
+  private readonly spoilers: Int32Array;
+  private nSpoilers = 0;
   private readonly cand: Int32Array;
   private readonly bestHosts: Int32Array;
   private readonly bestWeights: Float64Array;
@@ -167,6 +170,7 @@ export class Scheduler {
     this.mark = new Int32Array(H);
     this.cand = new Int32Array(H);
     this.excluded = new Int32Array(H + 1);
+    this.spoilers = new Int32Array(H + 1);
     const k = Math.max(1, s.nova.hostSubsetSize);
     this.bestHosts = new Int32Array(k);
     this.bestWeights = new Float64Array(k);
@@ -261,6 +265,14 @@ export class Scheduler {
       ix.flush();
       this.end = this.limited ? ix.candidatesEnd(ramMb, vcpus, az, this.limit) : ix.hostCount;
     }
+    // The excluded hosts that spoil a range: eligible ones among the candidates (an evacuation's
+    // source is down, so usually none).
+    let nSpoil = 0;
+    for (let x = 0; x < this.nExcluded; x++) {
+      const p = ix.positionOf[this.excluded[x]];
+      if (p < this.end && ix.ramSlack[p] !== -Infinity) this.spoilers[nSpoil++] = p;
+    }
+    this.nSpoilers = nSpoil;
     // Superblocks from the candidates' end on hold no candidate: pass 1 leaves them out.
     const ns = Math.min(ix.supers.count, Math.ceil(this.end / (SUPER * BLOCK))), sStatus = this.superStatus, subset = this.s.nova.hostSubsetSize;
     let count = this.extremes(ramMb, vcpus, az, true);
@@ -419,10 +431,9 @@ export class Scheduler {
 
   /** An excluded host at a position in [lo, hi) that the ComputeFilter would pass (it spoils a whole range). */
   private excludesEligible(lo: number, hi: number): boolean {
-    const excluded = this.excluded, ix = this.ix;
-    for (let x = 0; x < this.nExcluded; x++) {
-      const p = ix.positionOf[excluded[x]];
-      if (p >= lo && p < hi && ix.ramSlack[p] !== -Infinity) return true;
+    for (let x = 0; x < this.nSpoilers; x++) {
+      const p = this.spoilers[x];
+      if (p >= lo && p < hi) return true;
     }
     return false;
   }
