@@ -48,7 +48,7 @@ function referenceOrder(key: number, hostCount: number, ramMb: number, vcpus: nu
 test('placementOrder equals a comparison sort by (hash, host) (differential, property)', () => {
   fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 1 << 20 }), fc.integer({ min: 1, max: 128 }),
     (key, n, ram, vcpus) => assert.deepEqual(Array.from(placementOrder(key, n, ram, vcpus)), referenceOrder(key, n, ram, vcpus))), { numRuns: 60 });
-  assert.deepEqual(Array.from(placementOrder(7, 100_000, 2048, 1)), referenceOrder(7, 100_000, 2048, 1));
+  assert.deepEqual(Array.from(placementOrder(7, 20_000, 2048, 1)), referenceOrder(7, 20_000, 2048, 1));
 });
 
 test('hand-worked: the limit changes the chosen host — limit 1 takes placement\'s first candidate, no limit the emptiest host', () => {
