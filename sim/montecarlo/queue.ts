@@ -55,7 +55,10 @@ async function connect(url: string, forWorker: boolean): Promise<Redis> {
     throw new QueueError(`--queue ${url}: not a URL (expected redis://HOST:PORT)`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new QueueError(`--queue ${url}: not a redis:// URL (expected redis://HOST:PORT)`);
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: forWorker ? null : 3, retryStrategy: () => null });
+  // disconnectTimeout: ioredis waits that long for a socket to close after disconnect() before it
+  // destroys it, and a refused connection's socket never reports closing: with the default 2 s, a
+  // command refused for want of a Redis exited 2 s after saying so.
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, disconnectTimeout: 200, maxRetriesPerRequest: forWorker ? null : 3, retryStrategy: () => null });
   // ioredis reports the cause (ECONNREFUSED, ENOTFOUND…) as an 'error' event, the rejection only as "Connection is closed".
   let cause: Error | undefined;
   redis.on('error', (e: Error) => { cause ??= e; });

@@ -8,9 +8,15 @@ import { statusLine } from '../../sim/cli/queue.js';
 const loaded = loadScenarioFile('test/fixtures/distributed/tiny.yaml');
 
 test('a URL that is not redis:// or a Redis nobody listens on is a QueueError naming it, not a retry loop', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
   await assert.rejects(runOnQueue(loaded, { url: 'http://127.0.0.1:6379', version: 't' }), (e) => e instanceof QueueError && /not a redis:\/\/ URL/.test(e.message));
   await assert.rejects(runOnQueue(loaded, { url: 'not a url', version: 't' }), (e) => e instanceof QueueError && /not a URL \(expected redis:\/\/HOST:PORT\)/.test(e.message));
   await assert.rejects(serveQueue({ url: 'redis://127.0.0.1:1' }), (e) => e instanceof QueueError && /cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/.test(e.message));
+  // Nor a wait: the refused socket leaves no timer behind once ioredis has destroyed it (its
+  // default disconnectTimeout kept the command alive 2 s after it had said why it stopped).
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(timers(), before);
 });
 
 test('chunks: about 128 per study, at least one replication each', () => {

@@ -562,6 +562,7 @@ export class HostIndex {
         blocks &= blocks - 1;
         const b = S * SUPER + bit, lo = b * BLOCK;
         if (lo >= end) break;
+        if (lo + BLOCK <= from) continue;
         // The block's positions in [from, end), as bits.
         const first = from > lo ? from - lo : 0, last = end - lo < BLOCK ? end - lo : BLOCK;
         const range = (last === 32 ? -1 : (1 << last) - 1) & ~((1 << first) - 1);
