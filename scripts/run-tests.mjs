@@ -3,14 +3,15 @@
 // executed no test is a failure.
 //
 // Two tiers: `npm test` runs every *.test.js except *.full.test.js (unit, property, hand-worked
-// logs, small validation runs: about a minute on a 2-core machine); `npm run test:full` (--full)
+// logs, small validation runs: about half a minute on a 2-core machine); `npm run test:full` (--full)
 // runs the *.full.test.js files (CLI and report end-to-end, scenario checks, the 10,000-case fuzz)
 // and the validation-against-theory files again at full size (HEADROOM_VALIDATION_SIZE=full: the
 // fast tier runs them at a quarter of the jobs with tolerances twice as wide).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 
 function listTests(dir) {
   const out = [];
@@ -35,17 +36,41 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did the build run?)');
   process.exit(1);
 }
-const tap = join(mkdtempSync(join(tmpdir(), 'headroom-tests-')), 'results.tap');
+const work = mkdtempSync(join(tmpdir(), 'headroom-tests-'));
+const tap = join(work, 'results.tap');
+
+// The fast tier runs one process per test folder (test/evacuation, test/validation, …), which
+// imports that folder's files in turn: a process per file spent ~0.35 s of CPU starting and
+// loading the same modules, 81 times (about half the tier's CPU). sim/ keeps no module-level
+// state (test/studies/memo.test.ts), and a test that changes the cwd restores it; but a file that
+// registers a study of its own (registerStudy, registerProbe) changes what every later scenario
+// and the JSON schema see, so it runs in a process of its own. The full tier keeps a process per
+// file: its files are few and heavy.
+const registersStudy = (f) => /\bregister(Study|Probe)\(/.test(readFileSync(f, 'utf8'));
+function byFolder(list) {
+  const groups = new Map();
+  for (const f of list) {
+    const area = registersStudy(f) ? f.replace(/\.test\.js$/, '') : f.split(/[\\/]/).slice(0, -1).join('/');
+    if (!groups.has(area)) groups.set(area, []);
+    groups.get(area).push(f);
+  }
+  return [...groups].map(([area, members]) => {
+    const file = join(work, `${area.replace(/[\\/]/g, '-')}.test.mjs`);
+    writeFileSync(file, members.map((m) => `await import(${JSON.stringify(pathToFileURL(resolve(m)).href)});`).join('\n') + '\n');
+    return file;
+  });
+}
+const runFiles = full ? files : byFolder(files);
 const child = spawn(process.execPath, [
   '--enable-source-maps', '--test', '--test-concurrency=2',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  ...files,
+  ...runFiles,
 ], {
   stdio: 'inherit',
-  // The fast tier: each test file is a process that spends much of its life loading and building
+  // The fast tier: each process spends much of its life loading and building
   // the schemas; a larger young generation saves it scavenges (paired runs here: 0.2–10 s of a
-  // ~55 s npm test, which is within the machine's noise but never against).
+  // ~55 s npm test of a process per file, within the machine's noise but never against).
   env: full ? { ...process.env, HEADROOM_VALIDATION_SIZE: 'full' } : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=32`.trim() },
 });
 child.on('exit', (code) => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ANSWERS, ENABLED, NOT_ENABLED, params, run, SILENT } from './snapshots.test.js';
+import { ANSWERS, ENABLED, NOT_ENABLED, params, run, SILENT } from './fleet.js';
 import { cloudSchema } from '../../sim/openstack/cloud.js';
 import { liveSnapshotsDisabled, snapshotParams, snapshotsSchema } from '../../sim/studies/snapshots.js';
 import { Memo } from '../../sim/studies/memo.js';
