@@ -63,6 +63,7 @@ export const suite: BenchSuite = async ({ quick }) => {
   const hugeReps: number[] = [], bigReps: number[] = [], hugeFills: number[] = [], bigFills: number[] = [];
   let hugeEvacuations = 0, bigEvacuations = 0, hugeInstances = 0;
   const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}×`;
   for (let round = 0; round < rounds; round++) {
     // Warm-up: about the same simulated work before measuring (one 10,000-host replication ≈ ten 1,000-host ones).
     const b = worker('evacuation-1000-hosts.yaml', bigSet, 1, 10);
@@ -81,7 +82,7 @@ export const suite: BenchSuite = async ({ quick }) => {
   figures.push({ name: 'evacuation 10000 hosts: replication (ms)', unit: 'ms', value: hugeMs, biggerIsBetter: false,
     extra: `scenarios/evacuation-10000-hosts.yaml, first design, mean CPU ms of replications 1–${hugeSet} in a fresh process, median of ${rounds} such processes alternating with the 1,000-host ones; ${hugeEvacuations.toFixed(0)} evacuations per replication on average, ${(1000 * hugeMs / hugeEvacuations).toFixed(2)} µs per evacuation` });
   figures.push({ name: 'evacuation 10000 ÷ 1000 hosts: replication cost (×)', unit: '×', value: hugeMs / bigMs, biggerIsBetter: false,
-    extra: `mean CPU ms per replication, 10,000 hosts (replications 1–${hugeSet}) ÷ 1,000 hosts (replications 1–${bigSet}), each in processes of its own, alternating in this run (${hugeMs.toFixed(0)} ms ÷ ${bigMs.toFixed(1)} ms); the 10,000-host years evacuate ${(hugeEvacuations / bigEvacuations).toFixed(1)}× as many instances, ${((hugeMs / hugeEvacuations) / (bigMs / bigEvacuations)).toFixed(2)}× the CPU per evacuation; target ≤ 12` });
+    extra: `mean CPU ms per replication, 10,000 hosts (replications 1–${hugeSet}) ÷ 1,000 hosts (replications 1–${bigSet}), each in processes of its own, alternating in this run (${hugeMs.toFixed(0)} ms ÷ ${bigMs.toFixed(1)} ms; round by round ${spread(hugeReps.map((h, i) => h / bigReps[i]))}); the 10,000-host years evacuate ${(hugeEvacuations / bigEvacuations).toFixed(1)}× as many instances, ${((hugeMs / hugeEvacuations) / (bigMs / bigEvacuations)).toFixed(2)}× the CPU per evacuation; target ≤ 12` });
   const small = firstDesign('evacuation.yaml');
   const s = perReplication(small, quick ? 10 : 400);
   figures.push({ name: 'evacuation bundled 36 hosts: replication (ms)', unit: 'ms', value: s.ms, biggerIsBetter: false,
