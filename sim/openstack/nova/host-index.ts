@@ -547,14 +547,11 @@ export class HostIndex {
   }
 
   /**
-   * Applies the deferred changes at positions in [from, end); returns whether one of them changed
-   * which hosts placement offers for the index's shape (the candidates' end may then move).
-   * Pending positions are bits (a block's positions, a superblock's blocks): the loops visit only
-   * what changed, lowest position first.
+   * Applies the deferred changes at positions in [from, end). Pending positions are bits (a
+   * block's positions, a superblock's blocks): the loops visit only what changed, lowest first.
    */
-  private flushRange(from: number, end: number): boolean {
+  private flushRange(from: number, end: number): void {
     const pending = this.pending, superPending = this.superPending;
-    let offerChanged = false;
     for (let S = (from / (SUPER * BLOCK)) | 0; S < superPending.length && S * SUPER * BLOCK < end; S++) {
       let blocks = superPending[S];
       while (blocks !== 0) {
@@ -573,13 +570,10 @@ export class HostIndex {
         while (take !== 0) {
           const p = lo + 31 - Math.clz32(take & -take);
           take &= take - 1;
-          const offered = this.offeredHere[p];
           this.update(this.hostAt[p]);
-          if (this.offeredHere[p] !== offered) offerChanged = true;
         }
       }
     }
-    return offerChanged;
   }
 
   /** Applies every deferred change. */
@@ -588,22 +582,15 @@ export class HostIndex {
   }
 
   /**
-   * Applies the deferred changes a placement of the index's own shape reads and returns its
-   * candidates' end (candidatesEnd): every position before the end is then current. Positions
-   * after it may stay out of date: the scheduler reads them only through upper bounds
-   * (summaries, frontiers), which a superset of the current hosts' values keeps valid.
+   * Applies the deferred changes a placement of the index's own shape (no zone asked) reads and
+   * returns its candidates' end (candidatesEnd): one pass over the superblocks, each brought up
+   * to date before its offered hosts are counted, up to the one where the end lies. Every
+   * position before the end is then current; the superblocks after it may stay out of date: the
+   * scheduler reads them only through upper bounds (summaries, frontiers), which a superset of
+   * the current hosts' values keeps valid.
    */
-  flushCandidates(ramMb: number, vcpus: number, az: number, limit: number): number {
-    let end = this.candidatesEnd(ramMb, vcpus, az, limit);
-    // A change that alters which hosts are offered moves the end: flush up to the new end (the
-    // positions before the old one are current already).
-    for (let done = 0; end > done;) {
-      const moved = this.flushRange(done, end);
-      done = end;
-      if (!moved) break;
-      end = this.candidatesEnd(ramMb, vcpus, az, limit);
-    }
-    return end;
+  flushCandidates(ramMb: number, vcpus: number, limit: number): number {
+    return this.candidatesEnd(ramMb, vcpus, -1, limit, true);
   }
 
   /** Everything changed (start of a replication, a copy of another state). */
@@ -714,12 +701,13 @@ export class HostIndex {
    * in the zone), or the end of the positions when fewer are offered. The scheduler filters
    * and weighs only positions before it.
    */
-  candidatesEnd(ramMb: number, vcpus: number, az: number, limit: number): number {
+  candidatesEnd(ramMb: number, vcpus: number, az: number, limit: number, flushing = false): number {
     const B = this.blocks, Sp = this.supers, shape = this.shape;
     let left = limit;
     if (az < 0 && shape !== undefined && shape.ramMb === ramMb && shape.vcpus === vcpus) {
       // The index's own shape: its offered hosts are counted as they change.
       for (let S = 0; S < Sp.count; S++) {
+        if (flushing && this.superPending[S] !== 0) this.flushRange(S * SUPER * BLOCK, (S + 1) * SUPER * BLOCK);
         if (Sp.offered[S] < left) { left -= Sp.offered[S]; continue; }
         const b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
         for (let b = b0; b < b1; b++) {
