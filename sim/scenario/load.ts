@@ -6,7 +6,7 @@ import type { StudyDefinition, StudyInput } from '../studies/study.js';
 import { Memo } from '../studies/memo.js';
 import type { Cloud } from '../openstack/cloud.js';
 import { clone, deepMerge, getPath, isObject, setPath, type Json } from './merge.js';
-import { describeIssue, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
+import { describeIssue, expectedOneOf, locate, ScenarioError, type Located, type SourceMap } from './problems.js';
 import { jsonSchema, NAME, rootSchema } from './schema.js';
 import { aliasProblem, checkValues, decodeUtf8, RESERVED, reservedMessage } from './input-rules.js';
 import { quote } from '../units/units.js';
@@ -268,7 +268,7 @@ function planStudy(
     }
     const swDesigns = Array.isArray(sw.designs) ? (sw.designs as string[]) : names;
     swDesigns.forEach((d, di) => {
-      if (!names.includes(d)) at([...swPath, 'designs', di], `unknown design "${d}" (expected one of: ${names.join(', ')})`);
+      if (!names.includes(d)) at([...swPath, 'designs', di], `unknown design "${d}" (${expectedOneOf(d, names)})`);
     });
     if (steps[0] !== 'cloud' && steps[0] !== 'studies') {
       at([...swPath, 'parameter'], `"${parameter}" is not a scenario field (expected a dotted path starting with cloud. or studies.)`);
@@ -394,8 +394,8 @@ function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bou
     const stat = parts[parts.length - 1];
     const metric = parts[parts.length - 2];
     const design = parts.length > 3 ? parts.slice(1, -2).join('.') : undefined;
-    if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (expected one of: ${plan.designs.join(', ')})`, true); continue; }
-    if (!Object.hasOwn(plan.definition.metrics, metric)) { at(path, `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`, true); continue; }
+    if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (${expectedOneOf(design, plan.designs)})`, true); continue; }
+    if (!Object.hasOwn(plan.definition.metrics, metric)) { at(path, `unknown metric "${metric}" (${expectedOneOf(metric, Object.keys(plan.definition.metrics))})`, true); continue; }
     if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (expected one of: ${STATS.join(', ')})`, true); continue; }
     const written = b as { min?: number | string; max?: number | string };
     const bound: { min?: number; max?: number } = {};

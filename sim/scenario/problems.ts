@@ -170,6 +170,19 @@ function suggest(key: string, issue: z.core.$ZodIssue): string {
   return bestD <= Math.max(2, Math.floor(key.length / 3)) ? `, did you mean "${best}"?` : '';
 }
 
+/**
+ * "expected one of: …" for `given`, which is not one of `known`. A long list (a study's two
+ * dozen metrics, many designs) is cut to the six names closest to `given` by edit distance,
+ * closest first, so that the problem stays a readable line.
+ */
+export function expectedOneOf(given: string, known: readonly string[]): string {
+  const all = known.join(', ');
+  if (all.length <= 200) return `expected one of: ${all || 'none'}`;
+  const g = given.slice(0, 100);
+  const closest = known.map((k, i) => ({ k, i, d: levenshtein(g, k) })).sort((x, y) => x.d - y.d || x.i - y.i).slice(0, 6);
+  return `expected one of ${known.length} names, the closest first: ${closest.map((x) => x.k).join(', ')}, …`;
+}
+
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXPECTED, parseUnit, type UnitKind } from '../units/units.js';
 import { fraction } from '../units/zod-units.js';
 import type { StudyDefinition } from '../studies/study.js';
+import { expectedOneOf } from './problems.js';
 
 /**
  * `targets:` (what the architect must guarantee) and `sizing:` (which knob each design turns,
@@ -155,7 +156,7 @@ export function checkSizing(raw: Record<string, unknown>, plans: PlanLike[], at:
       }
       const metric = parsed.metric as string;
       const def = plan.definition.metrics[metric];
-      if (!def) { at([...path, 'metric'], `unknown metric "${metric}" (expected one of: ${Object.keys(plan.definition.metrics).join(', ')})`); continue; }
+      if (!def) { at([...path, 'metric'], `unknown metric "${metric}" (${expectedOneOf(metric, Object.keys(plan.definition.metrics))})`); continue; }
       const cls = parsed.failures as string;
       if (!(cls in sz.classes)) { at([...path, 'failures'], `unknown failure class "${cls}" (expected one of: ${Object.keys(sz.classes).join(', ')})`); continue; }
       const bounds: { max?: number; min?: number } = {};
@@ -184,7 +185,7 @@ export function checkSizing(raw: Record<string, unknown>, plans: PlanLike[], at:
     out.replications[study] = reps;
     for (const [design, k] of Object.entries(s.knobs)) {
       const path = ['sizing', study, 'knobs', design];
-      if (!plan.designs.includes(design)) { at(path, `unknown design "${design}" (expected one of: ${plan.designs.join(', ')})`, true); continue; }
+      if (!plan.designs.includes(design)) { at(path, `unknown design "${design}" (${expectedOneOf(design, plan.designs)})`, true); continue; }
       const parameter = String(k.parameter);
       if (!/^(cloud|studies)\./.test(parameter)) { at([...path, 'parameter'], `"${parameter}" is not a scenario field (expected a dotted path starting with cloud. or studies.)`); continue; }
       const [a, b] = (k.range as (number | string)[]).map(knobValue);

@@ -86,6 +86,22 @@ export const watchdogStudy: StudyDefinition<WatchdogConfig, keyof typeof metrics
     { kind: 'design', metric: 'incidents_needing_operator' },
   ],
 
+  /**
+   * Every outage ends with a boot, so a guest's hang-to-hang cycle lasts at least time_to_hang +
+   * boot_time on average: over the horizon, about horizon / (E[time_to_hang] + E[boot_time])
+   * hangs per guest at most (renewal), each at most 6 events (hang, watchdog, two alerts,
+   * operator, boot). Counted as 8 per hang plus 4 hangs per guest, so that an unlucky year
+   * (more hangs than average) stays under it: test/watchdog checks it against runs.
+   */
+  events(input: StudyInput<WatchdogConfig>) {
+    const c = input.config, cycle = c.time_to_hang.mean + c.boot_time.mean;
+    const hangs = cycle > 0 ? input.horizon / cycle : Infinity;
+    return {
+      events: 8 * c.guests * (hangs + 4),
+      what: `time_to_hang (mean ${c.time_to_hang.mean} s, with a boot_time of mean ${c.boot_time.mean} s: up to ${hangs.toExponential(1)} hangs per guest over a horizon of ${input.horizon} s, ${c.guests} guests)`,
+    };
+  },
+
   warnings(input: StudyInput<WatchdogConfig>): string[] {
     const c = input.config, w: string[] = [];
     if (c.monitoring.sees === 'nova' && !c.monitoring.user_report_after) {

@@ -223,3 +223,24 @@ test('study: schema defaults, metrics in order, availability and downtime agree'
   assert.throws(() => watchdogSchema.parse({ heartbeat: '3000s' }));
   assert.deepEqual(watchdogStudy.warnings!({ ...input, config: watchdogSchema.parse({ action: 'pause', monitoring: { sees: 'nova' } }) }).length, 1);
 });
+
+test('events estimate: no replication fires more events than watchdogStudy.events says, whatever the action and the hang rate (property)', () => {
+  const cloud = cloudSchema.parse({ racks: [{ name: 'r1', hosts: 1, ram: '256GiB', vcpus: 32 }], flavors: [{ name: 'small', ram: '4GiB', vcpus: 2, share: 1 }] });
+  fc.assert(fc.property(
+    fc.constantFrom('reset', 'poweroff', 'pause', 'none', 'disabled'), fc.constantFrom('guest', 'nova'),
+    fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 1, max: 600, noNaN: true }), fc.integer({ min: 1, max: 20 }), fc.nat(1000),
+    (action, sees, hangMean, boot, guests, r) => {
+      const config = watchdogSchema.parse({
+        guests, action, time_to_hang: { exponential: { mean: `${hangMean}s` } }, boot_time: `${boot}s`,
+        monitoring: { sees, user_report_after: '2h' },
+      });
+      const input = { memo: new Memo(), scenarioName: 't', seed: 1, horizon: 86400, design: action, cloud, config };
+      const fired = watchdogStudy.replicate(input, { replication: r, streams: new Streams(1, r) }).events!;
+      assert.ok(fired <= watchdogStudy.events!(input).events, `${fired} events fired, estimate ${watchdogStudy.events!(input).events}`);
+    }), { numRuns: 60, seed: 11 });
+  // Not loose beyond use: guests hanging every ~10 s and reset by their watchdog fire within a small factor of it.
+  const config = watchdogSchema.parse({ guests: 20, action: 'reset', watchdog_daemon_share: 1, time_to_hang: { exponential: { mean: '10s' } }, boot_time: '10s' });
+  const input = { memo: new Memo(), scenarioName: 't', seed: 1, horizon: 86400, design: 'reset', cloud, config };
+  const fired = watchdogStudy.replicate(input, { replication: 0, streams: new Streams(1, 0) }).events!;
+  assert.ok(watchdogStudy.events!(input).events < 10 * fired, `estimate ${watchdogStudy.events!(input).events}, ${fired} fired`);
+});
