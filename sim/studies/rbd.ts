@@ -76,6 +76,9 @@ export function missingDiscardPath(c: RbdConfig): string[] {
   return missing;
 }
 
+/** Points of the pool usage series at most (check): 100,000 is a point a minute for 69 days. */
+const MAX_SERIES_POINTS = 100_000;
+
 function seriesX(input: StudyInput<RbdConfig>): number[] {
   const step = input.config.series_interval;
   const xs: number[] = [];
@@ -203,6 +206,13 @@ export const rbdStudy: StudyDefinition<RbdConfig, keyof typeof metrics> = {
 
   check(input): Problem[] {
     const problems: Problem[] = [];
+    // The series has a point per series_interval: refused here, before anything builds it (a
+    // horizon of 10^15 s at 7 days is 1.7·10^9 points, beyond what a JavaScript array holds).
+    const points = input.horizon / input.config.series_interval;
+    if (!(points <= MAX_SERIES_POINTS)) {
+      problems.push({ path: ['studies', 'rbd', 'series_interval'], message: `${points.toExponential(1)} points of the pool usage series over a horizon of ${input.horizon} s (expected at most ${MAX_SERIES_POINTS.toLocaleString('en-US')}: a longer series_interval or a shorter horizon)` });
+      return problems;
+    }
     const ceph = input.cloud.ceph;
     if (ceph === undefined) {
       return [{ path: ['cloud', 'ceph'], message: 'missing (expected the Ceph cluster: osds, osd_size, replication or erasure_coding)' }];
