@@ -649,10 +649,10 @@ export class EvacuationModel implements FailureListener {
 }
 
 /**
- * The model's per-instance arrays (and per-host lists), which a caller running many replications on one working state
- * passes to each model in turn (the evacuation study keeps them with the fixed layout's working
- * copy): 400,000 instances are 13 MB that would otherwise be allocated, zeroed and collected every
- * replication. The model resets them itself.
+ * The model's per-instance arrays and per-host lists, which a caller running many replications
+ * on one working state passes to each model in turn (the evacuation study keeps them with the
+ * fixed layout's working copy): 400,000 instances are 13 MB that would otherwise be allocated,
+ * zeroed and collected every replication. The model resets them itself.
  */
 export class InstanceBuffers {
   /** Downtimes recorded (grown by doubling, kept at their largest size). */

@@ -547,38 +547,29 @@ export class HostIndex {
   }
 
   /**
-   * Applies the deferred changes at positions in [from, end). Pending positions are bits (a
-   * block's positions, a superblock's blocks): the loops visit only what changed, lowest first.
+   * Applies the deferred changes of superblock S. Pending positions are bits (a block's
+   * positions, a superblock's blocks): the loops visit only what changed, lowest first.
    */
-  private flushRange(from: number, end: number): void {
-    const pending = this.pending, superPending = this.superPending;
-    for (let S = (from / (SUPER * BLOCK)) | 0; S < superPending.length && S * SUPER * BLOCK < end; S++) {
-      let blocks = superPending[S];
-      while (blocks !== 0) {
-        const bit = 31 - Math.clz32(blocks & -blocks);
-        blocks &= blocks - 1;
-        const b = S * SUPER + bit, lo = b * BLOCK;
-        if (lo >= end) break;
-        if (lo + BLOCK <= from) continue;
-        // The block's positions in [from, end), as bits.
-        const first = from > lo ? from - lo : 0, last = end - lo < BLOCK ? end - lo : BLOCK;
-        const range = (last === 32 ? -1 : (1 << last) - 1) & ~((1 << first) - 1);
-        let take = pending[b] & range;
-        if (take === 0) continue;
-        pending[b] &= ~take;
-        if (pending[b] === 0) superPending[S] &= ~(1 << bit);
-        while (take !== 0) {
-          const p = lo + 31 - Math.clz32(take & -take);
-          take &= take - 1;
-          this.update(this.hostAt[p]);
-        }
+  private flushSuper(S: number): void {
+    const pending = this.pending;
+    let blocks = this.superPending[S];
+    this.superPending[S] = 0;
+    while (blocks !== 0) {
+      const b = S * SUPER + 31 - Math.clz32(blocks & -blocks);
+      blocks &= blocks - 1;
+      let take = pending[b];
+      pending[b] = 0;
+      while (take !== 0) {
+        const p = b * BLOCK + 31 - Math.clz32(take & -take);
+        take &= take - 1;
+        this.update(this.hostAt[p]);
       }
     }
   }
 
   /** Applies every deferred change. */
   flush(): void {
-    this.flushRange(0, this.hostCount);
+    for (let S = 0; S < this.supers.count; S++) if (this.superPending[S] !== 0) this.flushSuper(S);
   }
 
   /**
@@ -707,7 +698,7 @@ export class HostIndex {
     if (az < 0 && shape !== undefined && shape.ramMb === ramMb && shape.vcpus === vcpus) {
       // The index's own shape: its offered hosts are counted as they change.
       for (let S = 0; S < Sp.count; S++) {
-        if (flushing && this.superPending[S] !== 0) this.flushRange(S * SUPER * BLOCK, (S + 1) * SUPER * BLOCK);
+        if (flushing && this.superPending[S] !== 0) this.flushSuper(S);
         if (Sp.offered[S] < left) { left -= Sp.offered[S]; continue; }
         const b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
         for (let b = b0; b < b1; b++) {
