@@ -396,7 +396,7 @@ function checkExpect(raw: Record<string, Json>, plans: StudyPlan[], at: At): Bou
     const design = parts.length > 3 ? parts.slice(1, -2).join('.') : undefined;
     if (design !== undefined && !plan.designs.includes(design)) { at(path, `unknown design "${design}" (${expectedOneOf(design, plan.designs)})`, true); continue; }
     if (!Object.hasOwn(plan.definition.metrics, metric)) { at(path, `unknown metric "${metric}" (${expectedOneOf(metric, Object.keys(plan.definition.metrics))})`, true); continue; }
-    if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (expected one of: ${STATS.join(', ')})`, true); continue; }
+    if (!(STATS as readonly string[]).includes(stat)) { at(path, `unknown statistic "${stat}" (${expectedOneOf(stat, STATS)})`, true); continue; }
     const written = b as { min?: number | string; max?: number | string };
     const bound: { min?: number; max?: number } = {};
     let bad = false;

@@ -165,22 +165,26 @@ function article(t: string): string {
 function suggest(key: string, issue: z.core.$ZodIssue): string {
   const known = (issue as { known?: string[] }).known;
   if (!known || known.length === 0) return '';
-  let best = '', bestD = Infinity;
-  for (const k of known) { const d = levenshtein(key, k); if (d < bestD) { bestD = d; best = k; } }
-  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? `, did you mean "${best}"?` : '';
+  const [best] = closest(key, known, 1);
+  return best.distance <= Math.max(2, Math.floor(key.length / 3)) ? `, did you mean "${best.name}"?` : '';
 }
 
 /**
  * "expected one of: …" for `given`, which is not one of `known`. A long list (a study's two
- * dozen metrics, many designs) is cut to the six names closest to `given` by edit distance,
- * closest first, so that the problem stays a readable line.
+ * dozen metrics, many designs) is cut to the six names closest to `given`, so that the problem
+ * stays a readable line.
  */
 export function expectedOneOf(given: string, known: readonly string[]): string {
   const all = known.join(', ');
   if (all.length <= 200) return `expected one of: ${all || 'none'}`;
+  return `expected one of ${known.length} names, the closest first: ${closest(given, known, 6).map((x) => x.name).join(', ')}, …`;
+}
+
+/** The `n` names of `known` closest to `given` by edit distance (of its first 100 characters), closest first, ties in list order. */
+function closest(given: string, known: readonly string[], n: number): { name: string; distance: number }[] {
   const g = given.slice(0, 100);
-  const closest = known.map((k, i) => ({ k, i, d: levenshtein(g, k) })).sort((x, y) => x.d - y.d || x.i - y.i).slice(0, 6);
-  return `expected one of ${known.length} names, the closest first: ${closest.map((x) => x.k).join(', ')}, …`;
+  return known.map((name, i) => ({ name, i, distance: levenshtein(g, name) }))
+    .sort((x, y) => x.distance - y.distance || x.i - y.i).slice(0, n);
 }
 
 function levenshtein(a: string, b: string): number {

@@ -143,12 +143,12 @@ export function checkSizing(raw: Record<string, unknown>, plans: PlanLike[], at:
     const plan = plans.find((p) => p.name === study);
     if (!plan) { at(['targets', study], `unknown study "${study}" (expected a study of this scenario: ${plans.map((p) => p.name).join(', ')})`, true); continue; }
     const sz = plan.definition.sizing;
-    if (!sz) { at(['targets', study], `the ${study} study has no sizing targets (expected one of: ${plans.filter((p) => p.definition.sizing).map((p) => p.name).join(', ') || 'none'})`, true); continue; }
+    if (!sz) { at(['targets', study], `the ${study} study has no sizing targets (${expectedOneOf(study, plans.filter((p) => p.definition.sizing).map((p) => p.name))})`, true); continue; }
     for (const [name, t] of Object.entries(named)) {
       const path = ['targets', study, name];
       const parsed = (t.check !== undefined ? checkTargetSchema : stochasticTargetSchema).parse(t) as Record<string, unknown>;
       if (typeof parsed.check === 'string') {
-        if (!(parsed.check in sz.checks)) { at([...path, 'check'], `unknown check "${parsed.check}" (expected one of: ${Object.keys(sz.checks).join(', ')})`); continue; }
+        if (!(parsed.check in sz.checks)) { at([...path, 'check'], `unknown check "${parsed.check}" (${expectedOneOf(String(parsed.check), Object.keys(sz.checks))})`); continue; }
         const target: Target = { study, name, kind: 'check', confidence: 1, class: parsed.check, description: '' };
         target.description = (parsed.description as string | undefined) ?? describe(target, plan.definition);
         out.targets.push(target);
@@ -158,7 +158,7 @@ export function checkSizing(raw: Record<string, unknown>, plans: PlanLike[], at:
       const def = plan.definition.metrics[metric];
       if (!def) { at([...path, 'metric'], `unknown metric "${metric}" (${expectedOneOf(metric, Object.keys(plan.definition.metrics))})`); continue; }
       const cls = parsed.failures as string;
-      if (!(cls in sz.classes)) { at([...path, 'failures'], `unknown failure class "${cls}" (expected one of: ${Object.keys(sz.classes).join(', ')})`); continue; }
+      if (!(cls in sz.classes)) { at([...path, 'failures'], `unknown failure class "${cls}" (${expectedOneOf(cls, Object.keys(sz.classes))})`); continue; }
       const bounds: { max?: number; min?: number } = {};
       let ok = true;
       for (const k of ['max', 'min'] as const) {
