@@ -27,6 +27,22 @@ test('the table: every rule starts at Icehouse, its changes in release order, ea
   }
 });
 
+test('rule(): every rule in every release is its last change at or before that release (the lookup table against a scan)', () => {
+  for (const [name, changes] of Object.entries(RULES) as [keyof typeof RULES, { since: string; value: unknown }[]][]) {
+    RELEASES.forEach((r, i) => {
+      const last = changes.filter((c) => RELEASES.indexOf(c.since as never) <= i).at(-1)!;
+      assert.deepEqual(rule(name, r), last.value, `${name} in ${r}`);
+    });
+  }
+  // resolveNova reads the capacity rules once, for ComputeState's per-host arithmetic.
+  for (const r of ['newton', 'ocata', 'pike'] as const) {
+    const n = resolveNova(novaSchema.parse({ release: r }));
+    assert.equal(n.ramFit, rule('ramFit', r));
+    assert.equal(n.vcpuFit, rule('vcpuFit', r));
+  }
+  assert.deepEqual(['newton', 'ocata', 'pike'].map((r) => rule('ramFit', r as never)), ['ramfilter', 'placement+ramfilter', 'placement']);
+});
+
 // 256 GiB host, reserved 32768 MB.
 test('RAM fit Newton | Ocata | Pike: RamFilter total×ratio − reserved, then the smaller of both, then placement (total − reserved)×ratio', () => {
   // ratio 1.5: RamFilter 360448 > placement 344064

@@ -2,7 +2,7 @@ import type { Cloud } from '../cloud.js';
 import { ioOpsWeightMultiplier } from './compute-schema.js';
 import type { HostIndexes } from './host-index.js';
 import { cloudHosts } from './hosts.js';
-import { MB, ramCapacityMb, resolveNova, vcpuCapacity, type ResolvedNova } from './placement.js';
+import { MB, ramCapacityByFit, resolveNova, vcpuCapacityByFit, type ResolvedNova } from './placement.js';
 
 /** Instance states. running + down + evacuating + stranded = all instances, always. */
 export const RUNNING = 0;
@@ -167,8 +167,8 @@ export class ComputeState {
   /** Recomputes a host's placement capacity after its reservation changed. */
   updateCapacity(h: number): void {
     const n = this.nova;
-    this.ramCap[h] = ramCapacityMb(n.release, this.totalMb[h], this.reservedMb[h], this.ramRatio[h]);
-    this.vcpuCap[h] = vcpuCapacity(n.release, this.vcpus[h], this.reservedCpus[h], this.cpuRatio[h]);
+    this.ramCap[h] = ramCapacityByFit(n.ramFit, this.totalMb[h], this.reservedMb[h], this.ramRatio[h]);
+    this.vcpuCap[h] = vcpuCapacityByFit(n.vcpuFit, this.vcpus[h], this.reservedCpus[h], this.cpuRatio[h]);
     this.index?.update(h);
   }
 

@@ -1,5 +1,5 @@
 import type { NovaConfig } from './compute-schema.js';
-import { rule, type Release } from './releases.js';
+import { rule, type RamFit, type Release, type VcpuFit } from './releases.js';
 
 export type { Release } from './releases.js';
 
@@ -41,6 +41,9 @@ export interface ResolvedNova {
   randomizeAllocationCandidates: boolean;
   reportInterval: number;
   serviceDownTime: number;
+  /** The release's capacity rules, read once: a host's capacity is recomputed at every reservation change. */
+  ramFit: RamFit;
+  vcpuFit: VcpuFit;
 }
 
 export function resolveNova(n: NovaConfig): ResolvedNova {
@@ -58,6 +61,8 @@ export function resolveNova(n: NovaConfig): ResolvedNova {
     randomizeAllocationCandidates: n.randomize_allocation_candidates,
     reportInterval: n.report_interval,
     serviceDownTime: n.service_down_time,
+    ramFit: rule('ramFit', n.release),
+    vcpuFit: rule('vcpuFit', n.release),
   };
 }
 
@@ -79,9 +84,14 @@ export function placementLimit(release: Release, maxPlacementResults: number): n
  * Ocata and Pike-with-RamFilter apply both: the smaller wins.
  */
 export function ramCapacityMb(release: Release, totalMb: number, reservedMb: number, ratio: number): number {
+  return ramCapacityByFit(rule('ramFit', release), totalMb, reservedMb, ratio);
+}
+
+/** ramCapacityMb with the release's `ramFit` rule already read (ResolvedNova.ramFit). */
+export function ramCapacityByFit(fit: RamFit, totalMb: number, reservedMb: number, ratio: number): number {
   const ramFilter = totalMb * ratio - reservedMb;
   const placement = (totalMb - reservedMb) * ratio;
-  switch (rule('ramFit', release)) {
+  switch (fit) {
     case 'ramfilter': return ramFilter;
     case 'placement+ramfilter': return Math.min(ramFilter, placement);
     case 'placement': return placement;
@@ -93,7 +103,12 @@ export function ramCapacityMb(release: Release, totalMb: number, reservedMb: num
  * placement's (total − reserved) × ratio from Ocata.
  */
 export function vcpuCapacity(release: Release, vcpus: number, reservedCpus: number, ratio: number): number {
-  return rule('vcpuFit', release) === 'unchecked' ? Infinity : (vcpus - reservedCpus) * ratio;
+  return vcpuCapacityByFit(rule('vcpuFit', release), vcpus, reservedCpus, ratio);
+}
+
+/** vcpuCapacity with the release's `vcpuFit` rule already read (ResolvedNova.vcpuFit). */
+export function vcpuCapacityByFit(fit: VcpuFit, vcpus: number, reservedCpus: number, ratio: number): number {
+  return fit === 'unchecked' ? Infinity : (vcpus - reservedCpus) * ratio;
 }
 
 /**

@@ -145,12 +145,27 @@ export const RULES = {
 export type RuleName = keyof typeof RULES;
 type RuleValue<K extends RuleName> = (typeof RULES)[K][number]['value'];
 
-/** The value of `rule` in release `r`: the last change at or before it. */
-export function rule<K extends RuleName>(name: K, r: Release): RuleValue<K> {
+/** The value of `rule` in release `r`, by a scan of its changes: the last change at or before it. */
+function ruleByScan<K extends RuleName>(name: K, r: Release): RuleValue<K> {
   const changes = RULES[name] as Change<RuleValue<K>>[];
   let v = changes[0].value;
   for (const c of changes) if (atLeast(r, c.since)) v = c.value;
   return v;
+}
+
+/**
+ * Every rule's value in every release, in RELEASES order (a constant table, filled once from
+ * RULES). Capacity rules are asked per host: the failure hook re-reserves every host at every
+ * failure, and the scan above cost ~12 % of such a replication (bench/results.md).
+ */
+const BY_RELEASE = Object.fromEntries(
+  (Object.keys(RULES) as RuleName[]).map((name) => [name, RELEASES.map((r) => ruleByScan(name, r))]),
+) as { [K in RuleName]: RuleValue<K>[] };
+
+/** The value of `rule` in release `r`: the last change at or before it. */
+export function rule<K extends RuleName>(name: K, r: Release): RuleValue<K> {
+  const i = releaseIndex(r);
+  return (i < 0 ? ruleByScan(name, r) : BY_RELEASE[name][i]) as RuleValue<K>;
 }
 
 /** Where `rule` last changed at or before release `r` (for messages and docs). */
