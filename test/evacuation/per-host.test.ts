@@ -30,8 +30,20 @@ test('per-host capacity: a listed host overrides its rack and nova; the others f
   // The failure hook lowers every host's reservation; its restore returns each to its own.
   s.setReservedAll(512);
   assert.deepEqual(Array.from(s.reservedMb), [512, 512, 512]);
+  assert.deepEqual(Array.from(s.ramCap), [(16384 - 512) * 1.0, (32768 - 512) * 1.5, (16384 - 512) * 1.0]);
+  assert.equal(s.reservedSumMb, 3 * 512);
   s.restoreReservedAll();
   assert.deepEqual(Array.from(s.reservedMb), [1024, 4096, 1024]);
+  assert.deepEqual(Array.from(s.ramCap), [(16384 - 1024) * 1.0, (32768 - 4096) * 1.5, (16384 - 1024) * 1.0]);
+  assert.equal(s.reservedSumMb, 1024 + 4096 + 1024);
+  // Another value than the last release: the capacities are those of that value (not the last one's, kept).
+  s.setReservedAll(2048);
+  assert.deepEqual(Array.from(s.ramCap), [(16384 - 2048) * 1.0, (32768 - 2048) * 1.5, (16384 - 2048) * 1.0]);
+  s.setReserved(1, 0);
+  assert.equal(s.reservedSumMb, 2048 + 0 + 2048);
+  assert.equal(s.ramCap[1], 32768 * 1.5);
+  s.setReservedAll(512);
+  s.restoreReservedAll();
   assert.deepEqual(Array.from(s.ramCap), [(16384 - 1024) * 1.0, (32768 - 4096) * 1.5, (16384 - 1024) * 1.0]);
 });
 

@@ -152,7 +152,7 @@ test('property: at or under the limit nothing changes — every host is a candid
   ), { numRuns: 60 });
 });
 
-test('property: with a limit below the host count, select agrees with the host-by-host reference', () => {
+test('property: with a limit below the host count, select agrees with the host-by-host reference (changes to one host, and to every host at once as the failure hook makes them)', () => {
   fc.assert(fc.property(
     fc.record({
       hosts: fc.integer({ min: 2, max: 300 }),
@@ -190,6 +190,9 @@ test('property: with a limit below the host count, select agrees with the host-b
           if (d >= 0) { s.detach(i, b % 2 === 0); s.attach(i, d); s.ioEnd(i); s.ioStart(i, d); }
         } else if (k % 5 === 2 && s.instanceCount > 0) s.ioEnd(b % s.instanceCount);
         else if (k % 5 === 3) s.setEnabled(h, !s.enabled[h]);
+        else if (b % 7 === 0) s.setReservedAll((a % 3) * 1024);
+        else if (b % 7 === 1) s.restoreReservedAll();
+        else if (b % 7 === 2) s.index!.batch(() => { s.setReservedAll(2048); s.setReserved(h, 0); });
         else s.setReserved(h, (b % 4) * 1024);
         const ram = [1024, 6144, 20000][b % 3];
         const az = zones ? (a % 3) - 1 : -1;

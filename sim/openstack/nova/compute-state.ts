@@ -39,6 +39,15 @@ export class ComputeState {
   readonly azOf: Int32Array;
   readonly maxUnitMb: Float64Array;
   readonly isSpare: Uint8Array;
+  /** The spare hosts, lowest first (the failure hook's loops visit these, not every host). */
+  readonly spares: Int32Array;
+  /** Σ reservedMb (whole MB each, so exact in any order): what the hosts' reservations hold back. */
+  reservedSumMb = 0;
+  /** RAM capacities with every host at its own reservation, and at `releasedMb` (setReservedAll). */
+  private readonly baseRamCap: Float64Array;
+  private readonly baseReservedSumMb: number;
+  private readonly releasedRamCap: Float64Array;
+  private releasedMb = NaN;
   /** Per-host placement settings (nova's, or the host's own: an imported inventory, hosts.ts). */
   readonly ramRatio: Float64Array;
   readonly cpuRatio: Float64Array;
@@ -121,7 +130,9 @@ export class ComputeState {
       const cand = this.rackStart[ri + 1] - 1 - depth;
       if (cand >= this.rackStart[ri]) this.isSpare[cand] = 1;
     }
+    this.spares = Int32Array.from(this.isSpare.keys()).filter((h) => this.isSpare[h] !== 0);
     this.reservedMb = Float64Array.from(this.baseReservedMb);
+    for (let h = 0; h < H; h++) this.reservedSumMb += this.reservedMb[h];
     this.ramCap = new Float64Array(H);
     this.vcpuCap = new Float64Array(H);
     this.residentMb = new Float64Array(H);
@@ -136,6 +147,9 @@ export class ComputeState {
     this.residentCount = new Int32Array(H);
     this.ioOps = new Float64Array(H);
     for (let i = 0; i < H; i++) this.updateCapacity(i);
+    this.baseRamCap = Float64Array.from(this.ramCap);
+    this.releasedRamCap = new Float64Array(H);
+    this.baseReservedSumMb = this.reservedSumMb;
 
     const N = instanceCount;
     this.instanceCount = N;
@@ -172,16 +186,30 @@ export class ComputeState {
     this.index?.update(h);
   }
 
-  /** A new reservation on every host at once (the failure hook), one index rebuild. */
+  /**
+   * A new reservation on every host at once (the failure hook), told to the indexes once. Only
+   * the RAM capacity depends on the reservation (vCPUs have their own, reservedCpus); the
+   * capacities for `mb` are computed at the first call and copied in after (a hook releases to
+   * one value, many times a year on a large cloud).
+   */
   setReservedAll(mb: number): void {
-    const all = (): void => { for (let h = 0; h < this.hostCount; h++) this.setReserved(h, mb); };
-    if (this.index === undefined) all(); else this.index.batch(all);
+    if (this.releasedMb !== mb) {
+      const n = this.nova;
+      for (let h = 0; h < this.hostCount; h++) this.releasedRamCap[h] = ramCapacityByFit(n.ramFit, this.totalMb[h], mb, this.ramRatio[h]);
+      this.releasedMb = mb;
+    }
+    this.reservedMb.fill(mb);
+    this.ramCap.set(this.releasedRamCap);
+    this.reservedSumMb = mb * this.hostCount;
+    this.index?.changedAll();
   }
 
-  /** Every host back to its own reservation (the failure hook's restore), one index rebuild. */
+  /** Every host back to its own reservation (the failure hook's restore), told to the indexes once. */
   restoreReservedAll(): void {
-    const all = (): void => { for (let h = 0; h < this.hostCount; h++) this.setReserved(h, this.baseReservedMb[h]); };
-    if (this.index === undefined) all(); else this.index.batch(all);
+    this.reservedMb.set(this.baseReservedMb);
+    this.ramCap.set(this.baseRamCap);
+    this.reservedSumMb = this.baseReservedSumMb;
+    this.index?.changedAll();
   }
 
   /** nova's view of the service (ComputeFilter). */
@@ -196,6 +224,7 @@ export class ComputeState {
   }
 
   setReserved(h: number, mb: number): void {
+    this.reservedSumMb += mb - this.reservedMb[h];
     this.reservedMb[h] = mb;
     this.updateCapacity(h);
   }
@@ -346,7 +375,7 @@ export class ComputeState {
 
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
   copyFrom(o: ComputeState): void {
-    this.reservedMb.set(o.reservedMb); this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
+    this.reservedMb.set(o.reservedMb); this.reservedSumMb = o.reservedSumMb; this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
     this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);
     this.residentVcpu.set(o.residentVcpu); this.heldVcpu.set(o.heldVcpu);
     this.alive.set(o.alive); this.serviceUp.set(o.serviceUp); this.enabled.set(o.enabled);

@@ -237,10 +237,10 @@ export class EvacuationModel implements FailureListener {
   /** Capacity held back: every host's reservation plus the RAM of disabled spares. */
   private computeHeldBack(): number {
     const s = this.s;
-    let mb = 0;
-    for (let h = 0; h < s.hostCount; h++) {
-      mb += s.reservedMb[h];
-      if (s.isSpare[h] && !s.enabled[h]) mb += s.totalMb[h] - s.reservedMb[h];
+    let mb = s.reservedSumMb;
+    for (let k = 0; k < s.spares.length; k++) {
+      const h = s.spares[k];
+      if (!s.enabled[h]) mb += s.totalMb[h] - s.reservedMb[h];
     }
     return mb;
   }
@@ -534,7 +534,7 @@ export class EvacuationModel implements FailureListener {
 
   private anySpareEnabled(): boolean {
     const s = this.s;
-    for (let h = 0; h < s.hostCount; h++) if (s.isSpare[h] && s.enabled[h]) return true;
+    for (let k = 0; k < s.spares.length; k++) if (s.enabled[s.spares[k]]) return true;
     return false;
   }
 
@@ -550,12 +550,11 @@ export class EvacuationModel implements FailureListener {
     if (hook.enableSpares) {
       // One spare per host currently seen down.
       let down = 0, enabledSpares = 0;
-      for (let x = 0; x < s.hostCount; x++) {
-        if (!s.serviceUp[x]) down++;
-        if (s.isSpare[x] && s.enabled[x]) enabledSpares++;
-      }
-      for (let x = 0; x < s.hostCount && enabledSpares < down; x++) {
-        if (s.isSpare[x] && !s.enabled[x] && s.alive[x]) {
+      for (let x = 0; x < s.hostCount; x++) if (!s.serviceUp[x]) down++;
+      for (let k = 0; k < s.spares.length; k++) if (s.enabled[s.spares[k]]) enabledSpares++;
+      for (let k = 0; k < s.spares.length && enabledSpares < down; k++) {
+        const x = s.spares[k];
+        if (!s.enabled[x] && s.alive[x]) {
           s.setEnabled(x, true);
           enabledSpares++;
           this.note(`hook: spare ${s.hostNames[x]} enabled`);
@@ -575,7 +574,7 @@ export class EvacuationModel implements FailureListener {
       this.released = false;
       s.restoreReservedAll();
     }
-    for (let x = 0; x < s.hostCount; x++) if (s.isSpare[x] && s.enabled[x]) s.setEnabled(x, false);
+    for (let k = 0; k < s.spares.length; k++) if (s.enabled[s.spares[k]]) s.setEnabled(s.spares[k], false);
     this.heldBackMb = this.computeHeldBack();
     this.note(`hook: restored`);
   }

@@ -547,6 +547,20 @@ export class HostIndex {
   }
 
   /**
+   * Every host changed (a reservation set on every host, a copied state): a shape's index defers
+   * them all, as `defer` does one (`rebuild` would recompute all positions at once). A placement
+   * then applies only the superblocks up to its candidates' end, so a failure hook that
+   * re-reserves every host costs what the candidates span, not what the cloud holds.
+   */
+  deferAll(): void {
+    const nb = this.blocks.count, ns = this.supers.count;
+    this.pending.fill(bits(BLOCK));
+    this.pending[nb - 1] = bits(this.blockSize[nb - 1]);
+    this.superPending.fill(bits(SUPER));
+    this.superPending[ns - 1] = bits(nb - (ns - 1) * SUPER);
+  }
+
+  /**
    * Applies the deferred changes of superblock S. Pending positions are bits (a block's
    * positions, a superblock's blocks): the loops visit only what changed, lowest first.
    */
@@ -725,6 +739,11 @@ export class HostIndex {
   }
 }
 
+/** The low n bits set (n ≤ 32): every position of a block, every block of a superblock. */
+function bits(n: number): number {
+  return n >= 32 ? 0xffffffff : (1 << n) - 1;
+}
+
 /**
  * The indexes of one ComputeState (the hosts' own order, or one per request shape in
  * placement's order), told of every change to a host. `batch` defers the changes made inside
@@ -783,8 +802,15 @@ export class HostIndexes {
     for (let i = 0; i < l.length; i++) { const ix = l[i]; if (ix.shape === undefined) ix.update(h); else ix.defer(h); }
   }
 
+  /** Every host changed (inside a batch: every host is touched). */
+  changedAll(): void {
+    if (this.batching) { for (let h = 0; h < this.hostCount; h++) this.update(h); return; }
+    this.rebuild();
+  }
+
+  /** Every host changed: the whole index is rebuilt, a shape's index defers them (`HostIndex.deferAll`). */
   rebuild(): void {
-    for (let i = 0; i < this.list.length; i++) this.list[i].rebuild();
+    for (let i = 0; i < this.list.length; i++) { const ix = this.list[i]; if (ix.shape === undefined) ix.rebuild(); else ix.deferAll(); }
   }
 
   batch(changes: () => void): void {
