@@ -198,6 +198,9 @@ test('property: with a limit below the host count, select agrees with the host-b
         const az = zones ? (a % 3) - 1 : -1;
         assert.equal(sch.select(ram, 1, -1, -1, az), sch.selectScan(ram, 1, -1, -1, az));
         assert.equal(sch.select(ram, 2, h, -1, -1), sch.selectScan(ram, 2, h, -1, -1));
+        // The counts kept for the failure hook (held-back RAM, one spare per host seen down).
+        assert.equal(s.reservedSumMb, s.reservedMb.reduce((x, y) => x + y, 0));
+        assert.equal(s.servicesDown, s.serviceUp.filter((x) => x === 0).length);
       }
     },
   ), { numRuns: 150 });

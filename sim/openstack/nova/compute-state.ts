@@ -43,6 +43,8 @@ export class ComputeState {
   readonly spares: Int32Array;
   /** Σ reservedMb (whole MB each, so exact in any order): what the hosts' reservations hold back. */
   reservedSumMb = 0;
+  /** Hosts whose service nova sees down (serviceUp 0). */
+  servicesDown = 0;
   /** RAM capacities with every host at its own reservation, and at `releasedMb` (setReservedAll). */
   private readonly baseRamCap: Float64Array;
   private readonly baseReservedSumMb: number;
@@ -214,7 +216,9 @@ export class ComputeState {
 
   /** nova's view of the service (ComputeFilter). */
   setServiceUp(h: number, up: boolean): void {
-    this.serviceUp[h] = up ? 1 : 0;
+    const v = up ? 1 : 0;
+    this.servicesDown += this.serviceUp[h] - v;
+    this.serviceUp[h] = v;
     this.index?.update(h);
   }
 
@@ -378,7 +382,7 @@ export class ComputeState {
     this.reservedMb.set(o.reservedMb); this.reservedSumMb = o.reservedSumMb; this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
     this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);
     this.residentVcpu.set(o.residentVcpu); this.heldVcpu.set(o.heldVcpu);
-    this.alive.set(o.alive); this.serviceUp.set(o.serviceUp); this.enabled.set(o.enabled);
+    this.alive.set(o.alive); this.serviceUp.set(o.serviceUp); this.servicesDown = o.servicesDown; this.enabled.set(o.enabled);
     this.head.set(o.head); this.residentCount.set(o.residentCount); this.ioOps.set(o.ioOps);
     this.flavorOf.set(o.flavorOf); this.ramMb.set(o.ramMb); this.vcpusOf.set(o.vcpusOf);
     this.hostOf.set(o.hostOf); this.homeOf.set(o.homeOf); this.groupOf.set(o.groupOf);

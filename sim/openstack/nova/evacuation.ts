@@ -549,8 +549,8 @@ export class EvacuationModel implements FailureListener {
     }
     if (hook.enableSpares) {
       // One spare per host currently seen down.
-      let down = 0, enabledSpares = 0;
-      for (let x = 0; x < s.hostCount; x++) if (!s.serviceUp[x]) down++;
+      const down = s.servicesDown;
+      let enabledSpares = 0;
       for (let k = 0; k < s.spares.length; k++) if (s.enabled[s.spares[k]]) enabledSpares++;
       for (let k = 0; k < s.spares.length && enabledSpares < down; k++) {
         const x = s.spares[k];
