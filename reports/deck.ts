@@ -259,12 +259,14 @@ export interface DeckInput {
 export async function writeDeck(path: string, { summary, scenario, run, charts }: DeckInput): Promise<void> {
   const pres = new PptxGenJS();
   pres.layout = 'LAYOUT_WIDE';
-  pres.title = `${summary.scenario} capacity review`;
+  const name = summary.title ?? summary.scenario;
+  pres.title = `${name} capacity review`;
   pres.author = 'headroom';
 
   const title = pres.addSlide();
   title.background = { color: BLUE };
-  title.addText(summary.scenario, { x: 0.7, y: 2.0, w: W - 1.4, h: 1.3, fontFace: FONT, fontSize: 44, bold: true, color: 'FFFFFF' });
+  // A title (up to 80 characters) on one line, or two at a smaller size, above the subtitle at y 3.3.
+  title.addText(name, { x: 0.7, y: 1.9, w: W - 1.4, h: 1.4, fontFace: FONT, fontSize: name.length > 36 ? 30 : 44, bold: true, color: 'FFFFFF', valign: 'bottom', fit: 'shrink' });
   if (summary.description) {
     // The whole description, wrapped (never cut): a smaller size for a long one.
     const d = summary.description.trim().replace(/\s+/g, ' ');
@@ -272,7 +274,7 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
     title.addText(d, { x: 0.7, y: 4.95, w: W - 1.4, h: H - 4.95 - 0.3, fontFace: FONT, fontSize: size, color: 'DDE6F0', valign: 'top', fit: 'shrink' });
   }
   title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
-  title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
+  title.addText(`${summary.title !== undefined ? `scenario ${summary.scenario} · ` : ''}${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
     { x: 0.7, y: 4.3, w: W - 1.4, h: 0.6, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0' });
 
   // The decision comes first: what to configure, what it costs, what nothing survives.

@@ -172,13 +172,13 @@ ${warns.length ? `<h3>Warnings</h3><ul class="warnings">${warns.map((w) => `<li>
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(summary.scenario)} — headroom capacity report</title>
+<title>${escapeHtml(summary.title ?? summary.scenario)} — headroom capacity report</title>
 <style>${CSS}</style></head>
 <body>
 <header>
-<h1>${escapeHtml(summary.scenario)}</h1>
+<h1>${escapeHtml(summary.title ?? summary.scenario)}</h1>
 ${summary.description ? `<p>${escapeHtml(summary.description)}</p>` : ''}
-<p class="meta">headroom capacity report · ${escapeHtml(date)} · ${summary.replications} replications per design${summary.horizon ? ` · horizon ${escapeHtml(formatValue(summary.horizon, 's'))} simulated` : ''} · seed ${summary.seed} · headroom ${escapeHtml(run.version || summary.version)}</p>
+<p class="meta">headroom capacity report${summary.title !== undefined ? ` · scenario ${escapeHtml(summary.scenario)}` : ''} · ${escapeHtml(date)} · ${summary.replications} replications per design${summary.horizon ? ` · horizon ${escapeHtml(formatValue(summary.horizon, 's'))} simulated` : ''} · seed ${summary.seed} · headroom ${escapeHtml(run.version || summary.version)}</p>
 <nav>${studies.map(([name, s]) => `<a href="#study-${escapeHtml(name)}">${escapeHtml(s.title)}</a>`).join('')}<a href="#assumptions">Assumptions</a><a href="#reproduce">Reproduce</a></nav>
 </header>
 <section id="summary"><h2>Executive summary</h2>

@@ -99,6 +99,8 @@ export type ExpectResult = BoundResult;
 
 export interface Summary {
   scenario: string;
+  /** The scenario's `title`, when it gives one: the report's heading (else the scenario name). */
+  title?: string;
   description?: string;
   seed: number;
   replications: number;

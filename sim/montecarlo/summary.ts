@@ -87,6 +87,7 @@ export interface StudySummary {
 
 export interface Summary {
   scenario: string;
+  title?: string;
   description?: string;
   seed: number;
   replications: number;
@@ -113,6 +114,7 @@ export function buildSummary(loaded: LoadedScenario, run: RunResult, version: st
   for (const res of run.studies) studies[res.plan.name] = studySummary(res);
   const summary: Summary = {
     scenario: loaded.name,
+    ...(loaded.title !== undefined ? { title: loaded.title } : {}),
     ...(loaded.description !== undefined ? { description: loaded.description } : {}),
     seed: loaded.seed,
     replications: loaded.replications,

@@ -59,6 +59,8 @@ export interface LoadedScenario {
   file: string;
   text: string;
   name: string;
+  /** The report's and the deck's heading, when the scenario gives one (else its name). */
+  title?: string;
   description?: string;
   seed: number;
   horizon: number;
@@ -135,7 +137,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
     reportIssues(base.error.issues, raw, at, () => undefined);
     throw new ScenarioError(problems);
   }
-  const root = base.data as { name: string; description?: string; seed: number; horizon: number; replications: number; studies: Record<string, unknown> };
+  const root = base.data as { name: string; title?: string; description?: string; seed: number; horizon: number; replications: number; studies: Record<string, unknown> };
   const seed = overrides.seed ?? root.seed;
   const replications = overrides.replications ?? root.replications;
 
@@ -151,7 +153,7 @@ export function loadScenarioText(text: string, file: string, overrides: Override
   const expect = checkExpect(raw, plans, at);
   const sizing = checkSizing(raw, plans, at);
   if (problems.length > 0) throw new ScenarioError(dedupe(problems));
-  return { file, text, name: root.name, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect, sizing, memo };
+  return { file, text, name: root.name, title: root.title, description: root.description, seed, horizon: root.horizon, replications, studies: plans, expect, sizing, memo };
 }
 
 type At = (path: (string | number)[], message: string, keyOnly?: boolean) => void;

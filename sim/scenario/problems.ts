@@ -98,12 +98,16 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): { path: 
     case 'invalid_value':
       return [{ path, message: `${show(value)} is not allowed (expected one of: ${issue.values.map((v) => String(v)).join(', ')})` }];
     case 'too_small': {
+      if (issue.origin === 'string' && typeof value === 'string') {
+        return [{ path, message: value.trim() === '' ? `empty (expected at least ${issue.minimum} character(s))` : `too short: ${value.length} character(s) (expected at least ${issue.minimum})` }];
+      }
       const what = issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : issue.origin === 'string' ? `at least ${issue.minimum} character(s)` : `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
       return [{ path, message: `${issue.origin === 'array' ? 'too few items' : `too small: ${show(value)}`} (expected ${what})` }];
     }
     case 'too_big': {
       const what = issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
       if (Array.isArray(value)) return [{ path, message: `too many items: ${value.length} (expected ${what})` }];
+      if (issue.origin === 'string' && typeof value === 'string') return [{ path, message: `too long: ${value.length} characters (expected at most ${issue.maximum})` }];
       return [{ path, message: `too big: ${show(value)} (expected ${what})` }];
     }
     case 'not_multiple_of':

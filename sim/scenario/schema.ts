@@ -70,6 +70,8 @@ function buildRootSchema() {
   for (const s of studies) shape[s.name] = studySection(s.schema).optional();
   return z.object({
     name: z.string().regex(NAME, { message: 'scenario names use letters, digits, . _ - (expected e.g. reference-cloud)' }),
+    title: z.string().trim().min(1).max(80).optional()
+      .meta({ description: 'the heading of the report and the title slide of the deck (default: name)' }),
     description: z.string().optional(),
     seed: z.number().int().min(0).default(1),
     horizon: duration({ positive: true }).prefault('365d'),

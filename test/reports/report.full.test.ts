@@ -163,3 +163,19 @@ test('deck: warnings that do not fit under a study\'s key numbers go on a slide 
   // A study whose warnings fit keeps them on its own slide.
   assert.match(slides.find((t) => t.startsWith(many.studies.rbd.title))!, /⚠ .*discard needs virtio-scsi/);
 });
+
+test('a scenario title heads the report and the title slide; the scenario name moves to the line under it', async () => {
+  const title = 'Capacity review: region Paris, Q1 2027';
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-title-'));
+  const f = await writeReports(dir, { ...ref.summary, title }, { text: ref.text, file: 'scenarios/reference.yaml' }, run);
+  const html = readFileSync(f.report, 'utf8');
+  assert.ok(html.includes(`<title>${title} — headroom capacity report</title>`));
+  assert.ok(html.includes(`<h1>${title}</h1>`));
+  assert.match(html, /<p class="meta">headroom capacity report · scenario reference-cloud · /);
+  const first = slideTexts(await pptxParts(readFileSync(f.deck)))[0].text;
+  assert.ok(first.startsWith(title), first);
+  assert.match(first, /scenario reference-cloud · 2026-11-24/);
+  // Without a title, the name is the heading (the report as it always was).
+  const plain = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.ok(plain.includes('<h1>reference-cloud</h1>') && !plain.includes('scenario reference-cloud ·'));
+});

@@ -106,3 +106,10 @@ test('a study section may set its own replications; --replications overrides eve
   assert.equal(loadScenarioText(text, 'x.yaml').studies[0].variants[0].replications, 7);
   assert.equal(loadScenarioText(text, 'x.yaml', { replications: 3 }).studies[0].variants[0].replications, 3);
 });
+
+test('title: the report\'s heading, trimmed; a scenario without one has none (the report shows its name)', () => {
+  const s = loadScenarioText('name: a\ntitle: "  Capacity review: region Paris, Q1 2027 "\nstudies:\n  probe: {size: 3}\n', 'x.yaml');
+  assert.equal(s.title, 'Capacity review: region Paris, Q1 2027');
+  assert.equal(loadScenarioText('name: a\nstudies:\n  probe: {size: 3}\n', 'x.yaml').title, undefined);
+  assert.match(problems('name: a\ntitle: ""\nstudies:\n  probe: {size: 3}\n').join('\n'), /^x\.yaml:2:8: title: empty \(expected at least 1 character\(s\)\)$/);
+});
