@@ -265,16 +265,18 @@ export async function writeDeck(path: string, { summary, scenario, run, charts }
 
   const title = pres.addSlide();
   title.background = { color: BLUE };
-  // A title (up to 80 characters) on one line, or two at a smaller size, above the subtitle at y 3.3.
-  title.addText(name, { x: 0.7, y: 1.9, w: W - 1.4, h: 1.4, fontFace: FONT, fontSize: name.length > 36 ? 30 : 44, bold: true, color: 'FFFFFF', valign: 'bottom', fit: 'shrink' });
+  // 44 pt bold fits about 30 characters on the slide's width; a longer title (up to 80) takes
+  // 30 pt, on one line or two, bottom-aligned above the subtitle at y 3.3.
+  title.addText(name, { x: 0.7, y: 1.75, w: W - 1.4, h: 1.5, fontFace: FONT, fontSize: name.length > 28 ? 30 : 44, bold: true, color: 'FFFFFF', valign: 'bottom', fit: 'shrink' });
   if (summary.description) {
     // The whole description, wrapped (never cut): a smaller size for a long one.
     const d = summary.description.trim().replace(/\s+/g, ' ');
     const size = d.length > 420 ? 14 : d.length > 260 ? 16 : BODY_PT;
     title.addText(d, { x: 0.7, y: 4.95, w: W - 1.4, h: H - 4.95 - 0.3, fontFace: FONT, fontSize: size, color: 'DDE6F0', valign: 'top', fit: 'shrink' });
   }
-  title.addText('Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
-  title.addText(`${summary.title !== undefined ? `scenario ${summary.scenario} · ` : ''}${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
+  // With a title of its own, the subtitle names the scenario (the file's `name`).
+  title.addText(summary.title !== undefined ? `Simulated with headroom · scenario ${summary.scenario}` : 'Capacity review: simulated with headroom', { x: 0.7, y: 3.3, w: W - 1.4, h: 0.7, fontFace: FONT, fontSize: 26, color: 'FFFFFF' });
+  title.addText(`${run.date.slice(0, 10)} · ${summary.replications} replications per design · seed ${summary.seed} · headroom ${run.version || summary.version}`,
     { x: 0.7, y: 4.3, w: W - 1.4, h: 0.6, fontFace: FONT, fontSize: BODY_PT, color: 'DDE6F0' });
 
   // The decision comes first: what to configure, what it costs, what nothing survives.

@@ -174,7 +174,7 @@ test('a scenario title heads the report and the title slide; the scenario name m
   assert.match(html, /<p class="meta">headroom capacity report · scenario reference-cloud · /);
   const first = slideTexts(await pptxParts(readFileSync(f.deck)))[0].text;
   assert.ok(first.startsWith(title), first);
-  assert.match(first, /scenario reference-cloud · 2026-11-24/);
+  assert.match(first, /Simulated with headroom · scenario reference-cloud/);
   // Without a title, the name is the heading (the report as it always was).
   const plain = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(plain.includes('<h1>reference-cloud</h1>') && !plain.includes('scenario reference-cloud ·'));
