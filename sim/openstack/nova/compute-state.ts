@@ -388,7 +388,7 @@ export class ComputeState {
     this.hostOf.set(o.hostOf); this.homeOf.set(o.homeOf); this.groupOf.set(o.groupOf);
     this.azReq.set(o.azReq); this.ioHost.set(o.ioHost); this.state.set(o.state); this.next.set(o.next); this.prev.set(o.prev);
     for (let g = 0; g < o.groups.length; g++) this.groups[g] = o.groups[g];
-    this.index?.rebuild();
+    this.index?.changedAll();
   }
 
   /** Totals for reports: physical RAM of all hosts, MB. */

@@ -802,14 +802,13 @@ export class HostIndexes {
     for (let i = 0; i < l.length; i++) { const ix = l[i]; if (ix.shape === undefined) ix.update(h); else ix.defer(h); }
   }
 
-  /** Every host changed (inside a batch: every host is touched). */
+  /**
+   * Every host changed (a reservation set on every host, a copied state): the whole index is
+   * rebuilt, a shape's index defers them (`HostIndex.deferAll`); inside a batch every host is
+   * touched instead.
+   */
   changedAll(): void {
     if (this.batching) { for (let h = 0; h < this.hostCount; h++) this.update(h); return; }
-    this.rebuild();
-  }
-
-  /** Every host changed: the whole index is rebuilt, a shape's index defers them (`HostIndex.deferAll`). */
-  rebuild(): void {
     for (let i = 0; i < this.list.length; i++) { const ix = this.list[i]; if (ix.shape === undefined) ix.rebuild(); else ix.deferAll(); }
   }
 
@@ -823,7 +822,7 @@ export class HostIndexes {
       const n = this.touchedCount;
       this.touchedCount = 0;
       for (let k = 0; k < n; k++) this.isTouched[this.touched[k]] = 0;
-      if (n > this.hostCount / 4) this.rebuild();
+      if (n > this.hostCount / 4) this.changedAll();
       else for (let k = 0; k < n; k++) this.update(this.touched[k]);
     }
   }

@@ -164,8 +164,8 @@ const BY_RELEASE = Object.fromEntries(
 
 /** The value of `rule` in release `r`: the last change at or before it. */
 export function rule<K extends RuleName>(name: K, r: Release): RuleValue<K> {
-  const i = releaseIndex(r);
-  return (i < 0 ? ruleByScan(name, r) : BY_RELEASE[name][i]) as RuleValue<K>;
+  // A name that is no release (−1) gets the rule's first value, as the scan gives it.
+  return BY_RELEASE[name][Math.max(0, releaseIndex(r))] as RuleValue<K>;
 }
 
 /** Where `rule` last changed at or before release `r` (for messages and docs). */
