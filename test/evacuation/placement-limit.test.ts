@@ -206,6 +206,69 @@ test('property: with a limit below the host count, select agrees with the host-b
   ), { numRuns: 150 });
 });
 
+/** Placement's candidates' end for a shape's index, host by host: the position after its `limit`-th offered host. */
+function referenceEnd(s: ReturnType<typeof buildCloud>['state'], hostAt: Int32Array, ramMb: number, vcpus: number, limit: number): number {
+  let n = 0;
+  for (let p = 0; p < s.hostCount; p++) {
+    const h = hostAt[p];
+    const offered = s.enabled[h] !== 0 && ramMb <= s.maxUnitMb[h] && s.ramCap[h] - (s.residentMb[h] + s.heldMb[h]) >= ramMb
+      && s.vcpuCap[h] - (s.residentVcpu[h] + s.heldVcpu[h]) >= vcpus;
+    if (offered && ++n === limit) return p + 1;
+  }
+  return s.hostCount;
+}
+
+test('property: a shape\'s candidates\' end, carried from placement to placement, equals the host-by-host count as it moves back and on over many superblocks', () => {
+  fc.assert(fc.property(
+    fc.record({
+      hosts: fc.integer({ min: 300, max: 1400 }),
+      limit: fc.integer({ min: 1, max: 400 }),
+      fill: fc.double({ min: 0.3, max: 0.97, noNaN: true }),
+      ops: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 5 })), { minLength: 1, maxLength: 30 }),
+    }),
+    ({ hosts, limit: asked, fill, ops }) => {
+      const limit = Math.min(asked, hosts - 1);
+      const c = cloud({
+        nova: { max_placement_results: limit },
+        racks: [{ name: 'r', hosts, ram: '32GiB', vcpus: 16 }],
+        flavors: [{ name: 's', ram: '2GiB', vcpus: 1, share: 2 }, { name: 'l', ram: '8GiB', vcpus: 4, share: 1 }],
+        fill,
+      });
+      const s = buildCloud(c, 5).state;
+      const sch = new Scheduler(s, { next: () => 0.3 });
+      const shapes = [[2048, 1], [8192, 4]] as const;
+      for (const [ram, cpu] of shapes) sch.select(ram, cpu, -1, -1, -1);
+      const check = (): void => {
+        for (const ix of s.index!.list) {
+          const sh = ix.shape!;
+          assert.equal(ix.flushCandidates(sh.ramMb, sh.vcpus, limit), referenceEnd(s, ix.hostAt, sh.ramMb, sh.vcpus, limit));
+        }
+      };
+      for (const [a, b, k] of ops) {
+        const h = a % s.hostCount, span = 1 + (b % 600);
+        // Whole runs of hosts change at once, so that the end jumps superblocks either way.
+        if (k === 0) for (let x = h; x < Math.min(s.hostCount, h + span); x++) s.setEnabled(x, !s.enabled[x]);
+        else if (k === 1) s.setReservedAll((b % 3) * 8192);
+        else if (k === 2) s.restoreReservedAll();
+        else if (k === 3) {
+          // Instances leave a run of hosts (capacity opens before the end) or come back.
+          for (let x = h; x < Math.min(s.hostCount, h + span); x++) {
+            const i = s.head[x];
+            if (i >= 0) s.detach(i, false);
+          }
+        } else if (k === 4 && s.instanceCount > 0) {
+          const i = b % s.instanceCount;
+          const [ram, cpu] = shapes[a % 2];
+          const d = sch.select(ram, cpu, -1, -1, -1);
+          assert.equal(d, sch.selectScan(ram, cpu, -1, -1, -1));
+          if (d >= 0 && s.hostOf[i] < 0) s.attach(i, d);
+        } else s.setServiceUp(h, !s.serviceUp[h]);
+        check();
+      }
+    },
+  ), { numRuns: 40 });
+});
+
 test('a replication is the same whichever replications ran before it on the reused state (indexes laid out again)', () => {
   const c = cloud({
     nova: { max_placement_results: 7, host_subset_size: 2 },

@@ -243,6 +243,15 @@ export class HostIndex {
    */
   private readonly pending: Uint32Array;
   private readonly superPending: Uint32Array;
+  /** Superblocks holding pending changes, a bit each (32 a word). */
+  private readonly pendingSupers: Uint32Array;
+  /**
+   * Where the last `flushCandidates` found the candidates' end: its superblock, and the hosts
+   * offered before it (kept exact as offered counts change), so that the next placement of the
+   * shape starts there instead of walking the span from its first superblock.
+   */
+  private endSuper = 0;
+  private offeredBefore = 0;
 
   /**
    * `order`: the host at each position (a permutation of the hosts); the hosts' own order
@@ -272,6 +281,7 @@ export class HostIndex {
     this.mergeB = new Int32Array(SUPER * BLOCK);
     this.pending = new Uint32Array(nb);
     this.superPending = new Uint32Array(ns);
+    this.pendingSupers = new Uint32Array(Math.ceil(ns / 32));
     this.ramSign = s.nova.ramWeightMultiplier < 0 ? -1 : 1;
     this.cpuSign = s.nova.cpuWeightMultiplier < 0 ? -1 : 1;
     this.ioSign = Math.sign(s.ioOpsWeightMultiplier);
@@ -295,6 +305,8 @@ export class HostIndex {
     this.downEnabled.fill(0);
     this.offeredHere.fill(0);
     B.downEnabled.fill(0); B.offered.fill(0); Sp.downEnabled.fill(0); Sp.offered.fill(0);
+    this.endSuper = 0;
+    this.offeredBefore = 0;
     B.minMaxUnit.fill(Infinity); Sp.minMaxUnit.fill(Infinity);
     for (let b = 0; b < B.count; b++) {
       const lo = b * BLOCK, hi = lo + this.blockSize[b];
@@ -349,10 +361,11 @@ export class HostIndex {
     if (shape !== undefined) {
       const offered = s.enabled[h] !== 0 && fits ? 1 : 0;
       if (offered !== this.offeredHere[p]) {
-        const b = (p / BLOCK) | 0, d = offered === 1 ? 1 : -1;
+        const b = (p / BLOCK) | 0, S = (b / SUPER) | 0, d = offered === 1 ? 1 : -1;
         this.offeredHere[p] = offered;
         this.blocks.offered[b] += d;
-        this.supers.offered[(b / SUPER) | 0] += d;
+        this.supers.offered[S] += d;
+        if (S < this.endSuper) this.offeredBefore += d;
       }
     }
     return eligible || wasEligible;
@@ -544,6 +557,7 @@ export class HostIndex {
     const p = this.positionOf[h], b = (p / BLOCK) | 0, S = (b / SUPER) | 0;
     this.pending[b] |= 1 << (p - b * BLOCK);
     this.superPending[S] |= 1 << (b - S * SUPER);
+    this.pendingSupers[S >>> 5] |= 1 << (S & 31);
   }
 
   /**
@@ -558,6 +572,8 @@ export class HostIndex {
     this.pending[nb - 1] = bits(this.blockSize[nb - 1]);
     this.superPending.fill(bits(SUPER));
     this.superPending[ns - 1] = bits(nb - (ns - 1) * SUPER);
+    this.pendingSupers.fill(bits(32));
+    this.pendingSupers[this.pendingSupers.length - 1] = bits(ns - (this.pendingSupers.length - 1) * 32);
   }
 
   /**
@@ -568,6 +584,7 @@ export class HostIndex {
     const pending = this.pending;
     let blocks = this.superPending[S];
     this.superPending[S] = 0;
+    this.pendingSupers[S >>> 5] &= ~(1 << (S & 31));
     while (blocks !== 0) {
       const b = S * SUPER + 31 - Math.clz32(blocks & -blocks);
       blocks &= blocks - 1;
@@ -583,19 +600,66 @@ export class HostIndex {
 
   /** Applies every deferred change. */
   flush(): void {
-    for (let S = 0; S < this.supers.count; S++) if (this.superPending[S] !== 0) this.flushSuper(S);
+    this.flushUpTo(this.supers.count - 1);
+  }
+
+  /** Applies the deferred changes of superblocks 0 to last. */
+  private flushUpTo(last: number): void {
+    const words = this.pendingSupers;
+    for (let w = 0; w < words.length && w * 32 <= last; w++) {
+      let set = words[w];
+      while (set !== 0) {
+        const S = w * 32 + 31 - Math.clz32(set & -set);
+        if (S > last) return;
+        set &= set - 1;
+        this.flushSuper(S);
+      }
+    }
   }
 
   /**
    * Applies the deferred changes a placement of the index's own shape (no zone asked) reads and
-   * returns its candidates' end (candidatesEnd): one pass over the superblocks, each brought up
-   * to date before its offered hosts are counted, up to the one where the end lies. Every
-   * position before the end is then current; the superblocks after it may stay out of date: the
-   * scheduler reads them only through upper bounds (summaries, frontiers), which a superset of
-   * the current hosts' values keeps valid.
+   * returns its candidates' end (candidatesEnd). Every superblock up to the one where the end
+   * lies is brought up to date before its offered hosts are counted, so every position before
+   * the end is current; the superblocks after it may stay out of date: the scheduler reads them
+   * only through upper bounds (summaries, frontiers), which a superset of the current hosts'
+   * values keeps valid. The walk starts from the last placement's end, not from the first
+   * superblock: its cost follows what changed, not the candidates' span (docs/scale.md §5).
+   * Another shape (never asked by the scheduler) is answered after a full flush.
    */
   flushCandidates(ramMb: number, vcpus: number, limit: number): number {
-    return this.candidatesEnd(ramMb, vcpus, -1, limit, true);
+    const shape = this.shape;
+    if (shape === undefined || shape.ramMb !== ramMb || shape.vcpus !== vcpus) {
+      this.flush();
+      return this.candidatesEnd(ramMb, vcpus, -1, limit);
+    }
+    // From the last placement's end: the superblocks up to it are brought up to date (the
+    // offered counts before it follow), then the end moves back or on to where `limit` is
+    // reached. Placements of one shape come in bursts, so it moves little.
+    const Sp = this.supers, ns = Sp.count;
+    let S = this.endSuper;
+    this.flushUpTo(Math.min(S, ns - 1));
+    let before = this.offeredBefore;
+    while (S > 0 && before >= limit) before -= Sp.offered[--S];
+    for (; S < ns; S++) {
+      if (this.superPending[S] !== 0) this.flushSuper(S);
+      if (before + Sp.offered[S] >= limit) break;
+      before += Sp.offered[S];
+    }
+    this.endSuper = S;
+    this.offeredBefore = before;
+    return S === ns ? this.hostCount : this.endInside(S, limit - before);
+  }
+
+  /** The position after the `left`-th offered host of superblock S (its own shape's counts). */
+  private endInside(S: number, left: number): number {
+    const B = this.blocks, b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
+    for (let b = b0; b < b1; b++) {
+      if (B.offered[b] < left) { left -= B.offered[b]; continue; }
+      const lo = b * BLOCK, hi = lo + this.blockSize[b];
+      for (let p = lo; p < hi; p++) if (this.offeredHere[p] !== 0 && --left === 0) return p + 1;
+    }
+    return this.hostCount;
   }
 
   /** Everything changed (start of a replication, a copy of another state). */
@@ -603,6 +667,7 @@ export class HostIndex {
     const B = this.blocks, Sp = this.supers;
     this.pending.fill(0);
     this.superPending.fill(0);
+    this.pendingSupers.fill(0);
     for (let p = 0; p < this.hostCount; p++) this.setHost(p);
     this.orderState.fill(Order.Unsorted);
     for (let b = 0; b < B.count; b++) this.summarise(b);
@@ -706,20 +771,14 @@ export class HostIndex {
    * in the zone), or the end of the positions when fewer are offered. The scheduler filters
    * and weighs only positions before it.
    */
-  candidatesEnd(ramMb: number, vcpus: number, az: number, limit: number, flushing = false): number {
+  candidatesEnd(ramMb: number, vcpus: number, az: number, limit: number): number {
     const B = this.blocks, Sp = this.supers, shape = this.shape;
     let left = limit;
     if (az < 0 && shape !== undefined && shape.ramMb === ramMb && shape.vcpus === vcpus) {
       // The index's own shape: its offered hosts are counted as they change.
       for (let S = 0; S < Sp.count; S++) {
-        if (flushing && this.superPending[S] !== 0) this.flushSuper(S);
         if (Sp.offered[S] < left) { left -= Sp.offered[S]; continue; }
-        const b0 = S * SUPER, b1 = Math.min(B.count, b0 + SUPER);
-        for (let b = b0; b < b1; b++) {
-          if (B.offered[b] < left) { left -= B.offered[b]; continue; }
-          const lo = b * BLOCK, hi = lo + this.blockSize[b];
-          for (let p = lo; p < hi; p++) if (this.offeredHere[p] !== 0 && --left === 0) return p + 1;
-        }
+        return this.endInside(S, left);
       }
       return this.hostCount;
     }
