@@ -231,11 +231,10 @@ function failAndEvacuate(s: ComputeState, scheduler: Scheduler, hosts: number[],
       const dest = scheduler.select(s.ramMb[i], s.vcpusOf[i], h, s.groupOf[i], s.azReq[i], i);
       if (dest < 0) { s.state[i] = STRANDED; strandedCount++; continue; }
       s.detach(i, true);
-      s.attach(i, dest);
       // consume_from_request (§7): the rebuild counts in the destination's num_io_ops for the
       // IoOpsWeigher, as in the study's host-evacuate; host-evacuate issues every evacuate call
       // in a burst, so all of them are still in flight when the next one is scheduled.
-      s.ioStart(i, dest);
+      s.attachBuilding(i, dest);
       s.state[i] = RUNNING;
     }
   }

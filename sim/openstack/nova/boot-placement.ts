@@ -41,8 +41,8 @@ export class BootPlacement {
     s.setFlavor(i, flavor);
     const h = this.scheduler.select(s.ramMb[i], s.vcpusOf[i], -1, -1, -1, i);
     if (h >= 0) {
-      s.attach(i, h);
-      if (this.countsBuilds) s.ioStart(i, h);
+      if (this.countsBuilds) s.attachBuilding(i, h);
+      else s.attach(i, h);
     }
     return h;
   }

@@ -252,6 +252,22 @@ export class ComputeState {
 
   /** Puts instance i on host h with its allocation (the destination claim). */
   attach(i: number, h: number): void {
+    this.place(i, h);
+    this.index?.update(h);
+  }
+
+  /**
+   * attach, then ioStart: a build or rebuild placed on h (consume_from_request), with one index
+   * update for both (a cloud past the limit tells each of its shapes' indexes).
+   */
+  attachBuilding(i: number, h: number): void {
+    this.place(i, h);
+    this.ioHost[i] = h;
+    this.ioOps[h]++;
+    this.index?.update(h);
+  }
+
+  private place(i: number, h: number): void {
     this.hostOf[i] = h;
     const first = this.head[h];
     this.next[i] = first;
@@ -261,7 +277,6 @@ export class ComputeState {
     this.residentCount[h]++;
     this.residentMb[h] += this.ramMb[i];
     this.residentVcpu[h] += this.vcpusOf[i];
-    this.index?.update(h);
   }
 
   /** Takes instance i off its host; `keepAllocation` leaves its allocation held (doubled) there. */

@@ -390,10 +390,9 @@ export class EvacuationModel implements FailureListener {
       return false;
     }
     s.detach(i, true);
-    s.attach(i, dest);
     // consume_from_request: one more I/O operation on the destination, even a dead one the
     // scheduler still sees up (its frozen record keeps it until the compute restarts).
-    s.ioStart(i, dest);
+    s.attachBuilding(i, dest);
     this.noteCommit(dest);
     this.away[src].push(i);
     this.rebuilds?.left(i, src);
