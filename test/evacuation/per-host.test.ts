@@ -45,6 +45,34 @@ test('per-host capacity: a listed host overrides its rack and nova; the others f
   s.setReservedAll(512);
   s.restoreReservedAll();
   assert.deepEqual(Array.from(s.ramCap), [(16384 - 1024) * 1.0, (32768 - 4096) * 1.5, (16384 - 1024) * 1.0]);
+  // The release's and the restore's values are shared from one event to the next: a host changed
+  // in between changes only the state, never what the next release or restore puts back.
+  s.setReservedAll(2048);
+  s.setReserved(0, 8192);
+  assert.deepEqual(Array.from(s.reservedMb), [8192, 2048, 2048]);
+  s.setReservedAll(2048);
+  assert.deepEqual(Array.from(s.reservedMb), [2048, 2048, 2048]);
+  assert.deepEqual(Array.from(s.ramCap), [(16384 - 2048) * 1.0, (32768 - 2048) * 1.5, (16384 - 2048) * 1.0]);
+  s.restoreReservedAll();
+  s.setReserved(2, 0);
+  assert.equal(s.ramCap[2], 16384);
+  s.restoreReservedAll();
+  assert.deepEqual(Array.from(s.reservedMb), [1024, 4096, 1024]);
+  assert.deepEqual(Array.from(s.ramCap), [(16384 - 1024) * 1.0, (32768 - 4096) * 1.5, (16384 - 1024) * 1.0]);
+  assert.equal(s.reservedSumMb, 1024 + 4096 + 1024);
+  // A state copied from another while that one is released takes its values, and its own
+  // restore still returns to the hosts' own.
+  const t = new ComputeState(c, 0, 0);
+  t.setReservedAll(2048);
+  s.setReservedAll(512);
+  t.copyFrom(s);
+  assert.deepEqual(Array.from(t.reservedMb), [512, 512, 512]);
+  t.setReserved(1, 0);
+  assert.deepEqual(Array.from(s.reservedMb), [512, 512, 512]);
+  t.setReservedAll(2048);
+  assert.deepEqual(Array.from(t.reservedMb), [2048, 2048, 2048]);
+  t.restoreReservedAll();
+  assert.deepEqual(Array.from(t.reservedMb), [1024, 4096, 1024]);
 });
 
 test('per-host capacity: a disabled host is no scheduling target, and its pinned instances stay on it', () => {

@@ -45,11 +45,19 @@ export class ComputeState {
   reservedSumMb = 0;
   /** Hosts whose service nova sees down (serviceUp 0). */
   servicesDown = 0;
-  /** RAM capacities with every host at its own reservation, and at `releasedMb` (setReservedAll). */
+  /**
+   * Reservations and RAM capacities with every host at its own reservation, and at `releasedMb`
+   * (setReservedAll): never written once built. While `reservedMb` and `ramCap` are one of these
+   * pairs (`shared`), a change to one host first copies the pair into the working arrays.
+   */
   private readonly baseRamCap: Float64Array;
   private readonly baseReservedSumMb: number;
+  private readonly releasedReservedMb: Float64Array;
   private readonly releasedRamCap: Float64Array;
   private releasedMb = NaN;
+  private readonly workReservedMb: Float64Array;
+  private readonly workRamCap: Float64Array;
+  private shared = false;
   /** Per-host placement settings (nova's, or the host's own: an imported inventory, hosts.ts). */
   readonly ramRatio: Float64Array;
   readonly cpuRatio: Float64Array;
@@ -59,9 +67,10 @@ export class ComputeState {
   /** First host index of each rack, plus one past the end. */
   readonly rackStart: Int32Array;
 
-  // Mutable host state.
-  readonly reservedMb: Float64Array;
-  readonly ramCap: Float64Array;
+  // Mutable host state. reservedMb and ramCap are the working arrays or one of the shared pairs
+  // above: read them through the state, never keep them.
+  reservedMb: Float64Array;
+  ramCap: Float64Array;
   readonly vcpuCap: Float64Array;
   readonly residentMb: Float64Array;
   readonly heldMb: Float64Array;
@@ -133,9 +142,9 @@ export class ComputeState {
       if (cand >= this.rackStart[ri]) this.isSpare[cand] = 1;
     }
     this.spares = Int32Array.from(this.isSpare.keys()).filter((h) => this.isSpare[h] !== 0);
-    this.reservedMb = Float64Array.from(this.baseReservedMb);
+    this.reservedMb = this.workReservedMb = Float64Array.from(this.baseReservedMb);
     for (let h = 0; h < H; h++) this.reservedSumMb += this.reservedMb[h];
-    this.ramCap = new Float64Array(H);
+    this.ramCap = this.workRamCap = new Float64Array(H);
     this.vcpuCap = new Float64Array(H);
     this.residentMb = new Float64Array(H);
     this.heldMb = new Float64Array(H);
@@ -150,6 +159,7 @@ export class ComputeState {
     this.ioOps = new Float64Array(H);
     for (let i = 0; i < H; i++) this.updateCapacity(i);
     this.baseRamCap = Float64Array.from(this.ramCap);
+    this.releasedReservedMb = new Float64Array(H);
     this.releasedRamCap = new Float64Array(H);
     this.baseReservedSumMb = this.reservedSumMb;
 
@@ -180,8 +190,8 @@ export class ComputeState {
     return this.names.get(name) ?? -1;
   }
 
-  /** Recomputes a host's placement capacity after its reservation changed. */
-  updateCapacity(h: number): void {
+  /** Recomputes a host's placement capacity after its reservation changed (the working arrays: ownArrays first). */
+  private updateCapacity(h: number): void {
     const n = this.nova;
     this.ramCap[h] = ramCapacityByFit(n.ramFit, this.totalMb[h], this.reservedMb[h], this.ramRatio[h]);
     this.vcpuCap[h] = vcpuCapacityByFit(n.vcpuFit, this.vcpus[h], this.reservedCpus[h], this.cpuRatio[h]);
@@ -190,28 +200,42 @@ export class ComputeState {
 
   /**
    * A new reservation on every host at once (the failure hook), told to the indexes once. Only
-   * the RAM capacity depends on the reservation (vCPUs have their own, reservedCpus); the
-   * capacities for `mb` are computed at the first call and copied in after (a hook releases to
-   * one value, many times a year on a large cloud).
+   * the RAM capacity depends on the reservation (vCPUs have their own, reservedCpus). The
+   * reservations and capacities for `mb` are computed at the first call and shared after: a hook
+   * releases to one value, many times a year on a large cloud, and each release then costs
+   * nothing per host (docs/scale.md §5).
    */
   setReservedAll(mb: number): void {
     if (this.releasedMb !== mb) {
       const n = this.nova;
+      this.releasedReservedMb.fill(mb);
       for (let h = 0; h < this.hostCount; h++) this.releasedRamCap[h] = ramCapacityByFit(n.ramFit, this.totalMb[h], mb, this.ramRatio[h]);
       this.releasedMb = mb;
     }
-    this.reservedMb.fill(mb);
-    this.ramCap.set(this.releasedRamCap);
+    this.reservedMb = this.releasedReservedMb;
+    this.ramCap = this.releasedRamCap;
+    this.shared = true;
     this.reservedSumMb = mb * this.hostCount;
     this.index?.changedAll();
   }
 
   /** Every host back to its own reservation (the failure hook's restore), told to the indexes once. */
   restoreReservedAll(): void {
-    this.reservedMb.set(this.baseReservedMb);
-    this.ramCap.set(this.baseRamCap);
+    this.reservedMb = this.baseReservedMb;
+    this.ramCap = this.baseRamCap;
+    this.shared = true;
     this.reservedSumMb = this.baseReservedSumMb;
     this.index?.changedAll();
+  }
+
+  /** Before one host's reservation or capacity is written: a shared pair is copied into the working arrays. */
+  private ownArrays(): void {
+    if (!this.shared) return;
+    this.workReservedMb.set(this.reservedMb);
+    this.workRamCap.set(this.ramCap);
+    this.reservedMb = this.workReservedMb;
+    this.ramCap = this.workRamCap;
+    this.shared = false;
   }
 
   /** nova's view of the service (ComputeFilter). */
@@ -228,6 +252,7 @@ export class ComputeState {
   }
 
   setReserved(h: number, mb: number): void {
+    this.ownArrays();
     this.reservedSumMb += mb - this.reservedMb[h];
     this.reservedMb[h] = mb;
     this.updateCapacity(h);
@@ -394,6 +419,8 @@ export class ComputeState {
 
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
   copyFrom(o: ComputeState): void {
+    this.shared = false;
+    this.reservedMb = this.workReservedMb; this.ramCap = this.workRamCap;
     this.reservedMb.set(o.reservedMb); this.reservedSumMb = o.reservedSumMb; this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
     this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);
     this.residentVcpu.set(o.residentVcpu); this.heldVcpu.set(o.heldVcpu);
