@@ -241,7 +241,7 @@ test('property: a shape\'s candidates\' end, carried from placement to placement
       const check = (): void => {
         for (const ix of s.index!.list) {
           const sh = ix.shape!;
-          assert.equal(ix.flushCandidates(sh.ramMb, sh.vcpus, limit), referenceEnd(s, ix.hostAt, sh.ramMb, sh.vcpus, limit));
+          assert.equal(ix.flushCandidates(limit), referenceEnd(s, ix.hostAt, sh.ramMb, sh.vcpus, limit));
         }
       };
       for (const [a, b, k] of ops) {

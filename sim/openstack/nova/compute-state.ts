@@ -48,7 +48,7 @@ export class ComputeState {
   /**
    * Reservations and RAM capacities with every host at its own reservation, and at `releasedMb`
    * (setReservedAll): never written once built. While `reservedMb` and `ramCap` are one of these
-   * pairs (`shared`), a change to one host first copies the pair into the working arrays.
+   * pairs, not the working arrays, a change to one host first copies the pair into them.
    */
   private readonly baseRamCap: Float64Array;
   private readonly baseReservedSumMb: number;
@@ -57,7 +57,6 @@ export class ComputeState {
   private releasedMb = NaN;
   private readonly workReservedMb: Float64Array;
   private readonly workRamCap: Float64Array;
-  private shared = false;
   /** Per-host placement settings (nova's, or the host's own: an imported inventory, hosts.ts). */
   readonly ramRatio: Float64Array;
   readonly cpuRatio: Float64Array;
@@ -214,7 +213,6 @@ export class ComputeState {
     }
     this.reservedMb = this.releasedReservedMb;
     this.ramCap = this.releasedRamCap;
-    this.shared = true;
     this.reservedSumMb = mb * this.hostCount;
     this.index?.changedAll();
   }
@@ -223,19 +221,17 @@ export class ComputeState {
   restoreReservedAll(): void {
     this.reservedMb = this.baseReservedMb;
     this.ramCap = this.baseRamCap;
-    this.shared = true;
     this.reservedSumMb = this.baseReservedSumMb;
     this.index?.changedAll();
   }
 
   /** Before one host's reservation or capacity is written: a shared pair is copied into the working arrays. */
   private ownArrays(): void {
-    if (!this.shared) return;
+    if (this.reservedMb === this.workReservedMb) return;
     this.workReservedMb.set(this.reservedMb);
     this.workRamCap.set(this.ramCap);
     this.reservedMb = this.workReservedMb;
     this.ramCap = this.workRamCap;
-    this.shared = false;
   }
 
   /** nova's view of the service (ComputeFilter). */
@@ -287,8 +283,7 @@ export class ComputeState {
    */
   attachBuilding(i: number, h: number): void {
     this.place(i, h);
-    this.ioHost[i] = h;
-    this.ioOps[h]++;
+    this.countBuild(i, h);
     this.index?.update(h);
   }
 
@@ -338,10 +333,14 @@ export class ComputeState {
    * restarts (ioReset).
    */
   ioStart(i: number, h: number): void {
-    this.ioHost[i] = h;
-    this.ioOps[h]++;
+    this.countBuild(i, h);
     // With the weigher off the index ignores the count (HostIndex.ioOps stays 0).
     if (this.ioOpsWeightMultiplier !== 0) this.index?.update(h);
+  }
+
+  private countBuild(i: number, h: number): void {
+    this.ioHost[i] = h;
+    this.ioOps[h]++;
   }
 
   /** Instance i's build or rebuild finished: its host's count drops (the compute's stats update). */
@@ -419,7 +418,6 @@ export class ComputeState {
 
   /** Copies all mutable state from a state built from the same cloud (the cached fill). */
   copyFrom(o: ComputeState): void {
-    this.shared = false;
     this.reservedMb = this.workReservedMb; this.ramCap = this.workRamCap;
     this.reservedMb.set(o.reservedMb); this.reservedSumMb = o.reservedSumMb; this.ramCap.set(o.ramCap); this.vcpuCap.set(o.vcpuCap);
     this.residentMb.set(o.residentMb); this.heldMb.set(o.heldMb);

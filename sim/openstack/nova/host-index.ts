@@ -625,14 +625,9 @@ export class HostIndex {
    * only through upper bounds (summaries, frontiers), which a superset of the current hosts'
    * values keeps valid. The walk starts from the last placement's end, not from the first
    * superblock: its cost follows what changed, not the candidates' span (docs/scale.md §5).
-   * Another shape (never asked by the scheduler) is answered after a full flush.
+   * A shape's index only (its offered hosts are counted as they change).
    */
-  flushCandidates(ramMb: number, vcpus: number, limit: number): number {
-    const shape = this.shape;
-    if (shape === undefined || shape.ramMb !== ramMb || shape.vcpus !== vcpus) {
-      this.flush();
-      return this.candidatesEnd(ramMb, vcpus, -1, limit);
-    }
+  flushCandidates(limit: number): number {
     // From the last placement's end: the superblocks up to it are brought up to date (the
     // offered counts before it follow), then the end moves back or on to where `limit` is
     // reached. Placements of one shape come in bursts, so it moves little.
@@ -772,16 +767,8 @@ export class HostIndex {
    * and weighs only positions before it.
    */
   candidatesEnd(ramMb: number, vcpus: number, az: number, limit: number): number {
-    const B = this.blocks, Sp = this.supers, shape = this.shape;
+    const B = this.blocks, Sp = this.supers;
     let left = limit;
-    if (az < 0 && shape !== undefined && shape.ramMb === ramMb && shape.vcpus === vcpus) {
-      // The index's own shape: its offered hosts are counted as they change.
-      for (let S = 0; S < Sp.count; S++) {
-        if (Sp.offered[S] < left) { left -= Sp.offered[S]; continue; }
-        return this.endInside(S, left);
-      }
-      return this.hostCount;
-    }
     for (let S = 0; S < Sp.count; S++) {
       this.refresh(S);
       const n = this.offeredCount(Sp, S, ramMb, vcpus, az);

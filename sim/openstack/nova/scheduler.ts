@@ -259,7 +259,7 @@ export class Scheduler {
     const ix = search.index;
     this.search = search;
     this.ix = ix;
-    if (this.limited && az < 0) this.end = ix.flushCandidates(ramMb, vcpus, this.limit);
+    if (this.limited && az < 0) this.end = ix.flushCandidates(this.limit);
     else {
       // A zone's candidates are counted from the summaries: every position must be current.
       ix.flush();
