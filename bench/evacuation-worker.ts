@@ -1,9 +1,5 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Streams } from '../sim/random/streams.js';
-import { loadScenarioFile } from '../sim/scenario/load.js';
 import { buildCloud } from '../sim/openstack/nova/cloud-build.js';
-import { evacuationStudy } from '../sim/studies/evacuation.js';
+import { evacuationDesign, evacuationYear } from './evacuation-input.js';
 import { cpuMs, perCall } from './timing.js';
 
 /**
@@ -14,13 +10,11 @@ import { cpuMs, perCall } from './timing.js';
  * line: fill CPU ms, instances placed, CPU ms per replication, evacuations on average.
  * Usage: node dist/bench/evacuation-worker.js SCENARIO.yaml REPS FIRST WARM [DESIGN] [RACKS] (bench/studies/evacuation.ts).
  */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [file, reps, first, warm, design, racks] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5] ?? 1), Number(process.argv[6] ?? 0), Number(process.argv[7] ?? 0)];
-let input = loadScenarioFile(join(ROOT, 'scenarios', file)).studies.find((s) => s.name === 'evacuation')!.variants[design].input as Parameters<typeof evacuationStudy.replicate>[0];
-if (racks > 0) input = { ...input, cloud: { ...input.cloud, racks: input.cloud.racks.slice(0, racks) } };
+const { input } = evacuationDesign(file, design, racks);
 let instances = 0;
 const fillMs = cpuMs(() => { instances = buildCloud(input.cloud, input.seed).state.instanceCount; });
-for (let r = 0; r < warm; r++) evacuationStudy.replicate(input, { replication: 100_000 + r, streams: new Streams(input.seed, 100_000 + r) });
+for (let r = 0; r < warm; r++) evacuationYear(input, 100_000 + r);
 let evacuations = 0;
-const t = perCall(reps, (r) => { evacuations += evacuationStudy.replicate(input, { replication: r, streams: new Streams(input.seed, r) }).metrics.instances_evacuated; }, first);
+const t = perCall(reps, (r) => { evacuations += evacuationYear(input, r); }, first);
 process.stdout.write(`${JSON.stringify({ fillMs, instances, repMs: t.cpuSamples, evacuations: evacuations / reps })}\n`);

@@ -1,23 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Streams } from '../../sim/random/streams.js';
-import { loadScenarioFile } from '../../sim/scenario/load.js';
 import { buildCloud } from '../../sim/openstack/nova/cloud-build.js';
-import { evacuationStudy } from '../../sim/studies/evacuation.js';
-import type { StudyInput } from '../../sim/studies/study.js';
+import { evacuationDesign, evacuationPlan, evacuationYear, type EvacuationInput } from '../evacuation-input.js';
 import type { BenchFigure, BenchSuite } from '../figure.js';
 import { cpuMs, median, perCall } from '../timing.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-function evacuationPlan(file: string) {
-  return loadScenarioFile(join(ROOT, 'scenarios', file)).studies.find((s) => s.name === 'evacuation')!;
-}
-
-function firstDesign(file: string): StudyInput<any> {
-  return evacuationPlan(file).variants[0].input;
-}
 
 /** One size in a fresh process (bench/evacuation-worker.ts). */
 function worker(file: string, reps: number, first: number, warm: number, design = 0, racks = 0): { fillMs: number; instances: number; repMs: number[]; evacuations: number } {
@@ -26,10 +15,10 @@ function worker(file: string, reps: number, first: number, warm: number, design 
 }
 
 /** Median CPU ms per replication (bench/timing.ts perCall), single thread, after one warm-up replication (which builds the cached fill). */
-function perReplication(inp: StudyInput<any>, reps: number, warmUp = true, first = 1): { ms: number; wallMs: number; evacuations: number } {
-  if (warmUp) evacuationStudy.replicate(inp, { replication: 0, streams: new Streams(inp.seed, 0) });
+function perReplication(inp: EvacuationInput, reps: number, warmUp = true, first = 1): { ms: number; wallMs: number; evacuations: number } {
+  if (warmUp) evacuationYear(inp, 0);
   let evacuations = 0;
-  const t = perCall(reps, (r) => { evacuations += evacuationStudy.replicate(inp, { replication: r, streams: new Streams(inp.seed, r) }).metrics.instances_evacuated; }, first);
+  const t = perCall(reps, (r) => { evacuations += evacuationYear(inp, r); }, first);
   return { ms: t.cpuMedianMs, wallMs: t.wallMedianMs, evacuations: evacuations / reps };
 }
 
@@ -41,7 +30,7 @@ function perReplication(inp: StudyInput<any>, reps: number, warmUp = true, first
  */
 export const suite: BenchSuite = async ({ quick }) => {
   const figures: BenchFigure[] = [];
-  const big = firstDesign('evacuation-1000-hosts.yaml');
+  const big = evacuationDesign('evacuation-1000-hosts.yaml').input;
   let built!: ReturnType<typeof buildCloud>;
   const fillMs = cpuMs(() => { built = buildCloud(big.cloud, big.seed); });
   figures.push({ name: 'evacuation 1000 hosts: initial fill (ms)', unit: 'ms', value: fillMs, biggerIsBetter: false,
@@ -119,7 +108,7 @@ export const suite: BenchSuite = async ({ quick }) => {
   const hugeStudy = study(hugeReps), bigStudy = study(bigReps);
   figures.push({ name: 'evacuation 10000 ÷ 1000 hosts, every design: replication cost (×)', unit: '×', value: median(hugeStudy) / median(bigStudy), biggerIsBetter: false,
     extra: `a replication of the study (${designs.map((d) => d.name).join(' + ')}), mean CPU ms, 10,000 hosts ÷ 1,000 hosts (${median(hugeStudy).toFixed(0)} ms ÷ ${median(bigStudy).toFixed(1)} ms; round by round ${spread(hugeStudy.map((h, i) => h / bigStudy[i]))}); target ≤ 12` });
-  const small = firstDesign('evacuation.yaml');
+  const small = evacuationDesign('evacuation.yaml').input;
   const s = perReplication(small, quick ? 10 : 400);
   figures.push({ name: 'evacuation bundled 36 hosts: replication (ms)', unit: 'ms', value: s.ms, biggerIsBetter: false,
     extra: `scenarios/evacuation.yaml, design no-reserve, single thread, median of ${quick ? 10 : 400}; median wall ${s.wallMs.toFixed(2)} ms` });
